@@ -1,0 +1,61 @@
+// Package dialect describes how one SQL engine spells what the builders write: placeholders,
+// identifier quoting, and the capabilities that differ between PostgreSQL, MySQL/MariaDB and
+// SQLite. Builders ask a Dialect; they never compare dialect names.
+package dialect
+
+// Dialect is the per-engine part of rendering. Implementations must be safe for concurrent use
+// and must not allocate in AppendPlaceholder or AppendIdent beyond growing b.
+type Dialect interface {
+	// Name is the engine's short name: "postgres", "mysql", "mariadb" or "sqlite".
+	Name() string
+	// AppendPlaceholder appends the placeholder of the n-th bound argument (1-based):
+	// $n on PostgreSQL, ? elsewhere.
+	AppendPlaceholder(b []byte, n int) []byte
+	// AppendIdent appends name quoted as an identifier, escaping the quote character, so that
+	// any string round-trips as a name ("we""ird" on PostgreSQL and SQLite, `we``ird` on MySQL).
+	AppendIdent(b []byte, name string) []byte
+	// Caps reports what the engine can express.
+	Caps() *Capabilities
+}
+
+// Capabilities lists the engine differences the builders and the transaction code consult.
+type Capabilities struct {
+	InsertReturning bool // INSERT ... RETURNING
+	UpdateReturning bool // UPDATE ... RETURNING
+	DeleteReturning bool // DELETE ... RETURNING
+	ILike           bool // native ILIKE; otherwise LOWER(x) LIKE LOWER(y)
+	Savepoints      bool // SAVEPOINT / RELEASE / ROLLBACK TO
+	Upsert          UpsertForm
+	FullJoin        bool // FULL [OUTER] JOIN
+	RightJoin       bool // RIGHT [OUTER] JOIN
+	Intersect       bool // INTERSECT / EXCEPT
+	UpdateFrom      bool // UPDATE t SET ... FROM other (PostgreSQL, SQLite)
+	UpdateJoin      bool // UPDATE t JOIN other ON ... SET ... (MySQL)
+	DeleteUsing     bool // DELETE FROM t USING other (PostgreSQL)
+	DeleteJoin      bool // DELETE t FROM t JOIN other (MySQL)
+	UpdateLimit     bool // UPDATE ... ORDER BY ... LIMIT n
+	DeleteLimit     bool // DELETE ... ORDER BY ... LIMIT n
+	ForUpdate       bool // SELECT ... FOR UPDATE / FOR SHARE
+	SkipLocked      bool // FOR UPDATE SKIP LOCKED / NOWAIT
+	NullsOrder      bool // ORDER BY x NULLS FIRST / LAST
+	BoolLiterals    bool // TRUE / FALSE rather than 1 / 0
+	InsertIgnore    bool // INSERT IGNORE
+	// TxIsolation reports whether BEGIN can carry an isolation level.
+	TxIsolation bool
+	// TxReadOnly reports whether a transaction can be declared READ ONLY.
+	TxReadOnly bool
+	// TxDeferrable reports whether a transaction can be DEFERRABLE (PostgreSQL only).
+	TxDeferrable bool
+}
+
+// UpsertForm is the engine's spelling of "insert, or do something on a key conflict".
+type UpsertForm uint8
+
+const (
+	// UpsertNone: the engine has no upsert.
+	UpsertNone UpsertForm = iota
+	// UpsertOnConflict: INSERT ... ON CONFLICT (cols) DO NOTHING / DO UPDATE SET c = EXCLUDED.c.
+	UpsertOnConflict
+	// UpsertOnDuplicateKey: INSERT ... ON DUPLICATE KEY UPDATE c = VALUES(c).
+	UpsertOnDuplicateKey
+)
