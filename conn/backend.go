@@ -1,0 +1,71 @@
+package conn
+
+import (
+	"context"
+	"time"
+)
+
+// querier runs statements: a pool (one borrowed connection per statement) or a session (one
+// pinned connection).
+type querier interface {
+	exec(ctx context.Context, sql string, args []any) (Result, error)
+	query(ctx context.Context, sql string, args []any) (Rows, error)
+}
+
+// backend is one driver family's pool behind a DB. The pool-level exec and query borrow a
+// connection for the one statement (waiting at most the acquire timeout for it).
+type backend interface {
+	querier
+	// acquire pins one physical connection until release.
+	acquire(ctx context.Context) (session, error)
+	ping(ctx context.Context) error
+	stats() PoolStats
+	// close waits for connections in use to come back, then closes every connection.
+	close() error
+}
+
+// session is one physical connection taken out of the pool.
+type session interface {
+	querier
+	// release gives the connection back to the pool, or closes it when discard is set or the
+	// driver knows it is unusable (for example, still inside a transaction).
+	release(discard bool)
+	// inTx reports whether the driver sees an open transaction on the connection, when it can
+	// tell (PostgreSQL can; database/sql drivers cannot and report false).
+	inTx() bool
+}
+
+// PoolStats is a snapshot of a pool's counters, the same on every engine. Counters the
+// driver does not keep are zero.
+type PoolStats struct {
+	MaxConns      int           // the pool's limit on open connections
+	TotalConns    int           // connections open now, in use or idle
+	InUse         int           // connections borrowed now
+	Idle          int           // connections open and waiting in the pool
+	WaitCount     int64         // acquisitions that had to wait for a connection
+	WaitDuration  time.Duration // total time spent waiting for connections
+	NewConns      int64         // physical connections opened so far (PostgreSQL only)
+	LifetimeClose int64         // connections closed for exceeding MaxLifetime
+	IdleClose     int64         // connections closed for exceeding MaxIdleTime
+}
+
+// withAcquireTimeout bounds the wait for a pooled connection, so that a caller facing a full
+// pool gets ErrAcquireTimeout instead of hanging.
+func withAcquireTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// acquireError tells a wait that ran out of the acquire timeout apart from the caller's own
+// context ending.
+func acquireError(parent context.Context, err error, timeout time.Duration, maxConns int) error {
+	if err == nil {
+		return nil
+	}
+	if parent.Err() == nil && timeout > 0 && (isDeadline(err)) {
+		return &AcquireTimeoutError{Timeout: timeout, MaxConns: maxConns}
+	}
+	return err
+}

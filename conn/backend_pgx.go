@@ -1,0 +1,162 @@
+package conn
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// pgxBackend runs PostgreSQL natively on a pgxpool.Pool.
+type pgxBackend struct {
+	pool           *pgxpool.Pool
+	acquireTimeout time.Duration
+	owned          bool // Close closes the pool only when conn opened it
+}
+
+func (b *pgxBackend) acquireConn(ctx context.Context) (*pgxpool.Conn, error) {
+	actx, cancel := withAcquireTimeout(ctx, b.acquireTimeout)
+	c, err := b.pool.Acquire(actx)
+	cancel()
+	return c, acquireError(ctx, err, b.acquireTimeout, int(b.pool.Config().MaxConns))
+}
+
+func (b *pgxBackend) exec(ctx context.Context, sql string, args []any) (Result, error) {
+	c, err := b.acquireConn(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer c.Release()
+	tag, err := c.Exec(ctx, sql, args...)
+	return Result{RowsAffected: tag.RowsAffected()}, err
+}
+
+func (b *pgxBackend) query(ctx context.Context, sql string, args []any) (Rows, error) {
+	c, err := b.acquireConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.Query(ctx, sql, args...)
+	if err != nil {
+		c.Release()
+		return nil, err
+	}
+	return &pgxRows{rows: r, release: c}, nil
+}
+
+func (b *pgxBackend) acquire(ctx context.Context) (session, error) {
+	c, err := b.acquireConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pgxSession{c: c}, nil
+}
+
+func (b *pgxBackend) ping(ctx context.Context) error {
+	c, err := b.acquireConn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	return c.Ping(ctx)
+}
+
+func (b *pgxBackend) stats() PoolStats {
+	s := b.pool.Stat()
+	return PoolStats{
+		MaxConns:      int(s.MaxConns()),
+		TotalConns:    int(s.TotalConns()),
+		InUse:         int(s.AcquiredConns()),
+		Idle:          int(s.IdleConns()),
+		WaitCount:     s.EmptyAcquireCount(),
+		WaitDuration:  s.EmptyAcquireWaitTime(),
+		NewConns:      s.NewConnsCount(),
+		LifetimeClose: s.MaxLifetimeDestroyCount(),
+		IdleClose:     s.MaxIdleDestroyCount(),
+	}
+}
+
+func (b *pgxBackend) close() error {
+	if b.owned {
+		b.pool.Close() // waits for acquired connections to be released
+	}
+	return nil
+}
+
+// pgxSession is one connection taken out of the pgx pool.
+type pgxSession struct{ c *pgxpool.Conn }
+
+func (s *pgxSession) exec(ctx context.Context, sql string, args []any) (Result, error) {
+	tag, err := s.c.Exec(ctx, sql, args...)
+	return Result{RowsAffected: tag.RowsAffected()}, err
+}
+
+func (s *pgxSession) query(ctx context.Context, sql string, args []any) (Rows, error) {
+	r, err := s.c.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return &pgxRows{rows: r}, nil
+}
+
+func (s *pgxSession) inTx() bool { return s.c.Conn().PgConn().TxStatus() != 'I' }
+
+func (s *pgxSession) release(discard bool) {
+	if discard {
+		// Hijack takes the connection out of the pool for good; closing it cannot block on a
+		// dead server for long because the context bounds it.
+		pc := s.c.Hijack()
+		ctx, cancel := context.WithTimeout(context.Background(), discardTimeout)
+		_ = pc.Close(ctx)
+		cancel()
+		return
+	}
+	// pgxpool itself destroys a connection that is still inside a transaction or busy.
+	s.c.Release()
+}
+
+// pgxRows adapts pgx.Rows to Rows; release, when set, returns the connection borrowed for
+// this one query.
+type pgxRows struct {
+	rows    pgx.Rows
+	release *pgxpool.Conn
+	cols    []string
+	closed  bool
+}
+
+// Next closes the result, and so returns its connection, once the rows run out, as
+// database/sql does.
+func (r *pgxRows) Next() bool {
+	if r.rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+func (r *pgxRows) Scan(dest ...any) error { return r.rows.Scan(dest...) }
+func (r *pgxRows) Err() error             { return r.rows.Err() }
+
+func (r *pgxRows) Columns() []string {
+	if r.cols == nil {
+		fds := r.rows.FieldDescriptions()
+		r.cols = make([]string, len(fds))
+		for i := range fds {
+			r.cols[i] = fds[i].Name
+		}
+	}
+	return r.cols
+}
+
+func (r *pgxRows) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	r.rows.Close()
+	if r.release != nil {
+		r.release.Release()
+	}
+	return r.rows.Err()
+}

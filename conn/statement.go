@@ -1,0 +1,34 @@
+package conn
+
+import "github.com/typedsql/typedsql/dialect"
+
+// Statement is anything that renders to SQL and arguments for a dialect: every statement of
+// the builder package, and SQL for hand-written text.
+type Statement interface {
+	Build(d dialect.Dialect) (sql string, args []any, err error)
+}
+
+// SQL is hand-written SQL text, passed to the driver as it is. Its arguments are the extra
+// arguments of Exec, Query, QueryRow and the fetch functions; placeholders are the engine's own
+// ($1 on PostgreSQL, ? on MySQL and SQLite).
+//
+//	db.Exec(ctx, conn.SQL("UPDATE users SET active = $1 WHERE id = $2"), false, 7)
+type SQL string
+
+// Build returns the text unchanged and no arguments.
+func (s SQL) Build(dialect.Dialect) (string, []any, error) { return string(s), nil, nil }
+
+// render turns a statement and the extra arguments into SQL text and arguments. Extra
+// arguments belong to SQL text only: a built statement binds its own values.
+func render(d dialect.Dialect, stmt Statement, extra []any) (string, []any, error) {
+	if stmt == nil {
+		return "", nil, errNilStatement
+	}
+	if s, ok := stmt.(SQL); ok {
+		return string(s), extra, nil
+	}
+	if len(extra) > 0 {
+		return "", nil, errExtraArgs
+	}
+	return stmt.Build(d)
+}
