@@ -1,0 +1,41 @@
+// Package testcontainers gives each test a fresh, isolated database on PostgreSQL, MySQL/MariaDB
+// or SQLite, for typedsql's own tests and for the tests of programs that use typedsql.
+//
+//	func TestUsers(t *testing.T) {
+//		testcontainers.ForEach(t, func(t *testing.T, db *testcontainers.Database) {
+//			// db.SQL is an open *sql.DB on a new, empty database that nothing else sees;
+//			// db.URL is the same database in typedsql's URL form, for conn.Open.
+//			if _, err := db.SQL.ExecContext(t.Context(), `CREATE TABLE users (id int)`); err != nil {
+//				t.Fatal(err)
+//			}
+//		})
+//	}
+//
+// Every call to [Postgres], [MySQL] or [Open] runs CREATE DATABASE with a random name on a
+// server and registers DROP DATABASE in t.Cleanup (forcibly: lingering connections are
+// terminated first), so tests may run in parallel. [SQLite] creates a file in t.TempDir().
+//
+// # Where the servers come from
+//
+// For PostgreSQL and MySQL the server is found, once per test binary, in this order:
+//
+//  1. An environment variable naming an existing server and an admin database the user may run
+//     CREATE DATABASE from: TYPEDSQL_TEST_POSTGRES_URL
+//     (postgres://user[:password]@host:port/postgres?sslmode=disable) and
+//     TYPEDSQL_TEST_MYSQL_URL (mysql://user[:password]@host:port/mysql). MariaDB serves as MySQL.
+//  2. Docker, through github.com/ory/dockertest/v3: one postgres:16 and one mysql:8.4 container per
+//     test binary, started on first use, waited for with exponential backoff up to a deadline,
+//     and shared by all tests of the binary. Call [Main] from TestMain so the containers are
+//     purged when the tests end.
+//  3. Otherwise the test is skipped with a message saying how to provide a server; with
+//     TYPEDSQL_TEST_REQUIRE=1 in the environment it fails instead, so CI cannot pass by
+//     silently skipping an engine.
+//
+// A URL that is set but does not answer is always a failure, never a skip.
+//
+// # Counting
+//
+// When TYPEDSQL_TEST_TALLY names a file, every database created appends one line
+// "engine<TAB>package directory<TAB>test name" to it, which lets a CI script report how many
+// tests ran per engine.
+package testcontainers
