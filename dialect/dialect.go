@@ -46,7 +46,23 @@ type Capabilities struct {
 	TxReadOnly bool
 	// TxDeferrable reports whether a transaction can be DEFERRABLE (PostgreSQL only).
 	TxDeferrable bool
+	// TxBegin is how the engine spells "start a transaction with these characteristics".
+	TxBegin BeginForm
 }
+
+// BeginForm is the engine's way of starting a transaction with options.
+type BeginForm uint8
+
+const (
+	// BeginModes: BEGIN [ISOLATION LEVEL x] [READ ONLY | READ WRITE] [DEFERRABLE] (PostgreSQL).
+	BeginModes BeginForm = iota
+	// BeginSetTransaction: SET TRANSACTION ISOLATION LEVEL x, then
+	// START TRANSACTION [READ ONLY | READ WRITE] (MySQL/MariaDB).
+	BeginSetTransaction
+	// BeginLocking: BEGIN DEFERRED | IMMEDIATE | EXCLUSIVE, naming when the write lock is taken
+	// (SQLite).
+	BeginLocking
+)
 
 // UpsertForm is the engine's spelling of "insert, or do something on a key conflict".
 type UpsertForm uint8

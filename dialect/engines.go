@@ -40,7 +40,7 @@ var mysqlCaps = Capabilities{
 	RightJoin: true, Intersect: true,
 	UpdateJoin: true, DeleteJoin: true, UpdateLimit: true, DeleteLimit: true,
 	ForUpdate: true, SkipLocked: true, BoolLiterals: true, InsertIgnore: true,
-	TxIsolation: true, TxReadOnly: true,
+	TxIsolation: true, TxReadOnly: true, TxBegin: BeginSetTransaction,
 }
 
 var mariadbCaps = func() Capabilities {
@@ -56,6 +56,7 @@ var sqliteCaps = Capabilities{
 	FullJoin: true, RightJoin: true, Intersect: true,
 	UpdateFrom: true, NullsOrder: true, BoolLiterals: true,
 	// SQLite has no isolation levels or read-only transactions: every transaction is serializable.
+	TxBegin: BeginLocking,
 }
 
 type postgres struct{}
