@@ -39,7 +39,28 @@ type Capabilities struct {
 	SkipLocked      bool // FOR UPDATE SKIP LOCKED / NOWAIT
 	NullsOrder      bool // ORDER BY x NULLS FIRST / LAST
 	BoolLiterals    bool // TRUE / FALSE rather than 1 / 0
-	InsertIgnore    bool // INSERT IGNORE
+	InsertIgnore    bool // INSERT IGNORE (MySQL)
+	InsertOrIgnore  bool // INSERT OR IGNORE (SQLite)
+	// ConcatOperator reports whether || concatenates strings; otherwise CONCAT(a, b) is used
+	// (on MySQL || is a logical OR unless PIPES_AS_CONCAT is set).
+	ConcatOperator bool
+	// LockInShareMode spells SELECT ... FOR SHARE as LOCK IN SHARE MODE (MariaDB).
+	LockInShareMode bool
+	// ParenSetOperands reports whether an operand of UNION/INTERSECT/EXCEPT may be a
+	// parenthesized SELECT (needed when it has its own ORDER BY/LIMIT or is itself a set
+	// operation). SQLite accepts only bare SELECTs there.
+	ParenSetOperands bool
+	// LimitAll is the LIMIT written when a statement has OFFSET but no LIMIT, on engines whose
+	// grammar has no OFFSET without LIMIT; empty when OFFSET may stand alone.
+	LimitAll string
+	// DefaultValues reports INSERT INTO t DEFAULT VALUES; otherwise INSERT INTO t () VALUES ().
+	DefaultValues bool
+	// DefaultKeyword reports whether DEFAULT may stand for a value in VALUES and SET.
+	DefaultKeyword bool
+	// WithDML reports whether WITH may precede INSERT, UPDATE and DELETE.
+	WithDML bool
+	// Cast names the SQL types CAST(x AS type) uses for each Go type family.
+	Cast CastTypes
 	// TxIsolation reports whether BEGIN can carry an isolation level.
 	TxIsolation bool
 	// TxReadOnly reports whether a transaction can be declared READ ONLY.
@@ -64,6 +85,11 @@ const (
 	BeginLocking
 )
 
+// CastTypes are the type names an engine accepts in CAST(x AS type), one per Go type family.
+type CastTypes struct {
+	Int, Uint, Float, Text, Bytes, Bool, Time string
+}
+
 // UpsertForm is the engine's spelling of "insert, or do something on a key conflict".
 type UpsertForm uint8
 
@@ -72,6 +98,8 @@ const (
 	UpsertNone UpsertForm = iota
 	// UpsertOnConflict: INSERT ... ON CONFLICT (cols) DO NOTHING / DO UPDATE SET c = EXCLUDED.c.
 	UpsertOnConflict
-	// UpsertOnDuplicateKey: INSERT ... ON DUPLICATE KEY UPDATE c = VALUES(c).
+	// UpsertOnDuplicateKey: INSERT ... ON DUPLICATE KEY UPDATE c = VALUES(c). VALUES() is used
+	// rather than MySQL 8's row alias because MariaDB has no row alias and MySQL 8 still
+	// accepts VALUES() (with a deprecation warning).
 	UpsertOnDuplicateKey
 )

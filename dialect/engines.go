@@ -1,6 +1,9 @@
 package dialect
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // The engines typedsql renders for. Each value is stateless and safe for concurrent use.
 var (
@@ -33,6 +36,10 @@ var postgresCaps = Capabilities{
 	UpdateFrom: true, DeleteUsing: true,
 	ForUpdate: true, SkipLocked: true, NullsOrder: true, BoolLiterals: true,
 	TxIsolation: true, TxReadOnly: true, TxDeferrable: true,
+	ConcatOperator: true, ParenSetOperands: true, DefaultValues: true, DefaultKeyword: true,
+	WithDML: true,
+	Cast: CastTypes{Int: "BIGINT", Uint: "BIGINT", Float: "DOUBLE PRECISION", Text: "TEXT",
+		Bytes: "BYTEA", Bool: "BOOLEAN", Time: "TIMESTAMPTZ"},
 }
 
 var mysqlCaps = Capabilities{
@@ -41,12 +48,17 @@ var mysqlCaps = Capabilities{
 	UpdateJoin: true, DeleteJoin: true, UpdateLimit: true, DeleteLimit: true,
 	ForUpdate: true, SkipLocked: true, BoolLiterals: true, InsertIgnore: true,
 	TxIsolation: true, TxReadOnly: true, TxBegin: BeginSetTransaction,
+	ParenSetOperands: true, LimitAll: "18446744073709551615", DefaultKeyword: true,
+	Cast: CastTypes{Int: "SIGNED", Uint: "UNSIGNED", Float: "DOUBLE", Text: "CHAR",
+		Bytes: "BINARY", Bool: "UNSIGNED", Time: "DATETIME(6)"},
 }
 
 var mariadbCaps = func() Capabilities {
 	c := mysqlCaps
 	c.InsertReturning = true
 	c.DeleteReturning = true
+	// MariaDB has no FOR SHARE; LOCK IN SHARE MODE means the same.
+	c.LockInShareMode = true
 	return c
 }()
 
@@ -55,6 +67,10 @@ var sqliteCaps = Capabilities{
 	Savepoints: true, Upsert: UpsertOnConflict,
 	FullJoin: true, RightJoin: true, Intersect: true,
 	UpdateFrom: true, NullsOrder: true, BoolLiterals: true,
+	InsertOrIgnore: true, ConcatOperator: true, LimitAll: "-1", DefaultValues: true,
+	WithDML: true,
+	Cast: CastTypes{Int: "INTEGER", Uint: "INTEGER", Float: "REAL", Text: "TEXT",
+		Bytes: "BLOB", Bool: "INTEGER", Time: "TEXT"},
 	// SQLite has no isolation levels or read-only transactions: every transaction is serializable.
 	TxBegin: BeginLocking,
 }
@@ -88,6 +104,11 @@ func (sqlite) AppendIdent(b []byte, name string) []byte { return appendQuoted(b,
 // appendQuoted writes name between q characters, doubling every q inside it.
 func appendQuoted(b []byte, name string, q byte) []byte {
 	b = append(b, q)
+	// Almost no name contains the quote character: copy it in one append.
+	if strings.IndexByte(name, q) < 0 {
+		b = append(b, name...)
+		return append(b, q)
+	}
 	for i := 0; i < len(name); i++ {
 		if name[i] == q {
 			b = append(b, q)

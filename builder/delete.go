@@ -1,0 +1,130 @@
+package builder
+
+import (
+	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/expr"
+)
+
+// DeleteStmt is a DELETE statement. Build it with DeleteFrom.
+type DeleteStmt struct {
+	with      with
+	table     expr.Source
+	using     []expr.Source
+	conds     []expr.Cond
+	order     []expr.Order
+	limit     limitOffset
+	returning returning
+
+	condBuf [2]expr.Cond
+}
+
+// DeleteFrom starts DELETE FROM table.
+//
+//	builder.DeleteFrom(Users).Where(Users.ID.Eq(7))   // DELETE FROM "users" WHERE "id" = $1
+func DeleteFrom(table expr.Source) *DeleteStmt {
+	s := &DeleteStmt{table: table}
+	s.conds = s.condBuf[:0]
+	return s
+}
+
+// Using adds tables the WHERE clause may refer to: DELETE FROM t USING other on PostgreSQL,
+// the multi-table DELETE t FROM t, other on MySQL (SQLite has neither: use a subquery).
+func (s *DeleteStmt) Using(srcs ...expr.Source) *DeleteStmt {
+	s.using = append(s.using, srcs...)
+	return s
+}
+
+// Where adds conditions, ANDed together.
+func (s *DeleteStmt) Where(conds ...expr.Cond) *DeleteStmt {
+	s.conds = append(s.conds, conds...)
+	return s
+}
+
+// OrderBy adds ORDER BY (MySQL only, single-table).
+func (s *DeleteStmt) OrderBy(os ...expr.Order) *DeleteStmt {
+	s.order = append(s.order, os...)
+	return s
+}
+
+// Limit sets LIMIT n (MySQL only, single-table).
+func (s *DeleteStmt) Limit(n int64) *DeleteStmt {
+	s.limit.limit, s.limit.hasLimit = n, true
+	return s
+}
+
+// Returning adds RETURNING items (PostgreSQL, SQLite, MariaDB; not MySQL).
+func (s *DeleteStmt) Returning(cols ...expr.Expression) *DeleteStmt {
+	s.returning.cols = append(s.returning.cols, cols...)
+	return s
+}
+
+// With adds common table expressions (WITH ... DELETE; PostgreSQL and SQLite).
+func (s *DeleteStmt) With(ctes ...WithQuery) *DeleteStmt { s.with.add(false, ctes); return s }
+
+// Build renders the statement for d.
+func (s *DeleteStmt) Build(d dialect.Dialect) (string, []any, error) { return expr.Render(d, s) }
+
+// DebugSQL renders the statement with its values inlined, for logs only.
+func (s *DeleteStmt) DebugSQL(d dialect.Dialect) string { return expr.Debug(d, s) }
+
+// Tables lists the table deleted from and the tables the statement reads.
+func (s *DeleteStmt) Tables() []string { return expr.TablesOf(s) }
+
+// WriteSQL writes the statement.
+func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
+	if s == nil {
+		w.Fail(expr.ErrInvalid, "nil *DeleteStmt")
+		return
+	}
+	scope, clause := w.Scope(), w.Clause("DELETE")
+	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
+	c := w.Caps()
+	if s.table == nil {
+		w.Fail(expr.ErrInvalid, "DELETE without a table")
+		return
+	}
+	if !s.with.writeDML(w, "DELETE") {
+		return
+	}
+	multi := len(s.using) > 0
+	if multi {
+		w.SetSoleSource(nil)
+	} else {
+		w.SetSoleSource(s.table)
+	}
+	w.Clause("DELETE")
+	switch {
+	case !multi:
+		w.Text("DELETE FROM ")
+		s.table.WriteSource(w)
+	case c.DeleteUsing:
+		w.Text("DELETE FROM ")
+		s.table.WriteSource(w)
+		w.Clause("USING")
+		w.Text(" USING ")
+		writeSources(w, s.using)
+	case c.DeleteJoin:
+		w.Text("DELETE ")
+		if t, ok := s.table.(interface{ WriteRef(*expr.Writer) }); ok {
+			t.WriteRef(w)
+		} else {
+			w.Fail(expr.ErrInvalid, "DELETE target is not a table")
+			return
+		}
+		w.Text(" FROM ")
+		s.table.WriteSource(w)
+		w.Text(", ")
+		writeSources(w, s.using)
+	default:
+		w.Clause("USING")
+		w.Unsupported("DELETE with other tables (USING)")
+		return
+	}
+	if len(s.conds) > 0 {
+		w.Clause("WHERE")
+		w.Text(" WHERE ")
+		w.WriteConds(s.conds)
+	}
+	writeOrderLimit(w, s.order, &s.limit, c.DeleteLimit && !multi, "DELETE")
+	s.returning.write(w, c.DeleteReturning, "DELETE")
+}

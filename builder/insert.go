@@ -1,0 +1,320 @@
+package builder
+
+import (
+	"strconv"
+
+	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/expr"
+)
+
+// InsertStmt is an INSERT statement. Build it with InsertInto.
+type InsertStmt struct {
+	with      with
+	into      expr.Source
+	rows      []expr.Assignment // row after row, each width wide
+	width     int
+	nrows     int
+	query     *SelectStmt // INSERT ... SELECT; its select list comes from rows[0:width]
+	defaults  bool
+	ignore    bool
+	conflict  conflict
+	returning returning
+	err       string
+
+	rowBuf [4]expr.Assignment
+	retBuf [1]expr.Expression
+}
+
+type conflict struct {
+	target   []expr.AnyColumn
+	set      []expr.Assignment
+	action   uint8 // 0: none, 1: DO NOTHING, 2: DO UPDATE
+	declared bool  // OnConflict was called
+}
+
+// InsertInto starts INSERT INTO table.
+func InsertInto(table expr.Source) *InsertStmt {
+	s := &InsertStmt{into: table}
+	s.rows = s.rowBuf[:0]
+	s.returning.cols = s.retBuf[:0]
+	return s
+}
+
+// Values adds one row: each assignment gives a column its value, typed by the column.
+// Call it once per row; every row must assign the same columns in the same order.
+//
+//	builder.InsertInto(Users).
+//		Values(Users.Name.Set("ann"), Users.Email.Set("ann@x.org")).
+//		Values(Users.Name.Set("bob"), Users.Email.SetNull())
+//	// INSERT INTO "users" ("name", "email") VALUES ($1, $2), ($3, NULL)
+func (s *InsertStmt) Values(row ...expr.Assignment) *InsertStmt {
+	if s.nrows == 0 {
+		s.width = len(row)
+	} else if len(row) != s.width && s.err == "" {
+		s.err = "VALUES row " + strconv.Itoa(s.nrows+1) + " has " + strconv.Itoa(len(row)) +
+			" values, row 1 has " + strconv.Itoa(s.width)
+	}
+	s.rows = append(s.rows, row...)
+	s.nrows++
+	return s
+}
+
+// FromSelect makes it INSERT INTO table (cols) SELECT exprs FROM ...: each assignment pairs a
+// target column with the source expression of the same type, and the SELECT's own list must be
+// empty (builder.Select()).
+//
+//	builder.InsertInto(Archive).FromSelect(
+//		builder.Select().From(Users).Where(Users.Active.Eq(false)),
+//		Archive.ID.SetExpr(Users.ID), Archive.Name.SetExpr(Users.Name))
+//	// INSERT INTO "archive" ("id", "name") SELECT "id", "name" FROM "users" WHERE "active" = $1
+func (s *InsertStmt) FromSelect(q *SelectStmt, cols ...expr.Assignment) *InsertStmt {
+	s.query = q
+	s.rows = append(s.rows[:0], cols...)
+	s.width, s.nrows = len(cols), 1
+	return s
+}
+
+// DefaultValues inserts one row of defaults: INSERT INTO t DEFAULT VALUES
+// (INSERT INTO t () VALUES () on MySQL).
+func (s *InsertStmt) DefaultValues() *InsertStmt { s.defaults = true; return s }
+
+// Ignore skips rows that violate a unique key: INSERT IGNORE on MySQL, INSERT OR IGNORE on
+// SQLite, ON CONFLICT DO NOTHING on PostgreSQL. (MySQL's IGNORE also downgrades some other
+// errors to warnings.)
+func (s *InsertStmt) Ignore() *InsertStmt { s.ignore = true; return s }
+
+// OnConflict names the unique columns whose conflict triggers DoNothing or DoUpdate:
+// ON CONFLICT ("email"). MySQL has no conflict target (any unique key conflicts); there the
+// columns are used only by DoNothing.
+func (s *InsertStmt) OnConflict(cols ...expr.AnyColumn) *InsertStmt {
+	s.conflict.target = append(s.conflict.target, cols...)
+	s.conflict.declared = true
+	return s
+}
+
+// DoNothing keeps the existing row on conflict: ON CONFLICT (...) DO NOTHING; on MySQL
+// ON DUPLICATE KEY UPDATE c = c with the first conflict column.
+func (s *InsertStmt) DoNothing() *InsertStmt { s.conflict.action = 1; return s }
+
+// DoUpdate updates the existing row on conflict: ON CONFLICT (...) DO UPDATE SET ...; on MySQL
+// ON DUPLICATE KEY UPDATE .... Use expr.Excluded(col) for the value the INSERT proposed.
+func (s *InsertStmt) DoUpdate(set ...expr.Assignment) *InsertStmt {
+	s.conflict.action = 2
+	s.conflict.set = append(s.conflict.set, set...)
+	return s
+}
+
+// Returning adds RETURNING items (PostgreSQL, SQLite, MariaDB; not MySQL).
+func (s *InsertStmt) Returning(cols ...expr.Expression) *InsertStmt {
+	s.returning.cols = append(s.returning.cols, cols...)
+	return s
+}
+
+// With adds common table expressions (WITH ... INSERT; PostgreSQL and SQLite).
+func (s *InsertStmt) With(ctes ...WithQuery) *InsertStmt { s.with.add(false, ctes); return s }
+
+// Build renders the statement for d.
+func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) { return expr.Render(d, s) }
+
+// DebugSQL renders the statement with its values inlined, for logs only.
+func (s *InsertStmt) DebugSQL(d dialect.Dialect) string { return expr.Debug(d, s) }
+
+// Tables lists the table written and the tables an INSERT ... SELECT reads.
+func (s *InsertStmt) Tables() []string { return expr.TablesOf(s) }
+
+// WriteSQL writes the statement.
+func (s *InsertStmt) WriteSQL(w *expr.Writer) {
+	if s == nil {
+		w.Fail(expr.ErrInvalid, "nil *InsertStmt")
+		return
+	}
+	scope, clause := w.Scope(), w.Clause("INSERT")
+	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
+	c := w.Caps()
+	switch {
+	case s.err != "":
+		w.Fail(expr.ErrInvalid, s.err)
+		return
+	case s.into == nil:
+		w.Fail(expr.ErrInvalid, "INSERT without a table")
+		return
+	case s.nrows == 0 && !s.defaults:
+		w.Fail(expr.ErrInvalid, "INSERT without VALUES, SELECT or DEFAULT VALUES")
+		return
+	case s.nrows > 0 && s.defaults:
+		w.Fail(expr.ErrInvalid, "INSERT with both VALUES and DEFAULT VALUES")
+		return
+	case s.nrows > 0 && s.width == 0:
+		w.Fail(expr.ErrInvalid, "INSERT row with no values")
+		return
+	}
+	if !s.with.writeDML(w, "INSERT") {
+		return
+	}
+	w.Clause("INSERT")
+	w.Text("INSERT ")
+	if s.ignore {
+		switch {
+		case c.InsertIgnore:
+			w.Text("IGNORE ")
+		case c.InsertOrIgnore:
+			w.Text("OR IGNORE ")
+		case c.Upsert != dialect.UpsertOnConflict:
+			w.Unsupported("INSERT IGNORE")
+		}
+	}
+	w.Text("INTO ")
+	s.into.WriteName(w)
+	w.SetSoleSource(s.into)
+	if s.defaults {
+		if c.DefaultValues {
+			w.Text(" DEFAULT VALUES")
+		} else {
+			w.Text(" () VALUES ()")
+		}
+	} else {
+		s.writeRows(w)
+	}
+	s.writeConflict(w)
+	s.returning.write(w, c.InsertReturning, "INSERT")
+}
+
+func (s *InsertStmt) writeRows(w *expr.Writer) {
+	first := s.rows[:s.width]
+	checkAssignments(w, s.into, first)
+	w.Text(" (")
+	for i := range first {
+		if i > 0 {
+			w.Text(", ")
+		}
+		first[i].WriteColumn(w, false)
+	}
+	w.Char(')')
+	if s.query != nil {
+		w.Clause("SELECT")
+		w.Char(' ')
+		if len(s.query.cols) > 0 {
+			w.Fail(expr.ErrInvalid, "INSERT ... SELECT: the SELECT's list comes from the assignments; build it with builder.Select()")
+			return
+		}
+		s.query.write(w, first)
+		return
+	}
+	w.Clause("VALUES")
+	w.Text(" VALUES ")
+	for r := 0; r < s.nrows; r++ {
+		row := s.rows[r*s.width : (r+1)*s.width]
+		if r > 0 {
+			w.Text(", ")
+			for i := range row {
+				if !row[i].SameColumn(first[i]) {
+					w.Fail(expr.ErrInvalid, "VALUES row "+strconv.Itoa(r+1)+" assigns column "+
+						quoteName(row[i].ColumnName())+" where row 1 assigns "+quoteName(first[i].ColumnName()))
+					return
+				}
+			}
+		}
+		w.Char('(')
+		for i := range row {
+			if i > 0 {
+				w.Text(", ")
+			}
+			row[i].WriteValue(w)
+		}
+		w.Char(')')
+	}
+}
+
+func (s *InsertStmt) writeConflict(w *expr.Writer) {
+	cf := &s.conflict
+	c := w.Caps()
+	pgIgnore := s.ignore && !c.InsertIgnore && !c.InsertOrIgnore && c.Upsert == dialect.UpsertOnConflict
+	if cf.action == 0 && !pgIgnore {
+		if cf.declared {
+			w.Clause("ON CONFLICT")
+			w.Fail(expr.ErrInvalid, "OnConflict without DoNothing or DoUpdate")
+		}
+		return
+	}
+	w.Clause("ON CONFLICT")
+	if cf.action != 0 && s.ignore {
+		w.Fail(expr.ErrInvalid, "both Ignore and OnConflict")
+		return
+	}
+	for _, t := range cf.target {
+		if !expr.ColumnOfSource(t, s.into) {
+			w.Fail(expr.ErrInvalid, "conflict column "+quoteName(columnName(t))+" is not a column of "+targetName(s.into))
+			return
+		}
+	}
+	if cf.action == 2 {
+		if len(cf.set) == 0 {
+			w.Fail(expr.ErrInvalid, "DoUpdate with no assignments")
+			return
+		}
+		checkAssignments(w, s.into, cf.set)
+	}
+	switch c.Upsert {
+	case dialect.UpsertOnConflict:
+		w.Text(" ON CONFLICT")
+		if len(cf.target) > 0 {
+			w.Text(" (")
+			for i, t := range cf.target {
+				if i > 0 {
+					w.Text(", ")
+				}
+				w.WriteColumnName(t)
+			}
+			w.Char(')')
+		} else if cf.action == 2 {
+			w.Fail(expr.ErrInvalid, "DoUpdate needs the conflict columns: OnConflict(cols...)")
+			return
+		}
+		if cf.action == 2 {
+			w.Text(" DO UPDATE SET ")
+			writeSet(w, cf.set, false)
+		} else {
+			w.Text(" DO NOTHING")
+		}
+	case dialect.UpsertOnDuplicateKey:
+		w.Text(" ON DUPLICATE KEY UPDATE ")
+		if cf.action == 2 {
+			writeSet(w, cf.set, false)
+			return
+		}
+		// DO NOTHING: a no-op assignment keeps the existing row and, unlike INSERT IGNORE,
+		// leaves other errors errors.
+		var col expr.AnyColumn
+		if len(cf.target) > 0 {
+			col = cf.target[0]
+		}
+		if col == nil {
+			w.Fail(expr.ErrInvalid, "DoNothing on MySQL needs a conflict column: OnConflict(col)")
+			return
+		}
+		w.WriteColumnName(col)
+		w.Text(" = ")
+		w.WriteColumnName(col)
+	default:
+		w.Unsupported("upsert")
+	}
+}
+
+func columnName(c expr.AnyColumn) string {
+	if c == nil {
+		return ""
+	}
+	return c.ColumnName()
+}
+
+// writeSet writes a = x, b = y.
+func writeSet(w *expr.Writer, set []expr.Assignment, qualified bool) {
+	for i := range set {
+		if i > 0 {
+			w.Text(", ")
+		}
+		set[i].WriteColumn(w, qualified)
+		w.Text(" = ")
+		set[i].WriteValue(w)
+	}
+}

@@ -1,0 +1,116 @@
+package expr
+
+import "database/sql"
+
+//go:generate go run gen_ops.go
+
+// Column is a NOT NULL column holding Go values of type T. Declare it as a field of a table
+// struct (see Table); NewTable binds it. It is one pointer wide, so passing it to Select or
+// GroupBy costs no allocation.
+//
+//	Users.ID.Eq(42)            // "id" = $1
+//	Users.Name.Set("ann")      // "name" = $1 in UPDATE, a VALUES item in INSERT
+//	Users.ID.Eq("x")           // does not compile: int64 column, string value
+type Column[T any] struct{ c *column }
+
+// Nullable is a column that may hold NULL. It compares and assigns plain T values, adds
+// SetNull/SetNullable, and scans into sql.Null[T] or *T.
+//
+//	Users.Email.IsNull()       // "email" IS NULL
+//	Users.Email.SetNull()      // "email" = NULL
+type Nullable[T any] struct{ c *column }
+
+func (c *Column[T]) bindColumn(col *column)   { c.c = col }
+func (c *Nullable[T]) bindColumn(col *column) { c.c = col }
+func (c Column[T]) columnRef() *column        { return c.c }
+func (c Nullable[T]) columnRef() *column      { return c.c }
+
+// WriteSQL writes the column reference: "name", or "table"."name" where that is needed.
+func (c Column[T]) WriteSQL(w *Writer) { w.column(c.c) }
+
+// WriteSQL writes the column reference: "name", or "table"."name" where that is needed.
+func (c Nullable[T]) WriteSQL(w *Writer) { w.column(c.c) }
+
+// ColumnName is the column's name as declared (its db tag).
+func (c Column[T]) ColumnName() string { return columnName(c.c) }
+
+// ColumnName is the column's name as declared (its db tag).
+func (c Nullable[T]) ColumnName() string { return columnName(c.c) }
+
+func columnName(c *column) string {
+	if c == nil {
+		return ""
+	}
+	return c.name
+}
+
+// Set assigns a value: "name" = $1 in UPDATE, or the column's value in an INSERT row.
+func (c Column[T]) Set(v T) Assignment { return Assignment{col: c.c, val: valNode(v)} }
+
+// Set assigns a (non-NULL) value: "email" = $1.
+func (c Nullable[T]) Set(v T) Assignment { return Assignment{col: c.c, val: valNode(v)} }
+
+// SetExpr assigns an expression of the same type: "visits" = ("visits" + $1).
+func (c Column[T]) SetExpr(x Of[T]) Assignment { return Assignment{col: c.c, val: x.exprNode()} }
+
+// SetExpr assigns an expression of the same type.
+func (c Nullable[T]) SetExpr(x Of[T]) Assignment { return Assignment{col: c.c, val: x.exprNode()} }
+
+// SetDefault assigns the column's default: "name" = DEFAULT. SQLite has no DEFAULT value
+// keyword; there it fails to build (leave the column out of the INSERT instead).
+func (c Column[T]) SetDefault() Assignment { return Assignment{col: c.c, val: node{kind: kDefault}} }
+
+// SetDefault assigns the column's default: "email" = DEFAULT.
+func (c Nullable[T]) SetDefault() Assignment {
+	return Assignment{col: c.c, val: node{kind: kDefault}}
+}
+
+// SetNull assigns NULL: "email" = NULL.
+func (c Nullable[T]) SetNull() Assignment { return Assignment{col: c.c, val: node{kind: kNull}} }
+
+// SetNullable assigns v.V when v.Valid, else NULL.
+func (c Nullable[T]) SetNullable(v sql.Null[T]) Assignment {
+	if !v.Valid {
+		return c.SetNull()
+	}
+	return c.Set(v.V)
+}
+
+// Assignment is one typed "column = value": an UPDATE SET item, an INSERT row's value, an
+// upsert's DO UPDATE SET item. Make one with Column.Set, Column.SetExpr, Nullable.SetNull.
+type Assignment struct {
+	col *column
+	val node
+}
+
+// ColumnName is the assigned column's name.
+func (a Assignment) ColumnName() string { return columnName(a.col) }
+
+// SameColumn reports whether a and b assign the same column of the same table descriptor.
+func (a Assignment) SameColumn(b Assignment) bool { return a.col != nil && a.col == b.col }
+
+// BelongsTo reports whether the assigned column is one of src's columns.
+func (a Assignment) BelongsTo(src Source) bool {
+	return a.col != nil && src != nil && a.col.table == src.sourceInfo()
+}
+
+// WriteColumn writes the target column, unqualified ("name") unless qualified is set
+// ("u"."name", for MySQL multi-table UPDATE).
+func (a Assignment) WriteColumn(w *Writer, qualified bool) {
+	if a.col == nil {
+		w.Fail(ErrInvalid, "assignment to an unbound column (a zero expr.Assignment, or a table not made with expr.NewTable)")
+		return
+	}
+	if a.col.table.err != "" {
+		w.Fail(ErrInvalid, a.col.table.err)
+		return
+	}
+	if qualified {
+		a.col.table.writeRef(w)
+		w.Char('.')
+	}
+	w.Ident(a.col.name)
+}
+
+// WriteValue writes the assigned value.
+func (a Assignment) WriteValue(w *Writer) { a.val.write(w) }

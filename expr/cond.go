@@ -1,0 +1,295 @@
+package expr
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Cond is a boolean condition: what WHERE, HAVING, ON and CASE WHEN take. It is a small value
+// (no interface boxing per predicate); conditions are made by the comparison methods of
+// columns and expressions and combined with And, Or and Not. The zero Cond is invalid and fails
+// to build.
+type Cond struct {
+	l, r node
+	op   condOp
+}
+
+type condOp uint8
+
+const (
+	opInvalid condOp = iota
+	opEq
+	opNe
+	opLt
+	opLe
+	opGt
+	opGe
+	opIn
+	opNotIn
+	opInQuery
+	opNotInQuery
+	opBetween
+	opNotBetween
+	opIsNull
+	opIsNotNull
+	opLike
+	opNotLike
+	opILike
+	opNotILike
+	opAnd
+	opOr
+	opNot
+	opExists
+	opNotExists
+	opTruth // l itself is boolean
+	opRaw   // r.x is *raw
+)
+
+var opText = [...]string{
+	opEq: " = ", opNe: " <> ", opLt: " < ", opLe: " <= ", opGt: " > ", opGe: " >= ",
+	opIn: " IN (", opNotIn: " NOT IN (", opInQuery: " IN ", opNotInQuery: " NOT IN ",
+	opBetween: " BETWEEN ", opNotBetween: " NOT BETWEEN ",
+	opIsNull: " IS NULL", opIsNotNull: " IS NOT NULL",
+	opLike: " LIKE ", opNotLike: " NOT LIKE ", opILike: " ILIKE ", opNotILike: " NOT ILIKE ",
+}
+
+// valueList is a typed IN list; list[T] boxes the caller's slice once instead of each value.
+type valueList interface {
+	writeList(w *Writer)
+	size() int
+}
+
+type list[T any] []T
+
+func (l list[T]) size() int { return len(l) }
+func (l list[T]) writeList(w *Writer) {
+	for i := range l {
+		if i > 0 {
+			w.Text(", ")
+		}
+		w.Arg(l[i])
+	}
+}
+
+type bounds struct{ lo, hi node }
+
+func cmp(op condOp, l, r node) Cond { return Cond{op: op, l: l, r: r} }
+
+func inList[T any](op condOp, l node, vs []T) Cond {
+	return Cond{op: op, l: l, r: node{kind: kVal, x: list[T](vs)}}
+}
+
+func between(op condOp, l, lo, hi node) Cond {
+	return Cond{op: op, l: l, r: node{x: &bounds{lo, hi}}}
+}
+
+// And is true when every condition is: (a AND b AND ...). And() with no conditions is TRUE,
+// so a dynamic filter list may be empty.
+func And(conds ...Cond) Cond { return group(opAnd, conds) }
+
+// Or is true when any condition is: (a OR b OR ...). Or() with no conditions is FALSE.
+func Or(conds ...Cond) Cond { return group(opOr, conds) }
+
+func group(op condOp, conds []Cond) Cond {
+	if len(conds) == 1 {
+		return conds[0]
+	}
+	cs := make([]Cond, len(conds))
+	copy(cs, conds)
+	return Cond{op: op, r: node{x: condList(cs)}}
+}
+
+// condList is a group's members, stored in the group's r.x.
+type condList []Cond
+
+// Not negates c: NOT (c).
+func Not(c Cond) Cond {
+	return Cond{op: opNot, r: node{x: condList{c}}}
+}
+
+// Exists is EXISTS (q).
+func Exists(q Query) Cond { return Cond{op: opExists, r: node{kind: kExpr, x: subquery{q}}} }
+
+// NotExists is NOT EXISTS (q).
+func NotExists(q Query) Cond { return Cond{op: opNotExists, r: node{kind: kExpr, x: subquery{q}}} }
+
+// IsTrue uses a boolean column or expression as a condition: WHERE "active".
+func IsTrue(x Of[bool]) Cond { return Cond{op: opTruth, l: x.exprNode()} }
+
+// And is c AND others...: shorthand for expr.And(c, others...).
+func (c Cond) And(others ...Cond) Cond { return And(append([]Cond{c}, others...)...) }
+
+// Or is c OR others...: shorthand for expr.Or(c, others...).
+func (c Cond) Or(others ...Cond) Cond { return Or(append([]Cond{c}, others...)...) }
+
+// WriteSQL writes the condition.
+func (c Cond) WriteSQL(w *Writer) { c.write(w) }
+
+func (c *Cond) write(w *Writer) {
+	switch c.op {
+	case opEq, opNe, opLt, opLe, opGt, opGe, opLike, opNotLike:
+		c.l.write(w)
+		w.Text(opText[c.op])
+		c.r.write(w)
+	case opILike, opNotILike:
+		if w.caps.ILike {
+			c.l.write(w)
+			w.Text(opText[c.op])
+			c.r.write(w)
+			return
+		}
+		w.Text("LOWER(")
+		c.l.write(w)
+		if c.op == opILike {
+			w.Text(") LIKE LOWER(")
+		} else {
+			w.Text(") NOT LIKE LOWER(")
+		}
+		c.r.write(w)
+		w.Char(')')
+	case opIn, opNotIn:
+		l, _ := c.r.x.(valueList)
+		if l == nil || l.size() == 0 {
+			what := "IN"
+			if c.op == opNotIn {
+				what = "NOT IN"
+			}
+			w.Fail(ErrInvalid, what+" with an empty value list (decide explicitly what an empty list means, e.g. skip the condition)")
+			return
+		}
+		c.l.write(w)
+		w.Text(opText[c.op])
+		l.writeList(w)
+		w.Char(')')
+	case opInQuery, opNotInQuery:
+		c.l.write(w)
+		w.Text(opText[c.op])
+		c.r.x.(subquery).WriteSQL(w)
+	case opBetween, opNotBetween:
+		b := c.r.x.(*bounds)
+		c.l.write(w)
+		w.Text(opText[c.op])
+		b.lo.write(w)
+		w.Text(" AND ")
+		b.hi.write(w)
+	case opIsNull, opIsNotNull:
+		c.l.write(w)
+		w.Text(opText[c.op])
+	case opAnd, opOr:
+		cs := c.r.x.(condList)
+		if len(cs) == 0 {
+			if c.op == opAnd {
+				w.Text("TRUE")
+			} else {
+				w.Text("FALSE")
+			}
+			return
+		}
+		sep := " AND "
+		if c.op == opOr {
+			sep = " OR "
+		}
+		w.Char('(')
+		for i := range cs {
+			if i > 0 {
+				w.Text(sep)
+			}
+			cs[i].write(w)
+		}
+		w.Char(')')
+	case opNot:
+		w.Text("NOT (")
+		c.r.x.(condList)[0].write(w)
+		w.Char(')')
+	case opExists, opNotExists:
+		if c.op == opNotExists {
+			w.Text("NOT ")
+		}
+		w.Text("EXISTS ")
+		c.r.write(w)
+	case opTruth:
+		c.l.write(w)
+	case opRaw:
+		c.r.x.(*raw).WriteSQL(w)
+	default:
+		w.Fail(ErrInvalid, "empty condition (a zero expr.Cond was used)")
+	}
+}
+
+// WriteConds writes conds joined by AND, as WHERE and HAVING need them. Groups made with Or
+// carry their own parentheses.
+func (w *Writer) WriteConds(conds []Cond) {
+	for i := range conds {
+		if i > 0 {
+			w.Text(" AND ")
+		}
+		conds[i].write(w)
+	}
+}
+
+// subquery writes a query in parentheses: a scalar subquery, EXISTS (...), IN (...).
+type subquery struct{ q Query }
+
+func (s subquery) WriteSQL(w *Writer) {
+	if s.q == nil {
+		w.Fail(ErrInvalid, "nil subquery")
+		return
+	}
+	w.Char('(')
+	s.q.WriteSQL(w)
+	w.Char(')')
+}
+
+// Subquery is a scalar subquery, (SELECT ...), typed by the one column q yields.
+func Subquery[T any](q QueryOf[T]) Expr[T] {
+	return Expr[T]{node{kind: kExpr, x: subquery{q}}}
+}
+
+// raw is an SQL fragment with ? placeholders for bound arguments.
+type raw struct {
+	sql  string
+	args []any
+}
+
+// Raw is the explicit escape hatch: an SQL fragment whose type the caller asserts. Each ? in
+// sql binds the next of args (rendered $n or ? per dialect); ?? writes a literal ?. The text
+// is trusted: never build it from user input — pass user values as args.
+//
+//	expr.Raw[int64]("EXTRACT(YEAR FROM ?)", t)   // EXTRACT(YEAR FROM $1)
+func Raw[T any](sql string, args ...any) Expr[T] {
+	return Expr[T]{node{kind: kExpr, x: &raw{sql, args}}}
+}
+
+// RawCond is Raw for a condition: expr.RawCond("age(?) > interval '1 year'", t).
+func RawCond(sql string, args ...any) Cond {
+	return Cond{op: opRaw, r: node{x: &raw{sql, args}}}
+}
+
+func (r *raw) WriteSQL(w *Writer) {
+	n := 0
+	s := r.sql
+	for {
+		i := strings.IndexByte(s, '?')
+		if i < 0 {
+			w.Text(s)
+			break
+		}
+		w.Text(s[:i])
+		if i+1 < len(s) && s[i+1] == '?' {
+			w.Char('?')
+			s = s[i+2:]
+			continue
+		}
+		if n >= len(r.args) {
+			w.Fail(ErrInvalid, "raw SQL has more ? placeholders than arguments ("+strconv.Itoa(len(r.args))+")")
+			return
+		}
+		w.Arg(r.args[n])
+		n++
+		s = s[i+1:]
+	}
+	if n != len(r.args) {
+		w.Fail(ErrInvalid, "raw SQL has "+strconv.Itoa(n)+" ? placeholders but "+strconv.Itoa(len(r.args))+" arguments")
+	}
+}
+

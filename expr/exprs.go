@@ -1,0 +1,98 @@
+package expr
+
+// Expr is a typed SQL expression whose value has Go type T: the result of functions,
+// aggregates, arithmetic, Val, Raw, CASE, CAST and scalar subqueries. It is a small value type;
+// it has the same comparison methods as Column.
+//
+//	expr.Count(o.ID).Gt(3)                        // COUNT("o"."id") > $1
+//	expr.Add(p.Price, expr.Val(1.5)).Lt(10.0)     // ("price" + $1) < $2
+type Expr[T any] struct{ n node }
+
+// WriteSQL writes the expression.
+func (e Expr[T]) WriteSQL(w *Writer) { e.n.write(w) }
+
+// Val is the bound value v as a typed expression, for places that take an expression:
+// expr.Coalesce(u.Nick, expr.Val("anonymous")) is COALESCE("nick", $1).
+func Val[T any](v T) Expr[T] { return Expr[T]{valNode(v)} }
+
+// Null is a typed SQL NULL.
+func Null[T any]() Expr[T] { return Expr[T]{node{kind: kNull}} }
+
+// Aliased is a select item with a name: x AS "alias". Made by the As methods.
+type Aliased struct {
+	n     node
+	alias string
+}
+
+// WriteSQL writes x AS "alias".
+func (a Aliased) WriteSQL(w *Writer) {
+	a.n.write(w)
+	w.Text(" AS ")
+	w.Ident(a.alias)
+}
+
+// Alias is the alias given.
+func (a Aliased) Alias() string { return a.alias }
+
+// Order is an ORDER BY item, made with the Asc and Desc methods.
+type Order struct {
+	n     node
+	desc  bool
+	nulls uint8 // 0: engine default, 1: NULLS FIRST, 2: NULLS LAST
+}
+
+// NullsFirst puts NULLs first: "x" ASC NULLS FIRST. On MySQL, which lacks the clause, it is
+// rendered as "x" IS NULL DESC, "x" ASC.
+func (o Order) NullsFirst() Order { o.nulls = 1; return o }
+
+// NullsLast puts NULLs last: "x" DESC NULLS LAST (on MySQL "x" IS NULL ASC, "x" DESC).
+func (o Order) NullsLast() Order { o.nulls = 2; return o }
+
+// WriteSQL writes the ordering item.
+func (o Order) WriteSQL(w *Writer) {
+	if o.nulls != 0 && !w.caps.NullsOrder {
+		o.n.write(w)
+		if o.nulls == 1 {
+			w.Text(" IS NULL DESC, ")
+		} else {
+			w.Text(" IS NULL ASC, ")
+		}
+	}
+	o.n.write(w)
+	if o.desc {
+		w.Text(" DESC")
+	} else {
+		w.Text(" ASC")
+	}
+	if o.nulls != 0 && w.caps.NullsOrder {
+		if o.nulls == 1 {
+			w.Text(" NULLS FIRST")
+		} else {
+			w.Text(" NULLS LAST")
+		}
+	}
+}
+
+// WriteOrders writes ORDER BY items separated by commas.
+func (w *Writer) WriteOrders(os []Order) {
+	for i := range os {
+		if i > 0 {
+			w.Text(", ")
+		}
+		os[i].WriteSQL(w)
+	}
+}
+
+// WriteList writes expressions separated by commas (select lists, GROUP BY, RETURNING).
+func (w *Writer) WriteList(xs []Expression) {
+	for i, x := range xs {
+		if i > 0 {
+			w.Text(", ")
+		}
+		if x == nil {
+			w.Fail(ErrInvalid, "nil expression in list")
+			continue
+		}
+		x.WriteSQL(w)
+	}
+}

@@ -1,0 +1,334 @@
+package expr
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Table is the descriptor part of a table struct: embed it (by value) in a struct of typed
+// columns and create the struct with NewTable.
+//
+//	type UsersTable struct {
+//		expr.Table
+//		ID    expr.Column[int64]    `db:"id"`
+//		Name  expr.Column[string]   `db:"name"`
+//		Email expr.Nullable[string] `db:"email"`
+//	}
+//	var Users = expr.NewTable[UsersTable]("users")
+//
+// A table struct (or a pointer to it) is a Source for FROM, JOIN, INSERT INTO, UPDATE and
+// DELETE FROM. The zero Table is unbound: statements using it fail to build.
+type Table struct{ t *tableInfo }
+
+type tableInfo struct {
+	name, schema, alias string
+	cols                []*column
+	err                 string // why the descriptor is unusable; reported by Build
+}
+
+// qualifiedName is the contract with conn.Using and Tables(): "schema.name" or "name".
+func (t *tableInfo) qualifiedName() string {
+	if t.schema != "" {
+		return t.schema + "." + t.name
+	}
+	return t.name
+}
+
+// TableName is the table's schema-qualified name, "schema.name", or just "name" when it has no
+// schema; the alias is not part of it. It is the name builder statements report in Tables()
+// and the name conn.Using matches.
+func (t Table) TableName() string {
+	if t.t == nil {
+		return ""
+	}
+	return t.t.qualifiedName()
+}
+
+// TableAlias is the alias given with As, or "".
+func (t Table) TableAlias() string {
+	if t.t == nil {
+		return ""
+	}
+	return t.t.alias
+}
+
+// ColumnNames lists the table's column names in declaration order.
+func (t Table) ColumnNames() []string {
+	if t.t == nil {
+		return nil
+	}
+	names := make([]string, len(t.t.cols))
+	for i, c := range t.t.cols {
+		names[i] = c.name
+	}
+	return names
+}
+
+// WriteSource writes the table as a FROM item: "schema"."name" AS "alias".
+func (t Table) WriteSource(w *Writer) {
+	info := t.t
+	if info == nil {
+		w.Fail(ErrInvalid, "table descriptor not bound: create it with expr.NewTable")
+		return
+	}
+	if info.err != "" {
+		w.Fail(ErrInvalid, info.err)
+		return
+	}
+	w.recordTable(info)
+	if info.schema != "" {
+		w.Ident(info.schema)
+		w.Char('.')
+	}
+	w.Ident(info.name)
+	if info.alias != "" {
+		w.Text(" AS ")
+		w.Ident(info.alias)
+	}
+}
+
+// WriteName writes the table's name without its alias ("schema"."name"): the target of INSERT
+// INTO, and the reference to a CTE.
+func (t Table) WriteName(w *Writer) {
+	info := t.t
+	if info == nil {
+		w.Fail(ErrInvalid, "table descriptor not bound: create it with expr.NewTable")
+		return
+	}
+	if info.err != "" {
+		w.Fail(ErrInvalid, info.err)
+		return
+	}
+	w.recordTable(info)
+	if info.schema != "" {
+		w.Ident(info.schema)
+		w.Char('.')
+	}
+	w.Ident(info.name)
+}
+
+// WriteRef writes how columns refer to the table: its alias if it has one, else its name.
+func (t Table) WriteRef(w *Writer) {
+	info := t.t
+	if info == nil {
+		w.Fail(ErrInvalid, "table descriptor not bound: create it with expr.NewTable")
+		return
+	}
+	info.writeRef(w)
+}
+
+func (t *tableInfo) writeRef(w *Writer) {
+	if t.alias != "" {
+		w.Ident(t.alias)
+		return
+	}
+	if t.schema != "" {
+		w.Ident(t.schema)
+		w.Char('.')
+	}
+	w.Ident(t.name)
+}
+
+func (t Table) sourceInfo() *tableInfo { return t.t }
+
+// exprTable gives NewTable and As access to the embedded descriptor of any table struct.
+func (t *Table) exprTable() *Table { return t }
+
+// Source is what FROM, JOIN, INSERT INTO, UPDATE and DELETE FROM accept: a table struct that
+// embeds Table (or a pointer to one), or a derived table made with FromQuery.
+type Source interface {
+	WriteSource(w *Writer)
+	// WriteName writes the source's name without alias (INSERT INTO, CTE references).
+	WriteName(w *Writer)
+	// TableName is the schema-qualified name ("" for a derived table).
+	TableName() string
+	sourceInfo() *tableInfo
+}
+
+// SameSource reports whether a and b are the same descriptor (same table and alias).
+func SameSource(a, b Source) bool {
+	return a != nil && b != nil && a.sourceInfo() != nil && a.sourceInfo() == b.sourceInfo()
+}
+
+// TableOption configures NewTable.
+type TableOption func(*tableInfo)
+
+// InSchema places the table in a schema (PostgreSQL schema, MySQL database, SQLite attached
+// database): it renders as "schema"."name" and TableName returns "schema.name".
+func InSchema(schema string) TableOption {
+	return func(t *tableInfo) { t.schema = schema }
+}
+
+// tablePtr is the constraint NewTable and As use to reach the embedded Table of *S.
+type tablePtr[S any] interface {
+	*S
+	exprTable() *Table
+}
+
+// NewTable creates the descriptor of the table name from the struct type S, which embeds Table
+// and declares one exported field per column:
+//
+//	var Users = expr.NewTable[UsersTable]("users")                          // "users"
+//	var Logs  = expr.NewTable[LogsTable]("logs", expr.InSchema("audit"))    // "audit"."logs"
+//
+// A field's column name is its `db` tag, or its name in snake_case when it has none; `db:"-"`
+// skips it. NewTable never panics: a malformed descriptor (empty name, duplicate column) makes
+// every statement that uses it fail to build with the reason.
+func NewTable[S any, P tablePtr[S]](name string, opts ...TableOption) *S {
+	info := &tableInfo{name: name}
+	for _, o := range opts {
+		if o != nil {
+			o(info)
+		}
+	}
+	s := new(S)
+	bind(s, P(s).exprTable(), info)
+	return s
+}
+
+// As returns a copy of the table descriptor t under an alias: FROM "users" AS "u", and its
+// columns render as "u"."id". Use it for self-joins and short names.
+//
+//	u, o := expr.As(Users, "u"), expr.As(Orders, "o")
+func As[S any, P tablePtr[S]](t *S, alias string) *S {
+	info := &tableInfo{alias: alias}
+	if t == nil {
+		info.err = "expr.As: nil table descriptor"
+		return newWithInfo[S, P](info)
+	}
+	orig := P(t).exprTable().t
+	if orig == nil {
+		info.err = "expr.As: table descriptor not bound: create it with expr.NewTable"
+		return newWithInfo[S, P](info)
+	}
+	info.name, info.schema, info.err = orig.name, orig.schema, orig.err
+	s := new(S)
+	*s = *t
+	bind(s, P(s).exprTable(), info)
+	return s
+}
+
+func newWithInfo[S any, P tablePtr[S]](info *tableInfo) *S {
+	s := new(S)
+	*P(s).exprTable() = Table{info}
+	return s
+}
+
+// columnBinder is implemented by *Column[T] and *Nullable[T].
+type columnBinder interface {
+	bindColumn(c *column)
+}
+
+var binderType = reflect.TypeFor[columnBinder]()
+
+// bind points tbl at info and every column field of *s at a new column of info.
+func bind(s any, tbl *Table, info *tableInfo) {
+	*tbl = Table{info}
+	if info.err == "" {
+		switch {
+		case info.name == "":
+			info.err = "table descriptor has an empty name"
+		case strings.IndexByte(info.name, 0) >= 0 || strings.IndexByte(info.schema, 0) >= 0 ||
+			strings.IndexByte(info.alias, 0) >= 0:
+			info.err = "table name " + strconv.Quote(info.name) + " contains a NUL byte"
+		}
+	}
+	v := reflect.ValueOf(s).Elem()
+	typ := v.Type()
+	seen := make(map[string]bool, typ.NumField())
+	for i := 0; i < typ.NumField(); i++ {
+		f := typ.Field(i)
+		if !reflect.PointerTo(f.Type).Implements(binderType) {
+			continue
+		}
+		name, ok := f.Tag.Lookup("db")
+		if name == "-" {
+			continue
+		}
+		if !ok || name == "" {
+			name = snakeCase(f.Name)
+		}
+		if !f.IsExported() {
+			if info.err == "" {
+				info.err = "table " + strconv.Quote(info.name) + ": column field " + f.Name + " is not exported"
+			}
+			continue
+		}
+		if seen[name] && info.err == "" {
+			info.err = "table " + strconv.Quote(info.name) + ": column " + strconv.Quote(name) + " declared twice"
+		}
+		seen[name] = true
+		c := &column{table: info, name: name}
+		v.Field(i).Addr().Interface().(columnBinder).bindColumn(c)
+		info.cols = append(info.cols, c)
+	}
+}
+
+// snakeCase turns a Go field name into a column name: CreatedAt -> created_at, UserID -> user_id.
+func snakeCase(s string) string {
+	var b strings.Builder
+	r := []rune(s)
+	for i, c := range r {
+		if unicode.IsUpper(c) {
+			if i > 0 && (unicode.IsLower(r[i-1]) || (i+1 < len(r) && unicode.IsLower(r[i+1]) && unicode.IsUpper(r[i-1]))) {
+				b.WriteByte('_')
+			}
+			c = unicode.ToLower(c)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// derived is a subquery in FROM, named by a table descriptor.
+type derived struct {
+	t *tableInfo
+	q Query
+}
+
+// FromQuery makes a derived table: the subquery q named by the descriptor t, whose columns
+// refer to q's result columns by name.
+//
+//	type StatsTable struct {
+//		expr.Table
+//		UserID expr.Column[int64] `db:"user_id"`
+//		N      expr.Column[int64] `db:"n"`
+//	}
+//	var Stats = expr.NewTable[StatsTable]("stats")
+//	builder.Select(Stats.N).From(expr.FromQuery(Stats, sub))   // FROM (SELECT ...) AS "stats"
+//
+// q's select items must carry those names (use As). The derived table is not a table for
+// Tables(); the tables q reads are.
+func FromQuery(t Source, q Query) Source {
+	if t == nil {
+		return derived{q: q}
+	}
+	return derived{t: t.sourceInfo(), q: q}
+}
+
+func (d derived) WriteSource(w *Writer) {
+	if d.t == nil {
+		w.Fail(ErrInvalid, "derived table without a bound descriptor")
+		return
+	}
+	if d.t.err != "" {
+		w.Fail(ErrInvalid, d.t.err)
+		return
+	}
+	subquery{d.q}.WriteSQL(w)
+	w.Text(" AS ")
+	if d.t.alias != "" {
+		w.Ident(d.t.alias)
+	} else {
+		w.Ident(d.t.name)
+	}
+}
+
+func (d derived) WriteName(w *Writer) {
+	w.Fail(ErrInvalid, "a derived table (subquery) has no name to write to")
+}
+
+func (d derived) TableName() string     { return "" }
+func (d derived) sourceInfo() *tableInfo { return d.t }
