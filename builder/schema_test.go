@@ -24,13 +24,13 @@ type UsersTable struct {
 
 type OrdersTable struct {
 	expr.Table
-	ID     expr.Column[int64]           `db:"id"`
-	UserID expr.Column[int64]           `db:"user_id"`
-	Total  expr.Column[float64]         `db:"total"`
-	Note   expr.Nullable[string]        `db:"note"`
+	ID     expr.Column[int64]             `db:"id"`
+	UserID expr.Column[int64]             `db:"user_id"`
+	Total  expr.Column[float64]           `db:"total"`
+	Note   expr.Nullable[string]          `db:"note"`
 	Meta   expr.Nullable[json.RawMessage] `db:"meta"`
-	Ref    expr.Column[UUID]            `db:"ref"`
-	Blob   expr.Nullable[[]byte]        `db:"blob"`
+	Ref    expr.Column[UUID]              `db:"ref"`
+	Blob   expr.Nullable[[]byte]          `db:"blob"`
 }
 
 type ArchiveTable struct {

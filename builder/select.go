@@ -355,7 +355,7 @@ func writeLimit(w *expr.Writer, l *limitOffset) {
 }
 
 func (j *join) write(w *expr.Writer) {
-	w.Clause(joinText[j.kind][1:len(joinText[j.kind])-1])
+	w.Clause(joinText[j.kind][1 : len(joinText[j.kind])-1])
 	c := w.Caps()
 	switch {
 	case j.kind == rightJoin && !c.RightJoin:

@@ -292,4 +292,3 @@ func (r *raw) WriteSQL(w *Writer) {
 		w.Fail(ErrInvalid, "raw SQL has "+strconv.Itoa(n)+" ? placeholders but "+strconv.Itoa(len(r.args))+" arguments")
 	}
 }
-

@@ -330,5 +330,5 @@ func (d derived) WriteName(w *Writer) {
 	w.Fail(ErrInvalid, "a derived table (subquery) has no name to write to")
 }
 
-func (d derived) TableName() string     { return "" }
+func (d derived) TableName() string      { return "" }
 func (d derived) sourceInfo() *tableInfo { return d.t }
