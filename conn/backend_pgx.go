@@ -12,7 +12,9 @@ import (
 type pgxBackend struct {
 	pool           *pgxpool.Pool
 	acquireTimeout time.Duration
+	minConns       int
 	owned          bool // Close closes the pool only when conn opened it
+	lent           inflight
 }
 
 func (b *pgxBackend) acquireConn(ctx context.Context) (*pgxpool.Conn, error) {
@@ -23,6 +25,10 @@ func (b *pgxBackend) acquireConn(ctx context.Context) (*pgxpool.Conn, error) {
 }
 
 func (b *pgxBackend) exec(ctx context.Context, sql string, args []any) (Result, error) {
+	if err := b.lent.enter(); err != nil {
+		return Result{}, err
+	}
+	defer b.lent.leave()
 	c, err := b.acquireConn(ctx)
 	if err != nil {
 		return Result{}, err
@@ -33,33 +39,56 @@ func (b *pgxBackend) exec(ctx context.Context, sql string, args []any) (Result, 
 }
 
 func (b *pgxBackend) query(ctx context.Context, sql string, args []any) (Rows, error) {
+	if err := b.lent.enter(); err != nil {
+		return nil, err
+	}
 	c, err := b.acquireConn(ctx)
 	if err != nil {
+		b.lent.leave()
 		return nil, err
 	}
 	r, err := c.Query(ctx, sql, args...)
 	if err != nil {
 		c.Release()
+		b.lent.leave()
 		return nil, err
 	}
-	return &pgxRows{rows: r, release: c}, nil
+	return &pgxRows{rows: r, release: c, lent: &b.lent}, nil
 }
 
 func (b *pgxBackend) acquire(ctx context.Context) (session, error) {
-	c, err := b.acquireConn(ctx)
-	if err != nil {
+	if err := b.lent.enter(); err != nil {
 		return nil, err
 	}
-	return &pgxSession{c: c}, nil
-}
-
-func (b *pgxBackend) ping(ctx context.Context) error {
 	c, err := b.acquireConn(ctx)
 	if err != nil {
-		return err
+		b.lent.leave()
+		return nil, err
 	}
-	defer c.Release()
-	return c.Ping(ctx)
+	return &pgxSession{c: c, lent: &b.lent}, nil
+}
+
+// ping opens and checks max(1, MinConns) connections, holding each until all are open, so
+// that Connect reports a bad host or password and leaves MinConns ready in the pool.
+func (b *pgxBackend) ping(ctx context.Context) error {
+	n := max(1, b.minConns)
+	held := make([]session, 0, n)
+	defer func() {
+		for _, s := range held {
+			s.release(false)
+		}
+	}()
+	for range n {
+		s, err := b.acquire(ctx)
+		if err != nil {
+			return err
+		}
+		held = append(held, s)
+		if err := s.(*pgxSession).c.Ping(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (b *pgxBackend) stats() PoolStats {
@@ -77,15 +106,22 @@ func (b *pgxBackend) stats() PoolStats {
 	}
 }
 
+// close refuses new statements, waits for the lent connections to come back, then closes the
+// pool if conn opened it.
 func (b *pgxBackend) close() error {
-	if b.owned {
-		b.pool.Close() // waits for acquired connections to be released
+	done, first := b.lent.close()
+	<-done
+	if first && b.owned {
+		b.pool.Close()
 	}
 	return nil
 }
 
 // pgxSession is one connection taken out of the pgx pool.
-type pgxSession struct{ c *pgxpool.Conn }
+type pgxSession struct {
+	c    *pgxpool.Conn
+	lent *inflight
+}
 
 func (s *pgxSession) exec(ctx context.Context, sql string, args []any) (Result, error) {
 	tag, err := s.c.Exec(ctx, sql, args...)
@@ -110,17 +146,22 @@ func (s *pgxSession) release(discard bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), discardTimeout)
 		_ = pc.Close(ctx)
 		cancel()
-		return
+	} else {
+		// pgxpool itself destroys a connection that is still inside a transaction or busy.
+		s.c.Release()
 	}
-	// pgxpool itself destroys a connection that is still inside a transaction or busy.
-	s.c.Release()
+	if s.lent != nil {
+		s.lent.leave()
+		s.lent = nil
+	}
 }
 
 // pgxRows adapts pgx.Rows to Rows; release, when set, returns the connection borrowed for
-// this one query.
+// this one query, and lent is the count to give it back to.
 type pgxRows struct {
 	rows    pgx.Rows
 	release *pgxpool.Conn
+	lent    *inflight
 	cols    []string
 	closed  bool
 }
@@ -157,6 +198,11 @@ func (r *pgxRows) Close() error {
 	r.rows.Close()
 	if r.release != nil {
 		r.release.Release()
+		r.release = nil
+	}
+	if r.lent != nil {
+		r.lent.leave()
+		r.lent = nil
 	}
 	return r.rows.Err()
 }

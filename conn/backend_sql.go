@@ -4,20 +4,44 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"time"
 )
 
-// sqlBackend runs MySQL/MariaDB and SQLite through database/sql.
+// sqlBackend runs MySQL/MariaDB and SQLite (and any *sql.DB handed to FromSQL) through
+// database/sql.
 type sqlBackend struct {
 	db             *sql.DB
 	acquireTimeout time.Duration
 	maxConns       int
-	owned          bool
+	minConns       int
+	owned          bool // Close closes db only when conn opened it
+	// connector counts new physical connections; nil for a *sql.DB conn did not open.
+	connector *initConnector
 	// keep holds one connection open for the life of the DB where the data lives only as long
 	// as a connection does (an in-memory SQLite database).
 	keep *sql.Conn
+	lent inflight
 }
 
+func newSQLBackend(db *sql.DB, r Config, c *initConnector) *sqlBackend {
+	p := r.Pool
+	db.SetMaxOpenConns(p.MaxConns)
+	db.SetMaxIdleConns(p.MaxConns)
+	db.SetConnMaxLifetime(durationOr(p.MaxLifetime, defaultMaxLifetime))
+	db.SetConnMaxIdleTime(durationOr(p.MaxIdleTime, defaultMaxIdleTime))
+	return &sqlBackend{
+		db:             db,
+		acquireTimeout: time.Duration(p.AcquireTimeout),
+		maxConns:       p.MaxConns,
+		minConns:       p.MinConns,
+		owned:          true,
+		connector:      c,
+	}
+}
+
+// acquireConn borrows a connection, waiting at most the acquire timeout. The caller has
+// entered b.lent.
 func (b *sqlBackend) acquireConn(ctx context.Context) (*sql.Conn, error) {
 	actx, cancel := withAcquireTimeout(ctx, b.acquireTimeout)
 	c, err := b.db.Conn(actx)
@@ -26,54 +50,80 @@ func (b *sqlBackend) acquireConn(ctx context.Context) (*sql.Conn, error) {
 }
 
 func (b *sqlBackend) exec(ctx context.Context, q string, args []any) (Result, error) {
+	if err := b.lent.enter(); err != nil {
+		return Result{}, err
+	}
+	defer b.lent.leave()
 	if b.acquireTimeout <= 0 {
-		r, err := b.db.ExecContext(ctx, q, args...)
-		return sqlResult(r, err)
+		return sqlResult(b.db.ExecContext(ctx, q, args...))
 	}
 	c, err := b.acquireConn(ctx)
 	if err != nil {
 		return Result{}, err
 	}
 	defer c.Close()
-	r, err := c.ExecContext(ctx, q, args...)
-	return sqlResult(r, err)
+	return sqlResult(c.ExecContext(ctx, q, args...))
 }
 
 func (b *sqlBackend) query(ctx context.Context, q string, args []any) (Rows, error) {
+	if err := b.lent.enter(); err != nil {
+		return nil, err
+	}
 	if b.acquireTimeout <= 0 {
 		r, err := b.db.QueryContext(ctx, q, args...)
 		if err != nil {
+			b.lent.leave()
 			return nil, err
 		}
-		return &sqlRows{rows: r}, nil
+		return &sqlRows{rows: r, lent: &b.lent}, nil
 	}
 	c, err := b.acquireConn(ctx)
 	if err != nil {
+		b.lent.leave()
 		return nil, err
 	}
 	r, err := c.QueryContext(ctx, q, args...)
 	if err != nil {
 		c.Close()
+		b.lent.leave()
 		return nil, err
 	}
-	return &sqlRows{rows: r, release: c}, nil
+	return &sqlRows{rows: r, release: c, lent: &b.lent}, nil
 }
 
 func (b *sqlBackend) acquire(ctx context.Context) (session, error) {
-	c, err := b.acquireConn(ctx)
-	if err != nil {
+	if err := b.lent.enter(); err != nil {
 		return nil, err
 	}
-	return &sqlSession{c: c}, nil
-}
-
-func (b *sqlBackend) ping(ctx context.Context) error {
 	c, err := b.acquireConn(ctx)
 	if err != nil {
-		return err
+		b.lent.leave()
+		return nil, err
 	}
-	defer c.Close()
-	return c.PingContext(ctx)
+	return &sqlSession{c: c, lent: &b.lent}, nil
+}
+
+// ping opens and checks max(1, MinConns) connections at once, holding each until all are
+// open, so that they are distinct physical connections left idle in the pool afterwards.
+func (b *sqlBackend) ping(ctx context.Context) error {
+	n := max(1, b.minConns)
+	held := make([]session, 0, n)
+	defer func() {
+		for _, s := range held {
+			s.release(false)
+		}
+	}()
+	for range n {
+		s, err := b.acquire(ctx)
+		if err != nil {
+			return err
+		}
+		held = append(held, s)
+		if err := s.(*sqlSession).c.PingContext(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (b *sqlBackend) stats() PoolStats {
@@ -83,7 +133,7 @@ func (b *sqlBackend) stats() PoolStats {
 		s.OpenConnections--
 		s.InUse--
 	}
-	return PoolStats{
+	st := PoolStats{
 		MaxConns:      s.MaxOpenConnections,
 		TotalConns:    s.OpenConnections,
 		InUse:         s.InUse,
@@ -93,17 +143,28 @@ func (b *sqlBackend) stats() PoolStats {
 		LifetimeClose: s.MaxLifetimeClosed,
 		IdleClose:     s.MaxIdleTimeClosed,
 	}
+	if b.connector != nil {
+		st.NewConns = b.connector.newConns.Load()
+		if b.keep != nil {
+			st.NewConns--
+		}
+	}
+	return st
 }
 
+// close refuses new statements, waits for the lent connections to come back (database/sql's
+// Close would not), then closes the pool if conn opened it.
 func (b *sqlBackend) close() error {
-	if !b.owned {
+	done, first := b.lent.close()
+	<-done
+	if !first || !b.owned {
 		return nil
 	}
+	var err error
 	if b.keep != nil {
-		b.keep.Close()
+		err = b.keep.Close()
 	}
-	// sql.DB.Close waits for queries in progress to finish before closing their connections.
-	return b.db.Close()
+	return errors.Join(err, b.db.Close())
 }
 
 func sqlResult(r sql.Result, err error) (Result, error) {
@@ -117,11 +178,13 @@ func sqlResult(r sql.Result, err error) (Result, error) {
 }
 
 // sqlSession is one connection taken out of a database/sql pool.
-type sqlSession struct{ c *sql.Conn }
+type sqlSession struct {
+	c    *sql.Conn
+	lent *inflight
+}
 
 func (s *sqlSession) exec(ctx context.Context, q string, args []any) (Result, error) {
-	r, err := s.c.ExecContext(ctx, q, args...)
-	return sqlResult(r, err)
+	return sqlResult(s.c.ExecContext(ctx, q, args...))
 }
 
 func (s *sqlSession) query(ctx context.Context, q string, args []any) (Rows, error) {
@@ -141,16 +204,22 @@ func (s *sqlSession) release(discard bool) {
 		_ = s.c.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	_ = s.c.Close()
+	if s.lent != nil {
+		s.lent.leave()
+		s.lent = nil
+	}
 }
 
 // sqlRows adapts *sql.Rows to Rows; release, when set, returns the connection borrowed for
-// this one query.
+// this one query, and lent, when set, is the count to give it back to.
 type sqlRows struct {
 	rows    *sql.Rows
 	release *sql.Conn
+	lent    *inflight
 	cols    []string
 }
 
+// Next closes the result, and so returns its connection, once the rows run out.
 func (r *sqlRows) Next() bool {
 	if r.rows.Next() {
 		return true
@@ -175,5 +244,16 @@ func (r *sqlRows) Close() error {
 		r.release.Close()
 		r.release = nil
 	}
+	if r.lent != nil {
+		r.lent.leave()
+		r.lent = nil
+	}
 	return err
+}
+
+// newSQLBackendFor opens a database/sql pool on connector, with the init hooks and the
+// connection count in between.
+func newSQLBackendFor(connector driver.Connector, r Config) *sqlBackend {
+	ic := newInitConnector(connector, r.OnConnect)
+	return newSQLBackend(sql.OpenDB(ic), r, ic)
 }

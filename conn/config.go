@@ -9,15 +9,17 @@ import (
 
 // Config describes one database: either a URL, or the adapter and connection fields, plus pool
 // settings and driver arguments. Fields set explicitly win over what the URL says. It loads from
-// YAML or JSON:
+// YAML or JSON (see LoadConfigs for a file of several named databases):
 //
 //	adapter: postgres
 //	host: localhost
 //	user: app
-//	password: secret
+//	password: ${APP_DB_PASSWORD}
 //	database: app
 //	pool: {max_conns: 20, max_lifetime: 1h, acquire_timeout: 5s}
 //	driver_args: {sslmode: disable}
+//
+// Printing a Config (%v, %+v, %#v, String, log/slog) shows its URL with the password masked.
 type Config struct {
 	// URL is a database URL: postgres://, postgresql://, mysql://, mariadb://, sqlite:///.
 	URL string `yaml:"url,omitempty" json:"url,omitempty"`
@@ -35,7 +37,8 @@ type Config struct {
 	// SQLite holds the pragmas applied to every new SQLite connection.
 	SQLite SQLiteConfig `yaml:"sqlite,omitempty" json:"sqlite,omitempty"`
 	// DriverArgs are vendor parameters handed to the driver as they are (sslmode,
-	// application_name, charset, tls, ...). Unknown URL query parameters land here.
+	// application_name, charset, tls, _time_format, ...). Unknown URL query parameters land
+	// here.
 	DriverArgs map[string]string `yaml:"driver_args,omitempty" json:"driver_args,omitempty"`
 	// ConnectEagerly makes Open connect and ping before returning, so a bad host, password or
 	// database surfaces at once.
@@ -43,36 +46,62 @@ type Config struct {
 
 	// OnConnect runs, in order, on every new physical connection before it is used.
 	OnConnect []InitFunc `yaml:"-" json:"-"`
+
+	// label, when set, is what String shows instead of a URL (a DB wrapping a pool the caller
+	// built, whose URL conn never saw).
+	label string
 }
 
 // PoolConfig sets the pool's limits. Zero values take the defaults named on each field.
+//
+// PostgreSQL runs on pgxpool, which implements every field itself. MySQL/MariaDB and SQLite run
+// on database/sql, whose pool differs in two ways: MinConns connections are opened by Connect
+// (and by Open with ConnectEagerly), but database/sql does not reopen them later, and closes
+// idle ones after MaxIdleTime even below MinConns; and idle connections are checked when they
+// are reused (go-sql-driver/mysql checks the socket before each reuse) rather than every
+// HealthCheckPeriod.
 type PoolConfig struct {
-	// MaxConns limits open connections (default 10; 1 means a single shared connection,
-	// i.e. no pool).
+	// MaxConns limits open connections (default 10). 1 means no pool: one connection shared,
+	// one statement at a time.
 	MaxConns int `yaml:"max_conns,omitempty" json:"max_conns,omitempty"`
-	// MinConns keeps at least this many connections open (PostgreSQL) or idle (others).
+	// MinConns keeps at least this many connections open (see the type's comment for
+	// MySQL/MariaDB and SQLite).
 	MinConns int `yaml:"min_conns,omitempty" json:"min_conns,omitempty"`
-	// MaxLifetime closes a connection this long after it was opened (the stale timeout).
+	// MaxLifetime closes a connection this long after it was opened (the stale timeout;
+	// default 1h).
 	MaxLifetime Duration `yaml:"max_lifetime,omitempty" json:"max_lifetime,omitempty"`
-	// MaxIdleTime closes a connection idle in the pool for this long (the keep-alive).
+	// MaxIdleTime closes a connection idle in the pool for this long (the keep-alive;
+	// default 30m).
 	MaxIdleTime Duration `yaml:"max_idle_time,omitempty" json:"max_idle_time,omitempty"`
 	// AcquireTimeout bounds the wait for a free connection; a caller that waits longer gets
-	// ErrAcquireTimeout. Zero waits as long as the context allows.
+	// an error matching ErrAcquireTimeout and ErrOperational. Zero waits as long as the
+	// context allows.
 	AcquireTimeout Duration `yaml:"acquire_timeout,omitempty" json:"acquire_timeout,omitempty"`
-	// HealthCheckPeriod is how often idle connections are checked (PostgreSQL; default 1m).
+	// HealthCheckPeriod is how often idle connections are checked for lifetime, idle time
+	// and MinConns (PostgreSQL; default 1m).
 	HealthCheckPeriod Duration `yaml:"health_check_period,omitempty" json:"health_check_period,omitempty"`
 }
 
 // SQLiteConfig holds SQLite pragmas. The zero value gives the defaults: foreign keys on, a
-// 5-second busy timeout, WAL for file databases, and write transactions that begin IMMEDIATE.
+// 5-second busy timeout, WAL for file databases, and write transactions that begin IMMEDIATE
+// (so concurrent writers queue on the busy timeout instead of failing with "database is
+// locked" when a read transaction tries to become a write).
 type SQLiteConfig struct {
-	JournalMode string `yaml:"journal_mode,omitempty" json:"journal_mode,omitempty"` // default WAL (files)
-	// ForeignKeys is on unless set to false explicitly.
-	ForeignKeys *bool    `yaml:"foreign_keys,omitempty" json:"foreign_keys,omitempty"`
-	BusyTimeout Duration `yaml:"busy_timeout,omitempty" json:"busy_timeout,omitempty"` // default 5s
-	CacheSize   int      `yaml:"cache_size,omitempty" json:"cache_size,omitempty"`     // PRAGMA cache_size
-	MmapSize    int64    `yaml:"mmap_size,omitempty" json:"mmap_size,omitempty"`       // PRAGMA mmap_size
-	Synchronous string   `yaml:"synchronous,omitempty" json:"synchronous,omitempty"`   // PRAGMA synchronous
+	// JournalMode is PRAGMA journal_mode: DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF
+	// (default WAL for files; in-memory databases keep MEMORY).
+	JournalMode string `yaml:"journal_mode,omitempty" json:"journal_mode,omitempty"`
+	// ForeignKeys is PRAGMA foreign_keys, on unless set to false explicitly.
+	ForeignKeys *bool `yaml:"foreign_keys,omitempty" json:"foreign_keys,omitempty"`
+	// BusyTimeout is PRAGMA busy_timeout (default 5s).
+	BusyTimeout Duration `yaml:"busy_timeout,omitempty" json:"busy_timeout,omitempty"`
+	// CacheSize is PRAGMA cache_size: pages, or KiB when negative.
+	CacheSize int `yaml:"cache_size,omitempty" json:"cache_size,omitempty"`
+	// MmapSize is PRAGMA mmap_size in bytes.
+	MmapSize int64 `yaml:"mmap_size,omitempty" json:"mmap_size,omitempty"`
+	// Synchronous is PRAGMA synchronous: OFF, NORMAL, FULL or EXTRA.
+	Synchronous string `yaml:"synchronous,omitempty" json:"synchronous,omitempty"`
+	// TxLock is how transactions begin: "immediate" (the default), "deferred" or "exclusive".
+	TxLock string `yaml:"tx_lock,omitempty" json:"tx_lock,omitempty"`
 }
 
 // InitFunc runs on each new physical connection (PRAGMAs, SET statements, session settings).
@@ -81,10 +110,12 @@ type InitFunc func(ctx context.Context, c InitConn) error
 
 // InitConn is the new connection an InitFunc prepares.
 type InitConn interface {
+	// Exec runs one statement with the engine's placeholders ($1 or ?).
 	Exec(ctx context.Context, sql string, args ...any) error
 }
 
-// Duration is a time.Duration that reads and writes as text ("30s", "1h") in YAML and JSON.
+// Duration is a time.Duration that reads and writes as text ("30s", "1h") in YAML and JSON; a
+// bare number is a number of seconds.
 type Duration time.Duration
 
 // String formats like time.Duration.
@@ -93,13 +124,13 @@ func (d Duration) String() string { return time.Duration(d).String() }
 // MarshalText writes the duration as "1h0m0s".
 func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
 
-// UnmarshalText reads "250ms", "30s", "1h".
+// UnmarshalText reads "250ms", "30s", "1h", or "30" (seconds).
 func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
+	v, err := parseDuration(string(b))
 	if err != nil {
-		return fmt.Errorf("conn: duration %q: want a Go duration such as 30s or 1h", b)
+		return fmt.Errorf("conn: duration %q: want a Go duration such as 30s or 1h, or a number of seconds", b)
 	}
-	*d = Duration(v)
+	*d = v
 	return nil
 }
 

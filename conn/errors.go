@@ -11,6 +11,8 @@ import (
 var (
 	// ErrNoRows: One, Scalar or Row.Scan found no row.
 	ErrNoRows = errors.New("conn: no rows in result set")
+	// ErrTooManyRows: One or Scalar found a second row where the statement should return one.
+	ErrTooManyRows = errors.New("conn: more than one row in result set: One and Scalar expect exactly one (add a WHERE on a unique key or LIMIT 1)")
 	// ErrNotInitialized: the DB was declared but not given a database yet.
 	ErrNotInitialized = errors.New("conn: database not initialized: call Init with a URL or config first")
 	// ErrBlockEnded: a statement was made with the context of a WithConn or Atomic block after
@@ -18,10 +20,20 @@ var (
 	ErrBlockEnded = errors.New("conn: context belongs to a connection block that has ended; use the context the block's caller holds")
 	// ErrAcquireTimeout: no pooled connection became free within the acquire timeout.
 	ErrAcquireTimeout = errors.New("conn: timed out waiting for a free connection")
+	// ErrClosed: the DB was closed; no statement can start on it. It matches ErrInterface.
+	ErrClosed error = &closedError{}
 
 	errNilStatement = errors.New("conn: nil statement")
 	errExtraArgs    = errors.New("conn: arguments passed beside a built statement: a built statement binds its own values; pass extra arguments only with conn.SQL")
 )
+
+type closedError struct{}
+
+func (*closedError) Error() string { return "conn: database is closed" }
+
+// Is makes errors.Is(ErrClosed, ErrInterface) hold: using a closed handle is a misuse of the
+// interface, not a failure of the database.
+func (*closedError) Is(target error) bool { return target == ErrInterface }
 
 // AcquireTimeoutError reports a wait for a pooled connection that ran out. It matches
 // ErrAcquireTimeout and ErrOperational.

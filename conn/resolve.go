@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/typedsql/typedsql/dialect"
@@ -45,8 +45,25 @@ func (c Config) resolve() (Config, error) {
 	if r.Port < 0 || r.Port > 65535 {
 		return Config{}, fmt.Errorf("conn: config port %d: want 1 to 65535", r.Port)
 	}
-	if r.Adapter == "sqlite" && r.Database == "" {
-		return Config{}, errors.New("conn: sqlite config names no database file: set database to a path or \":memory:\"")
+	if r.Adapter == "sqlite" {
+		if r.Database == "" {
+			return Config{}, errors.New("conn: sqlite config names no database file: set database to a path or \":memory:\"")
+		}
+		if r.Host != "" || r.Port != 0 || r.User != "" || r.Password != "" {
+			return Config{}, errors.New("conn: sqlite config has a host, port, user or password: SQLite opens a file; set database only")
+		}
+		if err := r.SQLite.check(); err != nil {
+			return Config{}, err
+		}
+	}
+	for k := range r.DriverArgs {
+		if k == "" {
+			return Config{}, errors.New("conn: config driver_args has an empty name")
+		}
+		if k == "strict" && (r.Adapter == "mysql" || r.Adapter == "mariadb") {
+			// go-sql-driver/mysql panics on this long-removed parameter.
+			return Config{}, errors.New("conn: mysql driver argument strict was removed from the driver: set sql_mode on the server or as a driver argument instead")
+		}
 	}
 	if r.Adapter != "sqlite" && r.Host == "" {
 		r.Host = "localhost"
@@ -75,7 +92,37 @@ func (c Config) resolve() (Config, error) {
 	if r.SQLite.BusyTimeout == 0 {
 		r.SQLite.BusyTimeout = Duration(defaultBusyTimeout)
 	}
+	if r.SQLite.TxLock == "" {
+		r.SQLite.TxLock = "immediate"
+	}
 	return r, nil
+}
+
+// check validates the pragma values before they reach a PRAGMA statement, so a typo fails
+// Open rather than every connection, and no value can smuggle SQL into the pragma.
+func (s SQLiteConfig) check() error {
+	oneOf := func(name, v string, allowed ...string) error {
+		if v == "" {
+			return nil
+		}
+		for _, a := range allowed {
+			if strings.EqualFold(v, a) {
+				return nil
+			}
+		}
+		return fmt.Errorf("conn: sqlite %s %q: want one of %s", name, v, strings.Join(allowed, ", "))
+	}
+	return errors.Join(
+		oneOf("journal_mode", s.JournalMode, "DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF"),
+		oneOf("synchronous", s.Synchronous, "OFF", "NORMAL", "FULL", "EXTRA", "0", "1", "2", "3"),
+		oneOf("tx_lock", s.TxLock, "deferred", "immediate", "exclusive"),
+		func() error {
+			if s.BusyTimeout < 0 || s.MmapSize < 0 {
+				return errors.New("conn: sqlite busy_timeout and mmap_size cannot be negative")
+			}
+			return nil
+		}(),
+	)
 }
 
 // overlay copies the explicitly set fields of src over dst.
@@ -118,6 +165,7 @@ func overlay(dst *Config, src Config) {
 	ss, ds := src.SQLite, &dst.SQLite
 	setS(&ds.JournalMode, ss.JournalMode)
 	setS(&ds.Synchronous, ss.Synchronous)
+	setS(&ds.TxLock, ss.TxLock)
 	if ss.ForeignKeys != nil {
 		ds.ForeignKeys = ss.ForeignKeys
 	}
@@ -138,6 +186,7 @@ func overlay(dst *Config, src Config) {
 	}
 	dst.ConnectEagerly = dst.ConnectEagerly || src.ConnectEagerly
 	dst.OnConnect = src.OnConnect
+	dst.label = src.label
 }
 
 func (r Config) dialect() dialect.Dialect {
@@ -146,28 +195,31 @@ func (r Config) dialect() dialect.Dialect {
 }
 
 // redactedURL writes a resolved config as a URL whose password, if any, reads "xxxxx".
+// Secret driver arguments (password=, sslpassword=) read "xxxxx" too.
 func (r Config) redactedURL() string {
+	if r.label != "" {
+		return r.label
+	}
+	q := url.Values{}
+	for k, v := range r.DriverArgs {
+		if isSecretArg(k) {
+			v = redactedPassword
+		}
+		q.Set(k, v)
+	}
+	query := q.Encode() // sorted by key
+	if query != "" {
+		query = "?" + query
+	}
 	if r.Adapter == "sqlite" {
-		return "sqlite:///" + r.Database
+		return "sqlite:///" + r.Database + query
 	}
 	u := url.URL{Scheme: r.Adapter, Host: net.JoinHostPort(r.Host, strconv.Itoa(r.Port)), Path: "/" + r.Database}
 	switch {
 	case r.Password != "":
-		u.User = url.UserPassword(r.User, "xxxxx")
+		u.User = url.UserPassword(r.User, redactedPassword)
 	case r.User != "":
 		u.User = url.User(r.User)
 	}
-	if len(r.DriverArgs) > 0 {
-		q := url.Values{}
-		keys := make([]string, 0, len(r.DriverArgs))
-		for k := range r.DriverArgs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			q.Set(k, r.DriverArgs[k])
-		}
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
+	return u.String() + query
 }

@@ -18,63 +18,106 @@ import (
 //	sqlite:///relative/path.db              (three slashes: a path relative to the working directory)
 //	sqlite:////absolute/path.db             (four slashes: an absolute path)
 //	sqlite:///:memory:                      (one in-memory database shared by the DB's connections)
+//	sqlite://relative.db                    (two slashes: relative, as Emmett writes it)
 //
 // Pool parameters (pool_max_conns, pool_min_conns, pool_max_conn_lifetime,
 // pool_max_conn_idle_time, pool_acquire_timeout, pool_health_check_period), connect_timeout
-// and, for SQLite, the pragmas journal_mode, foreign_keys, busy_timeout, cache_size,
-// mmap_size and synchronous are read by conn; every other query parameter goes to the driver.
-// Errors never repeat the URL, so a password in it cannot leak.
+// and, for SQLite, the pragmas journal_mode, foreign_keys, busy_timeout (a bare number is
+// milliseconds, as in the pragma), cache_size, mmap_size, synchronous and _txlock are read by conn; every other query parameter goes to
+// the driver as it is (sslmode, application_name, charset, tls, _time_format, ...). Durations
+// are Go durations ("30s") or numbers of seconds. Errors never repeat the URL or a part of it
+// that could be the password.
 func ParseURL(raw string) (Config, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error repeats the whole URL, password included
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		if strings.TrimSpace(raw) == "" {
+			return Config{}, errors.New("conn: empty database URL: want postgres://, mysql://, mariadb:// or sqlite:///")
 		}
-		return Config{}, fmt.Errorf("conn: invalid database URL: %w", err)
+		return Config{}, errors.New("conn: database URL has no scheme: want postgres://, mysql://, mariadb:// or sqlite:///")
 	}
-	adapter, err := adapterOf(u.Scheme)
+	adapter, err := adapterOf(scheme)
 	if err != nil {
 		return Config{}, err
 	}
-	cfg := Config{Adapter: adapter}
 	if adapter == "sqlite" {
-		if u.Host != "" {
-			return Config{}, fmt.Errorf("conn: sqlite URL has a host %q: write sqlite:///relative.db or sqlite:////absolute.db", u.Host)
-		}
-		cfg.Database = strings.TrimPrefix(u.Path, "/")
-		if cfg.Database == "" {
-			return Config{}, errors.New("conn: sqlite URL names no file: write sqlite:///relative.db, sqlite:////absolute.db or sqlite:///:memory:")
-		}
-	} else {
-		cfg.Host = u.Hostname()
-		if p := u.Port(); p != "" {
-			n, err := strconv.Atoi(p)
-			if err != nil || n <= 0 || n > 65535 {
-				return Config{}, fmt.Errorf("conn: invalid port %q in database URL", p)
-			}
-			cfg.Port = n
-		}
-		if u.User != nil {
-			cfg.User = u.User.Username()
-			cfg.Password, _ = u.User.Password()
-		}
-		cfg.Database = strings.TrimPrefix(u.Path, "/")
+		return parseSQLiteURL(rest)
 	}
-	for key, vals := range u.Query() {
-		if len(vals) == 0 {
-			continue
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Config{}, urlParseError(err)
+	}
+	if u.Opaque != "" || u.Fragment != "" || u.RawFragment != "" {
+		return Config{}, errors.New("conn: invalid database URL: it has a '#' or no '//': percent-encode reserved characters (/ # ? @ :) in the password")
+	}
+	cfg := Config{Adapter: adapter, Host: u.Hostname()}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 || n > 65535 {
+			return Config{}, fmt.Errorf("conn: invalid port %q in database URL: want 1 to 65535", p)
 		}
-		if err := cfg.setParam(key, vals[len(vals)-1]); err != nil {
-			return Config{}, err
-		}
+		cfg.Port = n
+	}
+	if u.User != nil {
+		cfg.User = u.User.Username()
+		cfg.Password, _ = u.User.Password()
+	}
+	cfg.Database = strings.TrimPrefix(u.Path, "/")
+	if strings.Contains(cfg.Database, "/") {
+		return Config{}, fmt.Errorf("conn: database name %q in URL has a '/': the path is the database name only", cfg.Database)
+	}
+	if err := cfg.setParams(u.RawQuery); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// urlParseError describes a net/url error without quoting it: its text repeats pieces of the
+// URL (an "invalid port" that is really half of a password holding a '/' or '#').
+func urlParseError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	msg := err.Error()
+	hint := "it cannot be parsed"
+	switch {
+	case strings.Contains(msg, "invalid port"):
+		hint = "the part after the host's ':' is not a port"
+	case strings.Contains(msg, "in host name"):
+		hint = "the host name has a character not allowed there"
+	case strings.Contains(msg, "invalid userinfo"):
+		hint = "the user or password has a character not allowed there"
+	case strings.Contains(msg, "invalid URL escape"):
+		hint = "a '%' is not followed by two hex digits"
+	case strings.Contains(msg, "control character"):
+		hint = "it contains a control character"
+	}
+	return errors.New("conn: invalid database URL: " + hint + " (percent-encode reserved characters such as / # ? @ : % in the password)")
+}
+
+// parseSQLiteURL reads what follows "sqlite://": "/relative.db", "//absolute.db", "/:memory:"
+// or, Emmett's form, "relative.db". It is read by hand because ":memory:" and Windows-style
+// names do not survive net/url's host parsing.
+func parseSQLiteURL(rest string) (Config, error) {
+	path, query, _ := strings.Cut(rest, "?")
+	path = strings.TrimPrefix(path, "/")
+	if path == "" {
+		return Config{}, errors.New("conn: sqlite URL names no file: write sqlite:///relative.db, sqlite:////absolute.db or sqlite:///:memory:")
+	}
+	name, err := url.PathUnescape(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("conn: sqlite URL path %q: a '%%' is not followed by two hex digits", path)
+	}
+	cfg := Config{Adapter: "sqlite", Database: name}
+	if err := cfg.setParams(query); err != nil {
+		return Config{}, err
 	}
 	return cfg, nil
 }
 
 func adapterOf(scheme string) (string, error) {
 	switch strings.ToLower(scheme) {
-	case "postgres", "postgresql":
+	case "postgres", "postgresql", "pgx":
 		return "postgres", nil
 	case "mysql":
 		return "mysql", nil
@@ -88,12 +131,36 @@ func adapterOf(scheme string) (string, error) {
 	return "", fmt.Errorf("conn: unknown database URL scheme %q: want postgres, postgresql, mysql, mariadb or sqlite", scheme)
 }
 
+// setParams applies a URL query string, in order, so that the last of repeated keys wins.
+func (c *Config) setParams(rawQuery string) error {
+	if rawQuery == "" {
+		return nil
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return errors.New("conn: database URL query: a parameter is not percent-encoded properly")
+	}
+	for key, vals := range q {
+		if key == "" {
+			return errors.New("conn: database URL query has a parameter with no name")
+		}
+		if err := c.setParam(key, vals[len(vals)-1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // setParam applies one URL query parameter: conn's own, or a driver argument.
 func (c *Config) setParam(key, val string) error {
+	show := val
+	if isSecretArg(key) {
+		show = redactedPassword
+	}
 	dur := func(dst *Duration) error {
-		d, err := parseDurationParam(val)
+		d, err := parseDuration(val)
 		if err != nil {
-			return fmt.Errorf("conn: URL parameter %s=%q: %w", key, val, err)
+			return fmt.Errorf("conn: URL parameter %s=%q: %w", key, show, err)
 		}
 		*dst = d
 		return nil
@@ -101,7 +168,7 @@ func (c *Config) setParam(key, val string) error {
 	num := func(dst *int) error {
 		n, err := strconv.Atoi(val)
 		if err != nil || n < 0 {
-			return fmt.Errorf("conn: URL parameter %s=%q: want a whole number >= 0", key, val)
+			return fmt.Errorf("conn: URL parameter %s=%q: want a whole number >= 0", key, show)
 		}
 		*dst = n
 		return nil
@@ -123,28 +190,44 @@ func (c *Config) setParam(key, val string) error {
 		return dur(&c.ConnectTimeout)
 	}
 	if c.Adapter == "sqlite" {
+		// The pragmas and modernc.org/sqlite's own spellings of them land in one place, so a
+		// URL cannot set a pragma twice with different values.
 		switch key {
-		case "journal_mode":
+		case "journal_mode", "_journal_mode", "_journal":
 			c.SQLite.JournalMode = val
 			return nil
-		case "synchronous":
+		case "synchronous", "_synchronous", "_sync":
 			c.SQLite.Synchronous = val
 			return nil
-		case "busy_timeout":
+		case "_txlock", "txlock":
+			c.SQLite.TxLock = val
+			return nil
+		case "busy_timeout", "_busy_timeout", "_timeout":
+			if n, err := strconv.Atoi(val); err == nil && n >= 0 {
+				// A bare number is milliseconds, the unit of PRAGMA busy_timeout.
+				c.SQLite.BusyTimeout = Duration(time.Duration(n) * time.Millisecond)
+				return nil
+			}
 			return dur(&c.SQLite.BusyTimeout)
 		case "cache_size":
-			return num(&c.SQLite.CacheSize)
-		case "mmap_size":
-			var n int
-			if err := num(&n); err != nil {
-				return err
-			}
-			c.SQLite.MmapSize = int64(n)
-			return nil
-		case "foreign_keys":
-			on, err := strconv.ParseBool(val)
+			// Negative sizes are in KiB, as SQLite defines them.
+			n, err := strconv.Atoi(val)
 			if err != nil {
-				return fmt.Errorf("conn: URL parameter foreign_keys=%q: want true or false", val)
+				return fmt.Errorf("conn: URL parameter cache_size=%q: want a whole number (pages, or -KiB)", val)
+			}
+			c.SQLite.CacheSize = n
+			return nil
+		case "mmap_size":
+			n, err := strconv.ParseInt(val, 10, 64)
+			if err != nil || n < 0 {
+				return fmt.Errorf("conn: URL parameter mmap_size=%q: want a number of bytes >= 0", val)
+			}
+			c.SQLite.MmapSize = n
+			return nil
+		case "foreign_keys", "_foreign_keys", "_fk":
+			on, err := parseBool(val)
+			if err != nil {
+				return fmt.Errorf("conn: URL parameter %s=%q: want on or off", key, val)
 			}
 			c.SQLite.ForeignKeys = &on
 			return nil
@@ -157,9 +240,19 @@ func (c *Config) setParam(key, val string) error {
 	return nil
 }
 
-// parseDurationParam accepts a Go duration ("30s") or a bare number of seconds ("30"), the
-// form libpq uses for connect_timeout.
-func parseDurationParam(s string) (Duration, error) {
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "on", "yes":
+		return true, nil
+	case "off", "no":
+		return false, nil
+	}
+	return strconv.ParseBool(s)
+}
+
+// parseDuration accepts a Go duration ("30s") or a bare number of seconds ("30"), the form
+// libpq uses for connect_timeout.
+func parseDuration(s string) (Duration, error) {
 	if n, err := strconv.ParseFloat(s, 64); err == nil {
 		return Duration(n * float64(time.Second)), nil
 	}
@@ -170,8 +263,8 @@ func parseDurationParam(s string) (Duration, error) {
 	return Duration(d), nil
 }
 
-// Redacted returns the configuration as a URL with the password replaced by "xxxxx", for
-// logs and error messages.
+// Redacted returns the configuration as a URL with the password (and any secret driver
+// argument) replaced by "xxxxx", for logs and error messages.
 func (c Config) Redacted() string {
 	r, err := c.resolve()
 	if err != nil {
@@ -180,7 +273,7 @@ func (c Config) Redacted() string {
 	return r.redactedURL()
 }
 
-// String is Redacted, so printing a Config never shows its password.
+// String is Redacted, so printing a Config with %v or %+v never shows its password.
 func (c Config) String() string { return c.Redacted() }
 
 // GoString keeps %#v from printing the password too.

@@ -1,0 +1,87 @@
+package conn
+
+import (
+	"strconv"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// sqliteError classifies a SQLite error by its result code: the primary code (the low byte)
+// picks the class, with a few extended codes refined.
+// https://www.sqlite.org/rescode.html
+func sqliteError(le *sqlite.Error) *Error {
+	code := le.Code()
+	e := &Error{Class: sqliteClass(code), Code: strconv.Itoa(code)}
+	if e.Class == ErrIntegrity {
+		// "constraint failed: UNIQUE constraint failed: users.email (2067)"
+		msg := le.Error()
+		for _, kind := range [...]string{"UNIQUE", "PRIMARY KEY", "CHECK", "NOT NULL"} {
+			detail, ok := sqliteDetail(msg, kind+" constraint failed: ")
+			if !ok {
+				continue
+			}
+			if kind == "CHECK" {
+				e.Constraint = detail // the constraint's name, or its expression when unnamed
+				break
+			}
+			if t, c, ok := strings.Cut(detail, "."); ok && !strings.Contains(c, ",") {
+				e.Table, e.Column = t, c
+			}
+			if kind != "NOT NULL" {
+				e.Constraint = detail // SQLite names no index: "users.email" or "t.a, t.b"
+			}
+			break
+		}
+	}
+	return e
+}
+
+// sqliteDetail returns what follows marker in msg, without the trailing " (code)".
+func sqliteDetail(msg, marker string) (string, bool) {
+	i := strings.Index(msg, marker)
+	if i < 0 {
+		return "", false
+	}
+	detail := msg[i+len(marker):]
+	if j := strings.LastIndex(detail, " ("); j >= 0 {
+		detail = detail[:j]
+	}
+	return detail, true
+}
+
+func sqliteClass(code int) error {
+	switch code {
+	case sqlite3.SQLITE_CONSTRAINT_DATATYPE: // a STRICT table refused a value of the wrong type
+		return ErrData
+	case sqlite3.SQLITE_BUSY_RECOVERY:
+		return ErrOperational
+	}
+	switch code & 0xff {
+	case sqlite3.SQLITE_CONSTRAINT:
+		return ErrIntegrity
+	case sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_MISMATCH:
+		return ErrData
+	case sqlite3.SQLITE_BUSY:
+		// "database is locked": another connection holds the lock this transaction needs.
+		// SQLite reports a deadlock the same way, at once and without waiting, and a stale
+		// WAL snapshot as SQLITE_BUSY_SNAPSHOT; in every case running the transaction again
+		// is the remedy.
+		return ErrSerialization
+	case sqlite3.SQLITE_ERROR, sqlite3.SQLITE_RANGE:
+		// SQLITE_ERROR is a syntax error, a missing table or column, a wrong function; RANGE
+		// is a bind index out of range.
+		return ErrProgramming
+	case sqlite3.SQLITE_MISUSE:
+		return ErrInterface
+	case sqlite3.SQLITE_NOLFS:
+		return ErrNotSupported
+	case sqlite3.SQLITE_INTERNAL, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTFOUND,
+		sqlite3.SQLITE_EMPTY, sqlite3.SQLITE_FORMAT:
+		return ErrInternal
+	}
+	// PERM, ABORT, LOCKED, NOMEM, READONLY, INTERRUPT, IOERR, FULL, CANTOPEN, PROTOCOL,
+	// SCHEMA, AUTH, NOTADB: the file, the memory or the environment failed.
+	return ErrOperational
+}

@@ -1,0 +1,81 @@
+package conn
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sync/atomic"
+)
+
+// initConnector wraps a database/sql connector to run the init hooks on each new physical
+// connection and to count the connections opened (database/sql does not).
+type initConnector struct {
+	driver.Connector
+	hooks    []InitFunc
+	newConns atomic.Int64
+}
+
+func newInitConnector(c driver.Connector, hooks []InitFunc) *initConnector {
+	return &initConnector{Connector: c, hooks: hooks}
+}
+
+func (ic *initConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	c, err := ic.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := runInit(ctx, ic.hooks, driverInitConn{c}); err != nil {
+		c.Close()
+		return nil, err
+	}
+	ic.newConns.Add(1)
+	return c, nil
+}
+
+func runInit(ctx context.Context, hooks []InitFunc, c InitConn) error {
+	for i, h := range hooks {
+		if err := h(ctx, c); err != nil {
+			return fmt.Errorf("conn: connection init hook %d of %d: %w", i+1, len(hooks), err)
+		}
+	}
+	return nil
+}
+
+// driverInitConn runs init statements on a raw driver connection, before database/sql has
+// it.
+type driverInitConn struct{ c driver.Conn }
+
+func (d driverInitConn) Exec(ctx context.Context, q string, args ...any) error {
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		v, err := driver.DefaultParameterConverter.ConvertValue(a)
+		if err != nil {
+			return fmt.Errorf("conn: init statement argument %d: %w", i+1, err)
+		}
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+	}
+	if ex, ok := d.c.(driver.ExecerContext); ok {
+		_, err := ex.ExecContext(ctx, q, named)
+		if !errors.Is(err, driver.ErrSkip) {
+			return err
+		}
+		// go-sql-driver/mysql skips the direct path for statements with arguments (unless
+		// interpolateParams is on): prepare them instead.
+	}
+	pc, ok := d.c.(driver.ConnPrepareContext)
+	if !ok {
+		return fmt.Errorf("conn: driver connection %T cannot run init statements", d.c)
+	}
+	st, err := pc.PrepareContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sx, ok := st.(driver.StmtExecContext)
+	if !ok {
+		return fmt.Errorf("conn: driver statement %T cannot run init statements", st)
+	}
+	_, err = sx.ExecContext(ctx, named)
+	return err
+}

@@ -1,0 +1,82 @@
+package conn
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+)
+
+// openSQLite builds a modernc.org/sqlite DSN whose pragmas run on every new connection.
+// ":memory:" becomes a named database in the memdb VFS, which every connection of this DB
+// shares (a plain ":memory:" would give each pooled connection its own empty database).
+func openSQLite(ctx context.Context, r Config) (backend, error) {
+	s := r.SQLite
+	q := url.Values{}
+	for k, v := range r.DriverArgs {
+		q.Set(k, v)
+	}
+	fk := s.ForeignKeys == nil || *s.ForeignKeys
+	// The driver's own keys for busy_timeout, foreign_keys, journal_mode and synchronous are
+	// validated by the driver and applied in a fixed order (busy_timeout first).
+	q.Set("_busy_timeout", strconv.FormatInt(time.Duration(s.BusyTimeout).Milliseconds(), 10))
+	q.Set("_foreign_keys", strconv.FormatBool(fk))
+	memory := r.Database == sqliteMemoryDatabase
+	journal := s.JournalMode
+	if journal == "" && !memory {
+		journal = "WAL"
+	}
+	if journal != "" {
+		q.Set("_journal_mode", strings.ToUpper(journal))
+	}
+	if s.Synchronous != "" {
+		q.Set("_synchronous", strings.ToUpper(s.Synchronous))
+	}
+	if s.CacheSize != 0 {
+		q.Add("_pragma", "cache_size("+strconv.Itoa(s.CacheSize)+")")
+	}
+	if s.MmapSize != 0 {
+		q.Add("_pragma", "mmap_size("+strconv.FormatInt(s.MmapSize, 10)+")")
+	}
+	// Write transactions take the write lock at BEGIN (by default), so concurrent writers
+	// queue on busy_timeout instead of failing with "database is locked" on their first write.
+	q.Set("_txlock", strings.ToLower(s.TxLock))
+	var dsn string
+	if memory {
+		q.Set("vfs", "memdb")
+		dsn = "file:/typedsql-memory-" + randomName() + "?" + q.Encode()
+	} else {
+		dsn = "file:" + (&url.URL{Path: r.Database}).EscapedPath() + "?" + q.Encode()
+	}
+	connector, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("conn: sqlite config for %s: %w", r.redactedURL(), err)
+	}
+	b := newSQLBackendFor(connector, r)
+	if memory {
+		// The memdb database lives as long as one connection to it is open. That keeper
+		// connection is not one of the pool's: it gets a slot of its own and is left out of
+		// the statistics. Being always in use, lifetime and idle limits never close it.
+		b.db.SetMaxOpenConns(r.Pool.MaxConns + 1)
+		b.db.SetMaxIdleConns(r.Pool.MaxConns + 1)
+		keep, err := b.db.Conn(ctx)
+		if err != nil {
+			b.db.Close()
+			return nil, fmt.Errorf("conn: open in-memory sqlite: %w", err)
+		}
+		b.keep = keep
+	}
+	return b, nil
+}
+
+func randomName() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
