@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -46,6 +47,14 @@ type Config struct {
 
 	// OnConnect runs, in order, on every new physical connection before it is used.
 	OnConnect []InitFunc `yaml:"-" json:"-"`
+
+	// Logger receives a debug record for every statement (see WithLogger); nil means
+	// slog.Default().
+	Logger *slog.Logger `yaml:"-" json:"-"`
+	// LogArguments puts bound values into log records and trace data (see LogArguments).
+	LogArguments bool `yaml:"log_arguments,omitempty" json:"log_arguments,omitempty"`
+	// Tracer sees every statement (see Tracer, WithTracer).
+	Tracer Tracer `yaml:"-" json:"-"`
 
 	// label, when set, is what String shows instead of a URL (a DB wrapping a pool the caller
 	// built, whose URL conn never saw).

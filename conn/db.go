@@ -15,6 +15,8 @@ type DB struct {
 	// declared before it is configured (deferred initialisation) and retargeted at run time (a
 	// proxy) while statements already running finish on the handle they loaded.
 	h atomic.Pointer[handle]
+	// proxy is set on the DB a Proxy embeds: its handle is the proxy's to swap, never Init's.
+	proxy *Proxy
 }
 
 // handle is one opened database: its backend, dialect and the resolved config it came from.
@@ -22,11 +24,13 @@ type handle struct {
 	be  backend
 	d   dialect.Dialect
 	cfg Config
+	// obs is the statement log and tracer (log.go, trace.go).
+	obs observer
 }
 
 func newDB(r Config, be backend) *DB {
 	db := &DB{}
-	db.h.Store(&handle{be: be, d: r.dialect(), cfg: r})
+	db.h.Store(&handle{be: be, d: r.dialect(), cfg: r, obs: newObserver(r)})
 	return db
 }
 

@@ -2,11 +2,12 @@ package conn
 
 import "context"
 
-// target is where one statement runs: the handle it is rendered for and the querier (a pinned
-// connection or the pool) that runs it.
+// target is where one statement runs: the handle it is rendered for, the querier (a pinned
+// connection or the pool) that runs it, and the scope when the connection is pinned.
 type target struct {
-	h *handle
-	q querier
+	h  *handle
+	q  querier
+	sc *scope
 }
 
 // targetFor resolves the DB a statement goes to (the Using override), then the connection:
@@ -20,7 +21,7 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 		if sc.ended.Load() {
 			return target{}, ErrBlockEnded
 		}
-		return target{h: sc.h, q: sc.sess}, nil
+		return target{h: sc.h, q: sc.sess, sc: sc}, nil
 	}
 	h, err := dst.handle()
 	if err != nil {
@@ -35,6 +36,10 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 //	res, err := db.Exec(ctx, builder.Delete(Users).Where(Users.ID.Eq(7)))
 //	// DELETE FROM "users" WHERE "users"."id" = $1
 //	res, err = db.Exec(ctx, conn.SQL("DELETE FROM users WHERE id = $1"), 7)
+//
+// Outside a block, a statement whose connection turns out to have died before the statement
+// reached the server is run once more on a fresh connection (see the package documentation,
+// "Reconnecting"); inside WithConn or an Atomic block it never is.
 func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, error) {
 	t, err := db.targetFor(ctx, stmt)
 	if err != nil {
@@ -44,14 +49,36 @@ func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	res, err := t.q.exec(ctx, text, bound)
-	return res, classify(t.h, err)
+	if t.sc != nil {
+		if err := t.sc.enter(stmt, text); err != nil {
+			return Result{}, err
+		}
+		defer t.sc.leave()
+	}
+	o := &t.h.obs
+	qctx, ob := o.startStmt(ctx, text, bound)
+	res, err := t.q.exec(qctx, text, bound)
+	retried := false
+	if err != nil && t.sc == nil && t.h.retryable(ctx, err) {
+		o.logRetry(ctx, text, bound, err)
+		res, err = t.h.execFresh(qctx, text, bound)
+		retried = true
+	}
+	err = classify(t.h, err)
+	if ob.on {
+		o.endStmt(qctx, ob, "conn: exec", text, bound, res.RowsAffected, err, retried)
+	}
+	return res, err
 }
 
-// Query runs a statement that returns rows. Close the Rows when done.
+// Query runs a statement that returns rows. Close the Rows when done (reading them to the
+// end closes them too).
 //
 //	rows, err := db.Query(ctx, builder.Select(Users.ID, Users.Name).From(Users))
 //	// SELECT "users"."id", "users"."name" FROM "users"
+//
+// Like Exec, it retries once outside a block when the connection died before the statement
+// reached the server, up to the first row; once a row has been read it never does.
 func (db *DB) Query(ctx context.Context, stmt Statement, args ...any) (Rows, error) {
 	t, err := db.targetFor(ctx, stmt)
 	if err != nil {
@@ -61,11 +88,31 @@ func (db *DB) Query(ctx context.Context, stmt Statement, args ...any) (Rows, err
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.q.query(ctx, text, bound)
-	if err != nil {
-		return nil, classify(t.h, err)
+	if t.sc != nil {
+		if err := t.sc.enter(stmt, text); err != nil {
+			return nil, err
+		}
 	}
-	return classifiedRows{Rows: rows, h: t.h}, nil
+	o := &t.h.obs
+	qctx, ob := o.startStmt(ctx, text, bound)
+	rows, err := t.q.query(qctx, text, bound)
+	retried := false
+	if err != nil && t.sc == nil && t.h.retryable(ctx, err) {
+		o.logRetry(ctx, text, bound, err)
+		rows, err = t.h.queryFresh(qctx, text, bound)
+		retried = true
+	}
+	if err != nil {
+		err = classify(t.h, err)
+		if t.sc != nil {
+			t.sc.leave()
+		}
+		if ob.on {
+			o.endStmt(qctx, ob, "conn: query", text, bound, 0, err, retried)
+		}
+		return nil, err
+	}
+	return &stmtRows{rows: rows, t: t, ctx: ctx, qctx: qctx, ob: ob, sql: text, args: bound, retried: retried}, nil
 }
 
 // QueryRow runs a statement expected to return at most one row; Row.Scan reports ErrNoRows
@@ -75,12 +122,83 @@ func (db *DB) QueryRow(ctx context.Context, stmt Statement, args ...any) *Row {
 	return &Row{rows: rows, err: err}
 }
 
-// classifiedRows classifies the errors a result set reports while it is read.
-type classifiedRows struct {
-	Rows
-	h *handle
+// stmtRows is the Rows a Query returns: it classifies errors, retries a dead connection
+// found at the first row, gives a pinned connection back to its block when the result is
+// done, and reports the statement's end to the log and tracer.
+type stmtRows struct {
+	rows Rows
+	t    target
+	ctx  context.Context // the caller's: retrying is decided on it
+	qctx context.Context // the tracer's: the statement runs with it
+	ob   stmtObs
+	sql  string
+	args []any
+
+	n       int64 // rows read
+	retried bool
+	done    bool
+	err     error // an error of the retry, which replaces the first result
 }
 
-func (r classifiedRows) Scan(dest ...any) error { return classify(r.h, r.Rows.Scan(dest...)) }
-func (r classifiedRows) Err() error             { return classify(r.h, r.Rows.Err()) }
-func (r classifiedRows) Close() error           { return classify(r.h, r.Rows.Close()) }
+func (r *stmtRows) Next() bool {
+	if r.done {
+		return false
+	}
+	if r.rows.Next() {
+		r.n++
+		return true
+	}
+	if r.n == 0 && !r.retried && r.t.sc == nil {
+		// pgx reports a statement it could not send when the first row is asked for, not
+		// from Query: retry here under the same rule as Exec.
+		if err := r.rows.Err(); err != nil && r.t.h.retryable(r.ctx, err) {
+			r.rows.Close()
+			r.retried = true
+			r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
+			rows, err := r.t.h.queryFresh(r.qctx, r.sql, r.args)
+			if err != nil {
+				r.err = err
+				r.finish()
+				return false
+			}
+			r.rows = rows
+			return r.Next()
+		}
+	}
+	r.finish()
+	return false
+}
+
+func (r *stmtRows) Scan(dest ...any) error { return classify(r.t.h, r.rows.Scan(dest...)) }
+func (r *stmtRows) Columns() []string      { return r.rows.Columns() }
+
+func (r *stmtRows) Err() error {
+	if r.err != nil {
+		return classify(r.t.h, r.err)
+	}
+	return classify(r.t.h, r.rows.Err())
+}
+
+func (r *stmtRows) Close() error {
+	err := r.rows.Close()
+	r.finish()
+	if r.err != nil {
+		return classify(r.t.h, r.err)
+	}
+	return classify(r.t.h, err)
+}
+
+// finish runs once, when the result set is exhausted or closed.
+func (r *stmtRows) finish() {
+	if r.done {
+		return
+	}
+	r.done = true
+	r.rows.Close()
+	if r.t.sc != nil {
+		r.t.sc.leave()
+	}
+	if r.ob.on {
+		r.t.h.obs.endStmt(r.qctx, r.ob, "conn: query", r.sql, r.args, r.n, r.Err(), r.retried)
+	}
+}

@@ -186,6 +186,7 @@ func overlay(dst *Config, src Config) {
 	}
 	dst.ConnectEagerly = dst.ConnectEagerly || src.ConnectEagerly
 	dst.OnConnect = src.OnConnect
+	dst.Logger, dst.LogArguments, dst.Tracer = src.Logger, src.LogArguments, src.Tracer
 	dst.label = src.label
 }
 

@@ -2,7 +2,11 @@ package conn
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync/atomic"
+
+	"modernc.org/sqlite"
 )
 
 // scope is one physical connection pinned to a context: every statement made with that
@@ -19,6 +23,18 @@ type scope struct {
 	// broken is set when the connection's state is unknown (a failed rollback, an interrupted
 	// statement), so that release discards it instead of pooling it.
 	broken atomic.Bool
+
+	// exclusive: the driver connection must not run two statements at once (pgx's is not safe
+	// for concurrent use, and cannot start a statement while a result set is open), so busy
+	// turns a second statement into a clear error instead of a data race.
+	exclusive bool
+	busy      atomic.Bool
+	// blindTx: the driver cannot tell whether the connection is inside a transaction
+	// (database/sql drivers), so raw statements are read for what they may leave behind.
+	blindTx bool
+	// rollbackOnEnd: a raw statement may have begun a transaction the driver cannot see;
+	// ROLLBACK before the connection goes back to the pool.
+	rollbackOnEnd atomic.Bool
 }
 
 // scopeKey keys a DB's scope in a context. Keying by DB lets one context carry pinned
@@ -31,19 +47,48 @@ func (db *DB) scopeOf(ctx context.Context) *scope {
 	return sc
 }
 
-// WithConn runs fn with one connection of db pinned in its context: every statement fn makes
-// with that context uses the same connection, so session state (temporary tables, session
-// variables, SET statements) carries from one statement to the next. The connection goes back to
-// the pool when fn returns, or is closed if fn panicked, the context was cancelled or the
-// connection was left inside a transaction. If ctx already pins a connection of db, fn runs on
-// that one.
+var (
+	errNilBlock = errors.New("conn: nil function passed as a block")
+	// errConnBusy: a statement on a pinned PostgreSQL connection while another is running.
+	errConnBusy = errors.New("conn: the block's connection is busy with another statement: close the previous Rows first, " +
+		"and do not share a block's context between goroutines (a connection runs one statement at a time)")
+)
+
+// WithConn runs fn with one connection of db pinned in its context (peewee's execution
+// context, Emmett's connection block): every statement fn makes with that context uses the
+// same connection, so session state (temporary tables, session variables, SET statements)
+// carries from one statement to the next. If ctx already pins a connection of db, fn runs on
+// that one and WithConn does nothing else.
 //
 //	err := db.WithConn(ctx, func(ctx context.Context) error {
 //		db.Exec(ctx, conn.SQL("CREATE TEMPORARY TABLE scratch (id int)"))
 //		_, err := db.Exec(ctx, conn.SQL("INSERT INTO scratch VALUES (1)")) // same connection
 //		return err
 //	})
+//
+// When fn returns, the connection goes back to the pool clean or is closed:
+//
+//   - closed if fn panicked (the panic goes on up), if ctx was cancelled (a statement may
+//     have been cut off mid-way), or if the connection failed;
+//   - on PostgreSQL, closed if it is still inside a transaction (the driver can see that);
+//   - on MySQL/MariaDB and SQLite the driver cannot see a transaction begun by hand, so if fn
+//     ran raw SQL that can begin one (BEGIN, START TRANSACTION, SAVEPOINT, XA, CALL), a
+//     ROLLBACK ends it before the connection goes back, and raw SQL whose effect a ROLLBACK
+//     cannot undo (SET autocommit, LOCK TABLES, several statements in one text) gets the
+//     connection closed instead;
+//   - statements fn began and did not finish are waited for by the driver.
+//
+// Other session state, such as variables and temporary tables, stays with the physical
+// connection, as with database/sql's Conn: reset what you set, or expect the next user of
+// the connection to see it. Statements on the pinned connection run one at a time: on
+// PostgreSQL a statement made while a Rows from the same block is still open fails (close
+// Rows first), and the block's context must not be used by two goroutines at once.
+//
+// Using the block's context after WithConn returns fails with ErrBlockEnded.
 func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error) error {
+	if fn == nil {
+		return errNilBlock
+	}
 	if sc := db.scopeOf(ctx); sc != nil {
 		if sc.ended.Load() {
 			return ErrBlockEnded
@@ -67,11 +112,46 @@ func (db *DB) pin(ctx context.Context) (*scope, error) {
 	if err != nil {
 		return nil, err
 	}
-	sess, err := h.be.acquire(ctx)
+	actx, done := h.traceAcquire(ctx)
+	sess, err := h.be.acquire(actx)
+	err = classify(h, err)
+	done(err)
 	if err != nil {
-		return nil, classify(h, err)
+		return nil, err
 	}
-	return &scope{db: db, h: h, sess: sess}, nil
+	sc := &scope{db: db, h: h, sess: sess}
+	_, sc.exclusive = sess.(*pgxSession)
+	sc.blindTx = !sc.exclusive
+	return sc, nil
+}
+
+// enter admits one statement to the scope's connection; leave must follow when the
+// statement (and its result set) is done. Raw text on a connection whose driver cannot see
+// transactions is checked for what it may leave open.
+func (sc *scope) enter(stmt Statement, text string) error {
+	if sc.ended.Load() {
+		return ErrBlockEnded
+	}
+	if sc.exclusive && !sc.busy.CompareAndSwap(false, true) {
+		return errConnBusy
+	}
+	if sc.blindTx {
+		if _, raw := stmt.(SQL); raw {
+			switch sessionEffect(text) {
+			case effectTx:
+				sc.rollbackOnEnd.Store(true)
+			case effectSession:
+				sc.broken.Store(true)
+			}
+		}
+	}
+	return nil
+}
+
+func (sc *scope) leave() {
+	if sc.exclusive {
+		sc.busy.Store(false)
+	}
 }
 
 // end marks the scope ended and gives its connection back, or discards it when its state
@@ -79,5 +159,112 @@ func (db *DB) pin(ctx context.Context) (*scope, error) {
 func (sc *scope) end(ctx context.Context, panicked bool) {
 	sc.ended.Store(true)
 	discard := panicked || sc.broken.Load() || ctx.Err() != nil || sc.sess.inTx()
+	if !discard && sc.rollbackOnEnd.Load() {
+		discard = !sc.rollbackBlind(ctx)
+	}
 	sc.sess.release(discard)
+}
+
+// rollbackBlind ends a transaction the driver cannot see, if there is one, and reports
+// whether the connection is now known to be outside any transaction. MySQL and MariaDB accept
+// ROLLBACK outside a transaction; SQLite reports "no transaction is active", which here means
+// success.
+func (sc *scope) rollbackBlind(ctx context.Context) bool {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discardTimeout)
+	defer cancel()
+	_, err := sc.sess.exec(rctx, "ROLLBACK", nil)
+	if err == nil {
+		return true
+	}
+	var lite *sqlite.Error
+	return errors.As(err, &lite) && strings.Contains(lite.Error(), "no transaction is active")
+}
+
+// effect is what a raw statement may leave on its connection beyond its own result.
+type effect uint8
+
+const (
+	effectNone    effect = iota
+	effectTx             // it may begin a transaction: ROLLBACK undoes that
+	effectSession        // it may change the session in ways ROLLBACK does not undo
+)
+
+// sessionEffect reads raw SQL for the statements that leave a connection in a state the next
+// user must not inherit. It looks at the first keyword (after comments) and at a few markers;
+// it errs towards effectTx/effectSession, whose cost is one ROLLBACK or one new connection.
+func sessionEffect(text string) effect {
+	s := skipSpaceAndComments(text)
+	if i := statementEnd(s); i >= 0 && skipSpaceAndComments(s[i+1:]) != "" {
+		return effectSession // several statements: any of them may do anything
+	}
+	if containsFold(s, "autocommit") {
+		return effectSession
+	}
+	switch w := strings.ToUpper(firstWord(s)); w {
+	case "LOCK", "UNLOCK":
+		return effectSession
+	case "BEGIN", "START", "SAVEPOINT", "XA", "CALL", "DO":
+		return effectTx
+	}
+	return effectNone
+}
+
+func skipSpaceAndComments(s string) string {
+	for {
+		s = strings.TrimLeft(s, " \t\r\n\f\v")
+		switch {
+		case strings.HasPrefix(s, "--"), strings.HasPrefix(s, "#"):
+			i := strings.IndexByte(s, '\n')
+			if i < 0 {
+				return ""
+			}
+			s = s[i+1:]
+		case strings.HasPrefix(s, "/*"):
+			i := strings.Index(s[2:], "*/")
+			if i < 0 {
+				return ""
+			}
+			s = s[i+4:]
+		default:
+			return s
+		}
+	}
+}
+
+// statementEnd returns the index of the first semicolon outside quotes, or -1.
+func statementEnd(s string) int {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"' || c == '`':
+			quote = c
+		case c == ';':
+			return i
+		}
+	}
+	return -1
+}
+
+func firstWord(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,133 @@
+package conn
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Reconnecting (peewee's RetryOperationalError, made safe):
+//
+// A pooled connection can die while it waits in the pool: the server restarted, an
+// administrator terminated the session, a firewall dropped an idle socket. Such a connection
+// is found and replaced at two points, so that the statement after the failure succeeds:
+//
+//  1. When it is taken from the pool. go-sql-driver/mysql checks the socket of a reused
+//     connection before the first statement (its CheckConnLiveness, on by default); on
+//     PostgreSQL conn asks pgxpool to ping a connection whose socket has data or EOF waiting
+//     (the FATAL message of a terminated session), besides pgxpool's own ping after a second
+//     idle. A dead connection is dropped and another taken.
+//  2. When a statement made outside any block fails in a way that proves nothing reached the
+//     server: pgx's SafeToRetry errors, and driver.ErrBadConn (go-sql-driver/mysql returns it
+//     exactly when it sent nothing). The statement runs once more, on a connection checked with
+//     a ping. database/sql already does this for its own pool (two more tries on pooled
+//     connections, then one on a new one), so conn adds its retry only where database/sql
+//     cannot: on a connection conn took out itself, as with an acquire timeout.
+//
+// Never retried: a statement inside WithConn, an Atomic block or the middleware (the session
+// state, or the transaction, died with the connection: running the rest of the block on
+// another connection would be wrong), an error after which the server may have run the
+// statement (mysql's "invalid connection" after a write, a FATAL received in reply, a
+// timeout), and any statement whose context has ended. Those errors surface, classified as
+// ErrOperational. SQLite has no server and no socket: its connections do not die, and nothing
+// is retried there.
+
+// retryable reports whether a statement that failed with err on a pooled connection is
+// known not to have reached the server and so may run again.
+func (h *handle) retryable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	switch b := h.be.(type) {
+	case *pgxBackend:
+		return pgconn.SafeToRetry(err)
+	case *sqlBackend:
+		// Without an acquire timeout statements go through sql.DB, which has retried
+		// driver.ErrBadConn three times already.
+		return b.acquireTimeout > 0 && errors.Is(err, driver.ErrBadConn)
+	}
+	return false
+}
+
+// freshSession takes a connection from the pool and pings it, dropping dead ones, until one
+// answers. The pool may hold several dead connections after a server restart; at most
+// MaxConns+1 are tried, so that at least one is newly opened.
+func (h *handle) freshSession(ctx context.Context) (session, error) {
+	var last error
+	for range h.cfg.Pool.MaxConns + 1 {
+		s, err := h.be.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if last = pingSession(ctx, s); last == nil {
+			return s, nil
+		}
+		s.release(true)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, fmt.Errorf("conn: no live connection to retry on: %w", last)
+}
+
+func pingSession(ctx context.Context, s session) error {
+	switch s := s.(type) {
+	case *pgxSession:
+		return s.c.Ping(ctx)
+	case *sqlSession:
+		return s.c.PingContext(ctx)
+	}
+	return nil
+}
+
+// execFresh runs a statement on a fresh connection, the retry of Exec.
+func (h *handle) execFresh(ctx context.Context, text string, args []any) (Result, error) {
+	s, err := h.freshSession(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := s.exec(ctx, text, args)
+	s.release(false)
+	return res, err
+}
+
+// queryFresh runs a query on a fresh connection, the retry of Query; the Rows give the
+// connection back when they close.
+func (h *handle) queryFresh(ctx context.Context, text string, args []any) (Rows, error) {
+	s, err := h.freshSession(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, text, args)
+	if err != nil {
+		s.release(false)
+		return nil, err
+	}
+	return &sessionRows{Rows: rows, s: s}, nil
+}
+
+// sessionRows releases the session it was read from when the result ends.
+type sessionRows struct {
+	Rows
+	s session
+}
+
+func (r *sessionRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+func (r *sessionRows) Close() error {
+	err := r.Rows.Close()
+	if r.s != nil {
+		r.s.release(false)
+		r.s = nil
+	}
+	return err
+}

@@ -1,0 +1,125 @@
+package conn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// TableRef names a table for Using: any table descriptor made with expr.NewTable (through
+// its embedded expr.Table), or a Table naming one by hand.
+type TableRef interface {
+	// TableName is the schema-qualified name, "schema.name", or "name" without a schema.
+	TableName() string
+}
+
+// Table names a table for Using by hand, exactly as descriptors name it: "users", or
+// "archive.users" for a table in a schema.
+type Table string
+
+// TableName returns the name.
+func (t Table) TableName() string { return string(t) }
+
+// ErrUsingConflict: a statement touches tables that Using sends to different databases (or
+// some to another database and some not), and one statement runs on one database.
+var ErrUsingConflict = errors.New("conn: statement spans databases")
+
+// usingSet is one Using call: its tables go to db. Sets chain to the ones made before them
+// in the same context; the newest set that names a table decides where it goes.
+type usingSet struct {
+	parent *usingSet
+	db     *DB
+	tables []string
+}
+
+type usingKey struct{}
+
+// Using returns a context in which statements on the given tables go to other, whichever DB
+// they are made on (peewee's Using). Statements on other tables keep their DB. A statement
+// that touches both a table sent to other and one that is not fails with an error matching
+// ErrUsingConflict that names the two tables: one statement runs on one database.
+//
+//	ctx = conn.Using(ctx, archiveDB, Users, Orders)
+//	rows, err := conn.All[User](ctx, db, builder.Select(Users.ID, Users.Name).From(Users))
+//	// SELECT "users"."id", "users"."name" FROM "users"   -- runs on archiveDB
+//
+// Tables are matched by name as the descriptors report it (TableName, "schema.name"), so a
+// descriptor declared with a schema and one without are different tables. Only statements
+// that list their tables (every builder statement does, through Tables() []string) can be
+// routed: conn.SQL text is opaque and always runs on the DB it is made on. Calls nest: an
+// inner Using wins for the tables it names. A statement sent to other runs on the connection
+// a block of other pins in ctx, if any, otherwise on other's pool; it is never part of a
+// transaction of the DB it was made on.
+func Using(ctx context.Context, other *DB, tables ...TableRef) context.Context {
+	names := make([]string, 0, len(tables))
+	for _, t := range tables {
+		if t == nil {
+			continue
+		}
+		if n := t.TableName(); n != "" {
+			names = append(names, n)
+		}
+	}
+	parent, _ := ctx.Value(usingKey{}).(*usingSet)
+	return context.WithValue(ctx, usingKey{}, &usingSet{parent: parent, db: other, tables: names})
+}
+
+// dbFor returns the DB the newest set naming table sends it to, or nil.
+func (s *usingSet) dbFor(table string) *DB {
+	for ; s != nil; s = s.parent {
+		for _, t := range s.tables {
+			if t == table {
+				return s.db
+			}
+		}
+	}
+	return nil
+}
+
+// tableLister is what builder statements implement: the schema-qualified names of the tables
+// the statement reads or writes.
+type tableLister interface {
+	Tables() []string
+}
+
+// route returns the DB a statement made on db with ctx goes to: db itself unless a Using
+// override in ctx names the statement's tables.
+func (db *DB) route(ctx context.Context, stmt Statement) (*DB, error) {
+	set, _ := ctx.Value(usingKey{}).(*usingSet)
+	if set == nil {
+		return db, nil
+	}
+	tl, ok := stmt.(tableLister)
+	if !ok {
+		return db, nil
+	}
+	var dst *DB
+	var first string
+	var firstOverridden bool
+	for _, table := range tl.Tables() {
+		to := set.dbFor(table)
+		overridden := to != nil
+		if to == nil {
+			to = db
+		}
+		if dst == nil {
+			dst, first, firstOverridden = to, table, overridden
+			continue
+		}
+		if to != dst {
+			return nil, fmt.Errorf("%w: it touches %s and %s; split the statement, or pass both tables to the same conn.Using",
+				ErrUsingConflict, describeRoute(first, dst, firstOverridden), describeRoute(table, to, overridden))
+		}
+	}
+	if dst == nil {
+		return db, nil
+	}
+	return dst, nil
+}
+
+func describeRoute(table string, db *DB, overridden bool) string {
+	if overridden {
+		return fmt.Sprintf("%s (sent to %s by conn.Using)", table, db)
+	}
+	return fmt.Sprintf("%s (on %s)", table, db)
+}
