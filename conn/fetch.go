@@ -1,0 +1,258 @@
+package conn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"reflect"
+	"strings"
+	"unsafe"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// All runs a statement and returns every row as a T. T is a struct whose fields take the
+// columns by their `db` tags (embedded structs included), a single value such as int64,
+// string or time.Time when the statement returns one column, or a pointer to either. The
+// way columns map onto T is worked out once per type and column list and cached.
+//
+//	type User struct {
+//		ID   int64  `db:"id"`
+//		Name string `db:"name"`
+//	}
+//	users, err := conn.All[User](ctx, db, builder.Select(Users.ID, Users.Name).From(Users))
+//	// SELECT "users"."id", "users"."name" FROM "users"
+//	ids, err := conn.All[int64](ctx, db, conn.SQL("SELECT id FROM users WHERE active = $1"), true)
+//
+// A column no field takes, or a value that does not fit its field, is a *ScanError naming the
+// column and the field. With no rows, All returns an empty slice.
+func All[T any](ctx context.Context, db *DB, stmt Statement, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	sc, err := newRowScanner[T](rows)
+	if err != nil {
+		return nil, err
+	}
+	out := []T{}
+	for rows.Next() {
+		v, err := sc.scan()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, rows.Close()
+}
+
+// One runs a statement that must return exactly one row and returns it as a T (see All for
+// what T may be). No row is an error matching ErrNoRows; a second row, ErrTooManyRows.
+//
+//	u, err := conn.One[User](ctx, db, builder.Select(Users.ID, Users.Name).From(Users).Where(Users.ID.Eq(7)))
+//	// SELECT "users"."id", "users"."name" FROM "users" WHERE "users"."id" = $1
+//	if errors.Is(err, conn.ErrNoRows) { ... }
+func One[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T, error) {
+	var zero T
+	rows, err := db.Query(ctx, stmt, args...)
+	if err != nil {
+		return zero, err
+	}
+	defer rows.Close()
+	sc, err := newRowScanner[T](rows)
+	if err != nil {
+		return zero, err
+	}
+	return oneRow(rows, sc)
+}
+
+// Scalar runs a statement returning one row of one column and returns that value:
+// a count, a sum, an id.
+//
+//	n, err := conn.Scalar[int64](ctx, db, builder.Select(expr.Count(Users.ID)).From(Users))
+//	// SELECT COUNT("users"."id") FROM "users"
+//
+// No row matches ErrNoRows, a second row ErrTooManyRows, and a result of more than one column
+// is an error. A NULL needs a pointer or sql.Null type: Scalar[*int64].
+func Scalar[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T, error) {
+	var zero T
+	rows, err := db.Query(ctx, stmt, args...)
+	if err != nil {
+		return zero, err
+	}
+	defer rows.Close()
+	if cols := rows.Columns(); len(cols) != 1 {
+		return zero, fmt.Errorf("conn: Scalar[%s] needs a result of one column; the statement returned %d (%s)", reflect.TypeFor[T](), len(cols), strings.Join(cols, ", "))
+	}
+	sc, err := newRowScanner[T](rows)
+	if err != nil {
+		return zero, err
+	}
+	return oneRow(rows, sc)
+}
+
+func oneRow[T any](rows Rows, sc *rowScanner[T]) (T, error) {
+	var zero T
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return zero, err
+		}
+		return zero, ErrNoRows
+	}
+	v, err := sc.scan()
+	if err != nil {
+		return zero, err
+	}
+	if rows.Next() {
+		return zero, ErrTooManyRows
+	}
+	if err := rows.Err(); err != nil {
+		return zero, err
+	}
+	return v, rows.Close()
+}
+
+// Each runs a statement and yields its rows one at a time as they arrive, without holding
+// them all in memory (see All for what T may be). The statement runs when the loop starts;
+// breaking out of the loop closes the result. An error is yielded once, and ends the loop.
+//
+//	for u, err := range conn.Each[User](ctx, db, builder.Select(Users.ID, Users.Name).From(Users)) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(u.Name)
+//	}
+//
+// The result holds its connection until the loop ends. Statements in the loop body on the
+// same DB borrow another pooled connection; on a connection pinned in ctx (WithConn, Atomic)
+// they would find it busy, so collect with All first there.
+func Each[T any](ctx context.Context, db *DB, stmt Statement, args ...any) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		rows, err := db.Query(ctx, stmt, args...)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		defer rows.Close()
+		sc, err := newRowScanner[T](rows)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		for rows.Next() {
+			v, err := sc.scan()
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if !yield(v, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(zero, err)
+			return
+		}
+		if err := rows.Close(); err != nil {
+			yield(zero, err)
+		}
+	}
+}
+
+// rowScanner scans the rows of one result into Ts. For a struct T it scans every row into
+// the same reusable value, through field pointers made once per result, and copies it out;
+// so the work per row is the driver's conversion of each column and nothing of reflection.
+type rowScanner[T any] struct {
+	scan func() (T, error)
+}
+
+func newRowScanner[T any](rows Rows) (*rowScanner[T], error) {
+	rt := rowTypeOf(reflect.TypeFor[T]())
+	cols := rows.Columns()
+	scanFn := func(dest []any) error { return rows.Scan(dest...) }
+	scanErr := func(err error, plan *scanPlan) error {
+		return scanError(err, cols, plan, rt.typ)
+	}
+	switch rt.kind {
+	case rowScalar:
+		if len(cols) != 1 {
+			return nil, fmt.Errorf("conn: %s takes one column; the statement returned %d (%s): scan into a struct instead", rt.typ, len(cols), strings.Join(cols, ", "))
+		}
+		v := new(T)
+		dest := []any{v}
+		return &rowScanner[T]{scan: func() (T, error) {
+			var zero T
+			*v = zero
+			if err := scanFn(dest); err != nil {
+				return zero, scanErr(err, nil)
+			}
+			return *v, nil
+		}}, nil
+	case rowStruct:
+		plan, err := rt.plan(cols)
+		if err != nil {
+			return nil, err
+		}
+		v := new(T)
+		dest := make([]any, len(cols))
+		plan.dest(unsafe.Pointer(v), dest)
+		return &rowScanner[T]{scan: func() (T, error) {
+			var zero T
+			// Zeroed per row so that nothing of the previous row (a map a JSON column was
+			// decoded into, a NULL left unset by a driver) leaks into this one.
+			*v = zero
+			if err := scanFn(dest); err != nil {
+				return zero, scanErr(err, plan)
+			}
+			return *v, nil
+		}}, nil
+	default: // rowStructPtr: each row needs its own struct, so the field pointers are per row
+		plan, err := rt.plan(cols)
+		if err != nil {
+			return nil, err
+		}
+		dest := make([]any, len(cols))
+		return &rowScanner[T]{scan: func() (T, error) {
+			var zero T
+			p := reflect.New(rt.strct)
+			plan.dest(p.UnsafePointer(), dest)
+			if err := scanFn(dest); err != nil {
+				return zero, scanErr(err, plan)
+			}
+			return p.Interface().(T), nil
+		}}, nil
+	}
+}
+
+// scanError names the column a conversion failed on, and its field.
+func scanError(err error, cols []string, plan *scanPlan, t reflect.Type) error {
+	i := failedColumn(err)
+	if i < 0 || i >= len(cols) {
+		return fmt.Errorf("conn: scanning into %s: %w", t, err)
+	}
+	se := &ScanError{Column: cols[i], Type: t.String(), Err: err}
+	if plan != nil {
+		se.Field, se.Type = plan.names[i], plan.types[i].String()
+	}
+	return se
+}
+
+// failedColumn finds the index of the column a driver's scan error is about, or -1.
+func failedColumn(err error) int {
+	var pgErr pgx.ScanArgError
+	if errors.As(err, &pgErr) {
+		return pgErr.ColumnIndex
+	}
+	// database/sql: "sql: Scan error on column index 2, name \"email\": ..."
+	var i int
+	if _, e := fmt.Sscanf(err.Error(), "sql: Scan error on column index %d", &i); e == nil {
+		return i
+	}
+	return -1
+}

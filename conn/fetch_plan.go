@@ -1,0 +1,263 @@
+package conn
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// How a fetch function puts one row into a T.
+type rowKind uint8
+
+const (
+	rowScalar    rowKind = iota // T takes one column: int64, string, time.Time, *string, sql.NullInt64, ...
+	rowStruct                   // T is a struct whose fields take the columns
+	rowStructPtr                // T is a pointer to such a struct, allocated per row
+)
+
+// rowType is what conn knows about a T, computed once per type.
+type rowType struct {
+	kind   rowKind
+	typ    reflect.Type // T
+	strct  reflect.Type // the struct, for rowStruct and rowStructPtr
+	fields *fieldIndex  // by column name, for structs
+	err    error        // the struct cannot be scanned into (reported when it is used)
+	last   atomic.Pointer[scanPlan]
+	plans  sync.Map // column list joined by "\x00" -> *scanPlan
+}
+
+// scanPlan places each column of one result shape into the struct: a field's offset from the
+// struct's start and its type. It is computed once per (type, column list) and cached.
+type scanPlan struct {
+	cols    []string
+	offsets []uintptr
+	types   []reflect.Type
+	names   []string // Go field paths ("User.Base.ID"), for errors
+}
+
+var rowTypes sync.Map // reflect.Type -> *rowType
+
+// rowTypeOf returns the cached description of T.
+func rowTypeOf(t reflect.Type) *rowType {
+	if rt, ok := rowTypes.Load(t); ok {
+		return rt.(*rowType)
+	}
+	rt := &rowType{typ: t, kind: rowScalar}
+	switch {
+	case isRowStruct(t):
+		rt.kind, rt.strct = rowStruct, t
+	case t.Kind() == reflect.Pointer && isRowStruct(t.Elem()):
+		rt.kind, rt.strct = rowStructPtr, t.Elem()
+	}
+	if rt.strct != nil {
+		rt.fields, rt.err = indexFields(rt.strct)
+	}
+	actual, _ := rowTypes.LoadOrStore(t, rt)
+	return actual.(*rowType)
+}
+
+var (
+	scannerType = reflect.TypeFor[sql.Scanner]()
+	timeType    = reflect.TypeFor[time.Time]()
+)
+
+// isRowStruct reports whether t is a struct to map columns onto, rather than a value that
+// scans whole from one column (time.Time, sql.NullString, pgtype.Numeric: any sql.Scanner).
+func isRowStruct(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t != timeType && !reflect.PointerTo(t).Implements(scannerType)
+}
+
+// plan returns the scan plan for cols, from the cache when this column list was seen before.
+func (rt *rowType) plan(cols []string) (*scanPlan, error) {
+	if rt.err != nil {
+		return nil, rt.err
+	}
+	if p := rt.last.Load(); p != nil && equalStrings(p.cols, cols) {
+		return p, nil
+	}
+	key := strings.Join(cols, "\x00")
+	if p, ok := rt.plans.Load(key); ok {
+		rt.last.Store(p.(*scanPlan))
+		return p.(*scanPlan), nil
+	}
+	p, err := rt.fields.plan(rt.strct, cols)
+	if err != nil {
+		return nil, err // not cached: the error is cheap to make again and the type may be fixed
+	}
+	rt.plans.Store(key, p)
+	rt.last.Store(p)
+	return p, nil
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// field is one place a column can go.
+type field struct {
+	offset    uintptr
+	typ       reflect.Type
+	path      string // "User.Base.ID"
+	depth     int
+	ambiguous bool // two fields of the same name at the same embedding depth
+}
+
+// fieldIndex finds a struct's field for a column name: the db tag exactly, then the tag
+// ignoring case, then an untagged field's name ignoring case and underscores (CreatedAt
+// takes created_at).
+type fieldIndex struct {
+	tagged   map[string]*field
+	folded   map[string]*field
+	untagged map[string]*field
+}
+
+func (ix *fieldIndex) lookup(col string) *field {
+	if f := ix.tagged[col]; f != nil {
+		return f
+	}
+	if f := ix.folded[strings.ToLower(col)]; f != nil {
+		return f
+	}
+	return ix.untagged[normalizeName(col)]
+}
+
+func normalizeName(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+
+// indexFields walks t and its embedded structs, by Go's rules: a shallower field hides a
+// deeper one of the same name; two at the same depth are ambiguous.
+func indexFields(t reflect.Type) (*fieldIndex, error) {
+	ix := &fieldIndex{tagged: map[string]*field{}, folded: map[string]*field{}, untagged: map[string]*field{}}
+	add := func(m map[string]*field, name string, f *field) {
+		old := m[name]
+		switch {
+		case old == nil || f.depth < old.depth:
+			m[name] = f
+		case f.depth == old.depth:
+			dup := *old
+			dup.ambiguous = true
+			dup.path = old.path + " and " + f.path
+			m[name] = &dup
+		}
+	}
+	var walk func(t reflect.Type, base uintptr, prefix string, depth int) error
+	walk = func(t reflect.Type, base uintptr, prefix string, depth int) error {
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			tag, tagged := sf.Tag.Lookup("db")
+			tag, _, _ = strings.Cut(tag, ",")
+			if tag == "-" {
+				continue
+			}
+			path := prefix + "." + sf.Name
+			if sf.Anonymous && tag == "" {
+				ft := sf.Type
+				if ft.Kind() == reflect.Pointer && isRowStruct(ft.Elem()) {
+					return fmt.Errorf("conn: cannot scan into %s: embedded *%s is a pointer; embed %s by value so its fields can take columns", t, ft.Elem(), ft.Elem())
+				}
+				if isRowStruct(ft) {
+					if err := walk(ft, base+sf.Offset, path, depth+1); err != nil {
+						return err
+					}
+					continue
+				}
+			}
+			if !sf.IsExported() {
+				if tagged {
+					return fmt.Errorf("conn: cannot scan into %s: field %s has a db tag but is unexported", t, sf.Name)
+				}
+				continue
+			}
+			f := &field{offset: base + sf.Offset, typ: sf.Type, path: path, depth: depth}
+			if tag != "" {
+				add(ix.tagged, tag, f)
+				add(ix.folded, strings.ToLower(tag), f)
+			} else {
+				add(ix.untagged, normalizeName(sf.Name), f)
+			}
+		}
+		return nil
+	}
+	if err := walk(t, 0, t.Name(), 0); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// plan maps cols onto the struct's fields. Every column must have a field: a column with
+// nowhere to go is a mistake in the SELECT list or the struct, not something to drop.
+func (ix *fieldIndex) plan(t reflect.Type, cols []string) (*scanPlan, error) {
+	p := &scanPlan{
+		cols:    append([]string(nil), cols...),
+		offsets: make([]uintptr, len(cols)),
+		types:   make([]reflect.Type, len(cols)),
+		names:   make([]string, len(cols)),
+	}
+	taken := make(map[*field]string, len(cols))
+	for i, c := range cols {
+		f := ix.lookup(c)
+		switch {
+		case f == nil:
+			return nil, &ScanError{Column: c, Err: fmt.Errorf("%w in %s (tag a field db:%q, or leave the column out of the SELECT)", ErrNoField, t, c)}
+		case f.ambiguous:
+			return nil, &ScanError{Column: c, Err: fmt.Errorf("%w in %s: %s are embedded at the same depth; tag one of them", ErrNoField, t, f.path)}
+		case taken[f] != "":
+			return nil, &ScanError{Column: c, Field: f.path, Type: f.typ.String(), Err: fmt.Errorf("%w: columns %q and %q both map to %s; alias one of them in the SELECT", ErrNoField, taken[f], c, f.path)}
+		}
+		taken[f] = c
+		p.offsets[i], p.types[i], p.names[i] = f.offset, f.typ, f.path
+	}
+	return p, nil
+}
+
+// dest fills dest with pointers to the plan's fields in the struct at base.
+func (p *scanPlan) dest(base unsafe.Pointer, dest []any) {
+	for i, off := range p.offsets {
+		dest[i] = reflect.NewAt(p.types[i], unsafe.Add(base, off)).Interface()
+	}
+}
+
+// ErrNoField is what a ScanError wraps when a column has no field to go to.
+var ErrNoField = errors.New("no field for column")
+
+// ScanError reports a column that could not be put into its Go destination: there is no
+// field for it, or its value does not fit the field's type (a NULL into a string, text into
+// an int).
+//
+//	conn: column "nickname" into User.Nickname (string): can't scan NULL into *string
+type ScanError struct {
+	Column string // the result column
+	Field  string // the Go field ("User.Base.ID"); empty for a scalar destination
+	Type   string // the Go type of the destination
+	Err    error  // the driver's conversion error, or one wrapping ErrNoField
+}
+
+func (e *ScanError) Error() string {
+	var b strings.Builder
+	b.WriteString("conn: column ")
+	b.WriteString(fmt.Sprintf("%q", e.Column))
+	switch {
+	case e.Field != "":
+		b.WriteString(" into " + e.Field + " (" + e.Type + ")")
+	case e.Type != "":
+		b.WriteString(" into " + e.Type)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *ScanError) Unwrap() error { return e.Err }
