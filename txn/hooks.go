@@ -1,0 +1,47 @@
+package txn
+
+import "context"
+
+// Hook is a function run after a transaction or savepoint ends: an OnCommit hook after the
+// outermost COMMIT succeeded, an OnRollback hook after the work it was registered with was
+// rolled back.
+type Hook func(ctx context.Context)
+
+// Hooks are hooks due to run, in the order they were registered.
+type Hooks []Hook
+
+// Run calls each hook in order with ctx. A hook that panics stops the ones after it; the
+// transaction has already ended by then either way.
+func (hs Hooks) Run(ctx context.Context) {
+	for _, h := range hs {
+		h(ctx)
+	}
+}
+
+// hookLists are the hooks one open block holds.
+type hookLists struct {
+	commit, rollback Hooks
+}
+
+// moveTo hands a released savepoint's hooks to its parent: its work now commits or rolls back
+// with the parent's.
+func (h *hookLists) moveTo(parent *hookLists) {
+	parent.commit = append(parent.commit, h.commit...)
+	parent.rollback = append(parent.rollback, h.rollback...)
+	*h = hookLists{}
+}
+
+// rolledBack returns the rollback hooks to run and drops the commit hooks: the work they were
+// waiting on is gone.
+func (h *hookLists) rolledBack() Hooks {
+	hs := h.rollback
+	*h = hookLists{}
+	return hs
+}
+
+// committed returns the commit hooks to run and drops the rollback hooks.
+func (h *hookLists) committed() Hooks {
+	hs := h.commit
+	*h = hookLists{}
+	return hs
+}

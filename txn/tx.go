@@ -1,0 +1,437 @@
+package txn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/typedsql/typedsql/dialect"
+)
+
+// Conn is the one connection a transaction runs on. Exec runs one transaction control
+// statement (it has no arguments) and reports the engine's error as it is.
+type Conn interface {
+	Exec(ctx context.Context, s Statement) error
+}
+
+// Statement is one transaction control statement, described for tracing as well as rendered.
+type Statement struct {
+	Op        Op
+	Depth     int    // 1 for the transaction, 2 for the first savepoint inside it, ...
+	Savepoint string // the savepoint's name, unquoted, for the savepoint operations
+	SQL       string
+}
+
+// Op is a transaction control operation.
+type Op uint8
+
+// The operations, in the order conn's tracing names them.
+const (
+	OpBegin      Op = iota + 1 // BEGIN (or SET TRANSACTION / START TRANSACTION)
+	OpCommit                   // COMMIT
+	OpRollback                 // ROLLBACK
+	OpSavepoint                // SAVEPOINT name
+	OpRelease                  // RELEASE SAVEPOINT name
+	OpRollbackTo               // ROLLBACK TO SAVEPOINT name
+)
+
+// AbortReporter is implemented by a Conn that can tell, without a round trip, that a failed
+// statement has aborted the transaction (PostgreSQL: every statement but ROLLBACK fails until
+// the transaction or a savepoint is rolled back, and COMMIT silently rolls back). Tx then rolls
+// back instead of sending a COMMIT or RELEASE that cannot succeed.
+type AbortReporter interface {
+	Aborted() bool
+}
+
+var (
+	// ErrAborted: the transaction or savepoint could not commit because a statement in it
+	// failed and the engine aborted it (PostgreSQL); it was rolled back instead.
+	ErrAborted = errors.New("txn: transaction aborted by a failed statement")
+	// ErrEnded: the transaction has already committed or rolled back.
+	ErrEnded = errors.New("txn: the transaction has ended")
+	// ErrNoSavepoints: the engine has no savepoints, so a block cannot nest.
+	ErrNoSavepoints = errors.New("txn: the engine has no savepoints: a nested block cannot roll back alone")
+)
+
+// CleanupTimeout bounds each ROLLBACK (and the ROLLBACK after a failed COMMIT). Rollbacks run
+// on a context without the caller's cancellation, because a cancelled context is the commonest
+// reason to roll back; this timeout keeps a dead server from holding them forever.
+const CleanupTimeout = 5 * time.Second
+
+// Tx is one open transaction on one connection: the stack of its open blocks (depth 1 is the
+// transaction itself, each deeper level a savepoint) with their hooks. Its methods may be called
+// from several goroutines; the statements it sends are serialised.
+type Tx struct {
+	mu     sync.Mutex
+	d      dialect.Dialect
+	c      Conn
+	opts   Options
+	begin  []string
+	frames []hookLists    // frames[i] is the block at depth i+1
+	sps    []savepointSQL // sps[i] is the savepoint at depth i+2
+	active bool           // a transaction is open on the connection
+	clean  bool           // ended, and the connection is known to be outside any transaction
+	fault  error          // set when the transaction can no longer commit
+}
+
+// Begin validates o against d and starts a transaction on c. On error no transaction is open,
+// but the connection's session state is unknown (a MySQL SET TRANSACTION may still be pending):
+// the caller should discard the connection.
+//
+//	BEGIN ISOLATION LEVEL SERIALIZABLE         -- PostgreSQL
+//	SET TRANSACTION ...; START TRANSACTION     -- MySQL/MariaDB
+//	BEGIN IMMEDIATE                            -- SQLite
+func Begin(ctx context.Context, d dialect.Dialect, c Conn, o Options) (*Tx, error) {
+	if err := o.Validate(d); err != nil {
+		return nil, err
+	}
+	if d.Caps().TxBegin == dialect.BeginLocking && o.Lock == 0 {
+		o.Lock = Immediate
+	}
+	t := &Tx{d: d, c: c, opts: o, begin: BeginSQL(d, o)}
+	if err := t.startLocked(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *Tx) startLocked(ctx context.Context) error {
+	for _, s := range t.begin {
+		if err := t.c.Exec(ctx, Statement{Op: OpBegin, Depth: 1, SQL: s}); err != nil {
+			return fmt.Errorf("txn: %s: %w", s, err)
+		}
+	}
+	t.active, t.clean, t.fault = true, false, nil
+	t.frames = append(t.frames[:0], hookLists{})
+	return nil
+}
+
+// Options returns the transaction's options, with SQLite's lock mode filled in.
+func (t *Tx) Options() Options { return t.opts }
+
+// Depth returns the number of open blocks: 1 for the transaction alone, 0 once it has ended.
+func (t *Tx) Depth() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.frames)
+}
+
+// Err returns why no more work can be done in the transaction (a savepoint that could not be
+// rolled back, a transaction the server rolled back on its own, a failed restart, or
+// ErrEnded), or nil.
+func (t *Tx) Err() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.fault == nil && !t.active {
+		return ErrEnded
+	}
+	return t.fault
+}
+
+// Fail marks the transaction as unable to commit, for a reason its owner found out (for
+// example, the server rolled it back after a deadlock). Statements keep running on the
+// connection; Commit will roll back and return err. The first reason sticks.
+func (t *Tx) Fail(err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.fault == nil && err != nil {
+		t.fault = err
+	}
+}
+
+// Clean reports whether the transaction has ended with the connection known to be outside any
+// transaction. After a ROLLBACK that failed, it is false: discard the connection.
+func (t *Tx) Clean() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.active && t.clean
+}
+
+// OnCommit registers h on the innermost open block, to run after the outermost COMMIT. It
+// reports ErrEnded if the transaction has ended.
+func (t *Tx) OnCommit(h Hook) error { return t.addHook(h, true) }
+
+// OnRollback registers h on the innermost open block, to run once that block's work is rolled
+// back: by a rollback of that block, or of any block it was merged into when it was released.
+func (t *Tx) OnRollback(h Hook) error { return t.addHook(h, false) }
+
+func (t *Tx) addHook(h Hook, commit bool) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.active {
+		return ErrEnded
+	}
+	if h == nil {
+		return errors.New("txn: nil hook")
+	}
+	f := &t.frames[len(t.frames)-1]
+	if commit {
+		f.commit = append(f.commit, h)
+	} else {
+		f.rollback = append(f.rollback, h)
+	}
+	return nil
+}
+
+// Savepoint opens a nested block: SAVEPOINT "spN". It returns the new depth.
+func (t *Tx) Savepoint(ctx context.Context) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.usableLocked(); err != nil {
+		return 0, err
+	}
+	if !t.d.Caps().Savepoints {
+		return 0, ErrNoSavepoints
+	}
+	sp := t.savepointLocked(len(t.frames) + 1)
+	if err := t.c.Exec(ctx, sp.stmt(OpSavepoint)); err != nil {
+		return 0, fmt.Errorf("txn: %s: %w", sp.save, err)
+	}
+	t.frames = append(t.frames, hookLists{})
+	return len(t.frames), nil
+}
+
+// Release ends the nested block at depth successfully: RELEASE SAVEPOINT, and its hooks move to
+// the enclosing block. If the savepoint cannot be released (PostgreSQL after a failed
+// statement), the block is rolled back instead and Release returns the error with the rollback
+// hooks due.
+func (t *Tx) Release(ctx context.Context, depth int) (Hooks, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.topLocked(depth, 2); err != nil {
+		return nil, err
+	}
+	return t.releaseLocked(ctx, depth)
+}
+
+func (t *Tx) releaseLocked(ctx context.Context, depth int) (Hooks, error) {
+	sp := t.savepointLocked(depth)
+	var err error
+	if t.abortedLocked() {
+		err = fmt.Errorf("txn: cannot release the nested block: %w; the block was rolled back", ErrAborted)
+	} else if err = t.c.Exec(ctx, sp.stmt(OpRelease)); err == nil {
+		t.frames[depth-1].moveTo(&t.frames[depth-2])
+		t.frames = t.frames[:depth-1]
+		return nil, nil
+	} else {
+		err = fmt.Errorf("txn: %s: %w; the block was rolled back", sp.release, err)
+	}
+	hs, rerr := t.rollbackToLocked(ctx, depth, true)
+	return hs, errors.Join(err, rerr)
+}
+
+// RollbackTo ends the nested block at depth by rolling it back: ROLLBACK TO SAVEPOINT, then
+// RELEASE SAVEPOINT so that the name can be used again. It returns the block's rollback hooks.
+// If the rollback fails, the transaction's state is unknown: it is marked failed (see Err) and
+// can only roll back, and the block's rollback hooks wait for that.
+func (t *Tx) RollbackTo(ctx context.Context, depth int) (Hooks, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.topLocked(depth, 2); err != nil {
+		return nil, err
+	}
+	return t.rollbackToLocked(ctx, depth, true)
+}
+
+// rollbackToLocked rolls back the savepoint at depth, the innermost, and pops it when pop is
+// set; otherwise the savepoint stays open for the block to go on in (ROLLBACK TO keeps it).
+func (t *Tx) rollbackToLocked(ctx context.Context, depth int, pop bool) (Hooks, error) {
+	sp := t.savepointLocked(depth)
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	f := &t.frames[depth-1]
+	var hs Hooks
+	err := t.c.Exec(cctx, sp.stmt(OpRollbackTo))
+	if err != nil {
+		err = fmt.Errorf("txn: %s: %w", sp.rollbackTo, err)
+		// The work may still be there: its rollback hooks wait for the outer rollback, which
+		// is now the only way out.
+		t.frames[depth-2].rollback = append(t.frames[depth-2].rollback, f.rollback...)
+		*f = hookLists{}
+	} else {
+		hs = f.rolledBack()
+		if pop {
+			if rerr := t.c.Exec(cctx, sp.stmt(OpRelease)); rerr != nil {
+				err = fmt.Errorf("txn: %s: %w", sp.release, rerr)
+			}
+		}
+	}
+	if pop {
+		t.frames = t.frames[:depth-1]
+	}
+	if err != nil && t.fault == nil {
+		t.fault = fmt.Errorf("txn: the transaction cannot commit, because rolling back a nested block failed: %w", err)
+	}
+	return hs, err
+}
+
+// Commit ends the transaction: COMMIT, and returns the commit hooks to run. When the
+// transaction cannot commit (see Err, or a statement aborted it), or COMMIT fails, it rolls back
+// instead and returns the rollback hooks with the error. Only the outermost block commits:
+// every nested block must have ended.
+func (t *Tx) Commit(ctx context.Context) (Hooks, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.topLocked(1, 1); err != nil {
+		return nil, err
+	}
+	return t.commitLocked(ctx)
+}
+
+func (t *Tx) commitLocked(ctx context.Context) (Hooks, error) {
+	var err error
+	switch {
+	case t.fault != nil:
+		err = t.fault
+	case t.abortedLocked():
+		err = fmt.Errorf("txn: cannot commit: %w; it was rolled back (run statements that may fail in a nested block: its failure rolls back only that block)", ErrAborted)
+	default:
+		if err = t.c.Exec(ctx, Statement{Op: OpCommit, Depth: 1, SQL: "COMMIT"}); err == nil {
+			hs := t.frames[0].committed()
+			t.endLocked(true)
+			return hs, nil
+		}
+		err = fmt.Errorf("txn: COMMIT: %w", err)
+	}
+	// A COMMIT that failed may leave the transaction open (SQLite after SQLITE_BUSY), and a
+	// faulted one certainly is: roll back so the connection comes back clean.
+	hs, rerr := t.rollbackLocked(ctx)
+	if rerr != nil {
+		err = fmt.Errorf("%w; %w", err, rerr)
+	}
+	return hs, err
+}
+
+// Rollback ends the transaction: ROLLBACK, on a context free of ctx's cancellation and bounded
+// by CleanupTimeout. It returns the rollback hooks of every block still open, and an error if
+// the ROLLBACK failed (then Clean reports false: discard the connection). The hooks are due
+// either way, because the work is gone either way: a connection that is discarded rolls back.
+// On a transaction that has already ended it does nothing.
+func (t *Tx) Rollback(ctx context.Context) (Hooks, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.active {
+		return nil, nil // already ended: nothing is left to roll back
+	}
+	return t.rollbackLocked(ctx)
+}
+
+func (t *Tx) rollbackLocked(ctx context.Context) (Hooks, error) {
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	err := t.c.Exec(cctx, Statement{Op: OpRollback, Depth: 1, SQL: "ROLLBACK"})
+	var hs Hooks
+	for i := range t.frames {
+		hs = append(hs, t.frames[i].rolledBack()...)
+	}
+	t.endLocked(err == nil)
+	if err != nil {
+		return hs, fmt.Errorf("txn: ROLLBACK: %w", err)
+	}
+	return hs, nil
+}
+
+func (t *Tx) endLocked(clean bool) {
+	t.active = false
+	t.clean = clean
+	t.frames = t.frames[:0]
+}
+
+// Restart ends the block at depth, the innermost, and opens a new one in its place, so the
+// code of the block goes on in a fresh transaction or savepoint (Emmett's explicit commit and
+// rollback). With commit set: COMMIT then BEGIN for the transaction, RELEASE then SAVEPOINT for
+// a nested block (whose hooks move to the enclosing block). Otherwise: ROLLBACK then BEGIN, or
+// ROLLBACK TO SAVEPOINT (which keeps the savepoint). It returns the hooks due.
+func (t *Tx) Restart(ctx context.Context, depth int, commit bool) (Hooks, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.topLocked(depth, 1); err != nil {
+		return nil, err
+	}
+	if depth > 1 {
+		if t.fault != nil {
+			return nil, t.fault
+		}
+		if !commit {
+			return t.rollbackToLocked(ctx, depth, false)
+		}
+		// Released, or rolled back if it could not be: either way the block goes on in a new
+		// savepoint, unless the transaction is lost.
+		hs, err := t.releaseLocked(ctx, depth)
+		if t.fault != nil {
+			return hs, err
+		}
+		sp := t.savepointLocked(depth)
+		if serr := t.c.Exec(ctx, sp.stmt(OpSavepoint)); serr != nil {
+			serr = fmt.Errorf("txn: %s: %w", sp.save, serr)
+			t.fault = fmt.Errorf("txn: the nested block ended but a new savepoint could not be set, so the block cannot go on: %w", serr)
+			return hs, errors.Join(err, serr)
+		}
+		t.frames = append(t.frames, hookLists{})
+		return hs, err
+	}
+	var hs Hooks
+	var err error
+	if commit {
+		hs, err = t.commitLocked(ctx)
+	} else {
+		hs, err = t.rollbackLocked(ctx)
+	}
+	if !t.clean {
+		// The connection is unusable: do not begin on it, and stop the block's statements.
+		t.fault = fmt.Errorf("txn: the transaction ended but its connection could not be cleaned up, so no new one began: %w", err)
+		return hs, err
+	}
+	if berr := t.startLocked(ctx); berr != nil {
+		// The block goes on without a transaction: make sure nothing of it can commit, and
+		// that the connection is not trusted afterwards.
+		t.active, t.clean = true, false
+		t.frames = append(t.frames[:0], hookLists{})
+		t.fault = fmt.Errorf("txn: the transaction ended, but a new one could not begin: %w", berr)
+		return hs, errors.Join(err, t.fault)
+	}
+	return hs, err
+}
+
+// topLocked checks that depth names the innermost open block and is at least min.
+func (t *Tx) topLocked(depth, min int) error {
+	if !t.active {
+		if t.fault != nil {
+			return t.fault
+		}
+		return ErrEnded
+	}
+	if depth < min || depth != len(t.frames) {
+		return fmt.Errorf("txn: the block at depth %d cannot end while the innermost open block is at depth %d (was a block's context used from another goroutine, or a handle used outside its block?)", depth, len(t.frames))
+	}
+	return nil
+}
+
+// usableLocked reports whether new work may start in the transaction.
+func (t *Tx) usableLocked() error {
+	if !t.active {
+		return ErrEnded
+	}
+	return t.fault
+}
+
+func (t *Tx) abortedLocked() bool {
+	a, ok := t.c.(AbortReporter)
+	return ok && a.Aborted()
+}
+
+// savepointLocked returns the statements of the savepoint at depth (2 or more), rendering them
+// once per transaction.
+func (t *Tx) savepointLocked(depth int) savepointSQL {
+	for len(t.sps) < depth-1 {
+		t.sps = append(t.sps, newSavepointSQL(t.d, len(t.sps)+2))
+	}
+	return t.sps[depth-2]
+}
+
+// cleanupContext keeps ctx's values but not its cancellation, and bounds the wait instead.
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
+}
