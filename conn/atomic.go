@@ -1,0 +1,251 @@
+package conn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/typedsql/typedsql/txn"
+)
+
+var (
+	// ErrNoTransaction: Savepoint, OnCommit, OnRollback or DB.Block was called with a context
+	// that is not inside an atomic block.
+	ErrNoTransaction = errors.New("conn: not inside a transaction: begin one with DB.Atomic or DB.Transaction first")
+	// ErrInTransaction: DB.Transaction was called inside a transaction, where only a savepoint
+	// can open.
+	ErrInTransaction = errors.New("conn: already inside a transaction: use DB.Atomic or DB.Savepoint for a nested block")
+	// ErrTxRolledBack: the engine rolled the block's transaction back on its own after an
+	// error (MySQL after a deadlock, SQLite after an interrupt or I/O error), so the block
+	// cannot commit; statements made in it fail until its outermost block ends.
+	ErrTxRolledBack = errors.New("conn: the engine rolled back the transaction after an error")
+
+	errNilFunc = errors.New("conn: nil block function")
+)
+
+// Atomic runs fn in an atomic block: all of fn's statements take effect, or none do.
+//
+// The outermost block is a transaction on a connection pinned for it; a block inside another
+// (Atomic called with the context fn received) is a savepoint in that transaction:
+//
+//	err := db.Atomic(ctx, func(ctx context.Context) error {        // BEGIN
+//		db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('walter')"))
+//		db.Atomic(ctx, func(ctx context.Context) error {           // SAVEPOINT "sp1"
+//			db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('olivia')"))
+//			return errors.New("changed my mind")                   // ROLLBACK TO SAVEPOINT "sp1"
+//		})
+//		_, err := db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('william')"))
+//		return err                                                 // COMMIT: walter and william
+//	})
+//
+// fn returning nil commits the block (for a savepoint, RELEASE SAVEPOINT: its work commits with
+// the transaction). fn returning an error rolls back that block only and Atomic returns the
+// error as it is; the enclosing block goes on (on PostgreSQL too: rolling back to the savepoint
+// clears the aborted state a failed statement leaves). A panic, or runtime.Goexit (t.FailNow),
+// rolls back the block and goes on unwinding. A context that is cancelled or past its deadline
+// when fn returns rolls the block back and Atomic returns the context's error. Whatever fn does,
+// the connection goes back to the pool clean, or is closed when its state is unknown.
+//
+// Statements use the block's connection only when made with the context fn receives. A context
+// from outside the block borrows another connection: it does not see the block's uncommitted
+// rows, and if it writes rows the block has written it waits for the block's locks — which is a
+// deadlock no engine can detect if the block is waiting for that statement. PostgreSQL then
+// waits until lock_timeout or the context's deadline, MySQL for innodb_lock_wait_timeout (then
+// error 1205), SQLite for busy_timeout (then "database is locked"); with a pool of one
+// connection, the outside statement waits for the pool instead. Use the block's context.
+//
+// The options (isolation level, read-only, retry, SQLite lock mode; see package txn) apply to the
+// outermost block; a nested block may repeat them but not ask for a different transaction.
+// Retry runs fn again, in a new transaction, when the outermost block fails with
+// ErrSerialization (a serialization failure or deadlock); fn must then be safe to run again.
+//
+// A context that pins a connection without a transaction (WithConn) gets its transaction on
+// that connection, which stays pinned after the block.
+func (db *DB) Atomic(ctx context.Context, fn func(ctx context.Context) error, opts ...txn.Option) error {
+	if fn == nil {
+		return errNilFunc
+	}
+	o := txn.Collect(opts...)
+	sc := db.scopeOf(ctx)
+	if sc != nil && sc.ended.Load() {
+		return ErrBlockEnded
+	}
+	if b := blockOf(sc); b != nil {
+		return db.nested(ctx, b, fn, o)
+	}
+	return db.outermost(ctx, sc, fn, o)
+}
+
+// Transaction runs fn in a transaction, like the outermost Atomic block. Called inside a
+// transaction it returns ErrInTransaction instead of nesting: use it where the code must own
+// its transaction, so that its COMMIT is real.
+//
+//	err := db.Transaction(ctx, fn, txn.Serializable, txn.Retry(5))
+//	// BEGIN ISOLATION LEVEL SERIALIZABLE ... COMMIT
+func (db *DB) Transaction(ctx context.Context, fn func(ctx context.Context) error, opts ...txn.Option) error {
+	if fn == nil {
+		return errNilFunc
+	}
+	sc := db.scopeOf(ctx)
+	if sc != nil && sc.ended.Load() {
+		return ErrBlockEnded
+	}
+	if blockOf(sc) != nil {
+		return ErrInTransaction
+	}
+	return db.outermost(ctx, sc, fn, txn.Collect(opts...))
+}
+
+// Savepoint runs fn in a savepoint of the transaction ctx is in, like a nested Atomic block.
+// Outside a transaction it returns ErrNoTransaction.
+//
+//	err := db.Savepoint(ctx, fn)
+//	// SAVEPOINT "sp1" ... RELEASE SAVEPOINT "sp1"   (or ROLLBACK TO SAVEPOINT "sp1")
+func (db *DB) Savepoint(ctx context.Context, fn func(ctx context.Context) error) error {
+	if fn == nil {
+		return errNilFunc
+	}
+	sc := db.scopeOf(ctx)
+	if sc != nil && sc.ended.Load() {
+		return ErrBlockEnded
+	}
+	b := blockOf(sc)
+	if b == nil {
+		return fmt.Errorf("conn: Savepoint: %w", ErrNoTransaction)
+	}
+	return db.nested(ctx, b, fn, txn.Options{})
+}
+
+// blockOf returns the atomic block a scope belongs to, or nil for no scope or a WithConn scope.
+func blockOf(sc *scope) *Block {
+	if sc == nil {
+		return nil
+	}
+	b, _ := sc.tx.(*Block)
+	return b
+}
+
+// outermost runs fn in a transaction, as many times as the retry policy allows. pinned is the
+// WithConn scope of ctx, or nil.
+func (db *DB) outermost(ctx context.Context, pinned *scope, fn func(context.Context) error, o txn.Options) error {
+	h, err := db.handle()
+	if pinned != nil {
+		h, err = pinned.h, nil
+	}
+	if err != nil {
+		return err
+	}
+	// Options are checked before a connection is taken, so a wrong option costs nothing.
+	if err := o.Validate(h.d); err != nil {
+		return err
+	}
+	if o.Retry.Attempts <= 1 {
+		return db.transaction(ctx, pinned, fn, o)
+	}
+	return o.Retry.Do(ctx, retryable, func(int) error {
+		return db.transaction(ctx, pinned, fn, o)
+	})
+}
+
+// transaction runs fn once in a new transaction.
+func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Context) error, o txn.Options) error {
+	var sess session
+	var h *handle
+	if pinned != nil {
+		sess, h = pinned.sess, pinned.h
+	} else {
+		sc, err := db.pin(ctx)
+		if err != nil {
+			return err
+		}
+		sess, h = sc.sess, sc.h
+	}
+	st := &txState{h: h, sess: sess, hookCtx: context.WithoutCancel(ctx)}
+	tx, err := txn.Begin(ctx, h.d, txConn{st}, o)
+	if err != nil {
+		// A failed BEGIN may leave session state behind (a pending SET TRANSACTION).
+		if pinned != nil {
+			pinned.broken.Store(true)
+		} else {
+			sess.release(true)
+		}
+		return classify(h, fmt.Errorf("conn: begin: %w", err))
+	}
+	st.tx = tx
+	b := st.newBlock(db, nil, 1)
+	normal := false
+	defer func() {
+		if normal {
+			return
+		}
+		// fn panicked or called runtime.Goexit: roll back, give the connection back, run the
+		// hooks, and let the unwinding go on.
+		hs, _ := tx.Rollback(ctx)
+		st.end(b, pinned)
+		hs.Run(st.hookCtx)
+	}()
+	ferr := fn(b.ctx(ctx))
+	normal = true
+
+	var hs txn.Hooks
+	if ferr == nil && ctx.Err() == nil {
+		hs, err = tx.Commit(ctx)
+		err = classify(h, err)
+	} else {
+		var rerr error
+		hs, rerr = tx.Rollback(ctx)
+		err = blockError(ctx, ferr, classify(h, rerr))
+	}
+	st.end(b, pinned)
+	hs.Run(st.hookCtx)
+	return err
+}
+
+// nested runs fn in a savepoint of parent's transaction.
+func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context) error, o txn.Options) error {
+	st := parent.st
+	if err := o.CheckNested(st.tx.Options()); err != nil {
+		return err
+	}
+	depth, err := st.tx.Savepoint(ctx)
+	if err != nil {
+		return classify(st.h, err)
+	}
+	b := st.newBlock(db, parent, depth)
+	normal := false
+	defer func() {
+		if normal {
+			return
+		}
+		hs, _ := st.tx.RollbackTo(ctx, depth)
+		b.end()
+		hs.Run(st.hookCtx)
+	}()
+	ferr := fn(b.ctx(ctx))
+	normal = true
+
+	var hs txn.Hooks
+	if ferr == nil && ctx.Err() == nil {
+		hs, err = st.tx.Release(ctx, depth)
+		err = classify(st.h, err)
+	} else {
+		var rerr error
+		hs, rerr = st.tx.RollbackTo(ctx, depth)
+		err = blockError(ctx, ferr, classify(st.h, rerr))
+	}
+	b.end()
+	hs.Run(st.hookCtx)
+	return err
+}
+
+// blockError is what a rolled-back block returns: fn's error as it is, or the context's when
+// fn returned nil, with the rollback's own failure added when there was one.
+func blockError(ctx context.Context, ferr, rerr error) error {
+	if ferr == nil {
+		ferr = fmt.Errorf("conn: atomic block rolled back: %w", context.Cause(ctx))
+	}
+	if rerr != nil {
+		return fmt.Errorf("%w (and the rollback failed: %w)", ferr, rerr)
+	}
+	return ferr
+}

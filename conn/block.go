@@ -1,0 +1,187 @@
+package conn
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/typedsql/typedsql/txn"
+)
+
+// txState is the transaction of one outermost block, shared by the blocks nested in it.
+type txState struct {
+	h    *handle
+	sess session // the physical connection
+	bs   *blockSession
+	tx   *txn.Tx
+	// hookCtx is the context of the outermost block's caller, without its cancellation:
+	// hooks run after the block, when a cancelled context would make their work fail.
+	hookCtx context.Context
+	// broken is set when the connection's state cannot be trusted, so that the outermost
+	// block discards it.
+	broken atomic.Bool
+}
+
+// newBlock makes the block at depth, with a scope of its own over the shared connection, so
+// that its context fails with ErrBlockEnded once it has ended even while its parent goes on.
+func (st *txState) newBlock(db *DB, parent *Block, depth int) *Block {
+	if st.bs == nil {
+		st.bs = &blockSession{session: st.sess, st: st}
+	}
+	b := &Block{st: st, parent: parent, depth: depth}
+	b.sc = &scope{db: db, h: st.h, sess: st.bs, tx: b}
+	// The same statement checks as a WithConn scope: one statement at a time on pgx, and raw
+	// SQL that changes the session beyond the transaction gets the connection closed.
+	_, b.sc.exclusive = st.sess.(*pgxSession)
+	b.sc.blindTx = !b.sc.exclusive
+	return b
+}
+
+// end ends the outermost block b: the connection goes back to the pool, or is closed when its
+// state is unknown; a connection pinned by WithConn stays with its scope, marked for closing.
+func (st *txState) end(b *Block, pinned *scope) {
+	b.end()
+	discard := !st.tx.Clean() || st.broken.Load()
+	if pinned != nil {
+		if discard {
+			pinned.broken.Store(true)
+		}
+		return
+	}
+	st.sess.release(discard)
+}
+
+// Block is the handle of one atomic block, from DB.Block: the transaction (depth 1) or a
+// savepoint in it. Its Commit and Rollback end the block's current work and begin anew in its
+// place, so that the block's function can keep part of its work and go on.
+type Block struct {
+	st     *txState
+	parent *Block
+	depth  int
+	sc     *scope
+}
+
+// blockKey keys the innermost atomic block of any DB in a context, for OnCommit and OnRollback.
+type blockKey struct{}
+
+// ctx returns parent with b as the DB's scope and as the innermost block.
+func (b *Block) ctx(parent context.Context) context.Context {
+	return context.WithValue(context.WithValue(parent, scopeKey{b.sc.db}, b.sc), blockKey{}, b)
+}
+
+// end marks the block's context ended and hands an unknown connection state up to the block
+// that will release the connection.
+func (b *Block) end() {
+	b.sc.ended.Store(true)
+	if b.sc.broken.Load() {
+		if b.parent != nil {
+			b.parent.sc.broken.Store(true)
+		} else {
+			b.st.broken.Store(true)
+		}
+	}
+}
+
+// Block returns the handle of the atomic block ctx is in for this DB, ErrNoTransaction outside
+// any, or ErrBlockEnded for the context of a block that has ended.
+//
+//	err := db.Atomic(ctx, func(ctx context.Context) error {
+//		blk, _ := db.Block(ctx)
+//		db.Exec(ctx, conn.SQL("INSERT INTO log VALUES ('draft')"))
+//		blk.Rollback(ctx) // ROLLBACK; BEGIN: the draft is gone, the block goes on
+//		_, err := db.Exec(ctx, conn.SQL("INSERT INTO log VALUES ('final')"))
+//		return err
+//	})
+func (db *DB) Block(ctx context.Context) (*Block, error) {
+	sc := db.scopeOf(ctx)
+	b := blockOf(sc)
+	if b == nil {
+		return nil, ErrNoTransaction
+	}
+	if sc.ended.Load() {
+		return nil, ErrBlockEnded
+	}
+	return b, nil
+}
+
+// Depth is 1 for the outermost block (the transaction), 2 for a block nested in it, and so on.
+func (b *Block) Depth() int { return b.depth }
+
+// Commit commits the block's work so far and begins anew: COMMIT then BEGIN (with the same
+// options) for the outermost block, whose OnCommit hooks run; RELEASE SAVEPOINT then SAVEPOINT
+// for a nested block, whose hooks move to the enclosing block. Only the innermost open block
+// can commit. If the work cannot commit it is rolled back, the block still begins anew, and
+// the error says why.
+func (b *Block) Commit(ctx context.Context) error { return b.restart(ctx, true) }
+
+// Rollback rolls back the block's work so far and begins anew: ROLLBACK then BEGIN for the
+// outermost block, ROLLBACK TO SAVEPOINT for a nested one; the block's OnRollback hooks run.
+// Only the innermost open block can roll back.
+func (b *Block) Rollback(ctx context.Context) error { return b.restart(ctx, false) }
+
+func (b *Block) restart(ctx context.Context, commit bool) error {
+	if b.sc.ended.Load() {
+		return ErrBlockEnded
+	}
+	hs, err := b.st.tx.Restart(ctx, b.depth, commit)
+	hs.Run(b.st.hookCtx)
+	return classify(b.st.h, err)
+}
+
+// OnCommit registers fn to run once the transaction commits, after the outermost block's
+// COMMIT succeeded and its connection went back to the pool. Registered in a nested block, fn
+// moves to the enclosing block when the nested one succeeds, and is dropped when it rolls back.
+// fn receives the context of the outermost block's caller, without its cancellation.
+func (b *Block) OnCommit(fn func(ctx context.Context)) error {
+	if b.sc.ended.Load() {
+		return ErrBlockEnded
+	}
+	return b.st.tx.OnCommit(fn)
+}
+
+// OnRollback registers fn to run once the block's work is rolled back: when this block rolls
+// back, or, after it succeeded, when a block it became part of rolls back. A rollback of the
+// outermost block runs its hooks after the connection went back to the pool; a nested block's
+// run while the transaction goes on.
+func (b *Block) OnRollback(fn func(ctx context.Context)) error {
+	if b.sc.ended.Load() {
+		return ErrBlockEnded
+	}
+	return b.st.tx.OnRollback(fn)
+}
+
+// OnCommit registers fn on the innermost atomic block ctx is in, of whichever DB (see
+// Block.OnCommit): send the e-mail only if the order really committed.
+//
+//	db.Atomic(ctx, func(ctx context.Context) error {
+//		if _, err := db.Exec(ctx, conn.SQL("INSERT INTO orders ...")); err != nil {
+//			return err
+//		}
+//		return conn.OnCommit(ctx, func(ctx context.Context) { mailer.Send(ctx, receipt) })
+//	})
+//
+// Outside any block it returns ErrNoTransaction.
+func OnCommit(ctx context.Context, fn func(ctx context.Context)) error {
+	b, err := innermost(ctx)
+	if err != nil {
+		return err
+	}
+	return b.OnCommit(fn)
+}
+
+// OnRollback registers fn on the innermost atomic block ctx is in (see Block.OnRollback).
+// Outside any block it returns ErrNoTransaction.
+func OnRollback(ctx context.Context, fn func(ctx context.Context)) error {
+	b, err := innermost(ctx)
+	if err != nil {
+		return err
+	}
+	return b.OnRollback(fn)
+}
+
+func innermost(ctx context.Context) (*Block, error) {
+	b, _ := ctx.Value(blockKey{}).(*Block)
+	if b == nil {
+		return nil, ErrNoTransaction
+	}
+	return b, nil
+}

@@ -1,0 +1,133 @@
+package conn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/txn"
+)
+
+// blockSession is the connection as an atomic block's statements see it. It refuses statements
+// once the transaction cannot commit any more, and after a failed statement it checks whether
+// the engine has ended the transaction on its own: MySQL rolls back the whole transaction on a
+// deadlock and SQLite on an interrupt or an I/O error, after which the connection is back in
+// autocommit mode and the block's later statements would commit one by one.
+type blockSession struct {
+	session
+	st *txState
+}
+
+func (s *blockSession) exec(ctx context.Context, q string, args []any) (Result, error) {
+	if err := s.st.tx.Err(); err != nil {
+		return Result{}, fmt.Errorf("conn: statement not run: %w", err)
+	}
+	r, err := s.session.exec(ctx, q, args)
+	if err != nil {
+		s.st.afterError(ctx, err)
+	}
+	return r, err
+}
+
+func (s *blockSession) query(ctx context.Context, q string, args []any) (Rows, error) {
+	if err := s.st.tx.Err(); err != nil {
+		return nil, fmt.Errorf("conn: statement not run: %w", err)
+	}
+	r, err := s.session.query(ctx, q, args)
+	if err != nil {
+		s.st.afterError(ctx, err)
+	}
+	return r, err
+}
+
+func (s *blockSession) inTx() bool { return true }
+
+// release belongs to the outermost block, which releases the physical connection itself; a
+// release asked for through a block's scope only records that the connection must not be
+// pooled again.
+func (s *blockSession) release(discard bool) {
+	if discard {
+		s.st.broken.Store(true)
+	}
+}
+
+// afterError marks the transaction failed when the statement error ended it.
+func (st *txState) afterError(ctx context.Context, stmtErr error) {
+	alive, err := st.stillInTx(ctx)
+	switch {
+	case err != nil:
+		st.broken.Store(true)
+		st.tx.Fail(fmt.Errorf("conn: the connection failed inside the transaction: %w", classify(st.h, stmtErr)))
+	case !alive:
+		st.tx.Fail(fmt.Errorf("%w: %w", ErrTxRolledBack, classify(st.h, stmtErr)))
+	}
+}
+
+// stillInTx asks the connection whether its transaction is still open. PostgreSQL tells
+// without a round trip; MySQL is asked for @@in_transaction; SQLite is sent a BEGIN, which
+// fails inside a transaction and, outside one, is rolled back at once.
+func (st *txState) stillInTx(ctx context.Context) (bool, error) {
+	if p, ok := st.sess.(*pgxSession); ok {
+		pc := p.c.Conn().PgConn()
+		if pc.IsClosed() {
+			return false, errors.New("conn: connection closed")
+		}
+		return pc.TxStatus() != 'I', nil
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), txn.CleanupTimeout)
+	defer cancel()
+	switch st.h.d.Caps().TxBegin {
+	case dialect.BeginSetTransaction:
+		rows, err := st.sess.query(cctx, "SELECT @@in_transaction", nil)
+		if err != nil {
+			return false, err
+		}
+		defer rows.Close()
+		var in int64
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return false, err
+			}
+			return false, errors.New("conn: SELECT @@in_transaction returned no row")
+		}
+		if err := rows.Scan(&in); err != nil {
+			return false, err
+		}
+		return in != 0, rows.Close()
+	case dialect.BeginLocking:
+		if _, err := st.sess.exec(cctx, "BEGIN", nil); err != nil {
+			return true, nil // "cannot start a transaction within a transaction"
+		}
+		_, err := st.sess.exec(cctx, "ROLLBACK", nil)
+		return false, err
+	}
+	return true, nil
+}
+
+// txConn is the connection as package txn sees it: transaction control statements go to the
+// physical connection directly, past the block's checks, and are traced.
+type txConn struct{ st *txState }
+
+func (c txConn) Exec(ctx context.Context, s txn.Statement) error {
+	ctx, done := c.st.h.traceTx(ctx, txOps[s.Op], s.Depth, s.Savepoint)
+	_, err := c.st.sess.exec(ctx, s.SQL, nil)
+	done(err)
+	return err
+}
+
+// txOps names package txn's operations as tracers see them.
+var txOps = [...]TxOp{
+	txn.OpBegin:      TxBegin,
+	txn.OpCommit:     TxCommit,
+	txn.OpRollback:   TxRollback,
+	txn.OpSavepoint:  TxSavepoint,
+	txn.OpRelease:    TxRelease,
+	txn.OpRollbackTo: TxRollbackTo,
+}
+
+// Aborted reports PostgreSQL's failed-transaction state, in which COMMIT quietly rolls back.
+func (c txConn) Aborted() bool {
+	p, ok := c.st.sess.(*pgxSession)
+	return ok && p.c.Conn().PgConn().TxStatus() == 'E'
+}
