@@ -2,6 +2,7 @@ package conn
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strconv"
@@ -30,6 +31,7 @@ func openMySQL(r Config) (backend, error) {
 	if r.ConnectTimeout > 0 {
 		mc.Timeout = time.Duration(r.ConnectTimeout)
 	}
+	mc.Logger = mysqlLogger{}
 	connector, err := mysql.NewConnector(mc)
 	if err != nil {
 		return nil, fmt.Errorf("conn: mysql config for %s: %w", r.redactedURL(), redactErr(err, r.secrets()...))
@@ -54,3 +56,9 @@ func mysqlDriverArgs(args map[string]string) (mc *mysql.Config, err error) {
 	}()
 	return mysql.ParseDSN("/?" + q.Encode())
 }
+
+// mysqlLogger sends the driver's own messages ("closing bad idle connection") to log/slog
+// instead of the standard logger the driver writes to by default.
+type mysqlLogger struct{}
+
+func (mysqlLogger) Print(v ...any) { slog.Warn("mysql driver: " + fmt.Sprint(v...)) }
