@@ -33,7 +33,7 @@ func (c *with) write(w *expr.Writer) {
 	if len(c.ctes) == 0 {
 		return
 	}
-	prev := w.Clause("WITH")
+	prev := w.Clause(expr.ClauseWith)
 	// Declare every name first: a recursive CTE refers to itself, and later CTEs to earlier ones.
 	for _, q := range c.ctes {
 		if q.t == nil {
@@ -80,7 +80,7 @@ func (c *with) write(w *expr.Writer) {
 // accepts one; it reports whether rendering may go on.
 func (c *with) writeDML(w *expr.Writer, stmt string) bool {
 	if len(c.ctes) > 0 && !w.Caps().WithDML {
-		w.Clause("WITH")
+		w.Clause(expr.ClauseWith)
 		w.Unsupported("WITH ... " + stmt)
 		return false
 	}

@@ -16,6 +16,7 @@ type DeleteStmt struct {
 	returning returning
 
 	condBuf [2]expr.Cond
+	args    argStore
 }
 
 // DeleteFrom starts DELETE FROM table.
@@ -62,7 +63,12 @@ func (s *DeleteStmt) Returning(cols ...expr.Expression) *DeleteStmt {
 func (s *DeleteStmt) With(ctes ...WithQuery) *DeleteStmt { s.with.add(false, ctes); return s }
 
 // Build renders the statement for d.
-func (s *DeleteStmt) Build(d dialect.Dialect) (string, []any, error) { return expr.Render(d, s) }
+func (s *DeleteStmt) Build(d dialect.Dialect) (string, []any, error) {
+	if s == nil {
+		return expr.Render(d, s)
+	}
+	return build(d, s, &s.args)
+}
 
 // DebugSQL renders the statement with its values inlined, for logs only.
 func (s *DeleteStmt) DebugSQL(d dialect.Dialect) string { return expr.Debug(d, s) }
@@ -76,7 +82,7 @@ func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil *DeleteStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause("DELETE")
+	scope, clause := w.Scope(), w.Clause(expr.ClauseDelete)
 	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
 	c := w.Caps()
 	if s.table == nil {
@@ -92,7 +98,7 @@ func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
 	} else {
 		w.SetSoleSource(s.table)
 	}
-	w.Clause("DELETE")
+	w.Clause(expr.ClauseDelete)
 	switch {
 	case !multi:
 		w.Text("DELETE FROM ")
@@ -100,7 +106,7 @@ func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
 	case c.DeleteUsing:
 		w.Text("DELETE FROM ")
 		s.table.WriteSource(w)
-		w.Clause("USING")
+		w.Clause(expr.ClauseUsing)
 		w.Text(" USING ")
 		writeSources(w, s.using)
 	case c.DeleteJoin:
@@ -116,12 +122,12 @@ func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
 		w.Text(", ")
 		writeSources(w, s.using)
 	default:
-		w.Clause("USING")
+		w.Clause(expr.ClauseUsing)
 		w.Unsupported("DELETE with other tables (USING)")
 		return
 	}
 	if len(s.conds) > 0 {
-		w.Clause("WHERE")
+		w.Clause(expr.ClauseWhere)
 		w.Text(" WHERE ")
 		w.WriteConds(s.conds)
 	}

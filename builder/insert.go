@@ -9,20 +9,32 @@ import (
 
 // InsertStmt is an INSERT statement. Build it with InsertInto.
 type InsertStmt struct {
-	with      with
 	into      expr.Source
 	rows      []expr.Assignment // row after row, each width wide
-	width     int
-	nrows     int
-	query     *SelectStmt // INSERT ... SELECT; its select list comes from rows[0:width]
+	width     int32
+	nrows     int32
 	defaults  bool
 	ignore    bool
-	conflict  conflict
 	returning returning
-	err       string
+	x         *insertExt // the rarer parts, allocated on first use
 
 	rowBuf [4]expr.Assignment
 	retBuf [1]expr.Expression
+	args   argStore
+}
+
+type insertExt struct {
+	with     with
+	query    *SelectStmt // INSERT ... SELECT; its select list comes from rows[0:width]
+	conflict conflict
+	err      string
+}
+
+func (s *InsertStmt) ext() *insertExt {
+	if s.x == nil {
+		s.x = &insertExt{}
+	}
+	return s.x
 }
 
 type conflict struct {
@@ -49,10 +61,10 @@ func InsertInto(table expr.Source) *InsertStmt {
 //	// INSERT INTO "users" ("name", "email") VALUES ($1, $2), ($3, NULL)
 func (s *InsertStmt) Values(row ...expr.Assignment) *InsertStmt {
 	if s.nrows == 0 {
-		s.width = len(row)
-	} else if len(row) != s.width && s.err == "" {
-		s.err = "VALUES row " + strconv.Itoa(s.nrows+1) + " has " + strconv.Itoa(len(row)) +
-			" values, row 1 has " + strconv.Itoa(s.width)
+		s.width = int32(len(row))
+	} else if len(row) != int(s.width) && (s.x == nil || s.x.err == "") {
+		s.ext().err = "VALUES row " + strconv.Itoa(int(s.nrows)+1) + " has " + strconv.Itoa(len(row)) +
+			" values, row 1 has " + strconv.Itoa(int(s.width))
 	}
 	s.rows = append(s.rows, row...)
 	s.nrows++
@@ -68,9 +80,9 @@ func (s *InsertStmt) Values(row ...expr.Assignment) *InsertStmt {
 //		Archive.ID.SetExpr(Users.ID), Archive.Name.SetExpr(Users.Name))
 //	// INSERT INTO "archive" ("id", "name") SELECT "id", "name" FROM "users" WHERE "active" = $1
 func (s *InsertStmt) FromSelect(q *SelectStmt, cols ...expr.Assignment) *InsertStmt {
-	s.query = q
+	s.ext().query = q
 	s.rows = append(s.rows[:0], cols...)
-	s.width, s.nrows = len(cols), 1
+	s.width, s.nrows = int32(len(cols)), 1
 	return s
 }
 
@@ -87,20 +99,22 @@ func (s *InsertStmt) Ignore() *InsertStmt { s.ignore = true; return s }
 // ON CONFLICT ("email"). MySQL has no conflict target (any unique key conflicts); there the
 // columns are used only by DoNothing.
 func (s *InsertStmt) OnConflict(cols ...expr.AnyColumn) *InsertStmt {
-	s.conflict.target = append(s.conflict.target, cols...)
-	s.conflict.declared = true
+	x := s.ext()
+	x.conflict.target = append(x.conflict.target, cols...)
+	x.conflict.declared = true
 	return s
 }
 
 // DoNothing keeps the existing row on conflict: ON CONFLICT (...) DO NOTHING; on MySQL
 // ON DUPLICATE KEY UPDATE c = c with the first conflict column.
-func (s *InsertStmt) DoNothing() *InsertStmt { s.conflict.action = 1; return s }
+func (s *InsertStmt) DoNothing() *InsertStmt { s.ext().conflict.action = 1; return s }
 
 // DoUpdate updates the existing row on conflict: ON CONFLICT (...) DO UPDATE SET ...; on MySQL
 // ON DUPLICATE KEY UPDATE .... Use expr.Excluded(col) for the value the INSERT proposed.
 func (s *InsertStmt) DoUpdate(set ...expr.Assignment) *InsertStmt {
-	s.conflict.action = 2
-	s.conflict.set = append(s.conflict.set, set...)
+	x := s.ext()
+	x.conflict.action = 2
+	x.conflict.set = append(x.conflict.set, set...)
 	return s
 }
 
@@ -111,10 +125,15 @@ func (s *InsertStmt) Returning(cols ...expr.Expression) *InsertStmt {
 }
 
 // With adds common table expressions (WITH ... INSERT; PostgreSQL and SQLite).
-func (s *InsertStmt) With(ctes ...WithQuery) *InsertStmt { s.with.add(false, ctes); return s }
+func (s *InsertStmt) With(ctes ...WithQuery) *InsertStmt { s.ext().with.add(false, ctes); return s }
 
 // Build renders the statement for d.
-func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) { return expr.Render(d, s) }
+func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) {
+	if s == nil {
+		return expr.Render(d, s)
+	}
+	return build(d, s, &s.args)
+}
 
 // DebugSQL renders the statement with its values inlined, for logs only.
 func (s *InsertStmt) DebugSQL(d dialect.Dialect) string { return expr.Debug(d, s) }
@@ -128,12 +147,16 @@ func (s *InsertStmt) WriteSQL(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil *InsertStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause("INSERT")
+	scope, clause := w.Scope(), w.Clause(expr.ClauseInsert)
 	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
 	c := w.Caps()
+	x := s.x
+	if x == nil {
+		x = &emptyInsertExt
+	}
 	switch {
-	case s.err != "":
-		w.Fail(expr.ErrInvalid, s.err)
+	case x.err != "":
+		w.Fail(expr.ErrInvalid, x.err)
 		return
 	case s.into == nil:
 		w.Fail(expr.ErrInvalid, "INSERT without a table")
@@ -148,10 +171,10 @@ func (s *InsertStmt) WriteSQL(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "INSERT row with no values")
 		return
 	}
-	if !s.with.writeDML(w, "INSERT") {
+	if !x.with.writeDML(w, "INSERT") {
 		return
 	}
-	w.Clause("INSERT")
+	w.Clause(expr.ClauseInsert)
 	w.Text("INSERT ")
 	if s.ignore {
 		switch {
@@ -175,9 +198,12 @@ func (s *InsertStmt) WriteSQL(w *expr.Writer) {
 	} else {
 		s.writeRows(w)
 	}
-	s.writeConflict(w)
+	s.writeConflict(w, &x.conflict)
 	s.returning.write(w, c.InsertReturning, "INSERT")
 }
+
+// emptyInsertExt stands in for a statement without extension; it is never modified.
+var emptyInsertExt insertExt
 
 func (s *InsertStmt) writeRows(w *expr.Writer) {
 	first := s.rows[:s.width]
@@ -190,20 +216,21 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 		first[i].WriteColumn(w, false)
 	}
 	w.Char(')')
-	if s.query != nil {
-		w.Clause("SELECT")
+	if q := s.x; q != nil && q.query != nil {
+		w.Clause(expr.ClauseSelect)
 		w.Char(' ')
-		if len(s.query.cols) > 0 {
+		if len(q.query.cols) > 0 {
 			w.Fail(expr.ErrInvalid, "INSERT ... SELECT: the SELECT's list comes from the assignments; build it with builder.Select()")
 			return
 		}
-		s.query.write(w, first)
+		q.query.write(w, first)
 		return
 	}
-	w.Clause("VALUES")
+	w.Clause(expr.ClauseValues)
 	w.Text(" VALUES ")
-	for r := 0; r < s.nrows; r++ {
-		row := s.rows[r*s.width : (r+1)*s.width]
+	width := int(s.width)
+	for r := 0; r < int(s.nrows); r++ {
+		row := s.rows[r*width : (r+1)*width]
 		if r > 0 {
 			w.Text(", ")
 			for i := range row {
@@ -225,18 +252,17 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 	}
 }
 
-func (s *InsertStmt) writeConflict(w *expr.Writer) {
-	cf := &s.conflict
+func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 	c := w.Caps()
 	pgIgnore := s.ignore && !c.InsertIgnore && !c.InsertOrIgnore && c.Upsert == dialect.UpsertOnConflict
 	if cf.action == 0 && !pgIgnore {
 		if cf.declared {
-			w.Clause("ON CONFLICT")
+			w.Clause(expr.ClauseOnConflict)
 			w.Fail(expr.ErrInvalid, "OnConflict without DoNothing or DoUpdate")
 		}
 		return
 	}
-	w.Clause("ON CONFLICT")
+	w.Clause(expr.ClauseOnConflict)
 	if cf.action != 0 && s.ignore {
 		w.Fail(expr.ErrInvalid, "both Ignore and OnConflict")
 		return

@@ -11,7 +11,7 @@ func (r *returning) write(w *expr.Writer, supported bool, stmt string) {
 	if len(r.cols) == 0 {
 		return
 	}
-	w.Clause("RETURNING")
+	w.Clause(expr.ClauseReturning)
 	if !supported {
 		w.Unsupported(stmt + " ... RETURNING")
 		return

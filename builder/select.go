@@ -10,31 +10,46 @@ import (
 // SelectStmt is a SELECT statement. Build it with Select; it is also a Query usable as a
 // subquery (expr.Exists, expr.FromQuery, CTE, Union).
 type SelectStmt struct {
-	with     with
-	distinct bool
+	// The parts every query has live here, with inline room for a typical small query, so
+	// that SELECT a, b, c FROM t WHERE x = $1 costs one small allocation. Everything else
+	// (joins, grouping, ordering, ...) lives in x, allocated on first use.
 	cols     []expr.Expression
-	from     []expr.Source
+	where    []expr.Cond
+	from     expr.Source
+	x        *selectExt
+	colBuf   [3]expr.Expression
+	whereBuf [1]expr.Cond
+	args     argStore
+}
+
+type selectExt struct {
+	with     with
+	from     []expr.Source // sources after the first
 	joins    []join
-	conds    []clauseCond // WHERE and HAVING, in call order
+	having   []expr.Cond
 	group    []expr.Expression
 	order    []expr.Order
 	limit    limitOffset
 	lock     lockClause
-	err      string // set by a method given an invalid argument; reported by Build
+	distinct bool
 
-	// Inline storage for the common small statement, so that building one costs a single
-	// allocation (the statement itself).
-	colBuf   [4]expr.Expression
-	fromBuf  [1]expr.Source
-	joinBuf  [1]join
-	condBuf  [4]clauseCond
-	groupBuf [2]expr.Expression
-	orderBuf [1]expr.Order
+	joinBuf   [1]join
+	whereBuf  [4]expr.Cond
+	havingBuf [1]expr.Cond
+	groupBuf  [2]expr.Expression
+	orderBuf  [1]expr.Order
 }
 
-type clauseCond struct {
-	expr.Cond
-	having bool
+func (s *SelectStmt) ext() *selectExt {
+	if s.x == nil {
+		x := &selectExt{}
+		x.joins = x.joinBuf[:0]
+		x.having = x.havingBuf[:0]
+		x.group = x.groupBuf[:0]
+		x.order = x.orderBuf[:0]
+		s.x = x
+	}
+	return s.x
 }
 
 type joinKind uint8
@@ -46,6 +61,11 @@ const (
 	fullJoin
 	crossJoin
 )
+
+var joinClause = [...]expr.Clause{
+	innerJoin: expr.ClauseInnerJoin, leftJoin: expr.ClauseLeftJoin, rightJoin: expr.ClauseRightJoin,
+	fullJoin: expr.ClauseFullJoin, crossJoin: expr.ClauseCrossJoin,
+}
 
 var joinText = [...]string{
 	innerJoin: " INNER JOIN ", leftJoin: " LEFT JOIN ", rightJoin: " RIGHT JOIN ",
@@ -106,7 +126,7 @@ func (l lockClause) write(w *expr.Writer) {
 		}
 		return
 	}
-	prev := w.Clause("FOR UPDATE")
+	prev := w.Clause(expr.ClauseForUpdate)
 	c := w.Caps()
 	switch {
 	case !c.ForUpdate:
@@ -138,11 +158,7 @@ func (l lockClause) write(w *expr.Writer) {
 func Select(cols ...expr.Expression) *SelectStmt {
 	s := &SelectStmt{}
 	s.cols = append(s.colBuf[:0], cols...)
-	s.from = s.fromBuf[:0]
-	s.joins = s.joinBuf[:0]
-	s.conds = s.condBuf[:0]
-	s.group = s.groupBuf[:0]
-	s.order = s.orderBuf[:0]
+	s.where = s.whereBuf[:0]
 	return s
 }
 
@@ -150,7 +166,7 @@ func Select(cols ...expr.Expression) *SelectStmt {
 func SelectDistinct(cols ...expr.Expression) *SelectStmt { return Select(cols...).Distinct() }
 
 // Distinct makes it SELECT DISTINCT.
-func (s *SelectStmt) Distinct() *SelectStmt { s.distinct = true; return s }
+func (s *SelectStmt) Distinct() *SelectStmt { s.ext().distinct = true; return s }
 
 // Columns adds select items.
 func (s *SelectStmt) Columns(cols ...expr.Expression) *SelectStmt {
@@ -161,103 +177,125 @@ func (s *SelectStmt) Columns(cols ...expr.Expression) *SelectStmt {
 // From adds FROM sources: tables, or derived tables (expr.FromQuery). Several sources are a
 // comma (cross) join.
 func (s *SelectStmt) From(srcs ...expr.Source) *SelectStmt {
-	s.from = append(s.from, srcs...)
+	for _, src := range srcs {
+		if s.from == nil {
+			s.from = src
+		} else {
+			x := s.ext()
+			x.from = append(x.from, src)
+		}
+	}
+	return s
+}
+
+func (s *SelectStmt) join(k joinKind, src expr.Source, on expr.Cond) *SelectStmt {
+	x := s.ext()
+	x.joins = append(x.joins, join{src, on, k})
 	return s
 }
 
 // Join adds INNER JOIN src ON on.
 func (s *SelectStmt) Join(src expr.Source, on expr.Cond) *SelectStmt {
-	s.joins = append(s.joins, join{src, on, innerJoin})
-	return s
+	return s.join(innerJoin, src, on)
 }
 
 // LeftJoin adds LEFT JOIN src ON on.
 func (s *SelectStmt) LeftJoin(src expr.Source, on expr.Cond) *SelectStmt {
-	s.joins = append(s.joins, join{src, on, leftJoin})
-	return s
+	return s.join(leftJoin, src, on)
 }
 
 // RightJoin adds RIGHT JOIN src ON on.
 func (s *SelectStmt) RightJoin(src expr.Source, on expr.Cond) *SelectStmt {
-	s.joins = append(s.joins, join{src, on, rightJoin})
-	return s
+	return s.join(rightJoin, src, on)
 }
 
 // FullJoin adds FULL JOIN src ON on (not on MySQL/MariaDB: Build fails).
 func (s *SelectStmt) FullJoin(src expr.Source, on expr.Cond) *SelectStmt {
-	s.joins = append(s.joins, join{src, on, fullJoin})
-	return s
+	return s.join(fullJoin, src, on)
 }
 
 // CrossJoin adds CROSS JOIN src.
 func (s *SelectStmt) CrossJoin(src expr.Source) *SelectStmt {
-	s.joins = append(s.joins, join{src: src, kind: crossJoin})
-	return s
+	return s.join(crossJoin, src, expr.Cond{})
 }
 
 // Where adds conditions; all conditions of all Where calls are ANDed together.
 func (s *SelectStmt) Where(conds ...expr.Cond) *SelectStmt {
-	for _, c := range conds {
-		s.conds = append(s.conds, clauseCond{c, false})
+	if len(s.where)+len(conds) > cap(s.where) && cap(s.where) == len(s.whereBuf) {
+		// Move to the extension's larger inline buffer before growing onto the heap.
+		x := s.ext()
+		s.where = append(x.whereBuf[:0], s.where...)
 	}
+	s.where = append(s.where, conds...)
 	return s
 }
 
 // GroupBy adds GROUP BY expressions.
 func (s *SelectStmt) GroupBy(xs ...expr.Expression) *SelectStmt {
-	s.group = append(s.group, xs...)
+	x := s.ext()
+	x.group = append(x.group, xs...)
 	return s
 }
 
 // Having adds HAVING conditions, ANDed like Where.
 func (s *SelectStmt) Having(conds ...expr.Cond) *SelectStmt {
-	for _, c := range conds {
-		s.conds = append(s.conds, clauseCond{c, true})
-	}
+	x := s.ext()
+	x.having = append(x.having, conds...)
 	return s
 }
 
 // OrderBy adds ORDER BY items: x.Asc(), x.Desc(), with .NullsFirst()/.NullsLast().
 func (s *SelectStmt) OrderBy(os ...expr.Order) *SelectStmt {
-	s.order = append(s.order, os...)
+	x := s.ext()
+	x.order = append(x.order, os...)
 	return s
 }
 
 // Limit sets LIMIT n (written as a literal). A negative n fails to build.
 func (s *SelectStmt) Limit(n int64) *SelectStmt {
-	s.limit.limit, s.limit.hasLimit = n, true
+	x := s.ext()
+	x.limit.limit, x.limit.hasLimit = n, true
 	return s
 }
 
 // Offset sets OFFSET n. Alone, on MySQL and SQLite it is written LIMIT <all> OFFSET n.
 func (s *SelectStmt) Offset(n int64) *SelectStmt {
-	s.limit.offset, s.limit.hasOffset = n, true
+	x := s.ext()
+	x.limit.offset, x.limit.hasOffset = n, true
 	return s
 }
 
 // ForUpdate locks the selected rows: FOR UPDATE (PostgreSQL, MySQL; not SQLite).
-func (s *SelectStmt) ForUpdate() *SelectStmt { s.lock.strength = lockUpdate; return s }
+func (s *SelectStmt) ForUpdate() *SelectStmt { s.ext().lock.strength = lockUpdate; return s }
 
 // ForShare takes shared row locks: FOR SHARE (LOCK IN SHARE MODE on MariaDB; not SQLite).
-func (s *SelectStmt) ForShare() *SelectStmt { s.lock.strength = lockShare; return s }
+func (s *SelectStmt) ForShare() *SelectStmt { s.ext().lock.strength = lockShare; return s }
 
 // SkipLocked adds SKIP LOCKED to FOR UPDATE/FOR SHARE.
-func (s *SelectStmt) SkipLocked() *SelectStmt { s.lock.wait = waitSkipLocked; return s }
+func (s *SelectStmt) SkipLocked() *SelectStmt { s.ext().lock.wait = waitSkipLocked; return s }
 
 // NoWait adds NOWAIT to FOR UPDATE/FOR SHARE.
-func (s *SelectStmt) NoWait() *SelectStmt { s.lock.wait = waitNoWait; return s }
+func (s *SelectStmt) NoWait() *SelectStmt { s.ext().lock.wait = waitNoWait; return s }
 
 // With adds common table expressions: WITH name (cols) AS (query) SELECT ...
-func (s *SelectStmt) With(ctes ...WithQuery) *SelectStmt { s.with.add(false, ctes); return s }
+func (s *SelectStmt) With(ctes ...WithQuery) *SelectStmt {
+	s.ext().with.add(false, ctes)
+	return s
+}
 
 // WithRecursive adds common table expressions and makes the clause WITH RECURSIVE.
 func (s *SelectStmt) WithRecursive(ctes ...WithQuery) *SelectStmt {
-	s.with.add(true, ctes)
+	s.ext().with.add(true, ctes)
 	return s
 }
 
 // Build renders the statement for d.
-func (s *SelectStmt) Build(d dialect.Dialect) (string, []any, error) { return expr.Render(d, s) }
+func (s *SelectStmt) Build(d dialect.Dialect) (string, []any, error) {
+	if s == nil {
+		return expr.Render(d, s)
+	}
+	return build(d, s, &s.args)
+}
 
 // DebugSQL renders the statement with its values inlined, for logs only.
 func (s *SelectStmt) DebugSQL(d dialect.Dialect) string { return expr.Debug(d, s) }
@@ -274,21 +312,21 @@ func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
 		w.Fail(expr.ErrInvalid, "nil *SelectStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause("SELECT")
+	scope, clause := w.Scope(), w.Clause(expr.ClauseSelect)
 	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
-	if s.err != "" {
-		w.Fail(expr.ErrInvalid, s.err)
-		return
+	x := s.x
+	if x == nil {
+		x = &emptyExt
 	}
-	s.with.write(w)
-	if len(s.from) == 1 && len(s.joins) == 0 {
-		w.SetSoleSource(s.from[0])
+	x.with.write(w)
+	if s.from != nil && len(x.from) == 0 && len(x.joins) == 0 {
+		w.SetSoleSource(s.from)
 	} else {
 		w.SetSoleSource(nil)
 	}
-	w.Clause("SELECT")
+	w.Clause(expr.ClauseSelect)
 	w.Text("SELECT ")
-	if s.distinct {
+	if x.distinct {
 		w.Text("DISTINCT ")
 	}
 	switch {
@@ -305,29 +343,44 @@ func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
 	default:
 		w.WriteList(s.cols)
 	}
-	if len(s.from) > 0 {
-		w.Clause("FROM")
+	if s.from != nil {
+		w.Clause(expr.ClauseFrom)
 		w.Text(" FROM ")
-		writeSources(w, s.from)
+		s.from.WriteSource(w)
+		if len(x.from) > 0 {
+			w.Text(", ")
+			writeSources(w, x.from)
+		}
 	}
-	for i := range s.joins {
-		s.joins[i].write(w)
+	for i := range x.joins {
+		x.joins[i].write(w)
 	}
-	s.writeConds(w, false)
-	if len(s.group) > 0 {
-		w.Clause("GROUP BY")
+	if len(s.where) > 0 {
+		w.Clause(expr.ClauseWhere)
+		w.Text(" WHERE ")
+		w.WriteConds(s.where)
+	}
+	if len(x.group) > 0 {
+		w.Clause(expr.ClauseGroupBy)
 		w.Text(" GROUP BY ")
-		w.WriteList(s.group)
+		w.WriteList(x.group)
 	}
-	s.writeConds(w, true)
-	if len(s.order) > 0 {
-		w.Clause("ORDER BY")
+	if len(x.having) > 0 {
+		w.Clause(expr.ClauseHaving)
+		w.Text(" HAVING ")
+		w.WriteConds(x.having)
+	}
+	if len(x.order) > 0 {
+		w.Clause(expr.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		w.WriteOrders(s.order)
+		w.WriteOrders(x.order)
 	}
-	writeLimit(w, &s.limit)
-	s.lock.write(w)
+	writeLimit(w, &x.limit)
+	x.lock.write(w)
 }
+
+// emptyExt stands in for a statement without extension; it is never modified.
+var emptyExt selectExt
 
 func writeSources(w *expr.Writer, srcs []expr.Source) {
 	for i, src := range srcs {
@@ -346,7 +399,7 @@ func writeLimit(w *expr.Writer, l *limitOffset) {
 	if !l.hasLimit && !l.hasOffset {
 		return
 	}
-	w.Clause("LIMIT")
+	w.Clause(expr.ClauseLimit)
 	if l.limit < 0 || l.offset < 0 {
 		w.Fail(expr.ErrInvalid, "negative LIMIT or OFFSET ("+strconv.FormatInt(min(l.limit, l.offset), 10)+")")
 		return
@@ -355,7 +408,7 @@ func writeLimit(w *expr.Writer, l *limitOffset) {
 }
 
 func (j *join) write(w *expr.Writer) {
-	w.Clause(joinText[j.kind][1 : len(joinText[j.kind])-1])
+	w.Clause(joinClause[j.kind])
 	c := w.Caps()
 	switch {
 	case j.kind == rightJoin && !c.RightJoin:
@@ -375,31 +428,9 @@ func (j *join) write(w *expr.Writer) {
 	}
 }
 
-func (s *SelectStmt) writeConds(w *expr.Writer, having bool) {
-	first := true
-	for i := range s.conds {
-		c := &s.conds[i]
-		if c.having != having {
-			continue
-		}
-		if first {
-			if having {
-				w.Clause("HAVING")
-				w.Text(" HAVING ")
-			} else {
-				w.Clause("WHERE")
-				w.Text(" WHERE ")
-			}
-			first = false
-		} else {
-			w.Text(" AND ")
-		}
-		c.WriteSQL(w)
-	}
-}
-
 // setOperand reports what a set operation needs to know about an operand.
 func (s *SelectStmt) setOperand() (needsParens bool) {
-	return len(s.order) > 0 || s.limit.hasLimit || s.limit.hasOffset ||
-		s.lock.strength != lockNone || len(s.with.ctes) > 0
+	x := s.x
+	return x != nil && (len(x.order) > 0 || x.limit.hasLimit || x.limit.hasOffset ||
+		x.lock.strength != lockNone || len(x.with.ctes) > 0)
 }

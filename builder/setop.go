@@ -102,7 +102,7 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil *SetStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause("UNION")
+	scope, clause := w.Scope(), w.Clause(expr.ClauseUnion)
 	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
 	s.with.write(w)
 	c := w.Caps()
@@ -111,7 +111,14 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 		if name == "" {
 			name = strings.TrimSpace(s.parts[min(1, len(s.parts)-1)].op)
 		}
-		w.Clause(name)
+		switch name {
+		case "INTERSECT":
+			w.Clause(expr.ClauseIntersect)
+		case "EXCEPT":
+			w.Clause(expr.ClauseExcept)
+		default:
+			w.Clause(expr.ClauseUnion)
+		}
 		if (name == "INTERSECT" || name == "EXCEPT") && !c.Intersect {
 			w.Unsupported(name)
 			return
@@ -146,7 +153,7 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 	w.SetSoleSource(nil)
 	prevBare := w.SetBare(true)
 	if len(s.order) > 0 {
-		w.Clause("ORDER BY")
+		w.Clause(expr.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 		w.WriteOrders(s.order)
 	}

@@ -7,17 +7,29 @@ import (
 
 // UpdateStmt is an UPDATE statement. Build it with Update.
 type UpdateStmt struct {
+	table expr.Source
+	set   []expr.Assignment
+	conds []expr.Cond
+	x     *updateExt // the rarer parts, allocated on first use
+
+	setBuf  [3]expr.Assignment
+	condBuf [1]expr.Cond
+	args    argStore
+}
+
+type updateExt struct {
 	with      with
-	table     expr.Source
-	set       []expr.Assignment
 	from      []expr.Source
-	conds     []expr.Cond
 	order     []expr.Order
 	limit     limitOffset
 	returning returning
+}
 
-	setBuf  [4]expr.Assignment
-	condBuf [2]expr.Cond
+func (s *UpdateStmt) ext() *updateExt {
+	if s.x == nil {
+		s.x = &updateExt{}
+	}
+	return s.x
 }
 
 // Update starts UPDATE table.
@@ -40,7 +52,8 @@ func (s *UpdateStmt) Set(set ...expr.Assignment) *UpdateStmt {
 // From adds other tables the update reads: UPDATE t SET ... FROM other WHERE ... on PostgreSQL
 // and SQLite, the multi-table UPDATE t, other SET ... WHERE ... on MySQL.
 func (s *UpdateStmt) From(srcs ...expr.Source) *UpdateStmt {
-	s.from = append(s.from, srcs...)
+	x := s.ext()
+	x.from = append(x.from, srcs...)
 	return s
 }
 
@@ -52,27 +65,35 @@ func (s *UpdateStmt) Where(conds ...expr.Cond) *UpdateStmt {
 
 // OrderBy adds ORDER BY (MySQL only, single-table).
 func (s *UpdateStmt) OrderBy(os ...expr.Order) *UpdateStmt {
-	s.order = append(s.order, os...)
+	x := s.ext()
+	x.order = append(x.order, os...)
 	return s
 }
 
 // Limit sets LIMIT n (MySQL only, single-table).
 func (s *UpdateStmt) Limit(n int64) *UpdateStmt {
-	s.limit.limit, s.limit.hasLimit = n, true
+	x := s.ext()
+	x.limit.limit, x.limit.hasLimit = n, true
 	return s
 }
 
 // Returning adds RETURNING items (PostgreSQL, SQLite).
 func (s *UpdateStmt) Returning(cols ...expr.Expression) *UpdateStmt {
-	s.returning.cols = append(s.returning.cols, cols...)
+	x := s.ext()
+	x.returning.cols = append(x.returning.cols, cols...)
 	return s
 }
 
 // With adds common table expressions (WITH ... UPDATE; PostgreSQL and SQLite).
-func (s *UpdateStmt) With(ctes ...WithQuery) *UpdateStmt { s.with.add(false, ctes); return s }
+func (s *UpdateStmt) With(ctes ...WithQuery) *UpdateStmt { s.ext().with.add(false, ctes); return s }
 
 // Build renders the statement for d.
-func (s *UpdateStmt) Build(d dialect.Dialect) (string, []any, error) { return expr.Render(d, s) }
+func (s *UpdateStmt) Build(d dialect.Dialect) (string, []any, error) {
+	if s == nil {
+		return expr.Render(d, s)
+	}
+	return build(d, s, &s.args)
+}
 
 // DebugSQL renders the statement with its values inlined, for logs only.
 func (s *UpdateStmt) DebugSQL(d dialect.Dialect) string { return expr.Debug(d, s) }
@@ -86,28 +107,32 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil *UpdateStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause("UPDATE")
+	scope, clause := w.Scope(), w.Clause(expr.ClauseUpdate)
 	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
 	c := w.Caps()
+	x := s.x
+	if x == nil {
+		x = &emptyUpdateExt
+	}
 	switch {
 	case s.table == nil:
 		w.Fail(expr.ErrInvalid, "UPDATE without a table")
 		return
 	case len(s.set) == 0:
-		w.Clause("SET")
+		w.Clause(expr.ClauseSet)
 		w.Fail(expr.ErrInvalid, "UPDATE with no SET assignments")
 		return
 	}
-	if !s.with.writeDML(w, "UPDATE") {
+	if !x.with.writeDML(w, "UPDATE") {
 		return
 	}
-	multi := len(s.from) > 0
+	multi := len(x.from) > 0
 	if multi {
 		w.SetSoleSource(nil)
 	} else {
 		w.SetSoleSource(s.table)
 	}
-	w.Clause("UPDATE")
+	w.Clause(expr.ClauseUpdate)
 	w.Text("UPDATE ")
 	s.table.WriteSource(w)
 	joined := false // MySQL: the other tables are part of the table list
@@ -117,30 +142,33 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 		case c.UpdateJoin:
 			joined = true
 			w.Text(", ")
-			writeSources(w, s.from)
+			writeSources(w, x.from)
 		default:
-			w.Clause("FROM")
+			w.Clause(expr.ClauseFrom)
 			w.Unsupported("UPDATE with other tables")
 			return
 		}
 	}
-	w.Clause("SET")
+	w.Clause(expr.ClauseSet)
 	checkAssignments(w, s.table, s.set)
 	w.Text(" SET ")
 	writeSet(w, s.set, joined)
 	if multi && !joined {
-		w.Clause("FROM")
+		w.Clause(expr.ClauseFrom)
 		w.Text(" FROM ")
-		writeSources(w, s.from)
+		writeSources(w, x.from)
 	}
 	if len(s.conds) > 0 {
-		w.Clause("WHERE")
+		w.Clause(expr.ClauseWhere)
 		w.Text(" WHERE ")
 		w.WriteConds(s.conds)
 	}
-	writeOrderLimit(w, s.order, &s.limit, c.UpdateLimit && !multi, "UPDATE")
-	s.returning.write(w, c.UpdateReturning, "UPDATE")
+	writeOrderLimit(w, x.order, &x.limit, c.UpdateLimit && !multi, "UPDATE")
+	x.returning.write(w, c.UpdateReturning, "UPDATE")
 }
+
+// emptyUpdateExt stands in for a statement without extension; it is never modified.
+var emptyUpdateExt updateExt
 
 // writeOrderLimit writes the ORDER BY and LIMIT of an UPDATE or DELETE, which only some
 // engines allow.
@@ -150,15 +178,15 @@ func writeOrderLimit(w *expr.Writer, order []expr.Order, l *limitOffset, ok bool
 	}
 	if !ok {
 		if len(order) > 0 {
-			w.Clause("ORDER BY")
+			w.Clause(expr.ClauseOrderBy)
 		} else {
-			w.Clause("LIMIT")
+			w.Clause(expr.ClauseLimit)
 		}
 		w.Unsupported(stmt + " ... ORDER BY/LIMIT (or with several tables)")
 		return
 	}
 	if len(order) > 0 {
-		w.Clause("ORDER BY")
+		w.Clause(expr.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 		w.WriteOrders(order)
 	}

@@ -57,6 +57,9 @@ type Capabilities struct {
 	DefaultValues bool
 	// DefaultKeyword reports whether DEFAULT may stand for a value in VALUES and SET.
 	DefaultKeyword bool
+	// IdentQuote is the character AppendIdent quotes with (" or `). Renderers use it to write
+	// identifiers quoted once, when a table descriptor is declared, instead of on every render.
+	IdentQuote byte
 	// WithDML reports whether WITH may precede INSERT, UPDATE and DELETE.
 	WithDML bool
 	// Cast names the SQL types CAST(x AS type) uses for each Go type family.

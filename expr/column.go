@@ -58,15 +58,15 @@ func (c Nullable[T]) SetExpr(x Of[T]) Assignment { return Assignment{col: c.c, v
 
 // SetDefault assigns the column's default: "name" = DEFAULT. SQLite has no DEFAULT value
 // keyword; there it fails to build (leave the column out of the INSERT instead).
-func (c Column[T]) SetDefault() Assignment { return Assignment{col: c.c, val: node{kind: kDefault}} }
+func (c Column[T]) SetDefault() Assignment { return Assignment{col: c.c, val: node{defaultNode{}}} }
 
 // SetDefault assigns the column's default: "email" = DEFAULT.
 func (c Nullable[T]) SetDefault() Assignment {
-	return Assignment{col: c.c, val: node{kind: kDefault}}
+	return Assignment{col: c.c, val: node{defaultNode{}}}
 }
 
 // SetNull assigns NULL: "email" = NULL.
-func (c Nullable[T]) SetNull() Assignment { return Assignment{col: c.c, val: node{kind: kNull}} }
+func (c Nullable[T]) SetNull() Assignment { return Assignment{col: c.c, val: node{nullNode{}}} }
 
 // SetNullable assigns v.V when v.Valid, else NULL.
 func (c Nullable[T]) SetNullable(v sql.Null[T]) Assignment {

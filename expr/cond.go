@@ -12,6 +12,7 @@ import (
 type Cond struct {
 	l, r node
 	op   condOp
+	rval bool // r is a bound value: write it without inspecting its type
 }
 
 type condOp uint8
@@ -75,12 +76,19 @@ type bounds struct{ lo, hi node }
 
 func cmp(op condOp, l, r node) Cond { return Cond{op: op, l: l, r: r} }
 
+func cmpVal(op condOp, l node, v any) Cond {
+	if v == nil {
+		return Cond{op: op, l: l, r: node{nilValue{}}}
+	}
+	return Cond{op: op, l: l, r: node{v}, rval: true}
+}
+
 func inList[T any](op condOp, l node, vs []T) Cond {
-	return Cond{op: op, l: l, r: node{kind: kVal, x: list[T](vs)}}
+	return Cond{op: op, l: l, r: node{list[T](vs)}}
 }
 
 func between(op condOp, l, lo, hi node) Cond {
-	return Cond{op: op, l: l, r: node{x: &bounds{lo, hi}}}
+	return Cond{op: op, l: l, r: node{&bounds{lo, hi}}}
 }
 
 // And is true when every condition is: (a AND b AND ...). And() with no conditions is TRUE,
@@ -108,10 +116,10 @@ func Not(c Cond) Cond {
 }
 
 // Exists is EXISTS (q).
-func Exists(q Query) Cond { return Cond{op: opExists, r: node{kind: kExpr, x: subquery{q}}} }
+func Exists(q Query) Cond { return Cond{op: opExists, r: node{subquery{q}}} }
 
 // NotExists is NOT EXISTS (q).
-func NotExists(q Query) Cond { return Cond{op: opNotExists, r: node{kind: kExpr, x: subquery{q}}} }
+func NotExists(q Query) Cond { return Cond{op: opNotExists, r: node{subquery{q}}} }
 
 // IsTrue uses a boolean column or expression as a condition: WHERE "active".
 func IsTrue(x Of[bool]) Cond { return Cond{op: opTruth, l: x.exprNode()} }
@@ -130,7 +138,11 @@ func (c *Cond) write(w *Writer) {
 	case opEq, opNe, opLt, opLe, opGt, opGe, opLike, opNotLike:
 		c.l.write(w)
 		w.Text(opText[c.op])
-		c.r.write(w)
+		if c.rval {
+			w.Arg(c.r.x)
+		} else {
+			c.r.write(w)
+		}
 	case opILike, opNotILike:
 		if w.caps.ILike {
 			c.l.write(w)
@@ -164,7 +176,7 @@ func (c *Cond) write(w *Writer) {
 	case opInQuery, opNotInQuery:
 		c.l.write(w)
 		w.Text(opText[c.op])
-		c.r.x.(subquery).WriteSQL(w)
+		c.r.x.(subquery).writeNode(w)
 	case opBetween, opNotBetween:
 		b := c.r.x.(*bounds)
 		c.l.write(w)
@@ -210,7 +222,7 @@ func (c *Cond) write(w *Writer) {
 	case opTruth:
 		c.l.write(w)
 	case opRaw:
-		c.r.x.(*raw).WriteSQL(w)
+		c.r.x.(*raw).writeNode(w)
 	default:
 		w.Fail(ErrInvalid, "empty condition (a zero expr.Cond was used)")
 	}
@@ -230,7 +242,9 @@ func (w *Writer) WriteConds(conds []Cond) {
 // subquery writes a query in parentheses: a scalar subquery, EXISTS (...), IN (...).
 type subquery struct{ q Query }
 
-func (s subquery) WriteSQL(w *Writer) {
+func (s subquery) WriteSQL(w *Writer) { s.writeNode(w) }
+
+func (s subquery) writeNode(w *Writer) {
 	if s.q == nil {
 		w.Fail(ErrInvalid, "nil subquery")
 		return
@@ -242,7 +256,7 @@ func (s subquery) WriteSQL(w *Writer) {
 
 // Subquery is a scalar subquery, (SELECT ...), typed by the one column q yields.
 func Subquery[T any](q QueryOf[T]) Expr[T] {
-	return Expr[T]{node{kind: kExpr, x: subquery{q}}}
+	return Expr[T]{node{subquery{q}}}
 }
 
 // raw is an SQL fragment with ? placeholders for bound arguments.
@@ -257,7 +271,7 @@ type raw struct {
 //
 //	expr.Raw[int64]("EXTRACT(YEAR FROM ?)", t)   // EXTRACT(YEAR FROM $1)
 func Raw[T any](sql string, args ...any) Expr[T] {
-	return Expr[T]{node{kind: kExpr, x: &raw{sql, args}}}
+	return Expr[T]{node{&raw{sql, args}}}
 }
 
 // RawCond is Raw for a condition: expr.RawCond("age(?) > interval '1 year'", t).
@@ -265,7 +279,7 @@ func RawCond(sql string, args ...any) Cond {
 	return Cond{op: opRaw, r: node{x: &raw{sql, args}}}
 }
 
-func (r *raw) WriteSQL(w *Writer) {
+func (r *raw) writeNode(w *Writer) {
 	n := 0
 	s := r.sql
 	for {

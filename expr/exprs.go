@@ -16,7 +16,7 @@ func (e Expr[T]) WriteSQL(w *Writer) { e.n.write(w) }
 func Val[T any](v T) Expr[T] { return Expr[T]{valNode(v)} }
 
 // Null is a typed SQL NULL.
-func Null[T any]() Expr[T] { return Expr[T]{node{kind: kNull}} }
+func Null[T any]() Expr[T] { return Expr[T]{node{nullNode{}}} }
 
 // Aliased is a select item with a name: x AS "alias". Made by the As methods.
 type Aliased struct {

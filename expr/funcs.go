@@ -28,7 +28,7 @@ type call struct {
 	window   bool // may be followed by OVER (aggregates and window functions)
 }
 
-func (c *call) WriteSQL(w *Writer) {
+func (c *call) writeNode(w *Writer) {
 	if !validFuncName(c.name) {
 		w.Fail(ErrInvalid, "function name "+quote(c.name)+" is not a plain identifier")
 		return
@@ -69,22 +69,23 @@ func validFuncName(s string) bool {
 }
 
 func fn(name string, window bool, args ...node) node {
-	return node{kind: kExpr, x: &call{name: name, args: args, window: window}}
+	return node{&call{name: name, args: args, window: window}}
 }
 
-// agg keeps the aggregate of a plain column inline (no allocation): COUNT("o"."id").
+// agg uses the column's pre-built aggregate for a plain column (no allocation):
+// COUNT("o"."id").
 func agg(f fnID, x node) node {
-	if x.kind == kCol {
-		return node{kind: kAgg, fn: f, col: x.col}
+	if c, ok := x.x.(*column); ok {
+		return node{&c.aggs[f]}
 	}
-	return node{kind: kExpr, x: &call{name: fnNames[f], args: []node{x}, distinct: f == fnCountDistinct, window: true}}
+	return node{&call{name: fnNames[f], args: []node{x}, distinct: f == fnCountDistinct, window: true}}
 }
 
 // Count is COUNT(x): the number of rows where x is not NULL.
 func Count[T any](x Of[T]) Expr[int64] { return Expr[int64]{agg(fnCount, x.exprNode())} }
 
 // CountAll is COUNT(*).
-func CountAll() Expr[int64] { return Expr[int64]{node{kind: kAgg, fn: fnCount}} }
+func CountAll() Expr[int64] { return Expr[int64]{node{countStar}} }
 
 // CountDistinct is COUNT(DISTINCT x).
 func CountDistinct[T any](x Of[T]) Expr[int64] {
@@ -150,10 +151,10 @@ type over struct {
 //
 // Over on any other expression fails to build.
 func (e Expr[T]) Over(win Window) Expr[T] {
-	return Expr[T]{node{kind: kExpr, x: &over{e.n, win}}}
+	return Expr[T]{node{&over{e.n, win}}}
 }
 
-func (o *over) WriteSQL(w *Writer) {
+func (o *over) writeNode(w *Writer) {
 	if !o.f.isAggregate() {
 		w.Fail(ErrInvalid, "OVER applies only to an aggregate or window function")
 		return
@@ -184,7 +185,7 @@ type binary struct {
 	op   string
 }
 
-func (b *binary) WriteSQL(w *Writer) {
+func (b *binary) writeNode(w *Writer) {
 	w.Char('(')
 	b.l.write(w)
 	w.Text(b.op)
@@ -193,7 +194,7 @@ func (b *binary) WriteSQL(w *Writer) {
 }
 
 func arith[T any](op string, a, b Of[T]) Expr[T] {
-	return Expr[T]{node{kind: kExpr, x: &binary{a.exprNode(), b.exprNode(), op}}}
+	return Expr[T]{node{&binary{a.exprNode(), b.exprNode(), op}}}
 }
 
 // Add is (a + b), for numbers only.
@@ -211,26 +212,26 @@ func Div[T Number](a, b Of[T]) Expr[T] { return arith(" / ", a, b) }
 
 type neg struct{ x node }
 
-func (n *neg) WriteSQL(w *Writer) { w.Text("(-"); n.x.write(w); w.Char(')') }
+func (n *neg) writeNode(w *Writer) { w.Text("(-"); n.x.write(w); w.Char(')') }
 
 // Neg is (-x).
-func Neg[T Number](x Of[T]) Expr[T] { return Expr[T]{node{kind: kExpr, x: &neg{x.exprNode()}}} }
+func Neg[T Number](x Of[T]) Expr[T] { return Expr[T]{node{&neg{x.exprNode()}}} }
 
 // Like is x LIKE pattern, for text only; the pattern is a bound argument.
-func Like[T Text](x Of[T], pattern T) Cond { return cmp(opLike, x.exprNode(), valNode(pattern)) }
+func Like[T Text](x Of[T], pattern T) Cond { return cmpVal(opLike, x.exprNode(), pattern) }
 
 // NotLike is x NOT LIKE pattern.
 func NotLike[T Text](x Of[T], pattern T) Cond {
-	return cmp(opNotLike, x.exprNode(), valNode(pattern))
+	return cmpVal(opNotLike, x.exprNode(), pattern)
 }
 
 // ILike is case-insensitive LIKE: x ILIKE pattern on PostgreSQL, LOWER(x) LIKE LOWER(pattern)
 // elsewhere.
-func ILike[T Text](x Of[T], pattern T) Cond { return cmp(opILike, x.exprNode(), valNode(pattern)) }
+func ILike[T Text](x Of[T], pattern T) Cond { return cmpVal(opILike, x.exprNode(), pattern) }
 
 // NotILike is x NOT ILIKE pattern (LOWER(x) NOT LIKE LOWER(pattern) without ILIKE).
 func NotILike[T Text](x Of[T], pattern T) Cond {
-	return cmp(opNotILike, x.exprNode(), valNode(pattern))
+	return cmpVal(opNotILike, x.exprNode(), pattern)
 }
 
 // LikeExpr is x LIKE pattern with the pattern an expression.
@@ -244,7 +245,7 @@ func Upper[T Text](x Of[T]) Expr[T] { return Expr[T]{fn("UPPER", false, x.exprNo
 
 type concat []node
 
-func (c concat) WriteSQL(w *Writer) {
+func (c concat) writeNode(w *Writer) {
 	if len(c) == 0 {
 		w.Fail(ErrInvalid, "concatenation of nothing")
 		return
@@ -276,7 +277,7 @@ func Concat[T Text](xs ...Of[T]) Expr[T] {
 	for i, x := range xs {
 		c[i] = x.exprNode()
 	}
-	return Expr[T]{node{kind: kExpr, x: c}}
+	return Expr[T]{node{c}}
 }
 
 // Coalesce is COALESCE(xs...): the first non-NULL value.
@@ -319,7 +320,7 @@ var (
 	jsonType  = reflect.TypeFor[json.RawMessage]()
 )
 
-func (c *cast) WriteSQL(w *Writer) {
+func (c *cast) writeNode(w *Writer) {
 	t := c.sqlType
 	if t == "" {
 		t = castName(w, c.typ)
@@ -380,13 +381,13 @@ func validTypeName(s string) bool {
 // Cast converts x to the SQL type of Go type To, named per dialect (dialect.Capabilities.Cast):
 // expr.Cast[string](u.ID) is CAST("id" AS TEXT) on PostgreSQL, CAST(`id` AS CHAR) on MySQL.
 func Cast[To any](x Expression) Expr[To] {
-	return Expr[To]{node{kind: kExpr, x: &cast{x: exprNode(x), typ: reflect.TypeFor[To]()}}}
+	return Expr[To]{node{&cast{x: exprNode(x), typ: reflect.TypeFor[To]()}}}
 }
 
 // CastAs converts x to an explicitly named SQL type: expr.CastAs[float64](p.Price, "NUMERIC(10, 2)").
 // The type name may contain letters, digits, _, spaces, parentheses and commas.
 func CastAs[To any](x Expression, sqlType string) Expr[To] {
-	return Expr[To]{node{kind: kExpr, x: &cast{x: exprNode(x), sqlType: sqlType}}}
+	return Expr[To]{node{&cast{x: exprNode(x), sqlType: sqlType}}}
 }
 
 type caseWhen struct {
@@ -399,7 +400,7 @@ type caseExpr struct {
 	els   node
 }
 
-func (c *caseExpr) WriteSQL(w *Writer) {
+func (c *caseExpr) writeNode(w *Writer) {
 	if len(c.whens) == 0 {
 		w.Fail(ErrInvalid, "CASE without WHEN")
 		return
@@ -411,7 +412,7 @@ func (c *caseExpr) WriteSQL(w *Writer) {
 		w.Text(" THEN ")
 		c.whens[i].then.write(w)
 	}
-	if c.els.kind != kNone {
+	if !c.els.isEmpty() {
 		w.Text(" ELSE ")
 		c.els.write(w)
 	}
@@ -435,17 +436,17 @@ func (b CaseBuilder[T]) When(cond Cond, then Of[T]) CaseBuilder[T] {
 
 // Else ends the CASE with ELSE x.
 func (b CaseBuilder[T]) Else(x Of[T]) Expr[T] {
-	return Expr[T]{node{kind: kExpr, x: &caseExpr{b.whens, x.exprNode()}}}
+	return Expr[T]{node{&caseExpr{b.whens, x.exprNode()}}}
 }
 
 // End ends the CASE without ELSE (NULL when no branch matches).
 func (b CaseBuilder[T]) End() Expr[T] {
-	return Expr[T]{node{kind: kExpr, x: &caseExpr{whens: b.whens}}}
+	return Expr[T]{node{&caseExpr{whens: b.whens}}}
 }
 
 type excluded struct{ c *column }
 
-func (e excluded) WriteSQL(w *Writer) {
+func (e excluded) writeNode(w *Writer) {
 	if e.c == nil {
 		w.column(nil)
 		return
@@ -466,5 +467,5 @@ func (e excluded) WriteSQL(w *Writer) {
 // Excluded is the value the conflicting INSERT proposed for column c, for an upsert's
 // DO UPDATE SET: EXCLUDED."name" on PostgreSQL and SQLite, VALUES(`name`) on MySQL.
 func Excluded[T any](c ColumnOf[T]) Expr[T] {
-	return Expr[T]{node{kind: kExpr, x: excluded{c.columnRef()}}}
+	return Expr[T]{node{excluded{c.columnRef()}}}
 }

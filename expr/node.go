@@ -1,27 +1,79 @@
 package expr
 
-// node is the value-typed representation of any expression operand. The common cases — a
-// column, a bound value, an aggregate of a column — are stored inline, so building a condition
-// like users.id = $1 or COUNT(o.id) allocates nothing beyond boxing the value; everything else
-// is an Expression behind x.
-type node struct {
-	col  *column
-	x    any
-	kind nodeKind
-	fn   fnID // for kAgg
+// node is the representation of any expression operand: one interface word pair whose dynamic
+// type says what it is, so that the common operands cost no allocation:
+//
+//   - *column: a column reference (a pointer fits in an interface without boxing);
+//   - *aggCol: an aggregate of a column, COUNT("o"."id"), pre-built in the column descriptor;
+//   - nodeWriter: any other expression (function calls, arithmetic, subqueries, ...);
+//   - nil: the zero value, an error when rendered;
+//   - anything else: a value bound as an argument (boxed once, as database/sql would).
+//
+// User values cannot be mistaken for the first three: *column and *aggCol are unexported and
+// nodeWriter has an unexported method.
+type node struct{ x any }
+
+// nodeWriter is implemented by this package's composite expressions.
+type nodeWriter interface {
+	writeNode(w *Writer)
 }
 
-type nodeKind uint8
-
-const (
-	kNone    nodeKind = iota // zero value: a zero Expr or Cond
-	kCol                     // col
-	kVal                     // bound argument x
-	kNull                    // NULL
-	kDefault                 // DEFAULT (INSERT/UPDATE values)
-	kAgg                     // fn(col), or COUNT(*) when col is nil
-	kExpr                    // x.(Expression)
+// nullNode is SQL NULL; defaultNode is the DEFAULT keyword; nilValue binds a nil argument.
+type (
+	nullNode    struct{}
+	defaultNode struct{}
+	nilValue    struct{}
 )
+
+func (nullNode) writeNode(w *Writer) { w.Text("NULL") }
+func (defaultNode) writeNode(w *Writer) {
+	if !w.caps.DefaultKeyword {
+		w.Unsupported("DEFAULT as a value")
+	}
+	w.Text("DEFAULT")
+}
+func (nilValue) writeNode(w *Writer) { w.Arg(nil) }
+
+func colNode(c *column) node { return node{c} }
+
+func valNode(v any) node {
+	if v == nil {
+		return node{nilValue{}}
+	}
+	return node{v}
+}
+
+// wrap turns an Expression from outside the package (a statement, a user type) into a node.
+type wrapped struct{ e Expression }
+
+func (x wrapped) writeNode(w *Writer) { x.e.WriteSQL(w) }
+
+func exprNode(e Expression) node {
+	if e == nil {
+		return node{}
+	}
+	if n, ok := e.(interface{ exprNode() node }); ok {
+		return n.exprNode()
+	}
+	return node{wrapped{e}}
+}
+
+func (n node) write(w *Writer) {
+	switch x := n.x.(type) {
+	case *column:
+		w.column(x)
+	case *aggCol:
+		x.writeNode(w)
+	case nodeWriter:
+		x.writeNode(w)
+	case nil:
+		w.Fail(ErrInvalid, "empty expression (a zero expr value was used)")
+	default:
+		w.Arg(x)
+	}
+}
+
+func (n node) isEmpty() bool { return n.x == nil }
 
 type fnID uint8
 
@@ -32,72 +84,68 @@ const (
 	fnAvg
 	fnMin
 	fnMax
+	numAggs
 )
 
 var fnNames = [...]string{
 	fnCount: "COUNT", fnCountDistinct: "COUNT", fnSum: "SUM", fnAvg: "AVG", fnMin: "MIN", fnMax: "MAX",
 }
 
-func colNode(c *column) node { return node{kind: kCol, col: c} }
-func valNode(v any) node     { return node{kind: kVal, x: v} }
-func exprNode(e Expression) node {
-	if e == nil {
-		return node{}
-	}
-	if n, ok := e.(interface{ exprNode() node }); ok {
-		return n.exprNode()
-	}
-	return node{kind: kExpr, x: e}
+// aggCol is an aggregate of one column. Each column holds one per aggregate function, so that
+// expr.Count(o.ID) needs no allocation.
+type aggCol struct {
+	c  *column
+	fn fnID
 }
 
-func (n *node) write(w *Writer) {
-	switch n.kind {
-	case kCol:
-		w.column(n.col)
-	case kVal:
-		w.Arg(n.x)
-	case kNull:
-		w.Text("NULL")
-	case kDefault:
-		if !w.caps.DefaultKeyword {
-			w.Unsupported("DEFAULT as a value")
-		}
-		w.Text("DEFAULT")
-	case kAgg:
-		w.Text(fnNames[n.fn])
-		w.Char('(')
-		if n.fn == fnCountDistinct {
-			w.Text("DISTINCT ")
-		}
-		if n.col == nil {
-			w.Char('*')
-		} else {
-			w.column(n.col)
-		}
-		w.Char(')')
-	case kExpr:
-		n.x.(Expression).WriteSQL(w)
-	default:
-		w.Fail(ErrInvalid, "empty expression (a zero expr value was used)")
+var countStar = &aggCol{fn: fnCount}
+
+func (a *aggCol) writeNode(w *Writer) {
+	w.Text(fnNames[a.fn])
+	w.Char('(')
+	if a.fn == fnCountDistinct {
+		w.Text("DISTINCT ")
 	}
+	if a.c == nil {
+		w.Char('*')
+	} else {
+		w.column(a.c)
+	}
+	w.Char(')')
 }
 
 // isAggregate reports whether OVER may follow n.
-func (n *node) isAggregate() bool {
-	switch n.kind {
-	case kAgg:
+func (n node) isAggregate() bool {
+	switch x := n.x.(type) {
+	case *aggCol:
 		return true
-	case kExpr:
-		c, ok := n.x.(*call)
-		return ok && c.window
+	case *call:
+		return x.window
 	}
 	return false
 }
 
-// column is one column of one table descriptor (an alias is a different descriptor).
+// column is one column of one table descriptor (an alias is a different descriptor). Its
+// quoted forms are computed once, when the descriptor is declared.
 type column struct {
 	table *tableInfo
 	name  string
+	// bare and qual are the column quoted with each quoting style ('"', '`'): "id" and
+	// "u"."id".
+	bare, qual [2]string
+	aggs       [numAggs]aggCol
+}
+
+func newColumn(t *tableInfo, name string) *column {
+	c := &column{table: t, name: name}
+	for i := range c.aggs {
+		c.aggs[i] = aggCol{c: c, fn: fnID(i)}
+	}
+	for i, q := range quoteStyles {
+		c.bare[i] = quoteIdent(name, q)
+		c.qual[i] = t.ref[i] + "." + c.bare[i]
+	}
+	return c
 }
 
 // column writes a column reference, qualified unless the scope makes it unambiguous.
@@ -111,7 +159,16 @@ func (w *Writer) column(c *column) {
 		w.Fail(ErrInvalid, t.err)
 		return
 	}
-	if !w.scope.bare && t != w.scope.sole {
+	bare := w.scope.bare || t == w.scope.sole
+	if w.qs >= 0 {
+		if bare {
+			w.Text(c.bare[w.qs])
+		} else {
+			w.Text(c.qual[w.qs])
+		}
+		return
+	}
+	if !bare {
 		t.writeRef(w)
 		w.Char('.')
 	}

@@ -3,22 +3,22 @@
 package expr
 
 // Eq is "age" = $1 with v bound as an argument.
-func (c Column[T]) Eq(v T) Cond { return cmp(opEq, colNode(c.c), valNode(v)) }
+func (c Column[T]) Eq(v T) Cond { return cmpVal(opEq, colNode(c.c), v) }
 
 // Ne is "age" <> $1.
-func (c Column[T]) Ne(v T) Cond { return cmp(opNe, colNode(c.c), valNode(v)) }
+func (c Column[T]) Ne(v T) Cond { return cmpVal(opNe, colNode(c.c), v) }
 
 // Lt is "age" < $1.
-func (c Column[T]) Lt(v T) Cond { return cmp(opLt, colNode(c.c), valNode(v)) }
+func (c Column[T]) Lt(v T) Cond { return cmpVal(opLt, colNode(c.c), v) }
 
 // Le is "age" <= $1.
-func (c Column[T]) Le(v T) Cond { return cmp(opLe, colNode(c.c), valNode(v)) }
+func (c Column[T]) Le(v T) Cond { return cmpVal(opLe, colNode(c.c), v) }
 
 // Gt is "age" > $1.
-func (c Column[T]) Gt(v T) Cond { return cmp(opGt, colNode(c.c), valNode(v)) }
+func (c Column[T]) Gt(v T) Cond { return cmpVal(opGt, colNode(c.c), v) }
 
 // Ge is "age" >= $1.
-func (c Column[T]) Ge(v T) Cond { return cmp(opGe, colNode(c.c), valNode(v)) }
+func (c Column[T]) Ge(v T) Cond { return cmpVal(opGe, colNode(c.c), v) }
 
 // EqExpr compares with another expression of the same Go type: "age" = "o"."user_id".
 func (c Column[T]) EqExpr(x Of[T]) Cond { return cmp(opEq, colNode(c.c), x.exprNode()) }
@@ -87,22 +87,22 @@ func (c Column[T]) exprNode() node { return colNode(c.c) }
 func (Column[T]) ofType(*T)        {}
 
 // Eq is "email" = $1 with v bound as an argument.
-func (c Nullable[T]) Eq(v T) Cond { return cmp(opEq, colNode(c.c), valNode(v)) }
+func (c Nullable[T]) Eq(v T) Cond { return cmpVal(opEq, colNode(c.c), v) }
 
 // Ne is "email" <> $1.
-func (c Nullable[T]) Ne(v T) Cond { return cmp(opNe, colNode(c.c), valNode(v)) }
+func (c Nullable[T]) Ne(v T) Cond { return cmpVal(opNe, colNode(c.c), v) }
 
 // Lt is "email" < $1.
-func (c Nullable[T]) Lt(v T) Cond { return cmp(opLt, colNode(c.c), valNode(v)) }
+func (c Nullable[T]) Lt(v T) Cond { return cmpVal(opLt, colNode(c.c), v) }
 
 // Le is "email" <= $1.
-func (c Nullable[T]) Le(v T) Cond { return cmp(opLe, colNode(c.c), valNode(v)) }
+func (c Nullable[T]) Le(v T) Cond { return cmpVal(opLe, colNode(c.c), v) }
 
 // Gt is "email" > $1.
-func (c Nullable[T]) Gt(v T) Cond { return cmp(opGt, colNode(c.c), valNode(v)) }
+func (c Nullable[T]) Gt(v T) Cond { return cmpVal(opGt, colNode(c.c), v) }
 
 // Ge is "email" >= $1.
-func (c Nullable[T]) Ge(v T) Cond { return cmp(opGe, colNode(c.c), valNode(v)) }
+func (c Nullable[T]) Ge(v T) Cond { return cmpVal(opGe, colNode(c.c), v) }
 
 // EqExpr compares with another expression of the same Go type: "email" = "o"."user_id".
 func (c Nullable[T]) EqExpr(x Of[T]) Cond { return cmp(opEq, colNode(c.c), x.exprNode()) }
@@ -171,22 +171,22 @@ func (c Nullable[T]) exprNode() node { return colNode(c.c) }
 func (Nullable[T]) ofType(*T)        {}
 
 // Eq is (expr) = $1 with v bound as an argument.
-func (e Expr[T]) Eq(v T) Cond { return cmp(opEq, e.n, valNode(v)) }
+func (e Expr[T]) Eq(v T) Cond { return cmpVal(opEq, e.n, v) }
 
 // Ne is (expr) <> $1.
-func (e Expr[T]) Ne(v T) Cond { return cmp(opNe, e.n, valNode(v)) }
+func (e Expr[T]) Ne(v T) Cond { return cmpVal(opNe, e.n, v) }
 
 // Lt is (expr) < $1.
-func (e Expr[T]) Lt(v T) Cond { return cmp(opLt, e.n, valNode(v)) }
+func (e Expr[T]) Lt(v T) Cond { return cmpVal(opLt, e.n, v) }
 
 // Le is (expr) <= $1.
-func (e Expr[T]) Le(v T) Cond { return cmp(opLe, e.n, valNode(v)) }
+func (e Expr[T]) Le(v T) Cond { return cmpVal(opLe, e.n, v) }
 
 // Gt is (expr) > $1.
-func (e Expr[T]) Gt(v T) Cond { return cmp(opGt, e.n, valNode(v)) }
+func (e Expr[T]) Gt(v T) Cond { return cmpVal(opGt, e.n, v) }
 
 // Ge is (expr) >= $1.
-func (e Expr[T]) Ge(v T) Cond { return cmp(opGe, e.n, valNode(v)) }
+func (e Expr[T]) Ge(v T) Cond { return cmpVal(opGe, e.n, v) }
 
 // EqExpr compares with another expression of the same Go type: (expr) = "o"."user_id".
 func (e Expr[T]) EqExpr(x Of[T]) Cond { return cmp(opEq, e.n, x.exprNode()) }

@@ -26,6 +26,44 @@ type tableInfo struct {
 	name, schema, alias string
 	cols                []*column
 	err                 string // why the descriptor is unusable; reported by Build
+	// The table quoted once per quoting style ('"', '`'), at declaration: how columns refer to
+	// it ("u" or "s"."users"), its FROM item ("s"."users" AS "u") and its bare name.
+	ref, src, qname [2]string
+}
+
+// quoteStyles are the identifier quote characters of the built-in dialects; Writer.qs indexes
+// them. A dialect with another quote character falls back to quoting at render time.
+var quoteStyles = [2]byte{'"', '`'}
+
+func quoteIdent(name string, q byte) string {
+	return string(appendQuoted(make([]byte, 0, len(name)+2), name, q))
+}
+
+// appendQuoted is dialect's quoting, repeated here so that descriptors can be quoted before any
+// dialect is chosen.
+func appendQuoted(b []byte, name string, q byte) []byte {
+	b = append(b, q)
+	for i := 0; i < len(name); i++ {
+		if name[i] == q {
+			b = append(b, q)
+		}
+		b = append(b, name[i])
+	}
+	return append(b, q)
+}
+
+func (t *tableInfo) quote() {
+	for i, q := range quoteStyles {
+		t.qname[i] = quoteIdent(t.name, q)
+		if t.schema != "" {
+			t.qname[i] = quoteIdent(t.schema, q) + "." + t.qname[i]
+		}
+		t.ref[i], t.src[i] = t.qname[i], t.qname[i]
+		if t.alias != "" {
+			t.ref[i] = quoteIdent(t.alias, q)
+			t.src[i] = t.qname[i] + " AS " + t.ref[i]
+		}
+	}
 }
 
 // qualifiedName is the contract with conn.Using and Tables(): "schema.name" or "name".
@@ -78,6 +116,10 @@ func (t Table) WriteSource(w *Writer) {
 		return
 	}
 	w.recordTable(info)
+	if w.qs >= 0 {
+		w.Text(info.src[w.qs])
+		return
+	}
 	if info.schema != "" {
 		w.Ident(info.schema)
 		w.Char('.')
@@ -102,6 +144,10 @@ func (t Table) WriteName(w *Writer) {
 		return
 	}
 	w.recordTable(info)
+	if w.qs >= 0 {
+		w.Text(info.qname[w.qs])
+		return
+	}
 	if info.schema != "" {
 		w.Ident(info.schema)
 		w.Char('.')
@@ -120,6 +166,10 @@ func (t Table) WriteRef(w *Writer) {
 }
 
 func (t *tableInfo) writeRef(w *Writer) {
+	if w.qs >= 0 {
+		w.Text(t.ref[w.qs])
+		return
+	}
 	if t.alias != "" {
 		w.Ident(t.alias)
 		return
@@ -232,9 +282,10 @@ func bind(s any, tbl *Table, info *tableInfo) {
 			info.err = "table descriptor has an empty name"
 		case strings.IndexByte(info.name, 0) >= 0 || strings.IndexByte(info.schema, 0) >= 0 ||
 			strings.IndexByte(info.alias, 0) >= 0:
-			info.err = "table name " + strconv.Quote(info.name) + " contains a NUL byte"
+			info.err = "table name " + strconv.Quote(info.name) + " (or its schema or alias) contains a NUL byte"
 		}
 	}
+	info.quote()
 	v := reflect.ValueOf(s).Elem()
 	typ := v.Type()
 	seen := make(map[string]bool, typ.NumField())
@@ -259,8 +310,11 @@ func bind(s any, tbl *Table, info *tableInfo) {
 		if seen[name] && info.err == "" {
 			info.err = "table " + strconv.Quote(info.name) + ": column " + strconv.Quote(name) + " declared twice"
 		}
+		if strings.IndexByte(name, 0) >= 0 && info.err == "" {
+			info.err = "table " + strconv.Quote(info.name) + ": column name " + strconv.Quote(name) + " contains a NUL byte"
+		}
 		seen[name] = true
-		c := &column{table: info, name: name}
+		c := newColumn(info, name)
 		v.Field(i).Addr().Interface().(columnBinder).bindColumn(c)
 		info.cols = append(info.cols, c)
 	}

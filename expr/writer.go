@@ -2,9 +2,11 @@ package expr
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/typedsql/typedsql/dialect"
 )
@@ -36,9 +38,10 @@ type Writer struct {
 	args   []any
 	d      dialect.Dialect
 	caps   *dialect.Capabilities
-	clause string
+	clause Clause
 	err    *BuildError
 	scope  Scope
+	qs     int          // index of the dialect's quote character in quoteStyles, or -1
 	ctes   []*tableInfo // CTE names in effect; not tables for Tables()
 	debug  bool         // write values as literals (Debug)
 	// collect: record the tables written as sources (TablesOf).
@@ -68,6 +71,12 @@ func acquire(d dialect.Dialect) *Writer {
 	w := writers.Get().(*Writer)
 	w.d = d
 	w.caps = d.Caps()
+	w.qs = -1
+	for i, q := range quoteStyles {
+		if w.caps.IdentQuote == q {
+			w.qs = i
+		}
+	}
 	return w
 }
 
@@ -76,15 +85,25 @@ func release(w *Writer) {
 		return
 	}
 	clear(w.args) // drop references to the caller's values
-	clear(w.ctes)
-	clear(w.tables)
-	*w = Writer{buf: w.buf[:0], args: w.args[:0], ctes: w.ctes[:0], tables: w.tables[:0]}
+	w.buf, w.args = w.buf[:0], w.args[:0]
+	w.clause, w.err, w.scope, w.debug = ClauseNone, nil, Scope{}, false
+	if w.collect || len(w.ctes) > 0 {
+		clear(w.ctes)
+		clear(w.tables)
+		w.ctes, w.tables, w.collect = w.ctes[:0], w.tables[:0], false
+	}
 	writers.Put(w)
 }
 
 // Render renders e (usually a statement) for d: the SQL text and its bound arguments in
 // placeholder order. It never panics; a statement d cannot express yields a *BuildError.
 func Render(d dialect.Dialect, e Expression) (sql string, args []any, err error) {
+	return RenderTo(d, e, nil)
+}
+
+// RenderTo is Render appending the arguments to args, so that a caller with storage of its own
+// (the builders lend a statement's inline storage to its first Build) saves an allocation.
+func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any, err error) {
 	if d == nil {
 		return "", nil, &BuildError{Reason: "no dialect given", Kind: ErrInvalid}
 	}
@@ -100,8 +119,7 @@ func Render(d dialect.Dialect, e Expression) (sql string, args []any, err error)
 	}
 	sql = string(w.buf)
 	if len(w.args) > 0 {
-		args = make([]any, len(w.args))
-		copy(args, w.args)
+		args = append(args, w.args...)
 	}
 	release(w)
 	return sql, args, nil
@@ -163,14 +181,49 @@ func (w *Writer) Dialect() dialect.Dialect { return w.d }
 // Caps is the dialect's capabilities.
 func (w *Writer) Caps() *dialect.Capabilities { return w.caps }
 
+// The appends below re-slice w.buf in place (w.buf = w.buf[:n]) instead of assigning the
+// result of append: the compiler then updates only the length, with no GC write barrier, which
+// matters because a statement is written in dozens of small pieces while the collector is often
+// running.
+
+// grow makes room for n more bytes.
+func (w *Writer) grow(n int) {
+	if len(w.buf)+n > cap(w.buf) {
+		w.buf = slices.Grow(w.buf, n)
+	}
+}
+
 // Text appends trusted SQL text: keywords and punctuation written by typedsql, never user data.
-func (w *Writer) Text(s string) { w.buf = append(w.buf, s...) }
+func (w *Writer) Text(s string) {
+	n := len(w.buf)
+	w.grow(len(s))
+	w.buf = w.buf[:n+len(s)]
+	copy(w.buf[n:], s)
+}
 
 // Char appends one byte of trusted SQL text.
-func (w *Writer) Char(c byte) { w.buf = append(w.buf, c) }
+func (w *Writer) Char(c byte) {
+	n := len(w.buf)
+	w.grow(1)
+	w.buf = w.buf[:n+1]
+	w.buf[n] = c
+}
 
 // Int appends n as a decimal literal (LIMIT and OFFSET counts).
-func (w *Writer) Int(n int64) { w.buf = strconv.AppendInt(w.buf, n, 10) }
+func (w *Writer) Int(n int64) {
+	var tmp [20]byte
+	w.Text(unsafeString(strconv.AppendInt(tmp[:0], n, 10)))
+}
+
+// setBuf adopts b, the result of appending to w.buf, without a write barrier when the append
+// did not reallocate.
+func (w *Writer) setBuf(b []byte) {
+	if cap(b) == cap(w.buf) && len(b) > 0 && len(w.buf) > 0 && &b[0] == &w.buf[0] {
+		w.buf = w.buf[:len(b)]
+		return
+	}
+	w.buf = b
+}
 
 // Ident appends name quoted as an identifier with the dialect's escaping. An empty name or one
 // containing a NUL byte cannot be quoted safely on any engine and is a build error.
@@ -183,7 +236,7 @@ func (w *Writer) Ident(name string) {
 		w.Fail(ErrInvalid, "identifier "+strconv.Quote(name)+" contains a NUL byte")
 		return
 	}
-	w.buf = w.d.AppendIdent(w.buf, name)
+	w.setBuf(w.d.AppendIdent(w.buf, name))
 }
 
 // Arg binds v as the next argument and appends its placeholder ($n or ?). In Debug rendering it
@@ -193,14 +246,19 @@ func (w *Writer) Arg(v any) {
 		w.literal(v)
 		return
 	}
-	w.args = append(w.args, v)
-	w.buf = w.d.AppendPlaceholder(w.buf, len(w.args))
+	n := len(w.args)
+	if n == cap(w.args) {
+		w.args = slices.Grow(w.args, 1)
+	}
+	w.args = w.args[:n+1]
+	w.args[n] = v
+	w.setBuf(w.d.AppendPlaceholder(w.buf, n+1))
 }
 
-// Clause names the clause being written, for error messages, and returns the previous name so
+// Clause sets the clause being written, for error messages, and returns the previous one so
 // that the caller can restore it.
-func (w *Writer) Clause(name string) (prev string) {
-	prev, w.clause = w.clause, name
+func (w *Writer) Clause(c Clause) (prev Clause) {
+	prev, w.clause = w.clause, c
 	return prev
 }
 
@@ -208,7 +266,7 @@ func (w *Writer) Clause(name string) (prev string) {
 // clause. Only the first error is kept.
 func (w *Writer) Fail(kind error, reason string) {
 	if w.err == nil {
-		w.err = &BuildError{Dialect: w.d.Name(), Clause: w.clause, Reason: reason, Kind: kind}
+		w.err = &BuildError{Dialect: w.d.Name(), Clause: w.clause.String(), Reason: reason, Kind: kind}
 	}
 }
 
@@ -271,4 +329,58 @@ func (w *Writer) recordTable(t *tableInfo) {
 		}
 	}
 	w.tables = append(w.tables, name)
+}
+
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// Clause identifies the part of a statement being written, for error messages.
+type Clause uint8
+
+// The clauses named in build errors.
+const (
+	ClauseNone Clause = iota
+	ClauseWith
+	ClauseSelect
+	ClauseFrom
+	ClauseInnerJoin
+	ClauseLeftJoin
+	ClauseRightJoin
+	ClauseFullJoin
+	ClauseCrossJoin
+	ClauseWhere
+	ClauseGroupBy
+	ClauseHaving
+	ClauseOrderBy
+	ClauseLimit
+	ClauseForUpdate
+	ClauseUnion
+	ClauseIntersect
+	ClauseExcept
+	ClauseInsert
+	ClauseValues
+	ClauseOnConflict
+	ClauseUpdate
+	ClauseSet
+	ClauseDelete
+	ClauseUsing
+	ClauseReturning
+)
+
+var clauseNames = [...]string{
+	ClauseNone: "", ClauseWith: "WITH", ClauseSelect: "SELECT", ClauseFrom: "FROM",
+	ClauseInnerJoin: "INNER JOIN", ClauseLeftJoin: "LEFT JOIN", ClauseRightJoin: "RIGHT JOIN",
+	ClauseFullJoin: "FULL JOIN", ClauseCrossJoin: "CROSS JOIN", ClauseWhere: "WHERE",
+	ClauseGroupBy: "GROUP BY", ClauseHaving: "HAVING", ClauseOrderBy: "ORDER BY",
+	ClauseLimit: "LIMIT", ClauseForUpdate: "FOR UPDATE", ClauseUnion: "UNION",
+	ClauseIntersect: "INTERSECT", ClauseExcept: "EXCEPT", ClauseInsert: "INSERT",
+	ClauseValues: "VALUES", ClauseOnConflict: "ON CONFLICT", ClauseUpdate: "UPDATE",
+	ClauseSet: "SET", ClauseDelete: "DELETE", ClauseUsing: "USING", ClauseReturning: "RETURNING",
+}
+
+// String is the clause as SQL spells it: "WHERE", "ON CONFLICT".
+func (c Clause) String() string {
+	if int(c) < len(clauseNames) {
+		return clauseNames[c]
+	}
+	return "clause " + strconv.Itoa(int(c))
 }
