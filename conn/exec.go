@@ -59,7 +59,7 @@ func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, er
 	qctx, ob := o.startStmt(ctx, text, bound)
 	res, err := t.q.exec(qctx, text, bound)
 	retried := false
-	if err != nil && t.sc == nil && t.h.retryable(ctx, err) {
+	if err != nil && t.sc == nil && t.h.safeToRetry(ctx, err) {
 		o.logRetry(ctx, text, bound, err)
 		res, err = t.h.execFresh(qctx, text, bound)
 		retried = true
@@ -97,7 +97,7 @@ func (db *DB) Query(ctx context.Context, stmt Statement, args ...any) (Rows, err
 	qctx, ob := o.startStmt(ctx, text, bound)
 	rows, err := t.q.query(qctx, text, bound)
 	retried := false
-	if err != nil && t.sc == nil && t.h.retryable(ctx, err) {
+	if err != nil && t.sc == nil && t.h.safeToRetry(ctx, err) {
 		o.logRetry(ctx, text, bound, err)
 		rows, err = t.h.queryFresh(qctx, text, bound)
 		retried = true
@@ -151,7 +151,7 @@ func (r *stmtRows) Next() bool {
 	if r.n == 0 && !r.retried && r.t.sc == nil {
 		// pgx reports a statement it could not send when the first row is asked for, not
 		// from Query: retry here under the same rule as Exec.
-		if err := r.rows.Err(); err != nil && r.t.h.retryable(r.ctx, err) {
+		if err := r.rows.Err(); err != nil && r.t.h.safeToRetry(r.ctx, err) {
 			r.rows.Close()
 			r.retried = true
 			r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)

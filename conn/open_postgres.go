@@ -43,6 +43,9 @@ func openPostgres(ctx context.Context, r Config) (backend, error) {
 	if r.ConnectTimeout > 0 {
 		pc.ConnConfig.ConnectTimeout = time.Duration(r.ConnectTimeout)
 	}
+	// Check the socket of a connection taken from the pool, so that one the server closed
+	// while it sat idle is replaced instead of failing the statement (reconnect.go).
+	pc.ShouldPing = pingStale
 	if hooks := r.OnConnect; len(hooks) > 0 {
 		pc.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 			return runInit(ctx, hooks, pgxInitConn{c})

@@ -5,8 +5,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Reconnecting (peewee's RetryOperationalError, made safe):
@@ -35,9 +37,9 @@ import (
 // ErrOperational. SQLite has no server and no socket: its connections do not die, and nothing
 // is retried there.
 
-// retryable reports whether a statement that failed with err on a pooled connection is
+// safeToRetry reports whether a statement that failed with err on a pooled connection is
 // known not to have reached the server and so may run again.
-func (h *handle) retryable(ctx context.Context, err error) bool {
+func (h *handle) safeToRetry(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
@@ -130,4 +132,25 @@ func (r *sessionRows) Close() error {
 		r.s = nil
 	}
 	return err
+}
+
+// staleCheckAfter is how long a connection must have been idle before taking it from the pool
+// checks its socket. Under load connections come back within microseconds and are not
+// checked, so the hot path pays nothing; a connection idle long enough for something to have
+// happened to it pays one non-blocking recv.
+const staleCheckAfter = time.Millisecond
+
+// pingStale is conn's pgxpool ShouldPing: pgxpool pings a connection idle for over a second
+// (its own default), and conn adds one whose socket has something waiting, which on an idle
+// connection means the server ended the session (a FATAL such as "terminating connection due
+// to administrator command", then EOF). A failed ping makes pgxpool drop the connection and
+// take another, so the statement never meets the dead one.
+func pingStale(_ context.Context, p pgxpool.ShouldPingParams) bool {
+	if p.IdleDuration > time.Second {
+		return true
+	}
+	if p.IdleDuration < staleCheckAfter || p.Conn == nil {
+		return false
+	}
+	return socketHasPending(p.Conn.PgConn().Conn())
 }
