@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/txn"
 )
 
@@ -139,6 +141,9 @@ func (db *DB) outermost(ctx context.Context, pinned *scope, fn func(context.Cont
 	if err := o.Validate(h.d); err != nil {
 		return err
 	}
+	if o.Lock == 0 && h.d.Caps().TxBegin == dialect.BeginLocking {
+		o.Lock = sqliteLock(h.cfg.SQLite.TxLock) // the DB's tx_lock (_txlock) is the default
+	}
 	if o.Retry.Attempts <= 1 {
 		return db.transaction(ctx, pinned, fn, o)
 	}
@@ -236,6 +241,17 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 	b.end()
 	hs.Run(st.hookCtx)
 	return err
+}
+
+// sqliteLock reads the SQLite config's tx_lock; resolve has already checked its value.
+func sqliteLock(s string) txn.Lock {
+	switch strings.ToLower(s) {
+	case "deferred":
+		return txn.Deferred
+	case "exclusive":
+		return txn.Exclusive
+	}
+	return txn.Immediate
 }
 
 // blockError is what a rolled-back block returns: fn's error as it is, or the context's when
