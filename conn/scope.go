@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"modernc.org/sqlite"
+
+	"github.com/typedsql/typedsql/txn"
 )
 
 // scope is one physical connection pinned to a context: every statement made with that
@@ -84,10 +86,22 @@ var (
 // PostgreSQL a statement made while a Rows from the same block is still open fails (close
 // Rows first), and the block's context must not be used by two goroutines at once.
 //
+// With InTransaction, fn also runs in a transaction on the pinned connection.
+//
 // Using the block's context after WithConn returns fails with ErrBlockEnded.
-func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error) error {
+func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error, opts ...ConnOption) error {
 	if fn == nil {
 		return errNilBlock
+	}
+	var o connOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.tx {
+		block := fn
+		fn = func(ctx context.Context) error { return db.Atomic(ctx, block, o.txOpts...) }
 	}
 	if sc := db.scopeOf(ctx); sc != nil {
 		if sc.ended.Load() {
@@ -104,6 +118,29 @@ func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error) 
 	err = fn(context.WithValue(ctx, scopeKey{db}, sc))
 	panicked = false
 	return err
+}
+
+// ConnOption adjusts a WithConn block.
+type ConnOption func(*connOptions)
+
+type connOptions struct {
+	tx     bool
+	txOpts []txn.Option
+}
+
+// InTransaction makes WithConn run its block as an atomic block on the pinned connection
+// (peewee's execution_context(with_transaction=True)): BEGIN before fn, COMMIT when it returns
+// nil, ROLLBACK when it returns an error or panics, with the options of package txn
+// (isolation, read-only, retry on serialization failures). Inside a transaction of the same DB
+// the block is a savepoint, as a nested Atomic is.
+//
+//	err := db.WithConn(ctx, func(ctx context.Context) error {
+//		// BEGIN ISOLATION LEVEL SERIALIZABLE
+//		_, err := db.Exec(ctx, conn.SQL("UPDATE accounts SET balance = balance - 10 WHERE id = 1"))
+//		return err // COMMIT, or ROLLBACK on error
+//	}, conn.InTransaction(txn.Serializable))
+func InTransaction(opts ...txn.Option) ConnOption {
+	return func(o *connOptions) { o.tx, o.txOpts = true, opts }
 }
 
 // pin takes a connection out of the pool for a new scope.

@@ -330,3 +330,77 @@ func mustExecHarness(t *testing.T, tdb *testcontainers.Database, sql string) {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
+
+func TestWithConnInTransaction(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		mustExecHarness(t, tdb, "CREATE TABLE in_tx (n int)")
+		db := openT(t, tdb)
+		ctx := t.Context()
+		insert := "INSERT INTO in_tx VALUES (" + ph(tdb.Engine, 1) + ")"
+
+		// Committed when fn returns nil; inside, the rows are not visible to others yet.
+		err := db.WithConn(ctx, func(ctx context.Context) error {
+			mustExecCtx(t, ctx, db, insert, 1)
+			mustExecCtx(t, ctx, db, insert, 2)
+			if n := countIn(t, tdb, "in_tx"); n != 0 && tdb.Engine != testcontainers.EngineSQLite {
+				t.Errorf("uncommitted rows visible outside the block: %d", n)
+			}
+			if n := count(t, ctx, db, "in_tx"); n != 2 {
+				t.Errorf("the block sees %d of its rows", n)
+			}
+			return nil
+		}, conn.InTransaction())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := countIn(t, tdb, "in_tx"); n != 2 {
+			t.Fatalf("after commit: %d rows, want 2", n)
+		}
+
+		// Rolled back when fn fails; the error comes back as it is.
+		failure := errors.New("no")
+		err = db.WithConn(ctx, func(ctx context.Context) error {
+			mustExecCtx(t, ctx, db, insert, 3)
+			return failure
+		}, conn.InTransaction())
+		if !errors.Is(err, failure) {
+			t.Fatalf("WithConn returned %v, want the block's error", err)
+		}
+		// Rolled back when fn panics; the panic goes on up.
+		func() {
+			defer func() {
+				if r := recover(); r != "boom" {
+					t.Errorf("recovered %v", r)
+				}
+			}()
+			_ = db.WithConn(ctx, func(ctx context.Context) error {
+				mustExecCtx(t, ctx, db, insert, 4)
+				panic("boom")
+			}, conn.InTransaction())
+		}()
+		if n := countIn(t, tdb, "in_tx"); n != 2 {
+			t.Errorf("after a failed and a panicking block: %d rows, want 2", n)
+		}
+
+		// On a connection ctx already pins: the transaction runs there.
+		err = db.WithConn(ctx, func(ctx context.Context) error {
+			id := sessionID(t, ctx, db, tdb.Engine)
+			return db.WithConn(ctx, func(ctx context.Context) error {
+				if got := sessionID(t, ctx, db, tdb.Engine); got != id {
+					t.Errorf("transaction on connection %d, the outer block pinned %d", got, id)
+				}
+				mustExecCtx(t, ctx, db, insert, 5)
+				return nil
+			}, conn.InTransaction())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := countIn(t, tdb, "in_tx"); n != 3 {
+			t.Errorf("%d rows, want 3", n)
+		}
+		if s := db.Stats(); s.InUse != 0 {
+			t.Errorf("%d connections in use", s.InUse)
+		}
+	})
+}
