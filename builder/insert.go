@@ -298,6 +298,9 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 		}
 		if cf.action == 2 {
 			w.Text(" DO UPDATE SET ")
+			// Both the existing row and EXCLUDED are in scope here, so PostgreSQL rejects an
+			// unqualified column as ambiguous: qualify every column of the values.
+			w.SetSoleSource(nil)
 			writeSet(w, cf.set, false)
 		} else {
 			w.Text(" DO NOTHING")

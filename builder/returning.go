@@ -25,7 +25,7 @@ func (r *returning) write(w *expr.Writer, supported bool, stmt string) {
 func checkAssignments(w *expr.Writer, target expr.Source, as []expr.Assignment) {
 	for i, a := range as {
 		if target != nil && !a.BelongsTo(target) {
-			w.Fail(expr.ErrInvalid, "column "+quoteName(a.ColumnName())+" is not a column of "+targetName(target))
+			w.Fail(expr.ErrInvalid, "column "+quoteName(a.QualifiedName())+" is not a column of the target "+targetName(target))
 			return
 		}
 		for _, b := range as[:i] {

@@ -122,6 +122,7 @@ type lockClause struct {
 func (l lockClause) write(w *expr.Writer) {
 	if l.strength == lockNone {
 		if l.wait != waitDefault {
+			w.Clause(expr.ClauseForUpdate)
 			w.Fail(expr.ErrInvalid, "SKIP LOCKED or NOWAIT without FOR UPDATE or FOR SHARE")
 		}
 		return

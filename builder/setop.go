@@ -106,7 +106,26 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
 	s.with.write(w)
 	c := w.Caps()
+	// INTERSECT binds tighter than UNION and EXCEPT where operands may be parenthesized
+	// (PostgreSQL, MySQL), so Union(a, b).Intersect(c), meant as (a UNION b) INTERSECT c, needs
+	// the left part in parentheses. SQLite evaluates left to right and needs none.
+	closeAt := make([]bool, len(s.parts))
+	if c.ParenSetOperands {
+		mixed := false
+		for i := 1; i < len(s.parts); i++ {
+			if s.parts[i].op == " INTERSECT " && mixed {
+				closeAt[i] = true
+				w.Char('(')
+			}
+			if s.parts[i].op != " INTERSECT " {
+				mixed = true
+			}
+		}
+	}
 	for i, p := range s.parts {
+		if closeAt[i] {
+			w.Char(')')
+		}
 		name := strings.TrimSpace(p.op)
 		if name == "" {
 			name = strings.TrimSpace(s.parts[min(1, len(s.parts)-1)].op)

@@ -86,6 +86,18 @@ type Assignment struct {
 // ColumnName is the assigned column's name.
 func (a Assignment) ColumnName() string { return columnName(a.col) }
 
+// QualifiedName is the assigned column as "table.column" (or "alias.column"), for messages.
+func (a Assignment) QualifiedName() string {
+	if a.col == nil {
+		return ""
+	}
+	t := a.col.table
+	if t.alias != "" {
+		return t.alias + "." + a.col.name
+	}
+	return t.qualifiedName() + "." + a.col.name
+}
+
 // SameColumn reports whether a and b assign the same column of the same table descriptor.
 func (a Assignment) SameColumn(b Assignment) bool { return a.col != nil && a.col == b.col }
 

@@ -282,7 +282,11 @@ func bind(s any, tbl *Table, info *tableInfo) {
 			info.err = "table descriptor has an empty name"
 		case strings.IndexByte(info.name, 0) >= 0 || strings.IndexByte(info.schema, 0) >= 0 ||
 			strings.IndexByte(info.alias, 0) >= 0:
-			info.err = "table name " + strconv.Quote(info.name) + " (or its schema or alias) contains a NUL byte"
+			desc := strconv.Quote(info.qualifiedName())
+			if info.alias != "" {
+				desc += " AS " + strconv.Quote(info.alias)
+			}
+			info.err = "table " + desc + ": a name contains a NUL byte"
 		}
 	}
 	info.quote()
