@@ -86,7 +86,11 @@ func Scalar[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T,
 		return zero, err
 	}
 	defer rows.Close()
-	if cols := rows.Columns(); len(cols) != 1 {
+	cols, err := resultColumns(rows)
+	if err != nil {
+		return zero, err
+	}
+	if len(cols) != 1 {
 		return zero, fmt.Errorf("conn: Scalar[%s] needs a result of one column; the statement returned %d (%s)", reflect.TypeFor[T](), len(cols), strings.Join(cols, ", "))
 	}
 	sc, err := newRowScanner[T](rows)
@@ -174,7 +178,10 @@ type rowScanner[T any] struct {
 
 func newRowScanner[T any](rows Rows) (*rowScanner[T], error) {
 	rt := rowTypeOf(reflect.TypeFor[T]())
-	cols := rows.Columns()
+	cols, err := resultColumns(rows)
+	if err != nil {
+		return nil, err
+	}
 	scanFn := func(dest []any) error { return rows.Scan(dest...) }
 	scanErr := func(err error, plan *scanPlan) error {
 		return scanError(err, cols, plan, rt.typ)
@@ -228,6 +235,20 @@ func newRowScanner[T any](rows Rows) (*rowScanner[T], error) {
 			return p.Interface().(T), nil
 		}}, nil
 	}
+}
+
+// resultColumns returns the result's columns. A result without columns is either a statement
+// that failed when it ran (PostgreSQL reports an execution error at the first row, not at
+// Query) or one that returns no rows at all, such as an INSERT without RETURNING.
+func resultColumns(rows Rows) ([]string, error) {
+	if cols := rows.Columns(); len(cols) > 0 {
+		return cols, nil
+	}
+	rows.Next()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return nil, errors.New("conn: the statement returned no columns: fetch with a SELECT, or a statement with RETURNING; run others with Exec")
 }
 
 // scanError names the column a conversion failed on, and its field.

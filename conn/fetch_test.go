@@ -148,6 +148,14 @@ func TestFetchScalars(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "takes one column") {
 			t.Errorf("All[int64] of two columns: %v", err)
 		}
+		_, err = conn.All[Person](ctx, db, conn.SQL("DELETE FROM people WHERE id = 99"))
+		if err == nil || !strings.Contains(err.Error(), "returned no columns") {
+			t.Errorf("All of a DELETE: %v", err)
+		}
+		_, err = conn.Scalar[int64](ctx, db, conn.SQL("SELECT 1 FROM people WHERE nope = 1"))
+		if !errors.Is(err, conn.ErrProgramming) {
+			t.Errorf("Scalar of a failing statement: %v; want its error, ErrProgramming", err)
+		}
 	})
 }
 
