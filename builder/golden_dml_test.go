@@ -8,7 +8,7 @@ import (
 	"github.com/typedsql/typedsql/expr"
 )
 
-func TestGoldenInsert(t *testing.T) {
+func insertCases() []goldenCase {
 	cases := []goldenCase{
 		{"one row", builder.InsertInto(Users).Values(Users.Name.Set("ann"), Users.Email.Set("a@x.org"), Users.Active.Set(true))},
 		{"many rows", builder.InsertInto(Users).
@@ -39,10 +39,12 @@ func TestGoldenInsert(t *testing.T) {
 			Archive.ID.SetExpr(Totals.UserID), Archive.Name.SetExpr(expr.Cast[string](Totals.Sum))).
 			With(builder.CTE(Totals, builder.Select(Orders.UserID, expr.Sum(Orders.Total)).From(Orders).GroupBy(Orders.UserID)))},
 	}
-	checkGolden(t, "insert", cases)
+	return cases
 }
 
-func TestGoldenUpdate(t *testing.T) {
+func TestGoldenInsert(t *testing.T) { checkGolden(t, "insert", insertCases()) }
+
+func updateCases() []goldenCase {
 	cases := []goldenCase{
 		{"set values", builder.Update(Users).Set(Users.Name.Set("bob"), Users.Email.Set("b@x.org")).Where(Users.ID.Eq(7))},
 		{"set expressions", builder.Update(Users).Set(Users.Visits.SetExpr(expr.Add(Users.Visits, expr.Val[int32](1))), Users.Email.SetNull()).
@@ -61,10 +63,12 @@ func TestGoldenUpdate(t *testing.T) {
 		{"with cte", builder.Update(Users).Set(Users.Active.Set(true)).Where(Users.ID.InQuery(builder.SelectOne(Totals.UserID).From(Totals))).
 			With(builder.CTE(Totals, builder.Select(Orders.UserID, expr.Sum(Orders.Total)).From(Orders).GroupBy(Orders.UserID)))},
 	}
-	checkGolden(t, "update", cases)
+	return cases
 }
 
-func TestGoldenDelete(t *testing.T) {
+func TestGoldenUpdate(t *testing.T) { checkGolden(t, "update", updateCases()) }
+
+func deleteCases() []goldenCase {
 	cases := []goldenCase{
 		{"where", builder.DeleteFrom(Users).Where(Users.ID.Eq(7))},
 		{"all", builder.DeleteFrom(Orders)},
@@ -76,5 +80,7 @@ func TestGoldenDelete(t *testing.T) {
 		{"with cte", builder.DeleteFrom(Orders).Where(Orders.UserID.InQuery(builder.SelectOne(Totals.UserID).From(Totals))).
 			With(builder.CTE(Totals, builder.Select(Orders.UserID, expr.Sum(Orders.Total)).From(Orders).GroupBy(Orders.UserID)))},
 	}
-	checkGolden(t, "delete", cases)
+	return cases
 }
+
+func TestGoldenDelete(t *testing.T) { checkGolden(t, "delete", deleteCases()) }

@@ -28,7 +28,7 @@ type DupTable struct {
 var unbound UsersTable
 
 // TestGoldenErrors: statements that cannot be built, each with the clause and dialect named.
-func TestGoldenErrors(t *testing.T) {
+func errorsCases() []goldenCase {
 	nul := expr.NewTable[BadTable]("us\x00ers")
 	cases := []goldenCase{
 		{"empty in list", builder.Select(Users.ID).From(Users).Where(Users.ID.In())},
@@ -82,5 +82,7 @@ func TestGoldenErrors(t *testing.T) {
 		{"nil statement", (*builder.SelectStmt)(nil)},
 		{"cte without query", builder.Select(Totals.Sum).From(Totals).With(builder.CTE(Totals, nil))},
 	}
-	checkGolden(t, "errors", cases)
+	return cases
 }
+
+func TestGoldenErrors(t *testing.T) { checkGolden(t, "errors", errorsCases()) }

@@ -10,7 +10,7 @@ import (
 )
 
 // TestGoldenExpressions renders each expression form in a minimal SELECT.
-func TestGoldenExpressions(t *testing.T) {
+func expressionsCases() []goldenCase {
 	w := func(c expr.Cond) builder.Statement { return builder.Select(Users.ID).From(Users).Where(c) }
 	s := func(x expr.Expression) builder.Statement { return builder.Select(x).From(Users) }
 	so := func(x expr.Expression) builder.Statement { return builder.Select(x).From(Orders) }
@@ -44,18 +44,20 @@ func TestGoldenExpressions(t *testing.T) {
 		{"cast", s(expr.Cast[string](Users.ID))},
 		{"cast types", builder.Select(expr.Cast[int64](Users.Name), expr.Cast[float64](Users.Visits), expr.Cast[bool](Users.Visits),
 			expr.Cast[time.Time](Users.Name), expr.Cast[[]byte](Users.Name), expr.Cast[uint8](Users.Visits)).From(Users)},
-		{"cast as", so(expr.CastAs[float64](Orders.Total, "NUMERIC(10, 2)"))},
+		{"cast as", so(expr.CastAs[float64](Orders.Total, "DECIMAL(10, 2)"))},
 		{"func", s(expr.Func[string]("replace", Users.Name, expr.Val("a"), expr.Val("b")))},
 		{"aggregates", builder.Select(expr.Count(Orders.Note), expr.CountDistinct(Orders.UserID), expr.Sum(Orders.Total),
 			expr.Avg(Orders.Total), expr.Min(Orders.Total), expr.Max(Orders.Note)).From(Orders)},
 		{"aggregates of expressions", builder.Select(expr.Sum(expr.Mul(Orders.Total, expr.Val(2.0))), expr.CountDistinct(expr.Lower(Orders.Note)),
 			expr.Max(expr.Coalesce(Orders.Note, expr.Val("")))).From(Orders)},
 		{"custom aggregate over", builder.Select(expr.Aggregate[float64]("stddev", Orders.Total).Over(expr.PartitionBy(Orders.UserID))).From(Orders)},
-		{"raw", s(expr.Raw[int64]("EXTRACT(YEAR FROM ?) + ? ?? 1", t0, 2))},
-		{"raw cond", w(expr.RawCond("? = ?", 1, 1))},
+		{"raw", s(expr.Raw[int64]("CAST(? AS INTEGER) + LENGTH('??')", 2))},
+		{"raw cond", w(expr.RawCond("visits > ?", 1))},
 		{"null", s(expr.Coalesce(Users.Email, expr.Null[string]()))},
 		{"valuer and json", builder.Select(Orders.ID).From(Orders).Where(Orders.Ref.Eq(ref), Orders.Meta.Eq(json.RawMessage(`{"a":1}`)), Orders.Blob.Eq([]byte{0xde, 0xad}))},
 		{"bool and nil", w(Users.Active.In(true, false))},
 	}
-	checkGolden(t, "expr", cases)
+	return cases
 }
+
+func TestGoldenExpressions(t *testing.T) { checkGolden(t, "expr", expressionsCases()) }

@@ -21,7 +21,7 @@ var (
 	t0    = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 )
 
-func TestGoldenSelect(t *testing.T) {
+func selectCases() []goldenCase {
 	u2 := expr.As(Users, "u2")
 	bigSpenders := builder.SelectOne(Orders.UserID).From(Orders).Where(Orders.Total.Gt(100.0))
 	cases := []goldenCase{
@@ -87,8 +87,10 @@ func TestGoldenSelect(t *testing.T) {
 				Users.Visits.Eq(3)).
 			With(builder.CTE(Totals, builder.Select(Orders.UserID, expr.Val(0.5)).From(Orders).Where(Orders.ID.Eq(7))))},
 	}
-	checkGolden(t, "select", cases)
+	return cases
 }
+
+func TestGoldenSelect(t *testing.T) { checkGolden(t, "select", selectCases()) }
 
 // CounterTable names a recursive CTE.
 type CounterTable struct {
@@ -98,7 +100,7 @@ type CounterTable struct {
 
 var Counter = expr.NewTable[CounterTable]("counter")
 
-func TestGoldenSetOperations(t *testing.T) {
+func setOperationsCases() []goldenCase {
 	active := builder.Select(Users.ID, Users.Name).From(Users).Where(Users.Active.Eq(true))
 	buyers := builder.Select(Users.ID, Users.Name).From(Users).Join(Orders, Orders.UserID.EqExpr(Users.ID)).Where(Orders.Total.Gt(9.5))
 	cases := []goldenCase{
@@ -116,5 +118,7 @@ func TestGoldenSetOperations(t *testing.T) {
 		{"as subquery", builder.Select(Users.Name).From(Users).Where(Users.ID.InQuery(
 			builder.SelectOne(Orders.UserID).From(Orders).Where(Orders.Total.Gt(1.0))))},
 	}
-	checkGolden(t, "setop", cases)
+	return cases
 }
+
+func TestGoldenSetOperations(t *testing.T) { checkGolden(t, "setop", setOperationsCases()) }

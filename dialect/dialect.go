@@ -60,6 +60,10 @@ type Capabilities struct {
 	// IdentQuote is the character AppendIdent quotes with (" or `). Renderers use it to write
 	// identifiers quoted once, when a table descriptor is declared, instead of on every render.
 	IdentQuote byte
+	// CastParams reports that a typed value standing alone (expr.Val in a select list, a CASE
+	// branch, an operand of unary minus) needs CAST($n AS type): PostgreSQL infers a parameter's
+	// type from its context and, without one, takes it as text.
+	CastParams bool
 	// WithDML reports whether WITH may precede INSERT, UPDATE and DELETE.
 	WithDML bool
 	// Cast names the SQL types CAST(x AS type) uses for each Go type family.

@@ -37,7 +37,7 @@ var postgresCaps = Capabilities{
 	ForUpdate: true, SkipLocked: true, NullsOrder: true, BoolLiterals: true,
 	TxIsolation: true, TxReadOnly: true, TxDeferrable: true,
 	ConcatOperator: true, ParenSetOperands: true, DefaultValues: true, DefaultKeyword: true,
-	WithDML: true, IdentQuote: '"',
+	WithDML: true, IdentQuote: '"', CastParams: true,
 	Cast: CastTypes{Int: "BIGINT", Uint: "BIGINT", Float: "DOUBLE PRECISION", Text: "TEXT",
 		Bytes: "BYTEA", Bool: "BOOLEAN", Time: "TIMESTAMPTZ"},
 }

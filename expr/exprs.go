@@ -1,5 +1,7 @@
 package expr
 
+import "reflect"
+
 // Expr is a typed SQL expression whose value has Go type T: the result of functions,
 // aggregates, arithmetic, Val, Raw, CASE, CAST and scalar subqueries. It is a small value type;
 // it has the same comparison methods as Column.
@@ -12,8 +14,32 @@ type Expr[T any] struct{ n node }
 func (e Expr[T]) WriteSQL(w *Writer) { e.n.write(w) }
 
 // Val is the bound value v as a typed expression, for places that take an expression:
-// expr.Coalesce(u.Nick, expr.Val("anonymous")) is COALESCE("nick", $1).
-func Val[T any](v T) Expr[T] { return Expr[T]{valNode(v)} }
+// expr.Coalesce(u.Nick, expr.Val("anonymous")) is COALESCE("nick", $1). On PostgreSQL, which
+// cannot always infer a parameter's type from its context, it is written with its type:
+// COALESCE("nick", CAST($1 AS TEXT)).
+func Val[T any](v T) Expr[T] {
+	return Expr[T]{node{&typedVal{v: v, t: reflect.TypeFor[T]()}}}
+}
+
+// typedVal is a value whose Go type is known, so that it can be cast where the engine needs it.
+type typedVal struct {
+	v any
+	t reflect.Type
+}
+
+func (x *typedVal) writeNode(w *Writer) {
+	if w.caps.CastParams {
+		if name := castName(w, x.t); name != "" {
+			w.Text("CAST(")
+			w.Arg(x.v)
+			w.Text(" AS ")
+			w.Text(name)
+			w.Char(')')
+			return
+		}
+	}
+	w.Arg(x.v)
+}
 
 // Null is a typed SQL NULL.
 func Null[T any]() Expr[T] { return Expr[T]{node{nullNode{}}} }

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"database/sql/driver"
 	"encoding/json"
 	"reflect"
 	"time"
@@ -315,9 +316,10 @@ type cast struct {
 }
 
 var (
-	timeType  = reflect.TypeFor[time.Time]()
-	bytesType = reflect.TypeFor[[]byte]()
-	jsonType  = reflect.TypeFor[json.RawMessage]()
+	timeType   = reflect.TypeFor[time.Time]()
+	bytesType  = reflect.TypeFor[[]byte]()
+	jsonType   = reflect.TypeFor[json.RawMessage]()
+	valuerType = reflect.TypeFor[driver.Valuer]()
 )
 
 func (c *cast) writeNode(w *Writer) {
@@ -344,8 +346,12 @@ func castName(w *Writer, t reflect.Type) string {
 	switch {
 	case t == timeType:
 		return ct.Time
-	case t == bytesType || t == jsonType:
+	case t == bytesType:
 		return ct.Bytes
+	case t == jsonType:
+		return "" // JSON has its own types per engine: leave it to the context
+	case t.Implements(valuerType):
+		return "" // a driver.Valuer knows its own encoding
 	}
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
