@@ -101,7 +101,7 @@ func Open(t testing.TB, e Engine) *Database {
 		if serr != nil {
 			if ue := (*unavailableError)(nil); errors.As(serr, &ue) {
 				if !required() {
-					t.Skip(serr.Error())
+					t.Skipf("%v; set %s=1 to make a missing server fail the test instead of skipping it", serr, EnvRequire)
 				}
 				t.Fatalf("%v (failing, not skipping, because %s is set)", serr, EnvRequire)
 			}

@@ -31,8 +31,8 @@ func (e *unavailableError) Error() string {
 	}
 	return fmt.Sprintf("testcontainers: no %s server: %s is not set and Docker is not available (%v). "+
 		"To run this test, set %s=%s (a user that may CREATE DATABASE; a password goes after the user, as user:password@), "+
-		"or start a Docker engine; set %s=1 to make a missing server fail the test instead of skipping it",
-		e.engine.title(), e.engine.urlEnv(), e.docker, e.engine.urlEnv(), example, EnvRequire)
+		"or start a Docker engine",
+		e.engine.title(), e.engine.urlEnv(), e.docker, e.engine.urlEnv(), example)
 }
 
 // resolutions caches, per engine and per test binary, the server found or the reason there is

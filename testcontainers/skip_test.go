@@ -53,7 +53,7 @@ func TestSkipRequireAndErrors(t *testing.T) {
 		name, engine string
 		env          []string
 		pass         bool
-		want         []string
+		want, absent []string
 	}{{
 		name: "postgres skips", engine: "postgres", pass: true,
 		want: []string{"--- SKIP: TestProbe", "no PostgreSQL server", "TYPEDSQL_TEST_POSTGRES_URL is not set",
@@ -67,6 +67,7 @@ func TestSkipRequireAndErrors(t *testing.T) {
 		name: "postgres required fails", engine: "postgres", env: []string{"TYPEDSQL_TEST_REQUIRE=1"},
 		want: []string{"--- FAIL: TestProbe", "no PostgreSQL server", "TYPEDSQL_TEST_POSTGRES_URL=postgres://",
 			"failing, not skipping, because TYPEDSQL_TEST_REQUIRE is set"},
+		absent: []string{"to make a missing server fail"},
 	}, {
 		name: "mysql required fails", engine: "mysql", env: []string{"TYPEDSQL_TEST_REQUIRE=1"},
 		want: []string{"--- FAIL: TestProbe", "no MySQL/MariaDB server", "TYPEDSQL_TEST_MYSQL_URL=mysql://"},
@@ -96,6 +97,11 @@ func TestSkipRequireAndErrors(t *testing.T) {
 			for _, w := range tc.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("output lacks %q", w)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(out, a) {
+					t.Errorf("output has %q", a)
 				}
 			}
 			if strings.Contains(out, password) {
