@@ -76,7 +76,7 @@ func fn(name string, window bool, args ...node) node {
 // agg uses the column's pre-built aggregate for a plain column (no allocation):
 // COUNT("o"."id").
 func agg(f fnID, x node) node {
-	if c, ok := x.x.(*column); ok {
+	if c, ok := x.x.(*column); ok && c != nil {
 		return node{&c.aggs[f]}
 	}
 	return node{&call{name: fnNames[f], args: []node{x}, distinct: f == fnCountDistinct, window: true}}

@@ -1,0 +1,72 @@
+package dialect_test
+
+import (
+	"testing"
+
+	"github.com/typedsql/typedsql/dialect"
+)
+
+func TestAppendIdent(t *testing.T) {
+	tests := []struct {
+		d          dialect.Dialect
+		name, want string
+	}{
+		{dialect.Postgres, "users", `"users"`},
+		{dialect.Postgres, `we"ird`, `"we""ird"`},
+		{dialect.Postgres, "we`ird", "\"we`ird\""},
+		{dialect.Postgres, `""`, `""""""`},
+		{dialect.SQLite, `a"b"c`, `"a""b""c"`},
+		{dialect.MySQL, "we`ird", "`we``ird`"},
+		{dialect.MySQL, `we"ird`, "`we\"ird`"},
+		{dialect.MariaDB, "``", "``````"},
+		{dialect.MySQL, "select", "`select`"},
+	}
+	for _, tt := range tests {
+		if got := string(tt.d.AppendIdent([]byte("x "), tt.name)); got != "x "+tt.want {
+			t.Errorf("%s AppendIdent(%q) = %s, want %s", tt.d.Name(), tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestAppendPlaceholder(t *testing.T) {
+	for _, tt := range []struct {
+		d    dialect.Dialect
+		n    int
+		want string
+	}{
+		{dialect.Postgres, 1, "$1"}, {dialect.Postgres, 123, "$123"},
+		{dialect.MySQL, 7, "?"}, {dialect.MariaDB, 7, "?"}, {dialect.SQLite, 7, "?"},
+	} {
+		if got := string(tt.d.AppendPlaceholder(nil, tt.n)); got != tt.want {
+			t.Errorf("%s AppendPlaceholder(%d) = %s, want %s", tt.d.Name(), tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestByName(t *testing.T) {
+	for _, d := range []dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.MariaDB, dialect.SQLite} {
+		got, ok := dialect.ByName(d.Name())
+		if !ok || got != d {
+			t.Errorf("ByName(%q) = %v, %v", d.Name(), got, ok)
+		}
+		if q := d.Caps().IdentQuote; string(d.AppendIdent(nil, "x")) != string([]byte{q, 'x', q}) {
+			t.Errorf("%s: IdentQuote %q disagrees with AppendIdent", d.Name(), q)
+		}
+	}
+	if _, ok := dialect.ByName("oracle"); ok {
+		t.Error("ByName(oracle) found a dialect")
+	}
+}
+
+// TestMariaDBIsMySQLPlus: the MariaDB flavour differs from MySQL only where documented.
+func TestMariaDBIsMySQLPlus(t *testing.T) {
+	my, maria := *dialect.MySQL.Caps(), *dialect.MariaDB.Caps()
+	if my.InsertReturning || my.DeleteReturning || !maria.InsertReturning || !maria.DeleteReturning || maria.UpdateReturning {
+		t.Errorf("RETURNING: mysql %+v, mariadb %+v", my, maria)
+	}
+	maria.InsertReturning, maria.DeleteReturning, maria.LockInShareMode = false, false, false
+	maria.TxBegin = my.TxBegin // transaction start differs and is owned by txn
+	if my != maria {
+		t.Errorf("mysql and mariadb differ beyond RETURNING and FOR SHARE:\n%+v\n%+v", my, maria)
+	}
+}
