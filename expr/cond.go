@@ -266,10 +266,13 @@ type raw struct {
 }
 
 // Raw is the explicit escape hatch: an SQL fragment whose type the caller asserts. Each ? in
-// sql binds the next of args (rendered $n or ? per dialect); ?? writes a literal ?. The text
-// is trusted: never build it from user input — pass user values as args.
+// sql stands for the next of args: an expression (a column, an Expr, a Cond) is written in its
+// place, any other value is bound as an argument ($n or ? per dialect); ?? writes a literal ?.
+// The text is trusted: never build it from user input — pass user values as args. On
+// PostgreSQL, cast a bound argument whose type the context does not fix.
 //
-//	expr.Raw[int64]("EXTRACT(YEAR FROM ?)", t)   // EXTRACT(YEAR FROM $1)
+//	expr.Raw[int64]("EXTRACT(YEAR FROM ?)", o.CreatedAt)   // EXTRACT(YEAR FROM "o"."created_at")
+//	expr.Raw[bool]("? @> ?::jsonb", o.Meta, `{"a":1}`)      // "o"."meta" @> $1::jsonb
 func Raw[T any](sql string, args ...any) Expr[T] {
 	return Expr[T]{node{&raw{sql, args}}}
 }
@@ -298,7 +301,11 @@ func (r *raw) writeNode(w *Writer) {
 			w.Fail(ErrInvalid, "raw SQL has more ? placeholders than arguments ("+strconv.Itoa(len(r.args))+")")
 			return
 		}
-		w.Arg(r.args[n])
+		if e, ok := r.args[n].(Expression); ok {
+			exprNode(e).write(w)
+		} else {
+			w.Arg(r.args[n])
+		}
 		n++
 		s = s[i+1:]
 	}

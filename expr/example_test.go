@@ -1,0 +1,95 @@
+package expr_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/expr"
+)
+
+func show(d dialect.Dialect, e expr.Expression) {
+	sql, args, err := expr.Render(d, e)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sql, args)
+}
+
+func ExampleNewTable() {
+	type UsersTable struct {
+		expr.Table
+		ID        expr.Column[int64]     `db:"id"`
+		Name      expr.Column[string]    `db:"name"`
+		Email     expr.Nullable[string]  `db:"email"`
+		Active    expr.Column[bool]      `db:"active"`
+		CreatedAt expr.Column[time.Time] `db:"created_at"`
+		Visits    expr.Column[int32]     `db:"visits"`
+	}
+	Users := expr.NewTable[UsersTable]("users")
+
+	fmt.Println(Users.TableName(), Users.ColumnNames())
+	show(dialect.Postgres, Users.ID.Eq(42))
+	show(dialect.MySQL, Users.Email.IsNull())
+	// Output:
+	// users [id name email active created_at visits]
+	// "users"."id" = $1 [42]
+	// `users`.`email` IS NULL []
+}
+
+func ExampleAs() {
+	p := expr.As(People, "p")
+	show(dialect.Postgres, p.ID.EqExpr(People.ID))
+	fmt.Println(p.TableName(), p.TableAlias())
+	// Output:
+	// "p"."id" = "app"."people"."id" []
+	// app.people p
+}
+
+func ExampleLike() {
+	// LIKE is a function, not a method, so that it only accepts text: expr.Like(People.ID, 1)
+	// does not compile (int64 does not satisfy ~string).
+	show(dialect.Postgres, expr.Like(People.FullName, "a%"))
+	show(dialect.SQLite, expr.ILike(People.FullName, "A%"))
+	// Output:
+	// "app"."people"."full_name" LIKE $1 [a%]
+	// LOWER("app"."people"."full_name") LIKE LOWER(?) [A%]
+}
+
+func ExampleSum() {
+	show(dialect.Postgres, expr.Sum(People.UserID).Gt(100))
+	show(dialect.Postgres, expr.Avg(People.HTTPCode).As("avg_code"))
+	// Output:
+	// SUM("app"."people"."user_id") > $1 [100]
+	// AVG("app"."people"."http_code") AS "avg_code" []
+}
+
+func ExampleAdd() {
+	show(dialect.MySQL, expr.Add(People.UserID, expr.Val[int64](1)).Lt(10))
+	// Output:
+	// (`app`.`people`.`user_id` + ?) < ? [1 10]
+}
+
+func ExampleCase() {
+	label := expr.Case[string]().
+		When(People.HTTPCode.Lt(400), expr.Val("ok")).
+		Else(expr.Val("error"))
+	show(dialect.SQLite, label.As("label"))
+	// Output:
+	// CASE WHEN "app"."people"."http_code" < ? THEN ? ELSE ? END AS "label" [400 ok error]
+}
+
+func ExampleExpr_Over() {
+	rank := expr.RowNumber().Over(expr.PartitionBy(People.HTTPCode).OrderBy(People.CreatedAt.Desc()))
+	show(dialect.Postgres, rank)
+	// Output:
+	// ROW_NUMBER() OVER (PARTITION BY "app"."people"."http_code" ORDER BY "app"."people"."created_at" DESC) []
+}
+
+func ExampleRaw() {
+	year := expr.Raw[int64]("EXTRACT(YEAR FROM ?)", People.CreatedAt)
+	show(dialect.Postgres, year.Eq(2024))
+	// Output:
+	// EXTRACT(YEAR FROM "app"."people"."created_at") = $1 [2024]
+}
