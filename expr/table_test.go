@@ -13,13 +13,13 @@ import (
 
 type PeopleTable struct {
 	expr.Table
-	ID        expr.Column[int64]    `db:"id"`
-	FullName  expr.Column[string]   // no tag: full_name
-	UserID    expr.Column[int64]    // user_id
-	HTTPCode  expr.Column[int]      // http_code
-	Nick      expr.Nullable[string] `db:"nick_name"`
-	Skipped   expr.Column[bool]     `db:"-"`
-	CreatedAt expr.Column[time.Time]
+	ID         expr.Column[int64]    `db:"id"`
+	FullName   expr.Column[string]   // no tag: full_name
+	UserID     expr.Column[int64]    // user_id
+	HTTPCode   expr.Column[int]      // http_code
+	Nick       expr.Nullable[string] `db:"nick_name"`
+	Skipped    expr.Column[bool]     `db:"-"`
+	CreatedAt  expr.Column[time.Time]
 	NotAColumn string
 }
 
