@@ -196,14 +196,15 @@ func (r Config) dialect() dialect.Dialect {
 }
 
 // redactedURL writes a resolved config as a URL whose password, if any, reads "xxxxx".
-// Secret driver arguments (password=, sslpassword=) read "xxxxx" too.
+// Secret driver arguments (password=, sslpassword=), and any whose value is the password,
+// read "xxxxx" too.
 func (r Config) redactedURL() string {
 	if r.label != "" {
 		return r.label
 	}
 	q := url.Values{}
 	for k, v := range r.DriverArgs {
-		if isSecretArg(k) {
+		if isSecretArg(k) || (v != "" && v == r.Password) {
 			v = redactedPassword
 		}
 		q.Set(k, v)
