@@ -57,6 +57,10 @@ type Capabilities struct {
 	DefaultValues bool
 	// DefaultKeyword reports whether DEFAULT may stand for a value in VALUES and SET.
 	DefaultKeyword bool
+	// Placeholder is the placeholder character: '$' for numbered $1, $2, ... (PostgreSQL), '?'
+	// for positional ones. Renderers use it to skip a method call per argument; it must agree
+	// with AppendPlaceholder.
+	Placeholder byte
 	// IdentQuote is the character AppendIdent quotes with (" or `). Renderers use it to write
 	// identifiers quoted once, when a table descriptor is declared, instead of on every render.
 	IdentQuote byte

@@ -49,6 +49,9 @@ func TestByName(t *testing.T) {
 		if !ok || got != d {
 			t.Errorf("ByName(%q) = %v, %v", d.Name(), got, ok)
 		}
+		if p := d.Caps().Placeholder; string(d.AppendPlaceholder(nil, 12))[0] != p {
+			t.Errorf("%s: Placeholder %q disagrees with AppendPlaceholder", d.Name(), p)
+		}
 		if q := d.Caps().IdentQuote; string(d.AppendIdent(nil, "x")) != string([]byte{q, 'x', q}) {
 			t.Errorf("%s: IdentQuote %q disagrees with AppendIdent", d.Name(), q)
 		}

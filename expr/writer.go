@@ -252,7 +252,16 @@ func (w *Writer) Arg(v any) {
 	}
 	w.args = w.args[:n+1]
 	w.args[n] = v
-	w.setBuf(w.d.AppendPlaceholder(w.buf, n+1))
+	switch w.caps.Placeholder {
+	case '?':
+		w.Char('?')
+	case '$':
+		var tmp [21]byte
+		tmp[0] = '$'
+		w.Text(unsafeString(strconv.AppendInt(tmp[:1], int64(n+1), 10)))
+	default:
+		w.setBuf(w.d.AppendPlaceholder(w.buf, n+1))
+	}
 }
 
 // Clause sets the clause being written, for error messages, and returns the previous one so
