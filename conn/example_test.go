@@ -255,3 +255,22 @@ func ExampleFromSQL() {
 	fmt.Println(one, err, db)
 	// Output: 1 <nil> sqlite (a *sql.DB opened by the caller)
 }
+
+func ExampleOpenNamed() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "databases.yml")
+	os.WriteFile(path, []byte("primary:\n  url: \"sqlite:///:memory:\"\n  pool: {max_conns: 4}\n"), 0o600)
+	db, err := conn.OpenNamed(ctx, path, "primary")
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	fmt.Println(db, db.Stats().MaxConns)
+	_, err = conn.OpenNamed(ctx, path, "replica")
+	fmt.Println(err != nil)
+	// Output:
+	// sqlite:///:memory: 4
+	// true
+}
