@@ -1,0 +1,175 @@
+package conn_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/typedsql/typedsql/builder"
+	"github.com/typedsql/typedsql/conn"
+	"github.com/typedsql/typedsql/txn"
+)
+
+// WithConn pins one connection for the block: session state such as a temporary table carries
+// from one statement to the next.
+func ExampleDB_WithConn() {
+	ctx := context.Background()
+	db := exampleDB(ctx)
+	defer db.Close()
+
+	err := db.WithConn(ctx, func(ctx context.Context) error {
+		if _, err := db.Exec(ctx, conn.SQL("CREATE TEMPORARY TABLE picked (id int)")); err != nil {
+			return err
+		}
+		if _, err := db.Exec(ctx, conn.SQL("INSERT INTO picked SELECT id FROM users WHERE email IS NOT NULL")); err != nil {
+			return err
+		}
+		n, err := conn.Scalar[int64](ctx, db, conn.SQL("SELECT COUNT(*) FROM picked")) // same connection
+		fmt.Println("picked:", n)
+		return err
+	})
+	fmt.Println("err:", err)
+	// Output:
+	// picked: 1
+	// err: <nil>
+}
+
+// InTransaction also runs the block in a transaction on the pinned connection: it commits when
+// the block returns nil and rolls back when it returns an error or panics.
+func ExampleInTransaction() {
+	ctx := context.Background()
+	db := exampleDB(ctx)
+	defer db.Close()
+
+	err := db.WithConn(ctx, func(ctx context.Context) error {
+		// BEGIN IMMEDIATE
+		if _, err := db.Exec(ctx, builder.DeleteFrom(ExampleUsers).Where(ExampleUsers.ID.Eq(2))); err != nil {
+			return err
+		}
+		return errors.New("changed my mind") // ROLLBACK
+	}, conn.InTransaction(txn.Retry(3)))
+	n, _ := conn.Scalar[int64](ctx, db, conn.SQL("SELECT COUNT(*) FROM users"))
+	fmt.Println(err, "- users:", n)
+	// Output: changed my mind - users: 2
+}
+
+// Using sends the statements on some tables to another database for the rest of a context,
+// whichever DB they are made on.
+func ExampleUsing() {
+	ctx := context.Background()
+	db := exampleDB(ctx)
+	defer db.Close()
+	archive := exampleDB(ctx)
+	defer archive.Close()
+	archive.Exec(ctx, conn.SQL("UPDATE users SET name = 'ann (archived)' WHERE id = 1"))
+
+	q := builder.Select(ExampleUsers.Name).From(ExampleUsers).Where(ExampleUsers.ID.Eq(1))
+	live, _ := conn.Scalar[string](ctx, db, q)
+	actx := conn.Using(ctx, archive, ExampleUsers)
+	old, _ := conn.Scalar[string](actx, db, q) // made on db, runs on archive
+	fmt.Println(live, "|", old)
+	// Output: ann | ann (archived)
+}
+
+// A DB declared before its URL is known fails every call with ErrNotInitialized until Init.
+func ExampleDeferred() {
+	ctx := context.Background()
+	var db = conn.Deferred() // or: var db conn.DB
+
+	_, err := db.Exec(ctx, conn.SQL("SELECT 1"))
+	fmt.Println(errors.Is(err, conn.ErrNotInitialized))
+
+	url := os.Getenv("EXAMPLE_DATABASE_URL") // known only at run time
+	if url == "" {
+		url = "sqlite:///:memory:"
+	}
+	if err := db.Init(ctx, url); err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	n, err := conn.Scalar[int64](ctx, db, conn.SQL("SELECT 40 + 2"))
+	fmt.Println(n, err)
+	fmt.Println(errors.Is(db.Init(ctx, url), conn.ErrAlreadyInitialized))
+	// Output:
+	// true
+	// 42 <nil>
+	// true
+}
+
+// A Proxy is a DB whose database is chosen, or changed, at run time; statements already
+// running finish where they started.
+func ExampleNewProxy() {
+	ctx := context.Background()
+	proxy := conn.NewProxy(nil)
+	db := proxy.DB // hand this to the rest of the program
+
+	proxy.OnSwap(func(old, _ *conn.DB) {
+		if old != nil {
+			old.Close() // waits for the statements still running on it
+		}
+	})
+	local := exampleDB(ctx)
+	proxy.Set(local)
+	n, _ := conn.Scalar[int64](ctx, db, conn.SQL("SELECT COUNT(*) FROM users"))
+	fmt.Println("users on the first target:", n)
+
+	empty, _ := conn.Open(ctx, "sqlite:///:memory:")
+	empty.Exec(ctx, conn.SQL("CREATE TABLE users (id int)"))
+	proxy.Set(empty)
+	n, _ = conn.Scalar[int64](ctx, db, conn.SQL("SELECT COUNT(*) FROM users"))
+	fmt.Println("users on the second:", n)
+	db.Close() // closes the current target
+	// Output:
+	// users on the first target: 2
+	// users on the second: 0
+}
+
+// Every statement is logged at debug level: the SQL, how many arguments (their values only
+// with LogArguments), rows, duration and error.
+func ExampleWithLogger() {
+	ctx := context.Background()
+	h := slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		Level: slog.LevelDebug,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == "duration" { // vary from run to run
+				return slog.Attr{}
+			}
+			return a
+		},
+	})
+	db, err := conn.Open(ctx, "sqlite:///:memory:", conn.WithLogger(slog.New(h)))
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	db.Exec(ctx, conn.SQL("CREATE TABLE secrets (token text)"))
+	db.Exec(ctx, conn.SQL("INSERT INTO secrets VALUES (?)"), "hunter2")
+	// Output:
+	// level=DEBUG msg="conn: exec" db=sqlite:///:memory: sql="CREATE TABLE secrets (token text)" nargs=0 rows=0
+	// level=DEBUG msg="conn: exec" db=sqlite:///:memory: sql="INSERT INTO secrets VALUES (?)" nargs=1 rows=1
+}
+
+// slowLog is a Tracer: it reports statements slower than a threshold. An OpenTelemetry
+// adapter has the same shape (see Tracer).
+type slowLog struct{ out *os.File }
+
+func (s slowLog) TraceQueryStart(ctx context.Context, _ conn.TraceQueryStartData) context.Context {
+	return ctx
+}
+
+func (s slowLog) TraceQueryEnd(_ context.Context, d conn.TraceQueryEndData) {
+	fmt.Fprintf(s.out, "%s on %s: %d rows, err=%v\n", d.SQL, d.Endpoint.System, d.Rows, d.Err)
+}
+
+func ExampleWithTracer() {
+	ctx := context.Background()
+	db, err := conn.Open(ctx, "sqlite:///:memory:", conn.WithTracer(slowLog{os.Stdout}))
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	conn.All[int64](ctx, db, conn.SQL("SELECT 1 UNION ALL SELECT 2"))
+	// Output: SELECT 1 UNION ALL SELECT 2 on sqlite: 2 rows, err=<nil>
+}
