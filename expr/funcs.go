@@ -368,21 +368,39 @@ func castName(w *Writer, t reflect.Type) string {
 	return ""
 }
 
-// validTypeName accepts type names like "NUMERIC(10, 2)" or "DOUBLE PRECISION", which are
-// written into the SQL text as they are.
+// validTypeName accepts type names like "NUMERIC(10, 2)", "DOUBLE PRECISION",
+// "TIMESTAMP(3) WITH TIME ZONE" or "INTEGER[]", which are written into the SQL text as they
+// are: words, at most one parenthesized list of numbers, and array brackets. Anything else
+// (a parenthesis that closes the CAST, an operator) is rejected.
 func validTypeName(s string) bool {
-	if s == "" {
+	if s == "" || !isLetter(s[0]) {
 		return false
 	}
+	inParen, sawParen := false, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			c == '_' || c == ' ' || c == '(' || c == ')' || c == ',') {
+		switch {
+		case inParen:
+			switch {
+			case c >= '0' && c <= '9', c == ',', c == ' ':
+			case c == ')':
+				inParen = false
+			default:
+				return false
+			}
+		case isLetter(c), c >= '0' && c <= '9', c == ' ':
+		case c == '(' && !sawParen:
+			inParen, sawParen = true, true
+		case c == '[' && i+1 < len(s) && s[i+1] == ']':
+			i++
+		default:
 			return false
 		}
 	}
-	return true
+	return !inParen
 }
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
 
 // Cast converts x to the SQL type of Go type To, named per dialect (dialect.Capabilities.Cast):
 // expr.Cast[string](u.ID) is CAST("id" AS TEXT) on PostgreSQL, CAST(`id` AS CHAR) on MySQL.
@@ -391,7 +409,8 @@ func Cast[To any](x Expression) Expr[To] {
 }
 
 // CastAs converts x to an explicitly named SQL type: expr.CastAs[float64](p.Price, "NUMERIC(10, 2)").
-// The type name may contain letters, digits, _, spaces, parentheses and commas.
+// The type name is words, at most one parenthesized list of numbers and array brackets
+// ("TIMESTAMP(3) WITH TIME ZONE", "INTEGER[]"); any other name fails to build.
 func CastAs[To any](x Expression, sqlType string) Expr[To] {
 	return Expr[To]{node{&cast{x: exprNode(x), sqlType: sqlType}}}
 }

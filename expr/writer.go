@@ -71,11 +71,13 @@ func acquire(d dialect.Dialect) *Writer {
 	w := writers.Get().(*Writer)
 	w.d = d
 	w.caps = d.Caps()
-	w.qs = -1
-	for i, q := range quoteStyles {
-		if w.caps.IdentQuote == q {
-			w.qs = i
-		}
+	switch w.caps.IdentQuote {
+	case quoteStyles[0]:
+		w.qs = 0
+	case quoteStyles[1]:
+		w.qs = 1
+	default:
+		w.qs = -1
 	}
 	return w
 }
