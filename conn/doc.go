@@ -11,4 +11,26 @@
 //	res, err := db.Exec(ctx, builder.Update(Users).Set(Users.Name.To("ann")).Where(Users.ID.Eq(1)))
 //	// UPDATE "users" SET "name" = $1 WHERE "users"."id" = $2
 //	n, err := db.Exec(ctx, conn.SQL("DELETE FROM users WHERE id = $1"), 7)
+//
+// # Reconnecting
+//
+// A pooled connection the server closed while it sat idle (a restart, pg_terminate_backend,
+// KILL, a firewall dropping the socket) is found when it is taken from the pool and replaced:
+// go-sql-driver/mysql checks the socket of a reused connection, and on PostgreSQL conn has
+// pgxpool ping a connection whose socket has data or EOF waiting (the FATAL a terminated session
+// sends). A statement made outside any block that fails in a way proving nothing reached the
+// server (pgconn.SafeToRetry, driver.ErrBadConn) runs once more on a fresh, pinged connection;
+// database/sql's own pool already retries driver.ErrBadConn, so conn adds no second round there.
+// mysql's "invalid connection", a FATAL in reply and timeouts are not retried: the server may
+// have run the statement. Inside WithConn, an Atomic block or the HTTP middleware nothing is
+// retried (the session or transaction died with the connection); the error matches
+// ErrOperational. SQLite has no server or socket: its connections do not die and nothing is
+// retried.
+//
+// # Logging and tracing
+//
+// Every statement is logged at debug level through log/slog (WithLogger; slog.Default() by
+// default) with its SQL, argument count, rows, duration and error, and reported to a Tracer
+// (WithTracer). Argument values appear only with LogArguments. With debug records off and no
+// tracer, a statement pays one Enabled check and allocates nothing for them.
 package conn

@@ -11,31 +11,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Reconnecting (peewee's RetryOperationalError, made safe):
-//
-// A pooled connection can die while it waits in the pool: the server restarted, an
-// administrator terminated the session, a firewall dropped an idle socket. Such a connection
-// is found and replaced at two points, so that the statement after the failure succeeds:
-//
-//  1. When it is taken from the pool. go-sql-driver/mysql checks the socket of a reused
-//     connection before the first statement (its CheckConnLiveness, on by default); on
-//     PostgreSQL conn asks pgxpool to ping a connection whose socket has data or EOF waiting
-//     (the FATAL message of a terminated session), besides pgxpool's own ping after a second
-//     idle. A dead connection is dropped and another taken.
-//  2. When a statement made outside any block fails in a way that proves nothing reached the
-//     server: pgx's SafeToRetry errors, and driver.ErrBadConn (go-sql-driver/mysql returns it
-//     exactly when it sent nothing). The statement runs once more, on a connection checked with
-//     a ping. database/sql already does this for its own pool (two more tries on pooled
-//     connections, then one on a new one), so conn adds its retry only where database/sql
-//     cannot: on a connection conn took out itself, as with an acquire timeout.
-//
-// Never retried: a statement inside WithConn, an Atomic block or the middleware (the session
-// state, or the transaction, died with the connection: running the rest of the block on
-// another connection would be wrong), an error after which the server may have run the
-// statement (mysql's "invalid connection" after a write, a FATAL received in reply, a
-// timeout), and any statement whose context has ended. Those errors surface, classified as
-// ErrOperational. SQLite has no server and no socket: its connections do not die, and nothing
-// is retried there.
+// Reconnect-once (peewee's RetryOperationalError, made safe): the rules are in the package
+// documentation, "Reconnecting". A dead pooled connection is dropped at two points: when it
+// leaves the pool (pingStale below; go-sql-driver/mysql's CheckConnLiveness), and when a
+// statement outside any block fails in a way that proves nothing reached the server
+// (safeToRetry), after which the statement runs once more on a pinged connection.
 
 // safeToRetry reports whether a statement that failed with err on a pooled connection is
 // known not to have reached the server and so may run again.
