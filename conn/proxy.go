@@ -81,7 +81,9 @@ func (p *Proxy) Target() *DB {
 }
 
 // OnSwap registers fn to run on every later Set with the old and the new target (either may
-// be nil), for example to close the old database or to reset caches keyed by it.
+// be nil), for example to close the old database or to reset caches keyed by it. Set waits for
+// the callbacks: closing the old target there (Close waits for the statements running on it)
+// holds Set up until they finish, so start it in a goroutine when Set must be quick.
 func (p *Proxy) OnSwap(fn func(old, new *DB)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
