@@ -324,7 +324,7 @@ var (
 
 func (c *cast) writeNode(w *Writer) {
 	t := c.sqlType
-	if t == "" {
+	if c.typ != nil { // Cast: the dialect names the type; CastAs("") must not get here
 		t = castName(w, c.typ)
 		if t == "" {
 			w.Fail(ErrInvalid, "CAST to Go type "+c.typ.String()+" has no SQL type; use expr.CastAs")
