@@ -26,6 +26,7 @@ type BuildError struct {
 	Kind    error // ErrUnsupported, ErrInvalid or ErrInternal
 }
 
+// Error is "typedsql: CLAUSE: reason (dialect name)".
 func (e *BuildError) Error() string {
 	s := "typedsql: "
 	if e.Clause != "" {
