@@ -1,8 +1,6 @@
 package builder
 
 import (
-	"strconv"
-
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"
 )
@@ -50,106 +48,6 @@ func (s *SelectStmt) ext() *selectExt {
 		s.x = x
 	}
 	return s.x
-}
-
-type joinKind uint8
-
-const (
-	innerJoin joinKind = iota
-	leftJoin
-	rightJoin
-	fullJoin
-	crossJoin
-)
-
-var joinClause = [...]expr.Clause{
-	innerJoin: expr.ClauseInnerJoin, leftJoin: expr.ClauseLeftJoin, rightJoin: expr.ClauseRightJoin,
-	fullJoin: expr.ClauseFullJoin, crossJoin: expr.ClauseCrossJoin,
-}
-
-var joinText = [...]string{
-	innerJoin: " INNER JOIN ", leftJoin: " LEFT JOIN ", rightJoin: " RIGHT JOIN ",
-	fullJoin: " FULL JOIN ", crossJoin: " CROSS JOIN ",
-}
-
-type join struct {
-	src  expr.Source
-	on   expr.Cond
-	kind joinKind
-}
-
-type limitOffset struct {
-	limit, offset       int64
-	hasLimit, hasOffset bool
-}
-
-func (l *limitOffset) write(w *expr.Writer) {
-	if l.hasLimit {
-		w.Text(" LIMIT ")
-		w.Int(l.limit)
-	} else if l.hasOffset && w.Caps().LimitAll != "" {
-		// MySQL and SQLite have no OFFSET without LIMIT.
-		w.Text(" LIMIT ")
-		w.Text(w.Caps().LimitAll)
-	}
-	if l.hasOffset {
-		w.Text(" OFFSET ")
-		w.Int(l.offset)
-	}
-}
-
-type lockStrength uint8
-
-const (
-	lockNone lockStrength = iota
-	lockUpdate
-	lockShare
-)
-
-type lockWait uint8
-
-const (
-	waitDefault lockWait = iota
-	waitSkipLocked
-	waitNoWait
-)
-
-type lockClause struct {
-	strength lockStrength
-	wait     lockWait
-}
-
-func (l lockClause) write(w *expr.Writer) {
-	if l.strength == lockNone {
-		if l.wait != waitDefault {
-			w.Clause(expr.ClauseForUpdate)
-			w.Fail(expr.ErrInvalid, "SKIP LOCKED or NOWAIT without FOR UPDATE or FOR SHARE")
-		}
-		return
-	}
-	prev := w.Clause(expr.ClauseForUpdate)
-	c := w.Caps()
-	switch {
-	case !c.ForUpdate:
-		w.Unsupported("SELECT ... FOR UPDATE/FOR SHARE (row locks)")
-	case l.strength == lockUpdate:
-		w.Text(" FOR UPDATE")
-	case c.LockInShareMode:
-		w.Text(" LOCK IN SHARE MODE")
-	default:
-		w.Text(" FOR SHARE")
-	}
-	switch l.wait {
-	case waitSkipLocked, waitNoWait:
-		if !c.SkipLocked {
-			w.Unsupported("SKIP LOCKED / NOWAIT")
-		} else if l.wait == waitSkipLocked {
-			w.Text(" SKIP LOCKED")
-		} else {
-			w.Text(" NOWAIT")
-		}
-	}
-	w.Clause(prev)
 }
 
 // Select starts SELECT cols. Items are columns, typed expressions, conditions, or aliased
@@ -393,39 +291,6 @@ func writeSources(w *expr.Writer, srcs []expr.Source) {
 			continue
 		}
 		src.WriteSource(w)
-	}
-}
-
-func writeLimit(w *expr.Writer, l *limitOffset) {
-	if !l.hasLimit && !l.hasOffset {
-		return
-	}
-	w.Clause(expr.ClauseLimit)
-	if l.limit < 0 || l.offset < 0 {
-		w.Fail(expr.ErrInvalid, "negative LIMIT or OFFSET ("+strconv.FormatInt(min(l.limit, l.offset), 10)+")")
-		return
-	}
-	l.write(w)
-}
-
-func (j *join) write(w *expr.Writer) {
-	w.Clause(joinClause[j.kind])
-	c := w.Caps()
-	switch {
-	case j.kind == rightJoin && !c.RightJoin:
-		w.Unsupported("RIGHT JOIN")
-	case j.kind == fullJoin && !c.FullJoin:
-		w.Unsupported("FULL JOIN")
-	}
-	w.Text(joinText[j.kind])
-	if j.src == nil {
-		w.Fail(expr.ErrInvalid, "nil source")
-		return
-	}
-	j.src.WriteSource(w)
-	if j.kind != crossJoin {
-		w.Text(" ON ")
-		j.on.WriteSQL(w)
 	}
 }
 

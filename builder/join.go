@@ -1,0 +1,50 @@
+package builder
+
+import "github.com/typedsql/typedsql/expr"
+
+type joinKind uint8
+
+const (
+	innerJoin joinKind = iota
+	leftJoin
+	rightJoin
+	fullJoin
+	crossJoin
+)
+
+var joinClause = [...]expr.Clause{
+	innerJoin: expr.ClauseInnerJoin, leftJoin: expr.ClauseLeftJoin, rightJoin: expr.ClauseRightJoin,
+	fullJoin: expr.ClauseFullJoin, crossJoin: expr.ClauseCrossJoin,
+}
+
+var joinText = [...]string{
+	innerJoin: " INNER JOIN ", leftJoin: " LEFT JOIN ", rightJoin: " RIGHT JOIN ",
+	fullJoin: " FULL JOIN ", crossJoin: " CROSS JOIN ",
+}
+
+type join struct {
+	src  expr.Source
+	on   expr.Cond
+	kind joinKind
+}
+
+func (j *join) write(w *expr.Writer) {
+	w.Clause(joinClause[j.kind])
+	c := w.Caps()
+	switch {
+	case j.kind == rightJoin && !c.RightJoin:
+		w.Unsupported("RIGHT JOIN")
+	case j.kind == fullJoin && !c.FullJoin:
+		w.Unsupported("FULL JOIN")
+	}
+	w.Text(joinText[j.kind])
+	if j.src == nil {
+		w.Fail(expr.ErrInvalid, "nil source")
+		return
+	}
+	j.src.WriteSource(w)
+	if j.kind != crossJoin {
+		w.Text(" ON ")
+		j.on.WriteSQL(w)
+	}
+}

@@ -1,0 +1,57 @@
+package builder
+
+import "github.com/typedsql/typedsql/expr"
+
+type lockStrength uint8
+
+const (
+	lockNone lockStrength = iota
+	lockUpdate
+	lockShare
+)
+
+type lockWait uint8
+
+const (
+	waitDefault lockWait = iota
+	waitSkipLocked
+	waitNoWait
+)
+
+type lockClause struct {
+	strength lockStrength
+	wait     lockWait
+}
+
+func (l lockClause) write(w *expr.Writer) {
+	if l.strength == lockNone {
+		if l.wait != waitDefault {
+			w.Clause(expr.ClauseForUpdate)
+			w.Fail(expr.ErrInvalid, "SKIP LOCKED or NOWAIT without FOR UPDATE or FOR SHARE")
+		}
+		return
+	}
+	prev := w.Clause(expr.ClauseForUpdate)
+	c := w.Caps()
+	switch {
+	case !c.ForUpdate:
+		w.Unsupported("SELECT ... FOR UPDATE/FOR SHARE (row locks)")
+	case l.strength == lockUpdate:
+		w.Text(" FOR UPDATE")
+	case c.LockInShareMode:
+		w.Text(" LOCK IN SHARE MODE")
+	default:
+		w.Text(" FOR SHARE")
+	}
+	switch l.wait {
+	case waitSkipLocked, waitNoWait:
+		if !c.SkipLocked {
+			w.Unsupported("SKIP LOCKED / NOWAIT")
+		} else if l.wait == waitSkipLocked {
+			w.Text(" SKIP LOCKED")
+		} else {
+			w.Text(" NOWAIT")
+		}
+	}
+	w.Clause(prev)
+}
