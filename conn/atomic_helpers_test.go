@@ -28,17 +28,20 @@ type atomicEnv struct {
 // "pool_max_conns=8") and creates the items table.
 func newAtomicEnv(t *testing.T, tdb *testcontainers.Database, params string) *atomicEnv {
 	t.Helper()
-	url := tdb.URL
-	if params != "" {
-		sep := "?"
-		if strings.Contains(url, "?") {
-			sep = "&"
-		}
-		url += sep + params
-	}
-	e := &atomicEnv{t: t, db: openURL(t, url), engine: tdb.Engine}
+	e := &atomicEnv{t: t, db: openURL(t, withParams(tdb.URL, params)), engine: tdb.Engine}
 	mustExec(t, e.db, "CREATE TABLE items (id BIGINT PRIMARY KEY, note VARCHAR(40))")
 	return e
+}
+
+// withParams adds URL query parameters to url.
+func withParams(url, params string) string {
+	if params == "" {
+		return url
+	}
+	if strings.Contains(url, "?") {
+		return url + "&" + params
+	}
+	return url + "?" + params
 }
 
 // ins inserts the row id with ctx: on the block's connection when ctx is a block's.
