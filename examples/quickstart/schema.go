@@ -4,7 +4,7 @@ import "github.com/typedsql/typedsql/expr"
 
 // The schema, declared once as Go types: every column knows its Go type, so the compiler checks
 // each comparison, assignment and aggregate that uses it: Users.ID.Eq("x"),
-// Users.Name.Set(42) or expr.Sum(Users.Name) do not compile (internal/typecheck proves it).
+// Users.Email.Set(42) or expr.Sum(Users.Name) do not compile (internal/typecheck proves it).
 
 // UsersTable describes the users table.
 type UsersTable struct {
