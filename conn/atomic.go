@@ -22,7 +22,8 @@ var (
 	// cannot commit; statements made in it fail until its outermost block ends.
 	ErrTxRolledBack = errors.New("conn: the engine rolled back the transaction after an error")
 
-	errNilFunc = errors.New("conn: nil block function")
+	errNilFunc   = errors.New("conn: nil block function")
+	errTxControl = errors.New("conn: transaction control statement refused")
 )
 
 // Atomic runs fn in an atomic block: all of fn's statements take effect, or none do.
@@ -197,9 +198,9 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		hs, err = tx.Commit(ctx)
 		err = classify(h, err)
 	} else {
-		var rerr error
-		hs, rerr = tx.Rollback(ctx)
-		err = blockError(ctx, ferr, classify(h, rerr))
+		faulted := tx.Err() != nil
+		hs, err = tx.Rollback(ctx)
+		err = blockError(ctx, ferr, faulted, classify(h, err))
 	}
 	st.end(b, pinned)
 	hs.Run(st.hookCtx)
@@ -234,9 +235,9 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 		hs, err = st.tx.Release(ctx, depth)
 		err = classify(st.h, err)
 	} else {
-		var rerr error
-		hs, rerr = st.tx.RollbackTo(ctx, depth)
-		err = blockError(ctx, ferr, classify(st.h, rerr))
+		faulted := st.tx.Err() != nil
+		hs, err = st.tx.RollbackTo(ctx, depth)
+		err = blockError(ctx, ferr, faulted, classify(st.h, err))
 	}
 	b.end()
 	hs.Run(st.hookCtx)
@@ -255,12 +256,14 @@ func sqliteLock(s string) txn.Lock {
 }
 
 // blockError is what a rolled-back block returns: fn's error as it is, or the context's when
-// fn returned nil, with the rollback's own failure added when there was one.
-func blockError(ctx context.Context, ferr, rerr error) error {
+// fn returned nil, with the rollback's own failure added when there was one. When the
+// transaction had already failed (the engine ended it, the connection broke), a failing
+// rollback is expected and not reported.
+func blockError(ctx context.Context, ferr error, faulted bool, rerr error) error {
 	if ferr == nil {
 		ferr = fmt.Errorf("conn: atomic block rolled back: %w", context.Cause(ctx))
 	}
-	if rerr != nil {
+	if rerr != nil && !faulted {
 		return fmt.Errorf("%w (and the rollback failed: %w)", ferr, rerr)
 	}
 	return ferr

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/txn"
@@ -20,8 +21,8 @@ type blockSession struct {
 }
 
 func (s *blockSession) exec(ctx context.Context, q string, args []any) (Result, error) {
-	if err := s.st.tx.Err(); err != nil {
-		return Result{}, fmt.Errorf("conn: statement not run: %w", err)
+	if err := s.st.check(q); err != nil {
+		return Result{}, err
 	}
 	r, err := s.session.exec(ctx, q, args)
 	if err != nil {
@@ -31,8 +32,8 @@ func (s *blockSession) exec(ctx context.Context, q string, args []any) (Result, 
 }
 
 func (s *blockSession) query(ctx context.Context, q string, args []any) (Rows, error) {
-	if err := s.st.tx.Err(); err != nil {
-		return nil, fmt.Errorf("conn: statement not run: %w", err)
+	if err := s.st.check(q); err != nil {
+		return nil, err
 	}
 	r, err := s.session.query(ctx, q, args)
 	if err != nil {
@@ -42,6 +43,34 @@ func (s *blockSession) query(ctx context.Context, q string, args []any) (Rows, e
 }
 
 func (s *blockSession) inTx() bool { return true }
+
+// check refuses a statement when the transaction can no longer commit, and refuses statements
+// that would end the block's transaction behind its back: after a hand-written COMMIT or
+// ROLLBACK the block's later statements would commit one by one, and its own COMMIT would
+// commit nothing. (SAVEPOINT, RELEASE and ROLLBACK TO of the user's own savepoints are fine.)
+func (st *txState) check(q string) error {
+	if err := st.tx.Err(); err != nil {
+		return fmt.Errorf("conn: statement not run: %w", err)
+	}
+	s := skipSpaceAndComments(q)
+	w := firstWord(s)
+	for _, end := range [...]string{"COMMIT", "END", "BEGIN", "START"} {
+		if strings.EqualFold(w, end) {
+			return fmt.Errorf("%w: %s inside an atomic block would end its transaction behind its back; return from the block, or use DB.Block's Commit and Rollback", errTxControl, strings.ToUpper(w))
+		}
+	}
+	if strings.EqualFold(w, "ROLLBACK") {
+		next := firstWord(skipSpaceAndComments(s[len(w):]))
+		if strings.EqualFold(next, "WORK") || strings.EqualFold(next, "TRANSACTION") {
+			s = skipSpaceAndComments(s[len(w):])
+			next = firstWord(skipSpaceAndComments(s[len(next):]))
+		}
+		if !strings.EqualFold(next, "TO") {
+			return fmt.Errorf("%w: ROLLBACK inside an atomic block would end its transaction behind its back; return an error from the block, or use DB.Block's Rollback", errTxControl)
+		}
+	}
+	return nil
+}
 
 // release belongs to the outermost block, which releases the physical connection itself; a
 // release asked for through a block's scope only records that the connection must not be

@@ -296,9 +296,12 @@ func (t *Tx) commitLocked(ctx context.Context) (Hooks, error) {
 		err = fmt.Errorf("txn: COMMIT: %w", err)
 	}
 	// A COMMIT that failed may leave the transaction open (SQLite after SQLITE_BUSY), and a
-	// faulted one certainly is: roll back so the connection comes back clean.
+	// faulted or aborted one is: roll back so the connection comes back clean. A failed
+	// transaction's rollback failing is expected (the engine may have ended it already) and
+	// says nothing new; Clean reports it.
+	faulted := t.fault != nil
 	hs, rerr := t.rollbackLocked(ctx)
-	if rerr != nil {
+	if rerr != nil && !faulted {
 		err = fmt.Errorf("%w; %w", err, rerr)
 	}
 	return hs, err
