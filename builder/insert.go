@@ -80,7 +80,11 @@ func (s *InsertStmt) Values(row ...expr.Assignment) *InsertStmt {
 //		Archive.ID.SetExpr(Users.ID), Archive.Name.SetExpr(Users.Name))
 //	// INSERT INTO "archive" ("id", "name") SELECT "id", "name" FROM "users" WHERE "active" = $1
 func (s *InsertStmt) FromSelect(q *SelectStmt, cols ...expr.Assignment) *InsertStmt {
-	s.ext().query = q
+	x := s.ext()
+	x.query = q
+	if q == nil && x.err == "" {
+		x.err = "INSERT ... SELECT without a SELECT (FromSelect(nil, ...))"
+	}
 	s.rows = append(s.rows[:0], cols...)
 	s.width, s.nrows = int32(len(cols)), 1
 	return s
@@ -169,6 +173,9 @@ func (s *InsertStmt) WriteSQL(w *expr.Writer) {
 		return
 	case s.nrows > 0 && s.width == 0:
 		w.Fail(expr.ErrInvalid, "INSERT row with no values")
+		return
+	case x.query != nil && s.nrows > 1:
+		w.Fail(expr.ErrInvalid, "INSERT with both a SELECT and VALUES rows")
 		return
 	}
 	if !x.with.writeDML(w, "INSERT") {
