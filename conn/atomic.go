@@ -58,7 +58,11 @@ var (
 // connection, the outside statement waits for the pool instead. Use the block's context.
 //
 // The options (isolation level, read-only, retry, SQLite lock mode; see package txn) apply to the
-// outermost block; a nested block may repeat them but not ask for a different transaction.
+// outermost block; a nested block may repeat them but not ask for a different transaction. An
+// option the engine cannot honour is an error (txn.ErrUnsupported) before anything runs. On
+// SQLite the transaction begins as the DB's tx_lock says (IMMEDIATE unless configured), so
+// that writers queue for the write lock at BEGIN, within busy_timeout, instead of failing at
+// their first write; txn.Deferred asks for BEGIN DEFERRED.
 // Retry runs fn again, in a new transaction, when the outermost block fails with
 // ErrSerialization (a serialization failure or deadlock); fn must then be safe to run again.
 //

@@ -83,7 +83,7 @@ func TestAtomicEngineEndsTransaction(t *testing.T) {
 			e.must(ctx, 3)
 			stmtErr = endUnderBlock[tdb.Engine](t, e, ctx)
 			afterErr = e.ins(ctx, 4) // must not commit on its own
-			return nil                 // the mistake: carrying on as if all went well
+			return nil               // the mistake: carrying on as if all went well
 		})
 		if stmtErr == nil {
 			t.Fatal("the statement that should have ended the transaction succeeded")

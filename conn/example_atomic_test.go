@@ -1,0 +1,128 @@
+package conn_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/typedsql/typedsql/conn"
+	"github.com/typedsql/typedsql/txn"
+)
+
+// exampleUsersDB opens an in-memory SQLite database with a users table, for the examples.
+func exampleUsersDB(ctx context.Context) *conn.DB {
+	db, err := conn.Open(ctx, "sqlite:///:memory:")
+	if err != nil {
+		panic(err)
+	}
+	if _, err := db.Exec(ctx, conn.SQL("CREATE TABLE users (name TEXT)")); err != nil {
+		panic(err)
+	}
+	return db
+}
+
+func printExampleUsers(ctx context.Context, db *conn.DB) {
+	names, err := conn.All[string](ctx, db, conn.SQL("SELECT name FROM users ORDER BY rowid"))
+	fmt.Println(names, err)
+}
+
+// The outermost block is a transaction, a nested one a savepoint: the nested block's failure
+// rolls back its own work only, and the outer block goes on.
+func ExampleDB_Atomic() {
+	ctx := context.Background()
+	db := exampleUsersDB(ctx)
+	defer db.Close()
+
+	err := db.Atomic(ctx, func(ctx context.Context) error { // BEGIN IMMEDIATE
+		db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('walter')"))
+		err := db.Atomic(ctx, func(ctx context.Context) error { // SAVEPOINT "sp1"
+			db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('olivia')"))
+			return errors.New("changed my mind") // ROLLBACK TO SAVEPOINT "sp1"
+		})
+		fmt.Println("inner block:", err)
+		_, err = db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('william')"))
+		return err // COMMIT
+	})
+	fmt.Println("outer block:", err)
+	printExampleUsers(ctx, db)
+	// Output:
+	// inner block: changed my mind
+	// outer block: <nil>
+	// [walter william] <nil>
+}
+
+// A block's handle commits or rolls back the work so far and carries on in a new transaction
+// (or savepoint) in its place.
+func ExampleDB_Block() {
+	ctx := context.Background()
+	db := exampleUsersDB(ctx)
+	defer db.Close()
+
+	db.Atomic(ctx, func(ctx context.Context) error {
+		blk, err := db.Block(ctx)
+		if err != nil {
+			return err
+		}
+		db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('draft')"))
+		blk.Rollback(ctx) // ROLLBACK; BEGIN IMMEDIATE
+		db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('kept')"))
+		blk.Commit(ctx) // COMMIT; BEGIN IMMEDIATE
+		db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('lost')"))
+		return errors.New("fail at the end") // ROLLBACK: only 'lost' goes
+	})
+	printExampleUsers(ctx, db)
+	// Output:
+	// [kept] <nil>
+}
+
+// Hooks run after the outermost COMMIT (OnCommit) or once the work they were registered with
+// is rolled back (OnRollback); a nested block's commit hooks wait for the outermost COMMIT and
+// are dropped if the nested block rolls back.
+func ExampleOnCommit() {
+	ctx := context.Background()
+	db := exampleUsersDB(ctx)
+	defer db.Close()
+
+	db.Atomic(ctx, func(ctx context.Context) error {
+		conn.OnCommit(ctx, func(context.Context) { fmt.Println("committed: send the welcome mail") })
+		db.Atomic(ctx, func(ctx context.Context) error {
+			conn.OnCommit(ctx, func(context.Context) { fmt.Println("never printed") })
+			conn.OnRollback(ctx, func(context.Context) { fmt.Println("rolled back: the nested block") })
+			return errors.New("nested failure")
+		})
+		fmt.Println("the outer block goes on")
+		return nil
+	})
+	// Output:
+	// rolled back: the nested block
+	// the outer block goes on
+	// committed: send the welcome mail
+}
+
+// Options describe the transaction; one the engine cannot honour is an error before anything
+// runs. Retry runs the whole block again after a serialization failure or deadlock.
+func ExampleDB_Transaction() {
+	ctx := context.Background()
+	db := exampleUsersDB(ctx)
+	defer db.Close()
+
+	err := db.Transaction(ctx, func(ctx context.Context) error { return nil }, txn.Serializable)
+	fmt.Println(err)
+
+	runs := 0
+	err = db.Transaction(ctx, func(ctx context.Context) error { // BEGIN DEFERRED
+		runs++
+		_, err := db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('ann')"))
+		return err
+	}, txn.Deferred, txn.Retry(5))
+	fmt.Println(runs, err)
+
+	err = db.Atomic(ctx, func(ctx context.Context) error {
+		return db.Transaction(ctx, func(context.Context) error { return nil })
+	})
+	fmt.Println(errors.Is(err, conn.ErrInTransaction))
+	// Output:
+	// txn: sqlite does not support isolation level SERIALIZABLE: the engine has no isolation levels (SQLite runs every transaction serializably); drop the option
+	// 1 <nil>
+	// true
+}
