@@ -2,6 +2,7 @@ package conn
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/typedsql/typedsql/txn"
@@ -121,6 +122,9 @@ func (b *Block) Rollback(ctx context.Context) error { return b.restart(ctx, fals
 func (b *Block) restart(ctx context.Context, commit bool) error {
 	if b.sc.ended.Load() {
 		return ErrBlockEnded
+	}
+	if commit && ctx.Err() != nil {
+		return fmt.Errorf("conn: not committed: %w", context.Cause(ctx))
 	}
 	hs, err := b.st.tx.Restart(ctx, b.depth, commit)
 	hs.Run(b.st.hookCtx)

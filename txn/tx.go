@@ -55,9 +55,10 @@ var (
 	ErrNoSavepoints = errors.New("txn: the engine has no savepoints: a nested block cannot roll back alone")
 )
 
-// CleanupTimeout bounds each ROLLBACK (and the ROLLBACK after a failed COMMIT). Rollbacks run
-// on a context without the caller's cancellation, because a cancelled context is the commonest
-// reason to roll back; this timeout keeps a dead server from holding them forever.
+// CleanupTimeout bounds each ROLLBACK and COMMIT. They run on a context without the caller's
+// cancellation: a cancelled context is the commonest reason to roll back, and a COMMIT cut off
+// mid-way would leave unknown whether the work committed. The timeout keeps a dead server from
+// holding them forever.
 const CleanupTimeout = 5 * time.Second
 
 // Tx is one open transaction on one connection: the stack of its open blocks (depth 1 is the
@@ -270,7 +271,8 @@ func (t *Tx) rollbackToLocked(ctx context.Context, depth int, pop bool) (Hooks, 
 // Commit ends the transaction: COMMIT, and returns the commit hooks to run. When the
 // transaction cannot commit (see Err, or a statement aborted it), or COMMIT fails, it rolls back
 // instead and returns the rollback hooks with the error. Only the outermost block commits:
-// every nested block must have ended.
+// every nested block must have ended. The COMMIT is not interrupted by ctx ending (see
+// CleanupTimeout): check ctx before calling Commit.
 func (t *Tx) Commit(ctx context.Context) (Hooks, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -288,7 +290,13 @@ func (t *Tx) commitLocked(ctx context.Context) (Hooks, error) {
 	case t.abortedLocked():
 		err = fmt.Errorf("txn: cannot commit: %w; it was rolled back (run statements that may fail in a nested block: its failure rolls back only that block)", ErrAborted)
 	default:
-		if err = t.c.Exec(ctx, Statement{Op: OpCommit, Depth: 1, SQL: "COMMIT"}); err == nil {
+		// COMMIT runs to its end even if ctx ends meanwhile, within CleanupTimeout: a COMMIT
+		// cut off mid-way leaves unknown whether the work committed, which no caller can
+		// handle. The caller decides with ctx whether to commit at all.
+		cctx, cancel := cleanupContext(ctx)
+		err = t.c.Exec(cctx, Statement{Op: OpCommit, Depth: 1, SQL: "COMMIT"})
+		cancel()
+		if err == nil {
 			hs := t.frames[0].committed()
 			t.endLocked(true)
 			return hs, nil
