@@ -94,7 +94,12 @@ func fuzzStatements(v, table, schema, alias string) []fuzzStmt {
 //     written into the text instead of being bound, even one that spells a keyword;
 //   - the debug form writes each argument as one string literal that reads back as the value.
 //
-// The seed corpus is in testdata/fuzz/FuzzRender; plain go test runs it.
+// The seed corpus is in testdata/fuzz/FuzzRender; plain go test runs it. To fuzz:
+//
+//	go test ./builder -run '^$' -fuzz '^FuzzRender$' -fuzztime 60s -fuzzminimizetime 3s
+//
+// Each input renders 20 statements, so with the default minimize time (60s) the workers spend
+// most of a short run shrinking new inputs instead of trying more.
 func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v, table, schema, alias string) {
 		badName := table == "" || strings.ContainsRune(table+schema, 0)
