@@ -212,7 +212,12 @@ func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
 		return
 	}
 	scope, clause := w.Scope(), w.Clause(expr.ClauseSelect)
-	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
+	s.writeBody(w, assigns)
+	w.RestoreScope(scope)
+	w.Clause(clause)
+}
+
+func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	x := s.x
 	if x == nil {
 		x = &emptyExt
