@@ -172,8 +172,15 @@ func Each[T any](ctx context.Context, db *DB, stmt Statement, args ...any) iter.
 // rowScanner scans the rows of one result into Ts. For a struct T it scans every row into
 // the same reusable value, through field pointers made once per result, and copies it out;
 // so the work per row is the driver's conversion of each column and nothing of reflection.
+// The scanner, its value and (for up to 8 columns) its destinations are one allocation.
 type rowScanner[T any] struct {
-	scan func() (T, error)
+	rows Rows
+	rt   *rowType
+	plan *scanPlan // nil for a scalar T
+	cols []string
+	v    T // the reused value: a struct's fields, or the scalar, are scanned into it
+	dest []any
+	buf  [8]any
 }
 
 func newRowScanner[T any](rows Rows) (*rowScanner[T], error) {
@@ -182,59 +189,49 @@ func newRowScanner[T any](rows Rows) (*rowScanner[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	scanFn := func(dest []any) error { return rows.Scan(dest...) }
-	scanErr := func(err error, plan *scanPlan) error {
-		return scanError(err, cols, plan, rt.typ)
+	sc := &rowScanner[T]{rows: rows, rt: rt, cols: cols}
+	sc.dest = sc.buf[:0]
+	if len(cols) > len(sc.buf) {
+		sc.dest = make([]any, 0, len(cols))
 	}
+	sc.dest = sc.dest[:len(cols)]
 	switch rt.kind {
 	case rowScalar:
 		if len(cols) != 1 {
 			return nil, fmt.Errorf("conn: %s takes one column; the statement returned %d (%s): scan into a struct instead", rt.typ, len(cols), strings.Join(cols, ", "))
 		}
-		v := new(T)
-		dest := []any{v}
-		return &rowScanner[T]{scan: func() (T, error) {
-			var zero T
-			*v = zero
-			if err := scanFn(dest); err != nil {
-				return zero, scanErr(err, nil)
-			}
-			return *v, nil
-		}}, nil
+		sc.dest[0] = &sc.v
 	case rowStruct:
-		plan, err := rt.plan(cols)
-		if err != nil {
+		if sc.plan, err = rt.plan(cols); err != nil {
 			return nil, err
 		}
-		v := new(T)
-		dest := make([]any, len(cols))
-		plan.dest(unsafe.Pointer(v), dest)
-		return &rowScanner[T]{scan: func() (T, error) {
-			var zero T
-			// Zeroed per row so that nothing of the previous row (a map a JSON column was
-			// decoded into, a NULL left unset by a driver) leaks into this one.
-			*v = zero
-			if err := scanFn(dest); err != nil {
-				return zero, scanErr(err, plan)
-			}
-			return *v, nil
-		}}, nil
-	default: // rowStructPtr: each row needs its own struct, so the field pointers are per row
-		plan, err := rt.plan(cols)
-		if err != nil {
+		sc.plan.dest(unsafe.Pointer(&sc.v), sc.dest)
+	default: // rowStructPtr: each row gets its own struct, so its field pointers are per row
+		if sc.plan, err = rt.plan(cols); err != nil {
 			return nil, err
 		}
-		dest := make([]any, len(cols))
-		return &rowScanner[T]{scan: func() (T, error) {
-			var zero T
-			p := reflect.New(rt.strct)
-			plan.dest(p.UnsafePointer(), dest)
-			if err := scanFn(dest); err != nil {
-				return zero, scanErr(err, plan)
-			}
-			return p.Interface().(T), nil
-		}}, nil
 	}
+	return sc, nil
+}
+
+// scan reads the current row into a T.
+func (sc *rowScanner[T]) scan() (T, error) {
+	var zero T
+	if sc.rt.kind == rowStructPtr {
+		p := reflect.New(sc.rt.strct)
+		sc.plan.dest(p.UnsafePointer(), sc.dest)
+		if err := sc.rows.Scan(sc.dest...); err != nil {
+			return zero, scanError(err, sc.cols, sc.plan, sc.rt.typ)
+		}
+		return p.Interface().(T), nil
+	}
+	// Zeroed per row so that nothing of the previous row (a map a JSON column was decoded
+	// into, a NULL a driver leaves unset) leaks into this one.
+	sc.v = zero
+	if err := sc.rows.Scan(sc.dest...); err != nil {
+		return zero, scanError(err, sc.cols, sc.plan, sc.rt.typ)
+	}
+	return sc.v, nil
 }
 
 // resultColumns returns the result's columns. A result without columns is either a statement
