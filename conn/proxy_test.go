@@ -72,7 +72,7 @@ func TestProxySwap(t *testing.T) {
 
 		// 32 goroutines query through the proxy while it is swapped back and forth: every
 		// statement succeeds on one of the two.
-		const workers, perWorker, flips = 32, 20, 40
+		const workers, perWorker, flips = 32, 10, 40
 		var seen [2]atomic.Int64
 		var wg sync.WaitGroup
 		start := make(chan struct{})
