@@ -397,3 +397,19 @@ func TestTransactionRetryOnSerializationFailure(t *testing.T) {
 		t.Errorf("%d rows in skew_b, want 1", got)
 	}
 }
+
+// A handler that flushed before choosing its status, then answers 500, still rolls back.
+func TestTransactionStatusAfterFlush(t *testing.T) {
+	tdb := testcontainers.SQLite(t)
+	harnessExec(t, tdb, "CREATE TABLE flushed (n int)")
+	db := open(t, tdb)
+	h := httpmw.Transaction(db)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		db.Exec(r.Context(), insertSQL(tdb.Engine, "flushed"), 1)
+		w.(http.Flusher).Flush()
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	serve(h, "POST", "/")
+	if got := committed(t, tdb, "flushed"); got != 0 {
+		t.Errorf("%d rows committed after a 500 that came after a flush", got)
+	}
+}

@@ -29,25 +29,26 @@ func (t *txWriter) Header() http.Header { return t.w.Header() }
 // WriteHeader records the status; informational (1xx) statuses are sent at once, as net/http
 // does, since they do not end the response.
 func (t *txWriter) WriteHeader(code int) {
-	if t.direct {
-		t.w.WriteHeader(code)
-		return
-	}
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
 		t.w.WriteHeader(code)
 		return
 	}
 	if t.code == 0 {
+		// Recorded even once the response is streaming: a handler that flushed first and
+		// then answers 500 still fails, and its transaction must roll back.
 		t.code = code
+	}
+	if t.direct {
+		t.w.WriteHeader(code)
 	}
 }
 
 func (t *txWriter) Write(p []byte) (int, error) {
-	if t.direct {
-		return t.w.Write(p)
-	}
 	if t.code == 0 {
 		t.code = http.StatusOK
+	}
+	if t.direct {
+		return t.w.Write(p)
 	}
 	if len(t.buf)+len(p) > t.limit {
 		if err := t.goDirect(); err != nil {
