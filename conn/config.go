@@ -94,7 +94,8 @@ type PoolConfig struct {
 // SQLiteConfig holds SQLite pragmas. The zero value gives the defaults: foreign keys on, a
 // 5-second busy timeout, WAL for file databases, and write transactions that begin IMMEDIATE
 // (so concurrent writers queue on the busy timeout instead of failing with "database is
-// locked" when a read transaction tries to become a write).
+// locked" when a read transaction tries to become a write). Times are written in SQLite's own
+// text form (the driver argument _time_format=sqlite) unless a _time_format is given.
 type SQLiteConfig struct {
 	// JournalMode is PRAGMA journal_mode: DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF
 	// (default WAL for files; in-memory databases keep MEMORY).

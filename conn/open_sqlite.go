@@ -44,6 +44,12 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 	if s.MmapSize != 0 {
 		q.Add("_pragma", "mmap_size("+strconv.FormatInt(s.MmapSize, 10)+")")
 	}
+	if q.Get("_time_format") == "" {
+		// Times are written as "2006-01-02 15:04:05.999999999-07:00", which SQLite's date
+		// functions and ORDER BY understand, rather than the driver's default of Go's
+		// time.Time.String ("... +0000 UTC").
+		q.Set("_time_format", "sqlite")
+	}
 	// Write transactions take the write lock at BEGIN (by default), so concurrent writers
 	// queue on busy_timeout instead of failing with "database is locked" on their first write.
 	q.Set("_txlock", strings.ToLower(s.TxLock))

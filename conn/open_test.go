@@ -148,3 +148,36 @@ func TestConnectEagerlyReportsBadDatabase(t *testing.T) {
 		t.Log(err)
 	})
 }
+
+// TestDriverArgs: URL parameters conn does not know reach the driver: application_name for
+// pgx, charset for go-sql-driver/mysql, _time_format for modernc.org/sqlite (whose default
+// here is SQLite's own form, checked too).
+func TestDriverArgs(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := t.Context()
+		var arg, check, want string
+		switch tdb.Engine {
+		case testcontainers.EnginePostgres:
+			arg, check, want = "application_name=typedsql-args", "SELECT current_setting('application_name')", "typedsql-args"
+		case testcontainers.EngineMySQL:
+			arg, check, want = "charset=latin1", "SELECT @@character_set_client", "latin1"
+		default:
+			arg, check, want = "_time_format=datetime", "SELECT CAST(? AS TEXT)", "2024-01-02 03:04:05"
+		}
+		db := openURL(t, tdb.URL+sep(tdb.URL)+arg)
+		var args []any
+		if tdb.Engine == testcontainers.EngineSQLite {
+			args = append(args, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC))
+		}
+		got, err := conn.Scalar[string](ctx, db, conn.SQL(check), args...)
+		if err != nil || got != want {
+			t.Errorf("%s with ?%s = %q, %v; want %q", check, arg, got, err, want)
+		}
+		if tdb.Engine == testcontainers.EngineSQLite {
+			got, err = conn.Scalar[string](ctx, openT(t, tdb), conn.SQL(check), args...)
+			if want := "2024-01-02 03:04:05+00:00"; err != nil || got != want {
+				t.Errorf("default time format: %q, %v; want %q", got, err, want)
+			}
+		}
+	})
+}
