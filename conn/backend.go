@@ -44,7 +44,7 @@ type PoolStats struct {
 	Idle          int           // connections open and waiting in the pool
 	WaitCount     int64         // acquisitions that had to wait for a connection
 	WaitDuration  time.Duration // total time spent waiting for connections
-	NewConns      int64         // physical connections opened so far (PostgreSQL only)
+	NewConns      int64         // physical connections opened so far (0 for a pool FromSQL wraps)
 	LifetimeClose int64         // connections closed for exceeding MaxLifetime
 	IdleClose     int64         // connections closed for exceeding MaxIdleTime
 }
