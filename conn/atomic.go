@@ -170,7 +170,7 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		}
 		sess, h = sc.sess, sc.h
 	}
-	st := &txState{h: h, sess: sess, hookCtx: context.WithoutCancel(ctx)}
+	st := &txState{h: h, sess: sess, outer: ctx}
 	tx, err := txn.Begin(ctx, h.d, txConn{st}, o)
 	if err != nil {
 		// A failed BEGIN may leave session state behind (a pending SET TRANSACTION).
@@ -192,7 +192,7 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		// hooks, and let the unwinding go on.
 		hs, _ := tx.Rollback(ctx)
 		st.end(b, pinned)
-		hs.Run(st.hookCtx)
+		st.runHooks(hs)
 	}()
 	ferr := fn(b.ctx(ctx))
 	normal = true
@@ -207,7 +207,7 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		err = blockError(ctx, ferr, faulted, classify(h, err))
 	}
 	st.end(b, pinned)
-	hs.Run(st.hookCtx)
+	st.runHooks(hs)
 	return err
 }
 
@@ -229,7 +229,7 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 		}
 		hs, _ := st.tx.RollbackTo(ctx, depth)
 		b.end()
-		hs.Run(st.hookCtx)
+		st.runHooks(hs)
 	}()
 	ferr := fn(b.ctx(ctx))
 	normal = true
@@ -244,7 +244,7 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 		err = blockError(ctx, ferr, faulted, classify(st.h, err))
 	}
 	b.end()
-	hs.Run(st.hookCtx)
+	st.runHooks(hs)
 	return err
 }
 

@@ -12,11 +12,11 @@ import (
 type txState struct {
 	h    *handle
 	sess session // the physical connection
-	bs   *blockSession
+	bs   blockSession
 	tx   *txn.Tx
-	// hookCtx is the context of the outermost block's caller, without its cancellation:
-	// hooks run after the block, when a cancelled context would make their work fail.
-	hookCtx context.Context
+	// outer is the context of the outermost block's caller. Hooks get it without its
+	// cancellation: they run after the block, when a cancelled context would fail their work.
+	outer context.Context
 	// broken is set when the connection's state cannot be trusted, so that the outermost
 	// block discards it.
 	broken atomic.Bool
@@ -25,16 +25,24 @@ type txState struct {
 // newBlock makes the block at depth, with a scope of its own over the shared connection, so
 // that its context fails with ErrBlockEnded once it has ended even while its parent goes on.
 func (st *txState) newBlock(db *DB, parent *Block, depth int) *Block {
-	if st.bs == nil {
-		st.bs = &blockSession{session: st.sess, st: st}
+	if st.bs.st == nil {
+		st.bs = blockSession{session: st.sess, st: st}
 	}
 	b := &Block{st: st, parent: parent, depth: depth}
-	b.sc = &scope{db: db, h: st.h, sess: st.bs, tx: b}
+	b.sc = &b.scope
+	b.scope.db, b.scope.h, b.scope.sess, b.scope.tx = db, st.h, &st.bs, b
 	// The same statement checks as a WithConn scope: one statement at a time on pgx, and raw
 	// SQL that changes the session beyond the transaction gets the connection closed.
 	_, b.sc.exclusive = st.sess.(*pgxSession)
 	b.sc.blindTx = !b.sc.exclusive
 	return b
+}
+
+// runHooks runs hooks with the outermost caller's context, without its cancellation.
+func (st *txState) runHooks(hs txn.Hooks) {
+	if len(hs) > 0 {
+		hs.Run(context.WithoutCancel(st.outer))
+	}
 }
 
 // end ends the outermost block b: the connection goes back to the pool, or is closed when its
@@ -58,15 +66,35 @@ type Block struct {
 	st     *txState
 	parent *Block
 	depth  int
-	sc     *scope
+	sc     *scope // &scope
+	scope  scope  // the block's own scope, allocated with it
 }
 
 // blockKey keys the innermost atomic block of any DB in a context, for OnCommit and OnRollback.
 type blockKey struct{}
 
+// blockCtx is the context a block's function receives: its parent, plus the block as the
+// DB's scope and as the innermost block. One value for both keys saves a context per block.
+type blockCtx struct {
+	context.Context
+	b *Block
+}
+
+func (c *blockCtx) Value(key any) any {
+	switch k := key.(type) {
+	case scopeKey:
+		if k.db == c.b.sc.db {
+			return c.b.sc
+		}
+	case blockKey:
+		return c.b
+	}
+	return c.Context.Value(key)
+}
+
 // ctx returns parent with b as the DB's scope and as the innermost block.
 func (b *Block) ctx(parent context.Context) context.Context {
-	return context.WithValue(context.WithValue(parent, scopeKey{b.sc.db}, b.sc), blockKey{}, b)
+	return &blockCtx{Context: parent, b: b}
 }
 
 // end marks the block's context ended and hands an unknown connection state up to the block
@@ -127,7 +155,7 @@ func (b *Block) restart(ctx context.Context, commit bool) error {
 		return fmt.Errorf("conn: not committed: %w", context.Cause(ctx))
 	}
 	hs, err := b.st.tx.Restart(ctx, b.depth, commit)
-	hs.Run(b.st.hookCtx)
+	b.st.runHooks(hs)
 	return classify(b.st.h, err)
 }
 

@@ -9,7 +9,9 @@ import "strconv"
 //	db.Atomic(ctx, fn, txn.RepeatableRead, txn.Retry(3))
 //	db.Atomic(ctx, fn, txn.Deferred) // SQLite: BEGIN DEFERRED instead of BEGIN IMMEDIATE
 type Option interface {
-	apply(o *Options)
+	// apply returns o with the option set (by value, so that collecting options does not
+	// move Options to the heap).
+	apply(o Options) Options
 }
 
 // Options is the result of a list of Option values; the zero value asks for the engine's
@@ -27,7 +29,7 @@ func Collect(opts ...Option) Options {
 	var o Options
 	for _, opt := range opts {
 		if opt != nil {
-			opt.apply(&o)
+			o = opt.apply(o)
 		}
 	}
 	return o
@@ -66,7 +68,7 @@ func (l Level) String() string {
 	return "Level(" + strconv.Itoa(int(l)) + ")"
 }
 
-func (l Level) apply(o *Options) { o.Isolation = l }
+func (l Level) apply(o Options) Options { o.Isolation = l; return o }
 
 // Access declares whether a transaction may write.
 //
@@ -96,7 +98,7 @@ func (a Access) String() string {
 	return "Access(" + strconv.Itoa(int(a)) + ")"
 }
 
-func (a Access) apply(o *Options) { o.Access = a }
+func (a Access) apply(o Options) Options { o.Access = a; return o }
 
 // Deferral is PostgreSQL's DEFERRABLE mode: a SERIALIZABLE READ ONLY DEFERRABLE transaction
 // waits at its start for a snapshot that can never cause a serialization failure, then runs
@@ -110,7 +112,7 @@ type Deferral uint8
 // Serializable and ReadOnly, since PostgreSQL ignores it otherwise.
 const Deferrable Deferral = 1
 
-func (d Deferral) apply(o *Options) { o.Deferrable = d == Deferrable }
+func (d Deferral) apply(o Options) Options { o.Deferrable = d == Deferrable; return o }
 
 // Lock is when an SQLite transaction takes the database's write lock; SQLite only.
 //
@@ -147,4 +149,4 @@ func (l Lock) String() string {
 	return "Lock(" + strconv.Itoa(int(l)) + ")"
 }
 
-func (l Lock) apply(o *Options) { o.Lock = l }
+func (l Lock) apply(o Options) Options { o.Lock = l; return o }

@@ -38,7 +38,7 @@ type RetryPolicy struct {
 // Retry lets the outermost block run up to attempts times in all, with the default backoff.
 func Retry(attempts int) RetryPolicy { return RetryPolicy{Attempts: attempts} }
 
-func (p RetryPolicy) apply(o *Options) { o.Retry = p }
+func (p RetryPolicy) apply(o Options) Options { o.Retry = p; return o }
 
 func (p RetryPolicy) validate() error {
 	switch {

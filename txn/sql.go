@@ -2,6 +2,7 @@ package txn
 
 import (
 	"strconv"
+	"sync"
 
 	"github.com/typedsql/typedsql/dialect"
 )
@@ -17,6 +18,31 @@ import (
 //	BeginSQL(dialect.SQLite, Options{})
 //	// ["BEGIN IMMEDIATE"]
 func BeginSQL(d dialect.Dialect, o Options) []string {
+	if o.Isolation == 0 && o.Access == 0 && !o.Deferrable && (o.Lock == 0 || o.Lock == Immediate) {
+		return append([]string(nil), plainBegin(d)...)
+	}
+	return beginSQL(d, o)
+}
+
+// Shared BEGIN statements without options, which nearly every transaction uses; read only.
+var (
+	beginModes   = []string{"BEGIN"}
+	beginStart   = []string{"START TRANSACTION"}
+	beginLocking = []string{"BEGIN IMMEDIATE"}
+)
+
+// plainBegin returns the shared statements that begin a transaction without options on d.
+func plainBegin(d dialect.Dialect) []string {
+	switch d.Caps().TxBegin {
+	case dialect.BeginSetTransaction:
+		return beginStart
+	case dialect.BeginLocking:
+		return beginLocking
+	}
+	return beginModes
+}
+
+func beginSQL(d dialect.Dialect, o Options) []string {
 	switch d.Caps().TxBegin {
 	case dialect.BeginSetTransaction:
 		start := "START TRANSACTION"
@@ -82,4 +108,37 @@ func (sp savepointSQL) stmt(op Op) Statement {
 		s.SQL = sp.rollbackTo
 	}
 	return s
+}
+
+// cachedSavepoints is how many nesting levels have their statements rendered once per dialect;
+// deeper ones are rendered when used.
+const cachedSavepoints = 8
+
+// savepointCache holds each dialect's rendered savepoint statements, by dialect name.
+var savepointCache struct {
+	sync.RWMutex
+	m map[string][]savepointSQL
+}
+
+// savepointsOf returns d's savepoint statements for the first cachedSavepoints levels; the
+// slice is shared and read only.
+func savepointsOf(d dialect.Dialect) []savepointSQL {
+	name := d.Name()
+	savepointCache.RLock()
+	sps, ok := savepointCache.m[name]
+	savepointCache.RUnlock()
+	if ok {
+		return sps
+	}
+	sps = make([]savepointSQL, cachedSavepoints)
+	for i := range sps {
+		sps[i] = newSavepointSQL(d, i+2)
+	}
+	savepointCache.Lock()
+	defer savepointCache.Unlock()
+	if savepointCache.m == nil {
+		savepointCache.m = map[string][]savepointSQL{}
+	}
+	savepointCache.m[name] = sps
+	return sps
 }

@@ -71,10 +71,12 @@ type Tx struct {
 	opts   Options
 	begin  []string
 	frames []hookLists    // frames[i] is the block at depth i+1
-	sps    []savepointSQL // sps[i] is the savepoint at depth i+2
-	active bool           // a transaction is open on the connection
-	clean  bool           // ended, and the connection is known to be outside any transaction
-	fault  error          // set when the transaction can no longer commit
+	sps    []savepointSQL // sps[i] is the savepoint at depth i+2, shared per dialect
+	// framesBuf backs frames for the usual shallow nesting, saving an allocation.
+	framesBuf [4]hookLists
+	active    bool  // a transaction is open on the connection
+	clean     bool  // ended, and the connection is known to be outside any transaction
+	fault     error // set when the transaction can no longer commit
 }
 
 // Begin validates o against d and starts a transaction on c. On error no transaction is open,
@@ -91,7 +93,13 @@ func Begin(ctx context.Context, d dialect.Dialect, c Conn, o Options) (*Tx, erro
 	if d.Caps().TxBegin == dialect.BeginLocking && o.Lock == 0 {
 		o.Lock = Immediate
 	}
-	t := &Tx{d: d, c: c, opts: o, begin: BeginSQL(d, o)}
+	t := &Tx{d: d, c: c, opts: o}
+	t.frames = t.framesBuf[:0]
+	if o.Isolation == 0 && o.Access == 0 && !o.Deferrable && (o.Lock == 0 || o.Lock == Immediate) {
+		t.begin = plainBegin(d) // shared, never modified
+	} else {
+		t.begin = beginSQL(d, o)
+	}
 	if err := t.startLocked(ctx); err != nil {
 		return nil, err
 	}
@@ -433,16 +441,22 @@ func (t *Tx) abortedLocked() bool {
 	return ok && a.Aborted()
 }
 
-// savepointLocked returns the statements of the savepoint at depth (2 or more), rendering them
-// once per transaction.
+// savepointLocked returns the statements of the savepoint at depth (2 or more).
 func (t *Tx) savepointLocked(depth int) savepointSQL {
-	for len(t.sps) < depth-1 {
-		t.sps = append(t.sps, newSavepointSQL(t.d, len(t.sps)+2))
+	if t.sps == nil {
+		t.sps = savepointsOf(t.d)
 	}
-	return t.sps[depth-2]
+	if depth-2 < len(t.sps) {
+		return t.sps[depth-2]
+	}
+	return newSavepointSQL(t.d, depth)
 }
 
-// cleanupContext keeps ctx's values but not its cancellation, and bounds the wait instead.
+// cleanupContext keeps ctx's values but not its cancellation, and bounds the wait instead. A
+// context that can never be cancelled is used as it is: its caller asked for no bound.
 func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Done() == nil {
+		return ctx, func() {}
+	}
 	return context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
 }
