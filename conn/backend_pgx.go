@@ -21,7 +21,11 @@ func (b *pgxBackend) acquireConn(ctx context.Context) (*pgxpool.Conn, error) {
 	actx, cancel := withAcquireTimeout(ctx, b.acquireTimeout)
 	c, err := b.pool.Acquire(actx)
 	cancel()
-	return c, acquireError(ctx, err, b.acquireTimeout, int(b.pool.Config().MaxConns))
+	if err != nil {
+		// pool.Config() copies the whole config: only on the error path.
+		return nil, acquireError(ctx, err, b.acquireTimeout, int(b.pool.Config().MaxConns))
+	}
+	return c, nil
 }
 
 func (b *pgxBackend) exec(ctx context.Context, sql string, args []any) (Result, error) {
