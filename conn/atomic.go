@@ -190,6 +190,7 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		}
 		// fn panicked or called runtime.Goexit: roll back, give the connection back, run the
 		// hooks, and let the unwinding go on.
+		st.closeRows(1)
 		hs, _ := tx.Rollback(ctx)
 		st.end(b, pinned)
 		st.runHooks(hs)
@@ -197,6 +198,7 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 	ferr := fn(b.ctx(ctx))
 	normal = true
 
+	st.closeRows(1)
 	var hs txn.Hooks
 	if ferr == nil && ctx.Err() == nil {
 		hs, err = tx.Commit(ctx)
@@ -227,6 +229,7 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 		if normal {
 			return
 		}
+		st.closeRows(depth)
 		hs, _ := st.tx.RollbackTo(ctx, depth)
 		b.end()
 		st.runHooks(hs)
@@ -234,6 +237,7 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 	ferr := fn(b.ctx(ctx))
 	normal = true
 
+	st.closeRows(depth)
 	var hs txn.Hooks
 	if ferr == nil && ctx.Err() == nil {
 		hs, err = st.tx.Release(ctx, depth)

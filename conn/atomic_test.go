@@ -430,6 +430,28 @@ var atomicCases = []atomicCase{
 		wantIDs: []int64{1},
 	},
 	{
+		name: "result sets left open",
+		run: func(ctx context.Context, e *atomicEnv) error {
+			return e.db.Atomic(ctx, func(ctx context.Context) error {
+				e.must(ctx, 1)
+				e.db.Atomic(ctx, func(ctx context.Context) error {
+					rows, err := e.db.Query(ctx, conn.SQL("SELECT id FROM items"))
+					if err == nil {
+						rows.Next() // and never closed
+					}
+					return err
+				})
+				e.must(ctx, 2) // the nested block closed its result set: the connection is free
+				rows, err := e.db.Query(ctx, conn.SQL("SELECT id FROM items"))
+				if err == nil {
+					rows.Next() // the outer block closes this one before its COMMIT
+				}
+				return err
+			})
+		},
+		wantIDs: []int64{1, 2},
+	},
+	{
 		name: "runtime.Goexit in a block",
 		run: func(ctx context.Context, e *atomicEnv) error {
 			done := make(chan struct{})

@@ -3,6 +3,7 @@ package conn
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/typedsql/typedsql/txn"
@@ -12,8 +13,10 @@ import (
 type txState struct {
 	h    *handle
 	sess session // the physical connection
-	bs   blockSession
 	tx   *txn.Tx
+	// open lists the result sets the blocks' statements opened and did not close yet.
+	mu   sync.Mutex
+	open []*blockRows
 	// outer is the context of the outermost block's caller. Hooks get it without its
 	// cancellation: they run after the block, when a cancelled context would fail their work.
 	outer context.Context
@@ -25,12 +28,10 @@ type txState struct {
 // newBlock makes the block at depth, with a scope of its own over the shared connection, so
 // that its context fails with ErrBlockEnded once it has ended even while its parent goes on.
 func (st *txState) newBlock(db *DB, parent *Block, depth int) *Block {
-	if st.bs.st == nil {
-		st.bs = blockSession{session: st.sess, st: st}
-	}
 	b := &Block{st: st, parent: parent, depth: depth}
+	b.bs = blockSession{session: st.sess, st: st, depth: depth}
 	b.sc = &b.scope
-	b.scope.db, b.scope.h, b.scope.sess, b.scope.tx = db, st.h, &st.bs, b
+	b.scope.db, b.scope.h, b.scope.sess, b.scope.tx = db, st.h, &b.bs, b
 	// The same statement checks as a WithConn scope: one statement at a time on pgx, and raw
 	// SQL that changes the session beyond the transaction gets the connection closed.
 	_, b.sc.exclusive = st.sess.(*pgxSession)
@@ -68,6 +69,7 @@ type Block struct {
 	depth  int
 	sc     *scope // &scope
 	scope  scope  // the block's own scope, allocated with it
+	bs     blockSession
 }
 
 // blockKey keys the innermost atomic block of any DB in a context, for OnCommit and OnRollback.
@@ -98,7 +100,7 @@ func (b *Block) ctx(parent context.Context) context.Context {
 }
 
 // end marks the block's context ended and hands an unknown connection state up to the block
-// that will release the connection.
+// that will release the connection. The caller has closed the block's result sets.
 func (b *Block) end() {
 	b.sc.ended.Store(true)
 	if b.sc.broken.Load() {
@@ -154,6 +156,7 @@ func (b *Block) restart(ctx context.Context, commit bool) error {
 	if commit && ctx.Err() != nil {
 		return fmt.Errorf("conn: not committed: %w", context.Cause(ctx))
 	}
+	b.st.closeRows(b.depth)
 	hs, err := b.st.tx.Restart(ctx, b.depth, commit)
 	b.st.runHooks(hs)
 	return classify(b.st.h, err)

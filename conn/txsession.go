@@ -17,7 +17,8 @@ import (
 // autocommit mode and the block's later statements would commit one by one.
 type blockSession struct {
 	session
-	st *txState
+	st    *txState
+	depth int // of the block whose statements these are
 }
 
 func (s *blockSession) exec(ctx context.Context, q string, args []any) (Result, error) {
@@ -38,8 +39,66 @@ func (s *blockSession) query(ctx context.Context, q string, args []any) (Rows, e
 	r, err := s.session.query(ctx, q, args)
 	if err != nil {
 		s.st.afterError(ctx, err)
+		return nil, err
 	}
-	return r, err
+	return s.st.track(r, s.depth), nil
+}
+
+// blockRows is a result set of a block's statement. The block closes it when it ends, if fn
+// did not: an open result set keeps the connection busy, so that PostgreSQL refuses the COMMIT
+// ("conn busy") and database/sql waits for it forever before giving the connection back.
+type blockRows struct {
+	Rows
+	st    *txState
+	depth int
+}
+
+func (r *blockRows) Close() error {
+	r.st.untrack(r)
+	return r.Rows.Close()
+}
+
+func (st *txState) track(r Rows, depth int) Rows {
+	br := &blockRows{Rows: r, st: st, depth: depth}
+	st.mu.Lock()
+	st.open = append(st.open, br)
+	st.mu.Unlock()
+	return br
+}
+
+func (st *txState) untrack(r *blockRows) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for i, o := range st.open {
+		if o == r {
+			last := len(st.open) - 1
+			st.open[i] = st.open[last]
+			st.open[last] = nil
+			st.open = st.open[:last]
+			return
+		}
+	}
+}
+
+// closeRows closes the result sets still open that blocks at depth or deeper opened.
+func (st *txState) closeRows(depth int) {
+	st.mu.Lock()
+	var left []*blockRows
+	for i := 0; i < len(st.open); {
+		if r := st.open[i]; r.depth >= depth {
+			left = append(left, r)
+			last := len(st.open) - 1
+			st.open[i] = st.open[last]
+			st.open[last] = nil
+			st.open = st.open[:last]
+			continue
+		}
+		i++
+	}
+	st.mu.Unlock()
+	for _, r := range left {
+		r.Rows.Close()
+	}
 }
 
 func (s *blockSession) inTx() bool { return true }
