@@ -57,17 +57,26 @@ var (
 // error 1205), SQLite for busy_timeout (then "database is locked"); with a pool of one
 // connection, the outside statement waits for the pool instead. Use the block's context.
 //
+// The block's context is for one goroutine at a time, like the connection behind it. Result
+// sets fn leaves open are closed when the block ends. A hand-written COMMIT, ROLLBACK or BEGIN
+// in a block is refused (use Block's Commit and Rollback); if the engine ends the transaction
+// on its own (a MySQL deadlock victim, an interrupted SQLite write), the block's later
+// statements fail with ErrTxRolledBack rather than run in autocommit mode. MySQL commits
+// implicitly before and after DDL (CREATE, ALTER, DROP): keep DDL out of blocks there.
+//
 // The options (isolation level, read-only, retry, SQLite lock mode; see package txn) apply to the
 // outermost block; a nested block may repeat them but not ask for a different transaction. An
 // option the engine cannot honour is an error (txn.ErrUnsupported) before anything runs. On
 // SQLite the transaction begins as the DB's tx_lock says (IMMEDIATE unless configured), so
 // that writers queue for the write lock at BEGIN, within busy_timeout, instead of failing at
-// their first write; txn.Deferred asks for BEGIN DEFERRED.
-// Retry runs fn again, in a new transaction, when the outermost block fails with
-// ErrSerialization (a serialization failure or deadlock); fn must then be safe to run again.
+// their first write; txn.Deferred asks for BEGIN DEFERRED. Retry runs fn again, in a new
+// transaction, when the outermost block fails with ErrSerialization (a serialization failure
+// or a deadlock); fn must then be safe to run again.
 //
-// A context that pins a connection without a transaction (WithConn) gets its transaction on
-// that connection, which stays pinned after the block.
+// OnCommit and OnRollback register functions to run when the block's work commits or is rolled
+// back; DB.Block returns the block's handle. A context that pins a connection without a
+// transaction (WithConn) gets its transaction on that connection, which stays pinned after the
+// block.
 func (db *DB) Atomic(ctx context.Context, fn func(ctx context.Context) error, opts ...txn.Option) error {
 	if fn == nil {
 		return errNilFunc
