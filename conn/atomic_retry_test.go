@@ -39,8 +39,8 @@ var conflicts = map[testcontainers.Engine]conflict{
 
 var sideWrites atomic.Int64
 
-// readThenWrite runs a block that reads row 1, lets another connection change it (on the first
-// run only), and then updates it.
+// readThenWrite runs a block that reads row 1, lets another block change it and commit (on the
+// first run only), and then updates it.
 func readThenWrite(t *testing.T, e *atomicEnv, opts ...txn.Option) ([]error, []int) {
 	ctx := t.Context()
 	runs := 0
@@ -51,9 +51,15 @@ func readThenWrite(t *testing.T, e *atomicEnv, opts ...txn.Option) ([]error, []i
 			return err
 		}
 		if runs == 1 {
-			// ctx, not bctx: another connection, outside the block. The value changes every
-			// time, because SQLite writes nothing for an UPDATE that changes nothing.
-			mustExec(t, e.db, fmt.Sprintf("UPDATE items SET note = 'other %d' WHERE id = 1", sideWrites.Add(1)))
+			// The other block: ctx, not bctx, so another connection and transaction. The value
+			// changes every time, because SQLite writes nothing for an UPDATE that changes
+			// nothing.
+			if err := e.db.Atomic(ctx, func(ctx context.Context) error {
+				_, err := e.db.Exec(ctx, conn.SQL(fmt.Sprintf("UPDATE items SET note = 'other %d' WHERE id = 1", sideWrites.Add(1))))
+				return err
+			}); err != nil {
+				t.Errorf("the other block: %v", err)
+			}
 		}
 		_, err := e.db.Exec(bctx, conn.SQL("UPDATE items SET note = 'block' WHERE id = 1"))
 		return err
