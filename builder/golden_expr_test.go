@@ -36,6 +36,8 @@ func expressionsCases() []goldenCase {
 		{"is true", w(expr.IsTrue(Users.Active))},
 		{"compare columns", w(Users.Visits.GtExpr(expr.Add(Users.Visits, expr.Val[int32](1))))},
 		{"arithmetic", so(expr.Div(expr.Mul(expr.Sub(expr.Add(Orders.Total, expr.Val(1.0)), expr.Val(2.0)), Orders.Total), expr.Neg(expr.Val(4.0))))},
+		{"integer division", s(expr.Div(Users.Visits, expr.Add(Users.Visits, expr.Val[int32](2))))},
+		{"integer division of a defined type", s(expr.Div(expr.Cast[Count](Users.Visits), expr.Val(Count(3))))},
 		{"concat", s(expr.Concat(Users.Name, expr.Val(" <"), Users.Email, expr.Val(">")))},
 		{"lower upper", s(expr.Lower(expr.Upper(Users.Name)))},
 		{"case", s(expr.Case[string]().When(Users.Visits.Gt(10), expr.Val("many")).When(Users.Visits.Gt(0), expr.Val("some")).Else(expr.Val("none")))},
@@ -61,3 +63,6 @@ func expressionsCases() []goldenCase {
 }
 
 func TestGoldenExpressions(t *testing.T) { checkGolden(t, "expr", expressionsCases()) }
+
+// Count is a defined integer type: Div must divide it as an integer too.
+type Count uint16

@@ -41,6 +41,10 @@ type Capabilities struct {
 	BoolLiterals    bool // TRUE / FALSE rather than 1 / 0
 	InsertIgnore    bool // INSERT IGNORE (MySQL)
 	InsertOrIgnore  bool // INSERT OR IGNORE (SQLite)
+	// IntDiv reports that integers divide as integers only with a DIV b, because a / b gives a
+	// DECIMAL even for two integers (MySQL: 5 / 2 = 2.5000, 5 DIV 2 = 2). PostgreSQL and SQLite
+	// truncate with /.
+	IntDiv bool
 	// ConcatOperator reports whether || concatenates strings; otherwise CONCAT(a, b) is used
 	// (on MySQL || is a logical OR unless PIPES_AS_CONCAT is set).
 	ConcatOperator bool

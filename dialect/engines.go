@@ -48,7 +48,7 @@ var mysqlCaps = Capabilities{
 	UpdateJoin: true, DeleteJoin: true, UpdateLimit: true, DeleteLimit: true,
 	ForUpdate: true, SkipLocked: true, BoolLiterals: true, InsertIgnore: true,
 	TxIsolation: true, TxReadOnly: true, TxBegin: BeginSetTransaction,
-	ParenSetOperands: true, LimitAll: "18446744073709551615", DefaultKeyword: true,
+	ParenSetOperands: true, LimitAll: "18446744073709551615", DefaultKeyword: true, IntDiv: true,
 	IdentQuote: '`', Placeholder: '?',
 	Cast: CastTypes{Int: "SIGNED", Uint: "UNSIGNED", Float: "DOUBLE", Text: "CHAR",
 		Bytes: "BINARY", Bool: "UNSIGNED", Time: "DATETIME(6)"},

@@ -1,21 +1,30 @@
 package expr
 
+import "reflect"
+
 // binary is (l op r) for arithmetic; parenthesized so that nesting keeps its meaning.
 type binary struct {
 	l, r node
 	op   string
+	// intDiv: an integer division, written l DIV r where / would divide as decimals
+	// (dialect.Capabilities.IntDiv).
+	intDiv bool
 }
 
 func (b *binary) writeNode(w *Writer) {
 	w.Char('(')
 	b.l.write(w)
-	w.Text(b.op)
+	if b.intDiv && w.caps.IntDiv {
+		w.Text(" DIV ")
+	} else {
+		w.Text(b.op)
+	}
 	b.r.write(w)
 	w.Char(')')
 }
 
 func arith[T any](op string, a, b Of[T]) Expr[T] {
-	return Expr[T]{node{&binary{a.exprNode(), b.exprNode(), op}}}
+	return Expr[T]{node{&binary{l: a.exprNode(), r: b.exprNode(), op: op}}}
 }
 
 // Add is (a + b), for numbers only.
@@ -27,9 +36,18 @@ func Sub[T Number](a, b Of[T]) Expr[T] { return arith(" - ", a, b) }
 // Mul is (a * b).
 func Mul[T Number](a, b Of[T]) Expr[T] { return arith(" * ", a, b) }
 
-// Div is (a / b). Integer operands divide as integers on PostgreSQL and SQLite, as decimals on
-// MySQL.
-func Div[T Number](a, b Of[T]) Expr[T] { return arith(" / ", a, b) }
+// Div is (a / b). For an integer T the quotient is an integer, truncated toward zero, on every
+// engine: PostgreSQL and SQLite truncate with /, and on MySQL/MariaDB, where / gives a DECIMAL
+// (5 / 2 = 2.5000), it is written (a DIV b). For a float T it is the float quotient.
+func Div[T Number](a, b Of[T]) Expr[T] {
+	e := arith(" / ", a, b)
+	switch reflect.TypeFor[T]().Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		e.n.x.(*binary).intDiv = true
+	}
+	return e
+}
 
 type neg struct{ x node }
 
