@@ -56,6 +56,13 @@ func updateCases() []goldenCase {
 			Where(Orders.UserID.EqExpr(Users.ID), Orders.Total.Gt(100.0))},
 		{"from expression", builder.Update(Users).Set(Users.Name.SetExpr(expr.Concat(Users.Name, Orders.Note))).From(Orders).
 			Where(Orders.UserID.EqExpr(Users.ID))},
+		{"join", builder.Update(Users).Set(Users.Visits.Set(0)).Join(Orders, Orders.UserID.EqExpr(Users.ID)).
+			Where(Orders.Total.Gt(100.0))},
+		// The ON argument comes before the SET arguments on MySQL and after them elsewhere.
+		{"join with bound on, aliases and from", builder.Update(u).Set(u.Name.SetExpr(expr.Coalesce(o.Note, u.Name)), u.Visits.Set(1)).
+			Join(o, expr.And(o.UserID.EqExpr(u.ID), o.Total.Gt(5.0))).From(Archive).Where(Archive.ID.EqExpr(u.ID), u.Active.Eq(true))},
+		{"join without where", builder.Update(Users).Set(Users.Active.Set(false)).Join(Orders, Orders.UserID.EqExpr(Users.ID))},
+		{"join with limit", builder.Update(Users).Set(Users.Active.Set(false)).Join(Orders, Orders.UserID.EqExpr(Users.ID)).Limit(1)},
 		{"returning", builder.Update(Users).Set(Users.Active.Set(true)).Where(Users.ID.Eq(1)).Returning(Users.ID, Users.Name)},
 		{"order limit", builder.Update(Users).Set(Users.Active.Set(false)).Where(Users.Visits.Eq(0)).OrderBy(Users.ID.Asc()).Limit(10)},
 		{"subquery", builder.Update(Users).Set(Users.Visits.SetExpr(expr.Cast[int32](expr.Subquery(

@@ -20,6 +20,7 @@ type UpdateStmt struct {
 type updateExt struct {
 	with      with
 	from      []expr.Source
+	joins     []join // inner joins: JOIN ... ON on MySQL, FROM + WHERE elsewhere
 	order     []expr.Order
 	limit     limitOffset
 	returning returning
@@ -50,10 +51,26 @@ func (s *UpdateStmt) Set(set ...expr.Assignment) *UpdateStmt {
 }
 
 // From adds other tables the update reads: UPDATE t SET ... FROM other WHERE ... on PostgreSQL
-// and SQLite, the multi-table UPDATE t, other SET ... WHERE ... on MySQL.
+// and SQLite, the multi-table UPDATE t, other SET ... WHERE ... on MySQL. Join says how the
+// tables relate in one call.
 func (s *UpdateStmt) From(srcs ...expr.Source) *UpdateStmt {
 	x := s.ext()
 	x.from = append(x.from, srcs...)
+	return s
+}
+
+// Join adds a table the update reads, matched to the updated rows by on: the multi-table
+// UPDATE with JOIN on MySQL/MariaDB, and on PostgreSQL and SQLite, whose UPDATE has no JOIN,
+// the same statement as FROM other with on leading the WHERE clause.
+//
+//	builder.Update(o).Set(o.Status.Set("vip")).Join(u, u.ID.EqExpr(o.UserID)).Where(u.Name.Eq("dave"))
+//	// MySQL:      UPDATE `orders` AS `o` INNER JOIN `users` AS `u` ON `u`.`id` = `o`.`user_id`
+//	//             SET `o`.`status` = ? WHERE `u`.`name` = ?
+//	// PostgreSQL: UPDATE "orders" AS "o" SET "status" = $1 FROM "users" AS "u"
+//	//             WHERE "u"."id" = "o"."user_id" AND "u"."name" = $2
+func (s *UpdateStmt) Join(src expr.Source, on expr.Cond) *UpdateStmt {
+	x := s.ext()
+	x.joins = append(x.joins, join{src, on, innerJoin})
 	return s
 }
 
@@ -126,7 +143,7 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 	if !x.with.writeDML(w, "UPDATE") {
 		return
 	}
-	multi := len(x.from) > 0
+	multi := len(x.from) > 0 || len(x.joins) > 0
 	if multi {
 		w.SetSoleSource(nil)
 	} else {
@@ -141,8 +158,14 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 		case c.UpdateFrom:
 		case c.UpdateJoin:
 			joined = true
-			w.Text(", ")
-			writeSources(w, x.from)
+			for i := range x.joins {
+				x.joins[i].write(w)
+			}
+			if len(x.from) > 0 {
+				w.Clause(expr.ClauseUpdate)
+				w.Text(", ")
+				writeSources(w, x.from)
+			}
 		default:
 			w.Clause(expr.ClauseFrom)
 			w.Unsupported("UPDATE with other tables")
@@ -153,14 +176,35 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 	checkAssignments(w, s.table, s.set)
 	w.Text(" SET ")
 	writeSet(w, s.set, joined)
+	where := " WHERE "
 	if multi && !joined {
 		w.Clause(expr.ClauseFrom)
 		w.Text(" FROM ")
+		for i := range x.joins {
+			if i > 0 {
+				w.Text(", ")
+			}
+			if x.joins[i].src == nil {
+				w.Fail(expr.ErrInvalid, "nil source")
+				return
+			}
+			x.joins[i].src.WriteSource(w)
+		}
+		if len(x.joins) > 0 && len(x.from) > 0 {
+			w.Text(", ")
+		}
 		writeSources(w, x.from)
+		// The join conditions lead the WHERE clause.
+		for i := range x.joins {
+			w.Clause(expr.ClauseInnerJoin)
+			w.Text(where)
+			x.joins[i].on.WriteSQL(w)
+			where = " AND "
+		}
 	}
 	if len(s.conds) > 0 {
 		w.Clause(expr.ClauseWhere)
-		w.Text(" WHERE ")
+		w.Text(where)
 		w.WriteConds(s.conds)
 	}
 	writeOrderLimit(w, x.order, &x.limit, c.UpdateLimit && !multi, "UPDATE")

@@ -130,6 +130,18 @@ func updateCases() []stmtCase {
 		afterRows: [][]any{{int64(1), int64(100), "paid"}, {int64(2), int64(250), "paid"}, {int64(3), int64(75), "pending"},
 			{int64(4), int64(300), "vip"}, {int64(5), int64(20), "vip"}},
 	}, {
+		// The ON condition binds an argument before the SET values on MySQL and after them
+		// elsewhere: the placeholders must follow.
+		name: "UPDATE with JOIN (MySQL) / FROM and the join condition in WHERE (PostgreSQL, SQLite)",
+		stmt: func() builder.Statement {
+			return builder.Update(o).Set(o.Status.Set("vip"), o.Note.SetExpr(u.Name)).
+				Join(u, expr.And(u.ID.EqExpr(o.UserID), u.Name.Ne("alice"))).Where(o.Amount.Gt(50))
+		},
+		affected: n(2),
+		after:    "SELECT id, status, note FROM orders ORDER BY id",
+		afterRows: [][]any{{int64(1), "paid", nil}, {int64(2), "paid", nil}, {int64(3), "vip", "bob"},
+			{int64(4), "vip", "dave"}, {int64(5), "cancelled", nil}},
+	}, {
 		name: "UPDATE RETURNING",
 		stmt: func() builder.Statement {
 			return builder.Update(u).Set(u.Active.Set(false), u.Age.SetExpr(expr.Add[int64](u.Age, expr.Val[int64](1)))).
