@@ -100,8 +100,12 @@ func (s *InsertStmt) DefaultValues() *InsertStmt { s.defaults = true; return s }
 func (s *InsertStmt) Ignore() *InsertStmt { s.ignore = true; return s }
 
 // OnConflict names the unique columns whose conflict triggers DoNothing or DoUpdate:
-// ON CONFLICT ("email"). MySQL has no conflict target (any unique key conflicts); there the
-// columns are used only by DoNothing.
+// ON CONFLICT ("email") on PostgreSQL and SQLite.
+//
+// On MySQL and MariaDB the conflict target is ignored: their upsert, ON DUPLICATE KEY UPDATE,
+// has no per-constraint target and fires on a duplicate in ANY unique index or the primary
+// key, not only in the columns named here. The columns are not checked against the table's
+// keys there; DoNothing uses the first one only for its no-op assignment (c = c).
 func (s *InsertStmt) OnConflict(cols ...expr.AnyColumn) *InsertStmt {
 	x := s.ext()
 	x.conflict.target = append(x.conflict.target, cols...)
@@ -110,11 +114,13 @@ func (s *InsertStmt) OnConflict(cols ...expr.AnyColumn) *InsertStmt {
 }
 
 // DoNothing keeps the existing row on conflict: ON CONFLICT (...) DO NOTHING; on MySQL
-// ON DUPLICATE KEY UPDATE c = c with the first conflict column.
+// ON DUPLICATE KEY UPDATE c = c with the first conflict column, for a conflict with any unique
+// key (see OnConflict).
 func (s *InsertStmt) DoNothing() *InsertStmt { s.ext().conflict.action = 1; return s }
 
 // DoUpdate updates the existing row on conflict: ON CONFLICT (...) DO UPDATE SET ...; on MySQL
-// ON DUPLICATE KEY UPDATE .... Use expr.Excluded(col) for the value the INSERT proposed.
+// ON DUPLICATE KEY UPDATE ..., which fires on a conflict with any unique key (see OnConflict).
+// Use expr.Excluded(col) for the value the INSERT proposed.
 func (s *InsertStmt) DoUpdate(set ...expr.Assignment) *InsertStmt {
 	x := s.ext()
 	x.conflict.action = 2
