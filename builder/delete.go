@@ -31,19 +31,19 @@ func DeleteFrom(table expr.Source) *DeleteStmt {
 // Using adds tables the WHERE clause may refer to: DELETE FROM t USING other on PostgreSQL,
 // the multi-table DELETE t FROM t, other on MySQL (SQLite has neither: use a subquery).
 func (s *DeleteStmt) Using(srcs ...expr.Source) *DeleteStmt {
-	s.using = append(s.using, srcs...)
+	s.using = push(s.using, srcs)
 	return s
 }
 
 // Where adds conditions, ANDed together.
 func (s *DeleteStmt) Where(conds ...expr.Cond) *DeleteStmt {
-	s.conds = append(s.conds, conds...)
+	s.conds = push(s.conds, conds)
 	return s
 }
 
 // OrderBy adds ORDER BY (MySQL only, single-table).
 func (s *DeleteStmt) OrderBy(os ...expr.Order) *DeleteStmt {
-	s.order = append(s.order, os...)
+	s.order = push(s.order, os)
 	return s
 }
 
@@ -55,7 +55,7 @@ func (s *DeleteStmt) Limit(n int64) *DeleteStmt {
 
 // Returning adds RETURNING items (PostgreSQL, SQLite, MariaDB; not MySQL).
 func (s *DeleteStmt) Returning(cols ...expr.Expression) *DeleteStmt {
-	s.returning.cols = append(s.returning.cols, cols...)
+	s.returning.cols = push(s.returning.cols, cols)
 	return s
 }
 
@@ -83,7 +83,14 @@ func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
 		return
 	}
 	scope, clause := w.Scope(), w.Clause(expr.ClauseDelete)
-	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
+	s.writeBody(w)
+	w.RestoreScope(scope)
+	w.Clause(clause)
+}
+
+// writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
+// once for all the early returns here (without a deferred closure, which costs on every render).
+func (s *DeleteStmt) writeBody(w *expr.Writer) {
 	c := w.Caps()
 	if s.table == nil {
 		w.Fail(expr.ErrInvalid, "DELETE without a table")

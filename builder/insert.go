@@ -66,7 +66,7 @@ func (s *InsertStmt) Values(row ...expr.Assignment) *InsertStmt {
 		s.ext().err = "VALUES row " + strconv.Itoa(int(s.nrows)+1) + " has " + strconv.Itoa(len(row)) +
 			" values, row 1 has " + strconv.Itoa(int(s.width))
 	}
-	s.rows = append(s.rows, row...)
+	s.rows = push(s.rows, row)
 	s.nrows++
 	return s
 }
@@ -85,7 +85,7 @@ func (s *InsertStmt) FromSelect(q *SelectStmt, cols ...expr.Assignment) *InsertS
 	if q == nil && x.err == "" {
 		x.err = "INSERT ... SELECT without a SELECT (FromSelect(nil, ...))"
 	}
-	s.rows = append(s.rows[:0], cols...)
+	s.rows = push(s.rows[:0], cols)
 	s.width, s.nrows = int32(len(cols)), 1
 	return s
 }
@@ -108,7 +108,7 @@ func (s *InsertStmt) Ignore() *InsertStmt { s.ignore = true; return s }
 // keys there; DoNothing uses the first one only for its no-op assignment (c = c).
 func (s *InsertStmt) OnConflict(cols ...expr.AnyColumn) *InsertStmt {
 	x := s.ext()
-	x.conflict.target = append(x.conflict.target, cols...)
+	x.conflict.target = push(x.conflict.target, cols)
 	x.conflict.declared = true
 	return s
 }
@@ -124,13 +124,13 @@ func (s *InsertStmt) DoNothing() *InsertStmt { s.ext().conflict.action = 1; retu
 func (s *InsertStmt) DoUpdate(set ...expr.Assignment) *InsertStmt {
 	x := s.ext()
 	x.conflict.action = 2
-	x.conflict.set = append(x.conflict.set, set...)
+	x.conflict.set = push(x.conflict.set, set)
 	return s
 }
 
 // Returning adds RETURNING items (PostgreSQL, SQLite, MariaDB; not MySQL).
 func (s *InsertStmt) Returning(cols ...expr.Expression) *InsertStmt {
-	s.returning.cols = append(s.returning.cols, cols...)
+	s.returning.cols = push(s.returning.cols, cols)
 	return s
 }
 
@@ -158,7 +158,14 @@ func (s *InsertStmt) WriteSQL(w *expr.Writer) {
 		return
 	}
 	scope, clause := w.Scope(), w.Clause(expr.ClauseInsert)
-	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
+	s.writeBody(w)
+	w.RestoreScope(scope)
+	w.Clause(clause)
+}
+
+// writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
+// once for all the early returns here (without a deferred closure, which costs on every render).
+func (s *InsertStmt) writeBody(w *expr.Writer) {
 	c := w.Caps()
 	x := s.x
 	if x == nil {

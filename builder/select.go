@@ -56,7 +56,7 @@ func (s *SelectStmt) ext() *selectExt {
 //	builder.Select(Users.ID, expr.Count(Orders.ID).As("orders"))
 func Select(cols ...expr.Expression) *SelectStmt {
 	s := &SelectStmt{}
-	s.cols = append(s.colBuf[:0], cols...)
+	s.cols = push(s.colBuf[:0], cols)
 	s.where = s.whereBuf[:0]
 	return s
 }
@@ -69,7 +69,7 @@ func (s *SelectStmt) Distinct() *SelectStmt { s.ext().distinct = true; return s 
 
 // Columns adds select items.
 func (s *SelectStmt) Columns(cols ...expr.Expression) *SelectStmt {
-	s.cols = append(s.cols, cols...)
+	s.cols = push(s.cols, cols)
 	return s
 }
 
@@ -123,30 +123,30 @@ func (s *SelectStmt) Where(conds ...expr.Cond) *SelectStmt {
 	if len(s.where)+len(conds) > cap(s.where) && cap(s.where) == len(s.whereBuf) {
 		// Move to the extension's larger inline buffer before growing onto the heap.
 		x := s.ext()
-		s.where = append(x.whereBuf[:0], s.where...)
+		s.where = push(x.whereBuf[:0], s.where)
 	}
-	s.where = append(s.where, conds...)
+	s.where = push(s.where, conds)
 	return s
 }
 
 // GroupBy adds GROUP BY expressions.
 func (s *SelectStmt) GroupBy(xs ...expr.Expression) *SelectStmt {
 	x := s.ext()
-	x.group = append(x.group, xs...)
+	x.group = push(x.group, xs)
 	return s
 }
 
 // Having adds HAVING conditions, ANDed like Where.
 func (s *SelectStmt) Having(conds ...expr.Cond) *SelectStmt {
 	x := s.ext()
-	x.having = append(x.having, conds...)
+	x.having = push(x.having, conds)
 	return s
 }
 
 // OrderBy adds ORDER BY items: x.Asc(), x.Desc(), with .NullsFirst()/.NullsLast().
 func (s *SelectStmt) OrderBy(os ...expr.Order) *SelectStmt {
 	x := s.ext()
-	x.order = append(x.order, os...)
+	x.order = push(x.order, os)
 	return s
 }
 

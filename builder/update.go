@@ -46,7 +46,7 @@ func Update(table expr.Source) *UpdateStmt {
 
 // Set adds typed assignments: col.Set(v), col.SetExpr(x), nullable.SetNull().
 func (s *UpdateStmt) Set(set ...expr.Assignment) *UpdateStmt {
-	s.set = append(s.set, set...)
+	s.set = push(s.set, set)
 	return s
 }
 
@@ -55,7 +55,7 @@ func (s *UpdateStmt) Set(set ...expr.Assignment) *UpdateStmt {
 // tables relate in one call.
 func (s *UpdateStmt) From(srcs ...expr.Source) *UpdateStmt {
 	x := s.ext()
-	x.from = append(x.from, srcs...)
+	x.from = push(x.from, srcs)
 	return s
 }
 
@@ -76,14 +76,14 @@ func (s *UpdateStmt) Join(src expr.Source, on expr.Cond) *UpdateStmt {
 
 // Where adds conditions, ANDed together.
 func (s *UpdateStmt) Where(conds ...expr.Cond) *UpdateStmt {
-	s.conds = append(s.conds, conds...)
+	s.conds = push(s.conds, conds)
 	return s
 }
 
 // OrderBy adds ORDER BY (MySQL only, single-table).
 func (s *UpdateStmt) OrderBy(os ...expr.Order) *UpdateStmt {
 	x := s.ext()
-	x.order = append(x.order, os...)
+	x.order = push(x.order, os)
 	return s
 }
 
@@ -97,7 +97,7 @@ func (s *UpdateStmt) Limit(n int64) *UpdateStmt {
 // Returning adds RETURNING items (PostgreSQL, SQLite).
 func (s *UpdateStmt) Returning(cols ...expr.Expression) *UpdateStmt {
 	x := s.ext()
-	x.returning.cols = append(x.returning.cols, cols...)
+	x.returning.cols = push(x.returning.cols, cols)
 	return s
 }
 
@@ -125,7 +125,14 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 		return
 	}
 	scope, clause := w.Scope(), w.Clause(expr.ClauseUpdate)
-	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
+	s.writeBody(w)
+	w.RestoreScope(scope)
+	w.Clause(clause)
+}
+
+// writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
+// once for all the early returns here (without a deferred closure, which costs on every render).
+func (s *UpdateStmt) writeBody(w *expr.Writer) {
 	c := w.Caps()
 	x := s.x
 	if x == nil {

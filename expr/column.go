@@ -117,6 +117,14 @@ func (a Assignment) WriteColumn(w *Writer, qualified bool) {
 		w.Fail(ErrInvalid, a.col.table.err)
 		return
 	}
+	if w.qs >= 0 { // quoted when the table was declared
+		if qualified {
+			w.Text(a.col.qual[w.qs])
+		} else {
+			w.Text(a.col.bare[w.qs])
+		}
+		return
+	}
 	if qualified {
 		a.col.table.writeRef(w)
 		w.Char('.')

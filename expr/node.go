@@ -1,5 +1,7 @@
 package expr
 
+import "unsafe"
+
 // node is the representation of any expression operand: one interface word pair whose dynamic
 // type says what it is, so that the common operands cost no allocation:
 //
@@ -159,7 +161,7 @@ func (w *Writer) column(c *column) {
 		w.Fail(ErrInvalid, t.err)
 		return
 	}
-	bare := w.scope.bare || t == w.scope.sole
+	bare := w.scope.bare || uintptr(unsafe.Pointer(t)) == w.scope.sole
 	if w.qs >= 0 {
 		if bare {
 			w.Text(c.bare[w.qs])
@@ -221,6 +223,10 @@ func (w *Writer) WriteColumnName(c AnyColumn) {
 	col := c.columnRef()
 	if col == nil || col.table.err != "" {
 		w.column(col)
+		return
+	}
+	if w.qs >= 0 {
+		w.Text(col.bare[w.qs])
 		return
 	}
 	w.Ident(col.name)

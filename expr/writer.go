@@ -53,7 +53,11 @@ type Writer struct {
 // a column of the statement's only table is written bare ("id"), any other column qualified
 // ("u"."id"), so a correlated subquery never captures an outer column by mistake.
 type Scope struct {
-	sole *tableInfo
+	// sole is the sole source's *tableInfo, kept only to compare with: as a uintptr, saving
+	// and restoring a scope stores no pointer into the (heap) writer, so it needs no write
+	// barrier. The statement being rendered keeps the descriptor alive, and Go's heap does not
+	// move objects.
+	sole uintptr
 	bare bool
 }
 
@@ -69,8 +73,12 @@ const (
 
 func acquire(d dialect.Dialect) *Writer {
 	w := writers.Get().(*Writer)
+	caps := d.Caps()
+	if w.caps == caps && sameDialect(w.d, d) {
+		return w // as last time: skip the stores (each a write barrier while the GC marks)
+	}
 	w.d = d
-	w.caps = d.Caps()
+	w.caps = caps
 	switch w.caps.IdentQuote {
 	case quoteStyles[0]:
 		w.qs = 0
@@ -82,13 +90,34 @@ func acquire(d dialect.Dialect) *Writer {
 	return w
 }
 
+// sameDialect reports whether a and b are the same dialect value: the same dynamic type and
+// data word. It compares identities, so it cannot panic on a dialect type that is not
+// comparable (== on such interface values would).
+func sameDialect(a, b dialect.Dialect) bool {
+	type iface struct{ tab, data unsafe.Pointer }
+	return *(*iface)(unsafe.Pointer(&a)) == *(*iface)(unsafe.Pointer(&b))
+}
+
 func release(w *Writer) {
 	if cap(w.buf) > maxPooledBuf || cap(w.args) > maxPooledArgs {
 		return
 	}
-	clear(w.args) // drop references to the caller's values
-	w.buf, w.args = w.buf[:0], w.args[:0]
-	w.clause, w.err, w.scope, w.debug = ClauseNone, nil, Scope{}, false
+	// Only what rendering changed is reset: while the collector runs, every pointer store into
+	// the (heap) writer pays a write barrier, even a store of nil.
+	// Drop references to the caller's values. A counted loop, not range or clear: the compiler
+	// turns those into a bulk clear with a bulk write barrier (see appendArgs).
+	for i, n := 0, len(w.args); i < n; i++ {
+		w.args[i] = nil
+	}
+	w.buf = w.buf[:0]
+	w.args = w.args[:0]
+	w.clause, w.debug = ClauseNone, false
+	if w.err != nil {
+		w.err = nil
+	}
+	if w.scope != (Scope{}) {
+		w.scope = Scope{}
+	}
 	if w.collect || len(w.ctes) > 0 {
 		clear(w.ctes)
 		clear(w.tables)
@@ -120,11 +149,27 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 		return "", nil, err
 	}
 	sql = string(w.buf)
-	if len(w.args) > 0 {
-		args = append(args, w.args...)
-	}
+	args = appendArgs(args, w.args)
 	release(w)
 	return sql, args, nil
+}
+
+// appendArgs is append(dst, src...) element by element when dst has room: append and clear
+// on a slice of interfaces run a bulk write barrier while the collector is marking, which for
+// a statement's few arguments costs more than the stores themselves.
+func appendArgs(dst, src []any) []any {
+	if len(src) == 0 {
+		return dst
+	}
+	n := len(dst)
+	if n+len(src) > cap(dst) {
+		return append(dst, src...)
+	}
+	dst = dst[:n+len(src)]
+	for i := range src {
+		dst[n+i] = src[i]
+	}
+	return dst
 }
 
 // Debug renders e for d with every argument written inline as a literal, for logs and error
@@ -258,6 +303,13 @@ func (w *Writer) Arg(v any) {
 	case '?':
 		w.Char('?')
 	case '$':
+		if n < 9 { // $1 to $9: two bytes
+			m := len(w.buf)
+			w.grow(2)
+			w.buf = w.buf[:m+2]
+			w.buf[m], w.buf[m+1] = '$', byte('1'+n)
+			return
+		}
 		var tmp [21]byte
 		tmp[0] = '$'
 		w.Text(unsafeString(strconv.AppendInt(tmp[:1], int64(n+1), 10)))
@@ -304,7 +356,7 @@ func (w *Writer) RestoreScope(s Scope) { w.scope = s }
 func (w *Writer) SetSoleSource(src Source) {
 	w.scope = Scope{}
 	if src != nil {
-		w.scope.sole = src.sourceInfo()
+		w.scope.sole = uintptr(unsafe.Pointer(src.sourceInfo()))
 	}
 }
 
