@@ -37,7 +37,7 @@ func (s *DeleteStmt) Using(srcs ...expr.Source) *DeleteStmt {
 
 // Where adds conditions, ANDed together.
 func (s *DeleteStmt) Where(conds ...expr.Cond) *DeleteStmt {
-	s.conds = push(s.conds, conds)
+	s.conds = expr.AppendConds(s.conds, conds...)
 	return s
 }
 

@@ -24,8 +24,23 @@ var joinText = [...]string{
 
 type join struct {
 	src  expr.Source
-	on   expr.Cond
 	kind joinKind
+	on   [1]expr.Cond // an array, so that expr.AppendConds can fill it (see addJoin)
+}
+
+// addJoin appends a join, filling it in place: appending a join value would copy its Cond
+// with a bulk write barrier (see expr.AppendConds).
+func addJoin(js []join, src expr.Source, on expr.Cond, k joinKind) []join {
+	n := len(js)
+	if n < cap(js) {
+		js = js[:n+1]
+	} else {
+		js = append(js, join{})
+	}
+	j := &js[n]
+	j.src, j.kind = src, k
+	expr.AppendConds(j.on[:0], on)
+	return js
 }
 
 func (j *join) write(w *expr.Writer) {
@@ -45,6 +60,6 @@ func (j *join) write(w *expr.Writer) {
 	j.src.WriteSource(w)
 	if j.kind != crossJoin {
 		w.Text(" ON ")
-		j.on.WriteSQL(w)
+		j.on[0].WriteSQL(w)
 	}
 }

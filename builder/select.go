@@ -89,7 +89,7 @@ func (s *SelectStmt) From(srcs ...expr.Source) *SelectStmt {
 
 func (s *SelectStmt) join(k joinKind, src expr.Source, on expr.Cond) *SelectStmt {
 	x := s.ext()
-	x.joins = append(x.joins, join{src, on, k})
+	x.joins = addJoin(x.joins, src, on, k)
 	return s
 }
 
@@ -123,9 +123,9 @@ func (s *SelectStmt) Where(conds ...expr.Cond) *SelectStmt {
 	if len(s.where)+len(conds) > cap(s.where) && cap(s.where) == len(s.whereBuf) {
 		// Move to the extension's larger inline buffer before growing onto the heap.
 		x := s.ext()
-		s.where = push(x.whereBuf[:0], s.where)
+		s.where = expr.AppendConds(x.whereBuf[:0], s.where...)
 	}
-	s.where = push(s.where, conds)
+	s.where = expr.AppendConds(s.where, conds...)
 	return s
 }
 
@@ -139,7 +139,7 @@ func (s *SelectStmt) GroupBy(xs ...expr.Expression) *SelectStmt {
 // Having adds HAVING conditions, ANDed like Where.
 func (s *SelectStmt) Having(conds ...expr.Cond) *SelectStmt {
 	x := s.ext()
-	x.having = push(x.having, conds)
+	x.having = expr.AppendConds(x.having, conds...)
 	return s
 }
 

@@ -70,13 +70,13 @@ func (s *UpdateStmt) From(srcs ...expr.Source) *UpdateStmt {
 //	//             WHERE "u"."id" = "o"."user_id" AND "u"."name" = $2
 func (s *UpdateStmt) Join(src expr.Source, on expr.Cond) *UpdateStmt {
 	x := s.ext()
-	x.joins = append(x.joins, join{src, on, innerJoin})
+	x.joins = addJoin(x.joins, src, on, innerJoin)
 	return s
 }
 
 // Where adds conditions, ANDed together.
 func (s *UpdateStmt) Where(conds ...expr.Cond) *UpdateStmt {
-	s.conds = push(s.conds, conds)
+	s.conds = expr.AppendConds(s.conds, conds...)
 	return s
 }
 
@@ -205,7 +205,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		for i := range x.joins {
 			w.Clause(expr.ClauseInnerJoin)
 			w.Text(where)
-			x.joins[i].on.WriteSQL(w)
+			x.joins[i].on[0].WriteSQL(w)
 			where = " AND "
 		}
 	}

@@ -86,6 +86,23 @@ func between(op condOp, l, lo, hi node) Cond {
 	return Cond{op: op, l: l, r: node{&bounds{lo, hi}}}
 }
 
+// AppendConds is append(dst, conds...) for statement builders that keep conditions in inline
+// buffers. It copies field by field: a Cond is too large for the compiler to copy in registers,
+// so append copies it with a bulk write barrier while the collector is marking, which costs
+// several times the copy itself.
+func AppendConds(dst []Cond, conds ...Cond) []Cond {
+	n := len(dst)
+	if n+len(conds) > cap(dst) {
+		return append(dst, conds...)
+	}
+	dst = dst[:n+len(conds)]
+	for i := range conds {
+		d, c := &dst[n+i], &conds[i]
+		d.l, d.r, d.op, d.rval = c.l, c.r, c.op, c.rval
+	}
+	return dst
+}
+
 // And is true when every condition is: (a AND b AND ...). And() with no conditions is TRUE,
 // so a dynamic filter list may be empty.
 func And(conds ...Cond) Cond { return group(opAnd, conds) }

@@ -36,6 +36,7 @@ type Query interface {
 type Writer struct {
 	buf    []byte
 	args   []any
+	spare  []any // the pooled args slice while args is the caller's storage (RenderTo)
 	d      dialect.Dialect
 	caps   *dialect.Capabilities
 	clause Clause
@@ -142,14 +143,30 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 		return "", nil, &BuildError{Dialect: d.Name(), Reason: "nothing to render", Kind: ErrInvalid}
 	}
 	w := acquire(d)
+	// With empty storage of the caller's (a statement's inline array), the arguments are
+	// written straight into it: no copy at the end, and nothing to clear in the pooled writer.
+	// If they outgrow it, Arg moves them to the pooled slice (w.spare) and they are copied
+	// once, at the end, as without storage.
+	direct := len(args) == 0 && cap(args) > 0
+	if direct {
+		w.spare, w.args = w.args, args
+	}
 	w.write(e)
+	if direct && w.spare != nil { // still in the caller's storage
+		args, w.args, w.spare = w.args, w.spare, nil
+		direct = true
+	} else {
+		direct = false
+	}
 	if w.err != nil {
 		err = w.err
 		release(w)
 		return "", nil, err
 	}
 	sql = string(w.buf)
-	args = appendArgs(args, w.args)
+	if !direct {
+		args = appendArgs(args, w.args)
+	}
 	release(w)
 	return sql, args, nil
 }
@@ -295,7 +312,12 @@ func (w *Writer) Arg(v any) {
 	}
 	n := len(w.args)
 	if n == cap(w.args) {
-		w.args = slices.Grow(w.args, 1)
+		if w.spare != nil {
+			// The caller's storage is full (see RenderTo): go on in the pooled slice.
+			w.args, w.spare = append(w.spare[:0], w.args...), nil
+		} else {
+			w.args = slices.Grow(w.args, 1)
+		}
 	}
 	w.args = w.args[:n+1]
 	w.args[n] = v
