@@ -37,6 +37,7 @@ func All[T any](ctx context.Context, db *DB, stmt Statement, args ...any) ([]T, 
 	if err != nil {
 		return nil, err
 	}
+	defer sc.release()
 	out := []T{}
 	for rows.Next() {
 		v, err := sc.scan()
@@ -68,6 +69,7 @@ func One[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T, er
 	if err != nil {
 		return zero, err
 	}
+	defer sc.release()
 	return oneRow(rows, sc)
 }
 
@@ -97,6 +99,7 @@ func Scalar[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T,
 	if err != nil {
 		return zero, err
 	}
+	defer sc.release()
 	return oneRow(rows, sc)
 }
 
@@ -149,6 +152,7 @@ func Each[T any](ctx context.Context, db *DB, stmt Statement, args ...any) iter.
 			yield(zero, err)
 			return
 		}
+		defer sc.release()
 		for rows.Next() {
 			v, err := sc.scan()
 			if err != nil {
@@ -172,7 +176,8 @@ func Each[T any](ctx context.Context, db *DB, stmt Statement, args ...any) iter.
 // rowScanner scans the rows of one result into Ts. For a struct T it scans every row into
 // the same reusable value, through field pointers made once per result, and copies it out;
 // so the work per row is the driver's conversion of each column and nothing of reflection.
-// The scanner, its value and (for up to 8 columns) its destinations are one allocation.
+// The scanner, its value and (for up to 8 columns) its destinations are one allocation,
+// reused from one result to the next through a pool.
 type rowScanner[T any] struct {
 	rows Rows
 	rt   *rowType
@@ -189,7 +194,18 @@ func newRowScanner[T any](rows Rows) (*rowScanner[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := &rowScanner[T]{rows: rows, rt: rt, cols: cols}
+	// Scanners are reused through the type's pool: a result's scanner is free again once
+	// its values have been copied out, and one that scanned the same column list keeps its
+	// destinations.
+	sc, _ := rt.scanners.Get().(*rowScanner[T])
+	if sc == nil {
+		sc = &rowScanner[T]{rt: rt}
+	}
+	sc.rows = rows
+	if sc.plan != nil && equalStrings(sc.cols, cols) {
+		return sc, nil
+	}
+	sc.cols, sc.plan = cols, nil
 	sc.dest = sc.buf[:0]
 	if len(cols) > len(sc.buf) {
 		sc.dest = make([]any, 0, len(cols))
@@ -212,6 +228,14 @@ func newRowScanner[T any](rows Rows) (*rowScanner[T], error) {
 		}
 	}
 	return sc, nil
+}
+
+// release gives the scanner back to its type's pool, keeping its plan and destinations
+// for the next result of the same shape but not the result it read.
+func (sc *rowScanner[T]) release() {
+	var zero T
+	sc.rows, sc.v = nil, zero
+	sc.rt.scanners.Put(sc)
 }
 
 // scan reads the current row into a T.

@@ -187,6 +187,7 @@ func (env *benchEnv) warmUp(b *testing.B) {
 func (env *benchEnv) oneTyped(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer reportCPU(b, cpuTime())
 	var i int64
 	for b.Loop() {
 		id := i%benchRows + 1
@@ -201,6 +202,7 @@ func (env *benchEnv) oneTyped(b *testing.B) {
 func (env *benchEnv) oneRaw(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer reportCPU(b, cpuTime())
 	var i int64
 	for b.Loop() {
 		id := i%benchRows + 1
@@ -221,6 +223,7 @@ func (env *benchEnv) oneRaw(b *testing.B) {
 func (env *benchEnv) allTyped(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer reportCPU(b, cpuTime())
 	for b.Loop() {
 		us, err := conn.All[benchUser](ctx, env.db, benchAll())
 		if err != nil || len(us) != benchRows {
@@ -232,6 +235,7 @@ func (env *benchEnv) allTyped(b *testing.B) {
 func (env *benchEnv) allRaw(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer reportCPU(b, cpuTime())
 	for b.Loop() {
 		var us []benchUser
 		var err error
@@ -243,6 +247,14 @@ func (env *benchEnv) allRaw(b *testing.B) {
 		if err != nil || len(us) != benchRows {
 			b.Fatal(len(us), err)
 		}
+	}
+}
+
+// reportCPU adds cpu-ns/op: the process's CPU time per operation, the client-side cost that
+// wall time mixes with the server's and the machine's other load.
+func reportCPU(b *testing.B, start time.Duration) {
+	if used := cpuTime() - start; start > 0 && b.N > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 

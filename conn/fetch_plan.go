@@ -30,6 +30,8 @@ type rowType struct {
 	err    error        // the struct cannot be scanned into (reported when it is used)
 	last   atomic.Pointer[scanPlan]
 	plans  sync.Map // column list joined by "\x00" -> *scanPlan
+	// scanners holds idle *rowScanner[T] of this type, so that a fetch does not allocate one.
+	scanners sync.Pool
 }
 
 // scanPlan places each column of one result shape into the struct: a field's offset from the

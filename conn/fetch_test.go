@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -286,4 +287,32 @@ func ExampleScanError() {
 	err := &conn.ScanError{Column: "email", Field: "User.Email", Type: "string", Err: fmt.Errorf("can't scan NULL into *string")}
 	fmt.Println(err)
 	// Output: conn: column "email" into User.Email (string): can't scan NULL into *string
+}
+
+// TestFetchConcurrentShapes: fetches of one type with different column lists, from many
+// goroutines at once, each get their own rows right (scanners and plans are shared per type).
+func TestFetchConcurrentShapes(t *testing.T) {
+	db := peopleDB(t, testcontainers.SQLite(t))
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				if (g+i)%2 == 0 {
+					ps, err := conn.All[Person](ctx, db, conn.SQL(peopleCols+" ORDER BY id"))
+					if err != nil || len(ps) != 3 || ps[2].Name != "cy" || ps[2].Email == nil || ps[0].Score != 0.5 {
+						t.Errorf("full rows: %+v, %v", ps, err)
+						return
+					}
+				} else {
+					p, err := conn.One[Person](ctx, db, conn.SQL("SELECT name, id FROM people WHERE id = 2"))
+					if err != nil || p.Name != "bob" || p.ID != 2 || p.Email != nil || p.Score != 0 {
+						t.Errorf("two columns: %+v, %v", p, err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
