@@ -155,3 +155,18 @@ func ExampleSelectStmt_Build_errors() {
 	// true
 	// typedsql: WHERE: IN with an empty value list (decide explicitly what an empty list means, e.g. skip the condition) (dialect postgres)
 }
+
+func ExampleUpdateStmt_Join() {
+	// MySQL updates through a JOIN; PostgreSQL and SQLite, whose UPDATE has no JOIN, get the
+	// same statement as FROM with the join condition leading the WHERE clause.
+	q := builder.Update(u).Set(u.Active.Set(false)).
+		Join(o, o.UserID.EqExpr(u.ID)).Where(o.Total.Gt(1000.0))
+
+	for _, d := range []dialect.Dialect{dialect.MySQL, dialect.Postgres} {
+		sql, args, _ := q.Build(d)
+		fmt.Println(sql, args)
+	}
+	// Output:
+	// UPDATE `users` AS `u` INNER JOIN `orders` AS `o` ON `o`.`user_id` = `u`.`id` SET `u`.`active` = ? WHERE `o`.`total` > ? [false 1000]
+	// UPDATE "users" AS "u" SET "active" = $1 FROM "orders" AS "o" WHERE "o"."user_id" = "u"."id" AND "o"."total" > $2 [false 1000]
+}
