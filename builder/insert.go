@@ -239,7 +239,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 	if q := s.x; q != nil && q.query != nil {
 		w.Clause(expr.ClauseSelect)
 		w.Char(' ')
-		if len(q.query.cols) > 0 {
+		if len(q.query.columns()) > 0 {
 			w.Fail(expr.ErrInvalid, "INSERT ... SELECT: the SELECT's list comes from the assignments; build it with builder.Select()")
 			return
 		}

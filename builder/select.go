@@ -10,17 +10,22 @@ import (
 type SelectStmt struct {
 	// The parts every query has live here, with inline room for a typical small query, so
 	// that SELECT a, b, c FROM t WHERE x = $1 costs one small allocation. Everything else
-	// (joins, grouping, ordering, ...) lives in x, allocated on first use.
-	cols     []expr.Expression
-	where    []expr.Cond
+	// (joins, grouping, ordering, ...) lives in x, allocated on first use, and so do the
+	// select list and the conditions once they outgrow their inline arrays (x.cols, x.where).
+	// Counts rather than slices into the arrays: a slice of the statement's own array would be
+	// a pointer to store (a write barrier while the GC marks) and 24 more bytes.
 	from     expr.Source
 	x        *selectExt
 	colBuf   [3]expr.Expression
 	whereBuf [1]expr.Cond
+	ncols    uint8 // items in colBuf, when x.cols is nil
+	nwhere   uint8 // conditions in whereBuf, when x.where is nil
 	args     argStore
 }
 
 type selectExt struct {
+	cols     []expr.Expression // the whole select list, once it outgrew colBuf
+	where    []expr.Cond       // all conditions, once they outgrew whereBuf
 	with     with
 	from     []expr.Source // sources after the first
 	joins    []join
@@ -55,10 +60,19 @@ func (s *SelectStmt) ext() *selectExt {
 //
 //	builder.Select(Users.ID, expr.Count(Orders.ID).As("orders"))
 func Select(cols ...expr.Expression) *SelectStmt {
-	s := &SelectStmt{}
-	s.cols = push(s.colBuf[:0], cols)
-	s.where = s.whereBuf[:0]
-	return s
+	// Composite literals, so that the items are stored into the new statement with no write
+	// barrier (the compiler omits them for the initialization of a fresh object).
+	switch len(cols) {
+	case 0:
+		return &SelectStmt{}
+	case 1:
+		return &SelectStmt{colBuf: [3]expr.Expression{cols[0]}, ncols: 1}
+	case 2:
+		return &SelectStmt{colBuf: [3]expr.Expression{cols[0], cols[1]}, ncols: 2}
+	case 3:
+		return &SelectStmt{colBuf: [3]expr.Expression{cols[0], cols[1], cols[2]}, ncols: 3}
+	}
+	return (&SelectStmt{}).Columns(cols...)
 }
 
 // SelectDistinct starts SELECT DISTINCT cols.
@@ -69,8 +83,33 @@ func (s *SelectStmt) Distinct() *SelectStmt { s.ext().distinct = true; return s 
 
 // Columns adds select items.
 func (s *SelectStmt) Columns(cols ...expr.Expression) *SelectStmt {
-	s.cols = push(s.cols, cols)
+	if s.x == nil || s.x.cols == nil {
+		if n := int(s.ncols); n+len(cols) <= len(s.colBuf) {
+			s.ncols = uint8(n + len(cols))
+			push(s.colBuf[n:n], cols)
+			return s
+		}
+		x := s.ext()
+		x.cols = append(make([]expr.Expression, 0, int(s.ncols)+len(cols)), s.colBuf[:s.ncols]...)
+	}
+	s.x.cols = append(s.x.cols, cols...)
 	return s
+}
+
+// columns is the select list.
+func (s *SelectStmt) columns() []expr.Expression {
+	if s.x != nil && s.x.cols != nil {
+		return s.x.cols
+	}
+	return s.colBuf[:s.ncols]
+}
+
+// conds is the WHERE conditions.
+func (s *SelectStmt) conds() []expr.Cond {
+	if s.x != nil && s.x.where != nil {
+		return s.x.where
+	}
+	return s.whereBuf[:s.nwhere]
 }
 
 // From adds FROM sources: tables, or derived tables (expr.FromQuery). Several sources are a
@@ -120,12 +159,17 @@ func (s *SelectStmt) CrossJoin(src expr.Source) *SelectStmt {
 
 // Where adds conditions; all conditions of all Where calls are ANDed together.
 func (s *SelectStmt) Where(conds ...expr.Cond) *SelectStmt {
-	if len(s.where)+len(conds) > cap(s.where) && cap(s.where) == len(s.whereBuf) {
+	if s.x == nil || s.x.where == nil {
+		if n := int(s.nwhere); n+len(conds) <= len(s.whereBuf) {
+			s.nwhere = uint8(n + len(conds))
+			expr.AppendConds(s.whereBuf[n:n], conds...)
+			return s
+		}
 		// Move to the extension's larger inline buffer before growing onto the heap.
 		x := s.ext()
-		s.where = expr.AppendConds(x.whereBuf[:0], s.where...)
+		x.where = expr.AppendConds(x.whereBuf[:0], s.whereBuf[:s.nwhere]...)
 	}
-	s.where = expr.AppendConds(s.where, conds...)
+	s.x.where = expr.AppendConds(s.x.where, conds...)
 	return s
 }
 
@@ -241,11 +285,11 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 			}
 			assigns[i].WriteValue(w)
 		}
-	case len(s.cols) == 0:
+	case len(s.columns()) == 0:
 		w.Fail(expr.ErrInvalid, "SELECT with no columns")
 		return
 	default:
-		w.WriteList(s.cols)
+		w.WriteList(s.columns())
 	}
 	if s.from != nil {
 		w.Clause(expr.ClauseFrom)
@@ -259,10 +303,10 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	for i := range x.joins {
 		x.joins[i].write(w)
 	}
-	if len(s.where) > 0 {
+	if where := s.conds(); len(where) > 0 {
 		w.Clause(expr.ClauseWhere)
 		w.Text(" WHERE ")
-		w.WriteConds(s.where)
+		w.WriteConds(where)
 	}
 	if len(x.group) > 0 {
 		w.Clause(expr.ClauseGroupBy)

@@ -34,9 +34,12 @@ type Query interface {
 // Writer is exported for statement implementations (the builder package); applications use
 // Render or the builders' Build.
 type Writer struct {
-	buf    []byte
-	args   []any
-	spare  []any // the pooled args slice while args is the caller's storage (RenderTo)
+	buf  []byte
+	args []any
+	// pool is the writer's own args storage, kept across renders; args is pool[:n], or the
+	// caller's storage while direct (see RenderTo).
+	pool   []any
+	direct bool
 	d      dialect.Dialect
 	caps   *dialect.Capabilities
 	clause Clause
@@ -63,7 +66,8 @@ type Scope struct {
 }
 
 var writers = sync.Pool{New: func() any {
-	return &Writer{buf: make([]byte, 0, 1024), args: make([]any, 0, 32)}
+	args := make([]any, 0, 32)
+	return &Writer{buf: make([]byte, 0, 1024), args: args, pool: args}
 }}
 
 // The pool keeps buffers up to these sizes; a rare huge statement does not pin its memory.
@@ -112,6 +116,9 @@ func release(w *Writer) {
 	}
 	w.buf = w.buf[:0]
 	w.args = w.args[:0]
+	if cap(w.args) != cap(w.pool) { // grown: keep the larger storage
+		w.pool = w.args
+	}
 	w.clause, w.debug = ClauseNone, false
 	if w.err != nil {
 		w.err = nil
@@ -145,18 +152,16 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 	w := acquire(d)
 	// With empty storage of the caller's (a statement's inline array), the arguments are
 	// written straight into it: no copy at the end, and nothing to clear in the pooled writer.
-	// If they outgrow it, Arg moves them to the pooled slice (w.spare) and they are copied
-	// once, at the end, as without storage.
-	direct := len(args) == 0 && cap(args) > 0
-	if direct {
-		w.spare, w.args = w.args, args
+	// If they outgrow it, Arg moves them to the writer's own storage and they are copied
+	// once, at the end, as without storage. (Two pointer stores into the writer, against
+	// three per argument for writing, copying and clearing them.)
+	if len(args) == 0 && cap(args) > 0 {
+		w.args, w.direct = args, true
 	}
 	w.write(e)
-	if direct && w.spare != nil { // still in the caller's storage
-		args, w.args, w.spare = w.args, w.spare, nil
-		direct = true
-	} else {
-		direct = false
+	direct := w.direct
+	if direct { // still in the caller's storage
+		args, w.args, w.direct = w.args, w.pool[:0], false
 	}
 	if w.err != nil {
 		err = w.err
@@ -312,9 +317,9 @@ func (w *Writer) Arg(v any) {
 	}
 	n := len(w.args)
 	if n == cap(w.args) {
-		if w.spare != nil {
-			// The caller's storage is full (see RenderTo): go on in the pooled slice.
-			w.args, w.spare = append(w.spare[:0], w.args...), nil
+		if w.direct {
+			// The caller's storage is full (see RenderTo): go on in the writer's own.
+			w.args, w.direct = append(w.pool[:0], w.args...), false
 		} else {
 			w.args = slices.Grow(w.args, 1)
 		}
