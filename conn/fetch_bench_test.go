@@ -265,8 +265,8 @@ func rawAllPgx(ctx context.Context, pool *pgxpool.Pool, q string) ([]benchUser, 
 	}
 	defer rows.Close()
 	var us []benchUser
+	var u benchUser // declared once: inside the loop it would escape to the heap on every row
 	for rows.Next() {
-		var u benchUser
 		if err := rows.Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt); err != nil {
 			return nil, err
 		}
@@ -282,8 +282,8 @@ func rawAllSQL(ctx context.Context, db *sql.DB, q string) ([]benchUser, error) {
 	}
 	defer rows.Close()
 	var us []benchUser
+	var u benchUser // declared once: inside the loop it would escape to the heap on every row
 	for rows.Next() {
-		var u benchUser
 		if err := rows.Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt); err != nil {
 			return nil, err
 		}
