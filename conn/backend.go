@@ -69,3 +69,26 @@ func acquireError(parent context.Context, err error, timeout time.Duration, maxC
 	}
 	return err
 }
+
+// warm opens and checks max(1, minConns) connections, holding each until all are open, so
+// that Connect reports a bad host or password and leaves minConns distinct physical
+// connections idle in the pool.
+func warm(ctx context.Context, minConns int, acquire func(context.Context) (session, error), ping func(context.Context, session) error) error {
+	held := make([]session, 0, max(1, minConns))
+	defer func() {
+		for _, s := range held {
+			s.release(false)
+		}
+	}()
+	for range cap(held) {
+		s, err := acquire(ctx)
+		if err != nil {
+			return err
+		}
+		held = append(held, s)
+		if err := ping(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -72,27 +72,11 @@ func (b *pgxBackend) acquire(ctx context.Context) (session, error) {
 	return &pgxSession{c: c, lent: &b.lent}, nil
 }
 
-// ping opens and checks max(1, MinConns) connections, holding each until all are open, so
-// that Connect reports a bad host or password and leaves MinConns ready in the pool.
+// ping is Connect's check: see warm.
 func (b *pgxBackend) ping(ctx context.Context) error {
-	n := max(1, b.minConns)
-	held := make([]session, 0, n)
-	defer func() {
-		for _, s := range held {
-			s.release(false)
-		}
-	}()
-	for range n {
-		s, err := b.acquire(ctx)
-		if err != nil {
-			return err
-		}
-		held = append(held, s)
-		if err := s.(*pgxSession).c.Ping(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
+	return warm(ctx, b.minConns, b.acquire, func(ctx context.Context, s session) error {
+		return s.(*pgxSession).c.Ping(ctx)
+	})
 }
 
 func (b *pgxBackend) stats() PoolStats {

@@ -103,27 +103,11 @@ func (b *sqlBackend) acquire(ctx context.Context) (session, error) {
 	return &sqlSession{c: c, lent: &b.lent}, nil
 }
 
-// ping opens and checks max(1, MinConns) connections at once, holding each until all are
-// open, so that they are distinct physical connections left idle in the pool afterwards.
+// ping is Connect's check: see warm.
 func (b *sqlBackend) ping(ctx context.Context) error {
-	n := max(1, b.minConns)
-	held := make([]session, 0, n)
-	defer func() {
-		for _, s := range held {
-			s.release(false)
-		}
-	}()
-	for range n {
-		s, err := b.acquire(ctx)
-		if err != nil {
-			return err
-		}
-		held = append(held, s)
-		if err := s.(*sqlSession).c.PingContext(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
+	return warm(ctx, b.minConns, b.acquire, func(ctx context.Context, s session) error {
+		return s.(*sqlSession).c.PingContext(ctx)
+	})
 }
 
 func (b *sqlBackend) stats() PoolStats {
