@@ -8,8 +8,8 @@
 // statement there; any other context borrows a pooled connection for the one statement.
 //
 //	db, err := conn.Open(ctx, "postgres://app@localhost/app?pool_max_conns=20")
-//	res, err := db.Exec(ctx, builder.Update(Users).Set(Users.Name.To("ann")).Where(Users.ID.Eq(1)))
-//	// UPDATE "users" SET "name" = $1 WHERE "users"."id" = $2
+//	res, err := db.Exec(ctx, builder.Update(Users).Set(Users.Name.Set("ann")).Where(Users.ID.Eq(1)))
+//	// UPDATE "users" SET "name" = $1 WHERE "id" = $2
 //	n, err := db.Exec(ctx, conn.SQL("DELETE FROM users WHERE id = $1"), 7)
 //
 // # Reconnecting

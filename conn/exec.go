@@ -33,8 +33,8 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 // Exec runs a statement that returns no rows: a built INSERT, UPDATE or DELETE, or SQL text
 // with its arguments.
 //
-//	res, err := db.Exec(ctx, builder.Delete(Users).Where(Users.ID.Eq(7)))
-//	// DELETE FROM "users" WHERE "users"."id" = $1
+//	res, err := db.Exec(ctx, builder.DeleteFrom(Users).Where(Users.ID.Eq(7)))
+//	// DELETE FROM "users" WHERE "id" = $1
 //	res, err = db.Exec(ctx, conn.SQL("DELETE FROM users WHERE id = $1"), 7)
 //
 // Outside a block, a statement whose connection turns out to have died before the statement
@@ -75,7 +75,7 @@ func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, er
 // end closes them too).
 //
 //	rows, err := db.Query(ctx, builder.Select(Users.ID, Users.Name).From(Users))
-//	// SELECT "users"."id", "users"."name" FROM "users"
+//	// SELECT "id", "name" FROM "users"
 //
 // Like Exec, it retries once outside a block when the connection died before the statement
 // reached the server, up to the first row; once a row has been read it never does.
