@@ -112,7 +112,11 @@ func (db *DB) Query(ctx context.Context, stmt Statement, args ...any) (Rows, err
 		}
 		return nil, err
 	}
-	return &stmtRows{rows: rows, t: t, ctx: ctx, qctx: qctx, ob: ob, sql: text, args: bound, retried: retried}, nil
+	r := &stmtRows{rows: rows, t: t, ctx: ctx, qctx: qctx, ob: ob, sql: text, args: bound, retried: retried}
+	if t.sc != nil {
+		t.sc.track(r)
+	}
+	return r, nil
 }
 
 // QueryRow runs a statement expected to return at most one row; Row.Scan reports ErrNoRows
@@ -196,6 +200,7 @@ func (r *stmtRows) finish() {
 	r.done = true
 	r.rows.Close()
 	if r.t.sc != nil {
+		r.t.sc.untrack(r)
 		r.t.sc.leave()
 	}
 	if r.ob.on {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"modernc.org/sqlite"
@@ -37,6 +38,44 @@ type scope struct {
 	// rollbackOnEnd: a raw statement may have begun a transaction the driver cannot see;
 	// ROLLBACK before the connection goes back to the pool.
 	rollbackOnEnd atomic.Bool
+
+	// open holds the result sets made on this connection and not finished yet. The scope's
+	// end closes them: a connection cannot go back to the pool with one open (database/sql
+	// would wait for it for ever, pgx would refuse the next statement).
+	openMu sync.Mutex
+	open   []*stmtRows
+}
+
+// track records a result set made on the scope's connection, until it finishes.
+func (sc *scope) track(r *stmtRows) {
+	sc.openMu.Lock()
+	sc.open = append(sc.open, r)
+	sc.openMu.Unlock()
+}
+
+// untrack forgets a finished result set.
+func (sc *scope) untrack(r *stmtRows) {
+	sc.openMu.Lock()
+	defer sc.openMu.Unlock()
+	for i, o := range sc.open {
+		if o == r {
+			last := len(sc.open) - 1
+			sc.open[i], sc.open[last] = sc.open[last], nil
+			sc.open = sc.open[:last]
+			return
+		}
+	}
+}
+
+// closeOpen closes the result sets the block left open.
+func (sc *scope) closeOpen() {
+	sc.openMu.Lock()
+	left := sc.open
+	sc.open = nil
+	sc.openMu.Unlock()
+	for _, r := range left {
+		r.Close()
+	}
 }
 
 // scopeKey keys a DB's scope in a context. Keying by DB lets one context carry pinned
@@ -78,7 +117,7 @@ var (
 //     ROLLBACK ends it before the connection goes back, and raw SQL whose effect a ROLLBACK
 //     cannot undo (SET autocommit, LOCK TABLES, several statements in one text) gets the
 //     connection closed instead;
-//   - statements fn began and did not finish are waited for by the driver.
+//   - result sets fn left open are closed first.
 //
 // Other session state, such as variables and temporary tables, stays with the physical
 // connection, as with database/sql's Conn: reset what you set, or expect the next user of
@@ -195,6 +234,7 @@ func (sc *scope) leave() {
 // cannot be trusted.
 func (sc *scope) end(ctx context.Context, panicked bool) {
 	sc.ended.Store(true)
+	sc.closeOpen()
 	discard := panicked || sc.broken.Load() || ctx.Err() != nil || sc.sess.inTx()
 	if !discard && sc.rollbackOnEnd.Load() {
 		discard = !sc.rollbackBlind(ctx)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/typedsql/typedsql/conn"
 	"github.com/typedsql/typedsql/testcontainers"
@@ -401,6 +402,48 @@ func TestWithConnInTransaction(t *testing.T) {
 		}
 		if s := db.Stats(); s.InUse != 0 {
 			t.Errorf("%d connections in use", s.InUse)
+		}
+	})
+}
+
+// A result set fn leaves open must not keep the block from ending: database/sql would wait
+// for it for ever before giving the connection back. The block closes it, the connection goes
+// back to the pool, and the abandoned Rows reads as finished.
+func TestWithConnClosesRowsLeftOpen(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		db := openT(t, tdb, onePool())
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		defer cancel()
+		var leaked conn.Rows
+		done := make(chan error, 1)
+		go func() {
+			done <- db.WithConn(ctx, func(ctx context.Context) error {
+				rows, err := db.Query(ctx, conn.SQL("SELECT 1 UNION ALL SELECT 2"))
+				leaked = rows
+				if err == nil && !rows.Next() {
+					err = fmt.Errorf("no first row: %v", rows.Err())
+				}
+				return err // the second row is never read, the Rows never closed
+			})
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("WithConn did not return with a result set left open")
+		}
+		if in := db.Stats().InUse; in != 0 {
+			t.Errorf("%d connections still in use after the block", in)
+		}
+		if leaked.Next() {
+			t.Error("the abandoned Rows still yields rows after its block ended")
+		}
+		// The single pooled connection is usable again.
+		var n int64
+		if err := db.QueryRow(ctx, conn.SQL("SELECT 2")).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("after the block: %d, %v", n, err)
 		}
 	})
 }
