@@ -16,7 +16,6 @@ type DeleteStmt struct {
 	returning returning
 
 	condBuf [2]expr.Cond
-	args    argStore
 }
 
 // DeleteFrom starts DELETE FROM table.
@@ -65,9 +64,9 @@ func (s *DeleteStmt) With(ctes ...WithQuery) *DeleteStmt { s.with.add(false, cte
 // Build renders the statement for d.
 func (s *DeleteStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if s == nil {
-		return expr.Render(d, s)
+		return expr.Render(d, (*DeleteStmt)(nil))
 	}
-	return build(d, s, &s.args)
+	return expr.RenderWith(d, s.WriteSQL)
 }
 
 // DebugSQL renders the statement with its values inlined, for logs only.

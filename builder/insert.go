@@ -9,18 +9,23 @@ import (
 
 // InsertStmt is an INSERT statement. Build it with InsertInto.
 type InsertStmt struct {
-	into      expr.Source
-	rows      []expr.Assignment // row after row, each width wide
+	into expr.Source
+	// rows holds the values, row after row, each width wide, once they outgrew rowBuf; until
+	// then they are rowBuf[:nvals]. Likewise returning and retBuf[:nret]. Counts rather than
+	// slices of the inline arrays, as in SelectStmt: a statement pointing into itself escapes
+	// to the heap, and one that does not can live on the caller's stack.
+	rows      []expr.Assignment
 	width     int32
 	nrows     int32
 	defaults  bool
 	ignore    bool
+	nvals     uint8
+	nret      uint8
 	returning returning
 	x         *insertExt // the rarer parts, allocated on first use
 
 	rowBuf [4]expr.Assignment
 	retBuf [1]expr.Expression
-	args   argStore
 }
 
 type insertExt struct {
@@ -46,10 +51,36 @@ type conflict struct {
 
 // InsertInto starts INSERT INTO table.
 func InsertInto(table expr.Source) *InsertStmt {
-	s := &InsertStmt{into: table}
-	s.rows = s.rowBuf[:0]
-	s.returning.cols = s.retBuf[:0]
-	return s
+	return &InsertStmt{into: table}
+}
+
+// addValues appends assignments to the rows.
+func (s *InsertStmt) addValues(vals []expr.Assignment) {
+	if s.rows == nil {
+		if n := int(s.nvals); n+len(vals) <= len(s.rowBuf) {
+			s.nvals = uint8(n + len(vals))
+			push(s.rowBuf[n:n], vals)
+			return
+		}
+		s.rows = append(make([]expr.Assignment, 0, int(s.nvals)+len(vals)), s.rowBuf[:s.nvals]...)
+	}
+	s.rows = append(s.rows, vals...)
+}
+
+// values is every row's assignments, row after row.
+func (s *InsertStmt) values() []expr.Assignment {
+	if s.rows != nil {
+		return s.rows
+	}
+	return s.rowBuf[:s.nvals]
+}
+
+// returningList is the RETURNING clause.
+func (s *InsertStmt) returningList() returning {
+	if s.returning.cols != nil {
+		return s.returning
+	}
+	return returning{cols: s.retBuf[:s.nret]}
 }
 
 // Values adds one row: each assignment gives a column its value, typed by the column.
@@ -66,7 +97,7 @@ func (s *InsertStmt) Values(row ...expr.Assignment) *InsertStmt {
 		s.ext().err = "VALUES row " + strconv.Itoa(int(s.nrows)+1) + " has " + strconv.Itoa(len(row)) +
 			" values, row 1 has " + strconv.Itoa(int(s.width))
 	}
-	s.rows = push(s.rows, row)
+	s.addValues(row)
 	s.nrows++
 	return s
 }
@@ -85,7 +116,8 @@ func (s *InsertStmt) FromSelect(q *SelectStmt, cols ...expr.Assignment) *InsertS
 	if q == nil && x.err == "" {
 		x.err = "INSERT ... SELECT without a SELECT (FromSelect(nil, ...))"
 	}
-	s.rows = push(s.rows[:0], cols)
+	s.rows, s.nvals = nil, 0
+	s.addValues(cols)
 	s.width, s.nrows = int32(len(cols)), 1
 	return s
 }
@@ -130,7 +162,15 @@ func (s *InsertStmt) DoUpdate(set ...expr.Assignment) *InsertStmt {
 
 // Returning adds RETURNING items (PostgreSQL, SQLite, MariaDB; not MySQL).
 func (s *InsertStmt) Returning(cols ...expr.Expression) *InsertStmt {
-	s.returning.cols = push(s.returning.cols, cols)
+	if s.returning.cols == nil {
+		if n := int(s.nret); n+len(cols) <= len(s.retBuf) {
+			s.nret = uint8(n + len(cols))
+			push(s.retBuf[n:n], cols)
+			return s
+		}
+		s.returning.cols = append(make([]expr.Expression, 0, int(s.nret)+len(cols)), s.retBuf[:s.nret]...)
+	}
+	s.returning.cols = append(s.returning.cols, cols...)
 	return s
 }
 
@@ -140,9 +180,9 @@ func (s *InsertStmt) With(ctes ...WithQuery) *InsertStmt { s.ext().with.add(fals
 // Build renders the statement for d.
 func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if s == nil {
-		return expr.Render(d, s)
+		return expr.Render(d, (*InsertStmt)(nil))
 	}
-	return build(d, s, &s.args)
+	return expr.RenderWith(d, s.WriteSQL)
 }
 
 // DebugSQL renders the statement with its values inlined, for logs only.
@@ -219,14 +259,16 @@ func (s *InsertStmt) writeBody(w *expr.Writer) {
 		s.writeRows(w)
 	}
 	s.writeConflict(w, &x.conflict)
-	s.returning.write(w, c.InsertReturning, "INSERT")
+	ret := s.returningList()
+	ret.write(w, c.InsertReturning, "INSERT")
 }
 
 // emptyInsertExt stands in for a statement without extension; it is never modified.
 var emptyInsertExt insertExt
 
 func (s *InsertStmt) writeRows(w *expr.Writer) {
-	first := s.rows[:s.width]
+	rows := s.values()
+	first := rows[:s.width]
 	checkAssignments(w, s.into, first)
 	w.Text(" (")
 	for i := range first {
@@ -250,7 +292,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 	w.Text(" VALUES ")
 	width := int(s.width)
 	for r := 0; r < int(s.nrows); r++ {
-		row := s.rows[r*width : (r+1)*width]
+		row := rows[r*width : (r+1)*width]
 		if r > 0 {
 			w.Text(", ")
 			for i := range row {

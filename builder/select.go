@@ -20,7 +20,6 @@ type SelectStmt struct {
 	whereBuf [1]expr.Cond
 	ncols    uint8 // items in colBuf, when x.cols is nil
 	nwhere   uint8 // conditions in whereBuf, when x.where is nil
-	args     argStore
 }
 
 type selectExt struct {
@@ -60,19 +59,9 @@ func (s *SelectStmt) ext() *selectExt {
 //
 //	builder.Select(Users.ID, expr.Count(Orders.ID).As("orders"))
 func Select(cols ...expr.Expression) *SelectStmt {
-	// Composite literals, so that the items are stored into the new statement with no write
-	// barrier (the compiler omits them for the initialization of a fresh object).
-	switch len(cols) {
-	case 0:
-		return &SelectStmt{}
-	case 1:
-		return &SelectStmt{colBuf: [3]expr.Expression{cols[0]}, ncols: 1}
-	case 2:
-		return &SelectStmt{colBuf: [3]expr.Expression{cols[0], cols[1]}, ncols: 2}
-	case 3:
-		return &SelectStmt{colBuf: [3]expr.Expression{cols[0], cols[1], cols[2]}, ncols: 3}
-	}
-	return (&SelectStmt{}).Columns(cols...)
+	s := &SelectStmt{}
+	s.Columns(cols...)
+	return s
 }
 
 // SelectDistinct starts SELECT DISTINCT cols.
@@ -235,9 +224,9 @@ func (s *SelectStmt) WithRecursive(ctes ...WithQuery) *SelectStmt {
 // Build renders the statement for d.
 func (s *SelectStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if s == nil {
-		return expr.Render(d, s)
+		return expr.Render(d, (*SelectStmt)(nil))
 	}
-	return build(d, s, &s.args)
+	return expr.RenderWith(d, s.WriteSQL)
 }
 
 // DebugSQL renders the statement with its values inlined, for logs only.

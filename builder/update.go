@@ -8,16 +8,18 @@ import (
 // UpdateStmt is an UPDATE statement. Build it with Update.
 type UpdateStmt struct {
 	table expr.Source
-	set   []expr.Assignment
-	conds []expr.Cond
 	x     *updateExt // the rarer parts, allocated on first use
-
+	// Counts rather than slices of the inline arrays, as in SelectStmt: a statement pointing
+	// into itself escapes to the heap, and one that does not can live on the caller's stack.
 	setBuf  [3]expr.Assignment
 	condBuf [1]expr.Cond
-	args    argStore
+	nset    uint8 // assignments in setBuf, when x.set is nil
+	ncond   uint8 // conditions in condBuf, when x.conds is nil
 }
 
 type updateExt struct {
+	set       []expr.Assignment // all assignments, once they outgrew setBuf
+	conds     []expr.Cond       // all conditions, once they outgrew condBuf
 	with      with
 	from      []expr.Source
 	joins     []join // inner joins: JOIN ... ON on MySQL, FROM + WHERE elsewhere
@@ -38,16 +40,38 @@ func (s *UpdateStmt) ext() *updateExt {
 //	builder.Update(Users).Set(Users.Name.Set("ann")).Where(Users.ID.Eq(7))
 //	// UPDATE "users" SET "name" = $1 WHERE "id" = $2
 func Update(table expr.Source) *UpdateStmt {
-	s := &UpdateStmt{table: table}
-	s.set = s.setBuf[:0]
-	s.conds = s.condBuf[:0]
-	return s
+	return &UpdateStmt{table: table}
 }
 
 // Set adds typed assignments: col.Set(v), col.SetExpr(x), nullable.SetNull().
 func (s *UpdateStmt) Set(set ...expr.Assignment) *UpdateStmt {
-	s.set = push(s.set, set)
+	if s.x == nil || s.x.set == nil {
+		if n := int(s.nset); n+len(set) <= len(s.setBuf) {
+			s.nset = uint8(n + len(set))
+			push(s.setBuf[n:n], set)
+			return s
+		}
+		x := s.ext()
+		x.set = append(make([]expr.Assignment, 0, int(s.nset)+len(set)), s.setBuf[:s.nset]...)
+	}
+	s.x.set = append(s.x.set, set...)
 	return s
+}
+
+// assignments is the SET list.
+func (s *UpdateStmt) assignments() []expr.Assignment {
+	if s.x != nil && s.x.set != nil {
+		return s.x.set
+	}
+	return s.setBuf[:s.nset]
+}
+
+// conds is the WHERE conditions.
+func (s *UpdateStmt) conds() []expr.Cond {
+	if s.x != nil && s.x.conds != nil {
+		return s.x.conds
+	}
+	return s.condBuf[:s.ncond]
 }
 
 // From adds other tables the update reads: UPDATE t SET ... FROM other WHERE ... on PostgreSQL
@@ -76,7 +100,16 @@ func (s *UpdateStmt) Join(src expr.Source, on expr.Cond) *UpdateStmt {
 
 // Where adds conditions, ANDed together.
 func (s *UpdateStmt) Where(conds ...expr.Cond) *UpdateStmt {
-	s.conds = expr.AppendConds(s.conds, conds...)
+	if s.x == nil || s.x.conds == nil {
+		if n := int(s.ncond); n+len(conds) <= len(s.condBuf) {
+			s.ncond = uint8(n + len(conds))
+			expr.AppendConds(s.condBuf[n:n], conds...)
+			return s
+		}
+		x := s.ext()
+		x.conds = expr.AppendConds(make([]expr.Cond, 0, int(s.ncond)+len(conds)), s.condBuf[:s.ncond]...)
+	}
+	s.x.conds = expr.AppendConds(s.x.conds, conds...)
 	return s
 }
 
@@ -107,9 +140,9 @@ func (s *UpdateStmt) With(ctes ...WithQuery) *UpdateStmt { s.ext().with.add(fals
 // Build renders the statement for d.
 func (s *UpdateStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if s == nil {
-		return expr.Render(d, s)
+		return expr.Render(d, (*UpdateStmt)(nil))
 	}
-	return build(d, s, &s.args)
+	return expr.RenderWith(d, s.WriteSQL)
 }
 
 // DebugSQL renders the statement with its values inlined, for logs only.
@@ -142,7 +175,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 	case s.table == nil:
 		w.Fail(expr.ErrInvalid, "UPDATE without a table")
 		return
-	case len(s.set) == 0:
+	case len(s.assignments()) == 0:
 		w.Clause(expr.ClauseSet)
 		w.Fail(expr.ErrInvalid, "UPDATE with no SET assignments")
 		return
@@ -180,9 +213,9 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		}
 	}
 	w.Clause(expr.ClauseSet)
-	checkAssignments(w, s.table, s.set)
+	checkAssignments(w, s.table, s.assignments())
 	w.Text(" SET ")
-	writeSet(w, s.set, joined)
+	writeSet(w, s.assignments(), joined)
 	where := " WHERE "
 	if multi && !joined {
 		w.Clause(expr.ClauseFrom)
@@ -209,10 +242,10 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 			where = " AND "
 		}
 	}
-	if len(s.conds) > 0 {
+	if conds := s.conds(); len(conds) > 0 {
 		w.Clause(expr.ClauseWhere)
 		w.Text(where)
-		w.WriteConds(s.conds)
+		w.WriteConds(conds)
 	}
 	writeOrderLimit(w, x.order, &x.limit, c.UpdateLimit && !multi, "UPDATE")
 	x.returning.write(w, c.UpdateReturning, "UPDATE")

@@ -141,7 +141,8 @@ func Render(d dialect.Dialect, e Expression) (sql string, args []any, err error)
 }
 
 // RenderTo is Render appending the arguments to args, so that a caller with storage of its own
-// (the builders lend a statement's inline storage to its first Build) saves an allocation.
+// saves an allocation: given empty storage (length 0, some capacity), the arguments are
+// written straight into it while they fit.
 func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any, err error) {
 	if d == nil {
 		return "", nil, &BuildError{Reason: "no dialect given", Kind: ErrInvalid}
@@ -171,6 +172,33 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 	sql = string(w.buf)
 	if !direct {
 		args = appendArgs(args, w.args)
+	}
+	release(w)
+	return sql, args, nil
+}
+
+// RenderWith is Render for a statement that writes itself with write (its WriteSQL method
+// value), which must not keep w. The builders use it rather than Render because it does not
+// make the statement escape: a statement built and rendered in one expression can then live
+// on the stack, costing no allocation and no write barriers. The arguments are returned in a
+// new slice of their exact length.
+func RenderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any, err error) {
+	if d == nil {
+		return "", nil, &BuildError{Reason: "no dialect given", Kind: ErrInvalid}
+	}
+	w := acquire(d)
+	w.writeFunc(write)
+	if w.err != nil {
+		err = w.err
+		release(w)
+		return "", nil, err
+	}
+	sql = string(w.buf)
+	if n := len(w.args); n > 0 {
+		args = make([]any, n)
+		for i := 0; i < n; i++ {
+			args[i] = w.args[i]
+		}
 	}
 	release(w)
 	return sql, args, nil
@@ -242,6 +270,16 @@ func (w *Writer) write(e Expression) {
 		}
 	}()
 	e.WriteSQL(w)
+}
+
+// writeFunc is write for RenderWith.
+func (w *Writer) writeFunc(write func(*Writer)) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.Fail(ErrInternal, fmt.Sprint("panic while rendering: ", r))
+		}
+	}()
+	write(w)
 }
 
 // Dialect is the dialect being rendered for.
