@@ -25,8 +25,7 @@ type SelectStmt struct {
 type selectExt struct {
 	cols     []expr.Expression // the whole select list, once it outgrew colBuf
 	where    []expr.Cond       // all conditions, once they outgrew whereBuf
-	with     with
-	from     []expr.Source // sources after the first
+	rare     *selectRare       // WITH and further FROM sources, allocated on first use
 	joins    []join
 	having   []expr.Cond
 	group    []expr.Expression
@@ -40,6 +39,31 @@ type selectExt struct {
 	havingBuf [1]expr.Cond
 	groupBuf  [2]expr.Expression
 	orderBuf  [1]expr.Order
+}
+
+// selectRare holds the least used parts, so that selectExt stays within 512 bytes: the
+// allocator gives larger objects a header, and every byte of it costs the collector.
+type selectRare struct {
+	with with
+	from []expr.Source // sources after the first
+}
+
+// emptyRare stands in for an extension without rare parts; it is never modified.
+var emptyRare selectRare
+
+func (x *selectExt) rarePart() *selectRare {
+	if x.rare == nil {
+		x.rare = &selectRare{}
+	}
+	return x.rare
+}
+
+// rareOrEmpty is the rare parts for reading.
+func (x *selectExt) rareOrEmpty() *selectRare {
+	if x.rare == nil {
+		return &emptyRare
+	}
+	return x.rare
 }
 
 func (s *SelectStmt) ext() *selectExt {
@@ -109,7 +133,8 @@ func (s *SelectStmt) From(srcs ...expr.Source) *SelectStmt {
 			s.from = src
 		} else {
 			x := s.ext()
-			x.from = append(x.from, src)
+			r := x.rarePart()
+			r.from = append(r.from, src)
 		}
 	}
 	return s
@@ -211,13 +236,13 @@ func (s *SelectStmt) NoWait() *SelectStmt { s.ext().lock.wait = waitNoWait; retu
 
 // With adds common table expressions: WITH name (cols) AS (query) SELECT ...
 func (s *SelectStmt) With(ctes ...WithQuery) *SelectStmt {
-	s.ext().with.add(false, ctes)
+	s.ext().rarePart().with.add(false, ctes)
 	return s
 }
 
 // WithRecursive adds common table expressions and makes the clause WITH RECURSIVE.
 func (s *SelectStmt) WithRecursive(ctes ...WithQuery) *SelectStmt {
-	s.ext().with.add(true, ctes)
+	s.ext().rarePart().with.add(true, ctes)
 	return s
 }
 
@@ -255,8 +280,9 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	if x == nil {
 		x = &emptyExt
 	}
-	x.with.write(w)
-	if s.from != nil && len(x.from) == 0 && len(x.joins) == 0 {
+	rare := x.rareOrEmpty()
+	rare.with.write(w)
+	if s.from != nil && len(rare.from) == 0 && len(x.joins) == 0 {
 		w.SetSoleSource(s.from)
 	} else {
 		w.SetSoleSource(nil)
@@ -284,9 +310,9 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 		w.Clause(expr.ClauseFrom)
 		w.Text(" FROM ")
 		s.from.WriteSource(w)
-		if len(x.from) > 0 {
+		if len(rare.from) > 0 {
 			w.Text(", ")
-			writeSources(w, x.from)
+			writeSources(w, rare.from)
 		}
 	}
 	for i := range x.joins {
@@ -336,5 +362,5 @@ func writeSources(w *expr.Writer, srcs []expr.Source) {
 func (s *SelectStmt) setOperand() (needsParens bool) {
 	x := s.x
 	return x != nil && (len(x.order) > 0 || x.limit.hasLimit || x.limit.hasOffset ||
-		x.lock.strength != lockNone || len(x.with.ctes) > 0)
+		x.lock.strength != lockNone || (x.rare != nil && len(x.rare.with.ctes) > 0))
 }
