@@ -11,21 +11,22 @@ type SelectStmt struct {
 	// The parts every query has live here, with inline room for a typical small query, so
 	// that SELECT a, b, c FROM t WHERE x = $1 costs one small allocation. Everything else
 	// (joins, grouping, ordering, ...) lives in x, allocated on first use, and so do the
-	// select list and the conditions once they outgrow their inline arrays (x.cols, x.where).
+	// conditions once they outgrow their inline array (x.where). A select list longer than
+	// colBuf moves to cols alone: five or six columns are common, and should not pay for x.
 	// Counts rather than slices into the arrays: a slice of the statement's own array would be
 	// a pointer to store (a write barrier while the GC marks) and 24 more bytes.
 	from     expr.Source
 	x        *selectExt
+	cols     []expr.Expression // the whole select list, once it outgrew colBuf
 	colBuf   [3]expr.Expression
 	whereBuf [1]expr.Cond
-	ncols    uint8 // items in colBuf, when x.cols is nil
+	ncols    uint8 // items in colBuf, when cols is nil
 	nwhere   uint8 // conditions in whereBuf, when x.where is nil
 }
 
 type selectExt struct {
-	cols     []expr.Expression // the whole select list, once it outgrew colBuf
-	where    []expr.Cond       // all conditions, once they outgrew whereBuf
-	rare     *selectRare       // WITH and further FROM sources, allocated on first use
+	where    []expr.Cond // all conditions, once they outgrew whereBuf
+	rare     *selectRare // WITH and further FROM sources, allocated on first use
 	joins    []join
 	having   []expr.Cond
 	group    []expr.Expression
@@ -96,23 +97,22 @@ func (s *SelectStmt) Distinct() *SelectStmt { s.ext().distinct = true; return s 
 
 // Columns adds select items.
 func (s *SelectStmt) Columns(cols ...expr.Expression) *SelectStmt {
-	if s.x == nil || s.x.cols == nil {
+	if s.cols == nil {
 		if n := int(s.ncols); n+len(cols) <= len(s.colBuf) {
 			s.ncols = uint8(n + len(cols))
 			push(s.colBuf[n:n], cols)
 			return s
 		}
-		x := s.ext()
-		x.cols = append(make([]expr.Expression, 0, int(s.ncols)+len(cols)), s.colBuf[:s.ncols]...)
+		s.cols = append(make([]expr.Expression, 0, int(s.ncols)+len(cols)), s.colBuf[:s.ncols]...)
 	}
-	s.x.cols = append(s.x.cols, cols...)
+	s.cols = append(s.cols, cols...)
 	return s
 }
 
 // columns is the select list.
 func (s *SelectStmt) columns() []expr.Expression {
-	if s.x != nil && s.x.cols != nil {
-		return s.x.cols
+	if s.cols != nil {
+		return s.cols
 	}
 	return s.colBuf[:s.ncols]
 }
