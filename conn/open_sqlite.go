@@ -3,11 +3,13 @@ package conn
 import (
 	"context"
 	"crypto/rand"
+	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -64,6 +66,9 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conn: sqlite config for %s: %w", r.redactedURL(), err)
 	}
+	if !memory {
+		connector = &oneAtATime{Connector: connector}
+	}
 	b := newSQLBackendFor(connector, r)
 	if memory {
 		// The memdb database lives as long as one connection to it is open. That keeper
@@ -85,4 +90,20 @@ func randomName() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// oneAtATime opens a file database's connections one at a time. The first connection to a new
+// file switches it to WAL, which needs the file to itself: a second connection opening
+// meanwhile fails with "database is locked" without waiting on busy_timeout, so a pool's
+// first concurrent statements could fail on a fresh database. Opening a local file takes
+// microseconds, so the queue costs nothing worth measuring.
+type oneAtATime struct {
+	driver.Connector
+	mu sync.Mutex
+}
+
+func (c *oneAtATime) Connect(ctx context.Context) (driver.Conn, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.Connector.Connect(ctx)
 }
