@@ -106,25 +106,15 @@ func (t Table) ColumnNames() []string {
 
 // WriteSource writes the table as a FROM item: "schema"."name" AS "alias".
 func (t Table) WriteSource(w *Writer) {
-	info := t.t
+	info := t.writable(w)
 	if info == nil {
-		w.Fail(ErrInvalid, "table descriptor not bound: create it with expr.NewTable")
 		return
 	}
-	if info.err != "" {
-		w.Fail(ErrInvalid, info.err)
-		return
-	}
-	w.recordTable(info)
 	if w.qs >= 0 {
 		w.Text(info.src[w.qs])
 		return
 	}
-	if info.schema != "" {
-		w.Ident(info.schema)
-		w.Char('.')
-	}
-	w.Ident(info.name)
+	info.writeName(w)
 	if info.alias != "" {
 		w.Text(" AS ")
 		w.Ident(info.alias)
@@ -134,25 +124,40 @@ func (t Table) WriteSource(w *Writer) {
 // WriteName writes the table's name without its alias ("schema"."name"): the target of INSERT
 // INTO, and the reference to a CTE.
 func (t Table) WriteName(w *Writer) {
-	info := t.t
+	info := t.writable(w)
 	if info == nil {
-		w.Fail(ErrInvalid, "table descriptor not bound: create it with expr.NewTable")
 		return
 	}
-	if info.err != "" {
-		w.Fail(ErrInvalid, info.err)
-		return
-	}
-	w.recordTable(info)
 	if w.qs >= 0 {
 		w.Text(info.qname[w.qs])
 		return
 	}
-	if info.schema != "" {
-		w.Ident(info.schema)
+	info.writeName(w)
+}
+
+// writable returns the descriptor of a table about to be written as a source, recording it
+// for Tables(); an unbound or invalid descriptor fails w instead, and gives nil.
+func (t Table) writable(w *Writer) *tableInfo {
+	info := t.t
+	if info == nil {
+		w.Fail(ErrInvalid, "table descriptor not bound: create it with expr.NewTable")
+		return nil
+	}
+	if info.err != "" {
+		w.Fail(ErrInvalid, info.err)
+		return nil
+	}
+	w.recordTable(info)
+	return info
+}
+
+// writeName quotes "schema"."name" as it goes, for a dialect without pre-quoted names.
+func (t *tableInfo) writeName(w *Writer) {
+	if t.schema != "" {
+		w.Ident(t.schema)
 		w.Char('.')
 	}
-	w.Ident(info.name)
+	w.Ident(t.name)
 }
 
 // WriteRef writes how columns refer to the table: its alias if it has one, else its name.
@@ -174,11 +179,7 @@ func (t *tableInfo) writeRef(w *Writer) {
 		w.Ident(t.alias)
 		return
 	}
-	if t.schema != "" {
-		w.Ident(t.schema)
-		w.Char('.')
-	}
-	w.Ident(t.name)
+	t.writeName(w)
 }
 
 func (t Table) sourceInfo() *tableInfo { return t.t }
