@@ -22,7 +22,7 @@ import (
 //		Name string `db:"name"`
 //	}
 //	users, err := conn.All[User](ctx, db, builder.Select(Users.ID, Users.Name).From(Users))
-//	// SELECT "users"."id", "users"."name" FROM "users"
+//	// SELECT "id", "name" FROM "users"
 //	ids, err := conn.All[int64](ctx, db, conn.SQL("SELECT id FROM users WHERE active = $1"), true)
 //
 // A column no field takes, or a value that does not fit its field, is a *ScanError naming the
@@ -56,7 +56,7 @@ func All[T any](ctx context.Context, db *DB, stmt Statement, args ...any) ([]T, 
 // what T may be). No row is an error matching ErrNoRows; a second row, ErrTooManyRows.
 //
 //	u, err := conn.One[User](ctx, db, builder.Select(Users.ID, Users.Name).From(Users).Where(Users.ID.Eq(7)))
-//	// SELECT "users"."id", "users"."name" FROM "users" WHERE "users"."id" = $1
+//	// SELECT "id", "name" FROM "users" WHERE "id" = $1
 //	if errors.Is(err, conn.ErrNoRows) { ... }
 func One[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T, error) {
 	var zero T
@@ -77,7 +77,7 @@ func One[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T, er
 // a count, a sum, an id.
 //
 //	n, err := conn.Scalar[int64](ctx, db, builder.Select(expr.Count(Users.ID)).From(Users))
-//	// SELECT COUNT("users"."id") FROM "users"
+//	// SELECT COUNT("id") FROM "users"
 //
 // No row matches ErrNoRows, a second row ErrTooManyRows, and a result of more than one column
 // is an error. A NULL needs a pointer or sql.Null type: Scalar[*int64].

@@ -41,7 +41,7 @@ type usingKey struct{}
 //
 //	ctx = conn.Using(ctx, archiveDB, Users, Orders)
 //	rows, err := conn.All[User](ctx, db, builder.Select(Users.ID, Users.Name).From(Users))
-//	// SELECT "users"."id", "users"."name" FROM "users"   -- runs on archiveDB
+//	// SELECT "id", "name" FROM "users"   -- runs on archiveDB
 //
 // Tables are matched by name as the descriptors report it (TableName, "schema.name"), so a
 // descriptor declared with a schema and one without are different tables. Only statements
