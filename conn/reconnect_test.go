@@ -16,10 +16,9 @@ import (
 
 // countingTracer counts statements and remembers how the last one ended.
 type countingTracer struct {
-	mu      sync.Mutex
-	starts  int
-	ends    []conn.TraceQueryEndData
-	acquire int
+	mu     sync.Mutex
+	starts int
+	ends   []conn.TraceQueryEndData
 }
 
 func (c *countingTracer) TraceQueryStart(ctx context.Context, _ conn.TraceQueryStartData) context.Context {
