@@ -8,73 +8,50 @@ import (
 // SelectStmt is a SELECT statement. Build it with Select; it is also a Query usable as a
 // subquery (expr.Exists, expr.FromQuery, CTE, Union).
 type SelectStmt struct {
-	// The parts every query has live here, with inline room for a typical small query, so
-	// that SELECT a, b, c FROM t WHERE x = $1 costs one small allocation. Everything else
-	// (joins, grouping, ordering, ...) lives in x, allocated on first use, and so do the
-	// conditions once they outgrow their inline array (x.where). A select list longer than
-	// colBuf moves to cols alone: five or six columns are common, and should not pay for x.
-	// Counts rather than slices into the arrays: a slice of the statement's own array would be
-	// a pointer to store (a write barrier while the GC marks) and 24 more bytes.
+	// Every list lives in an inline array sized for a typical query, so that a statement
+	// built and rendered in one expression (Q2 of the benchmark: a join, three conditions,
+	// grouping, HAVING, ORDER BY, LIMIT) lives on the caller's stack and allocates nothing.
+	// Lists that outgrow their array, WITH, and further FROM sources live in x, allocated on
+	// first use.
 	from     expr.Source
 	x        *selectExt
-	cols     []expr.Expression // the whole select list, once it outgrew colBuf
-	colBuf   [3]expr.Expression
-	whereBuf [1]expr.Cond
-	ncols    uint8 // items in colBuf, when cols is nil
-	nwhere   uint8 // conditions in whereBuf, when x.where is nil
-}
-
-type selectExt struct {
-	where    []expr.Cond // all conditions, once they outgrew whereBuf
-	rare     *selectRare // WITH and further FROM sources, allocated on first use
-	joins    []join
-	having   []expr.Cond
-	group    []expr.Expression
-	order    []expr.Order
+	cols     inline[expr.Expression, [3]expr.Expression]
+	where    inline[expr.Cond, [3]expr.Cond]
+	joins    inline[join, [1]join]
+	group    inline[expr.Expression, [2]expr.Expression]
+	having   inline[expr.Cond, [1]expr.Cond]
+	order    inline[expr.Order, [1]expr.Order]
 	limit    limitOffset
 	lock     lockClause
 	distinct bool
-
-	joinBuf   [1]join
-	whereBuf  [4]expr.Cond
-	havingBuf [1]expr.Cond
-	groupBuf  [2]expr.Expression
-	orderBuf  [1]expr.Order
 }
 
-// selectRare holds the least used parts, so that selectExt stays within 512 bytes: the
-// allocator gives larger objects a header, and every byte of it costs the collector.
-type selectRare struct {
-	with with
-	from []expr.Source // sources after the first
+// selectExt is the rarely used parts of a SELECT, and the lists that outgrew their arrays.
+type selectExt struct {
+	with   with
+	from   []expr.Source // sources after the first
+	cols   []expr.Expression
+	where  []expr.Cond
+	joins  []join
+	group  []expr.Expression
+	having []expr.Cond
+	order  []expr.Order
 }
 
-// emptyRare stands in for an extension without rare parts; it is never modified.
-var emptyRare selectRare
-
-func (x *selectExt) rarePart() *selectRare {
-	if x.rare == nil {
-		x.rare = &selectRare{}
-	}
-	return x.rare
-}
-
-// rareOrEmpty is the rare parts for reading.
-func (x *selectExt) rareOrEmpty() *selectRare {
-	if x.rare == nil {
-		return &emptyRare
-	}
-	return x.rare
-}
+// emptyExt stands in for a statement without extension; it is never modified.
+var emptyExt selectExt
 
 func (s *SelectStmt) ext() *selectExt {
 	if s.x == nil {
-		x := &selectExt{}
-		x.joins = x.joinBuf[:0]
-		x.having = x.havingBuf[:0]
-		x.group = x.groupBuf[:0]
-		x.order = x.orderBuf[:0]
-		s.x = x
+		s.x = &selectExt{}
+	}
+	return s.x
+}
+
+// extOrEmpty is the extension for reading.
+func (s *SelectStmt) extOrEmpty() *selectExt {
+	if s.x == nil {
+		return &emptyExt
 	}
 	return s.x
 }
@@ -93,37 +70,22 @@ func Select(cols ...expr.Expression) *SelectStmt {
 func SelectDistinct(cols ...expr.Expression) *SelectStmt { return Select(cols...).Distinct() }
 
 // Distinct makes it SELECT DISTINCT.
-func (s *SelectStmt) Distinct() *SelectStmt { s.ext().distinct = true; return s }
+func (s *SelectStmt) Distinct() *SelectStmt { s.distinct = true; return s }
 
 // Columns adds select items.
 func (s *SelectStmt) Columns(cols ...expr.Expression) *SelectStmt {
-	if s.cols == nil {
-		if n := int(s.ncols); n+len(cols) <= len(s.colBuf) {
-			s.ncols = uint8(n + len(cols))
-			push(s.colBuf[n:n], cols)
-			return s
-		}
-		s.cols = append(make([]expr.Expression, 0, int(s.ncols)+len(cols)), s.colBuf[:s.ncols]...)
+	if !s.cols.add(cols) {
+		x := s.ext()
+		x.cols = s.cols.spill(x.cols, cols)
 	}
-	s.cols = append(s.cols, cols...)
 	return s
 }
 
 // columns is the select list.
-func (s *SelectStmt) columns() []expr.Expression {
-	if s.cols != nil {
-		return s.cols
-	}
-	return s.colBuf[:s.ncols]
-}
+func (s *SelectStmt) columns() []expr.Expression { return s.cols.items(s.extOrEmpty().cols) }
 
 // conds is the WHERE conditions.
-func (s *SelectStmt) conds() []expr.Cond {
-	if s.x != nil && s.x.where != nil {
-		return s.x.where
-	}
-	return s.whereBuf[:s.nwhere]
-}
+func (s *SelectStmt) conds() []expr.Cond { return s.where.items(s.extOrEmpty().where) }
 
 // From adds FROM sources: tables, or derived tables (expr.FromQuery). Several sources are a
 // comma (cross) join.
@@ -133,16 +95,18 @@ func (s *SelectStmt) From(srcs ...expr.Source) *SelectStmt {
 			s.from = src
 		} else {
 			x := s.ext()
-			r := x.rarePart()
-			r.from = append(r.from, src)
+			x.from = append(x.from, src)
 		}
 	}
 	return s
 }
 
 func (s *SelectStmt) join(k joinKind, src expr.Source, on expr.Cond) *SelectStmt {
-	x := s.ext()
-	x.joins = addJoin(x.joins, src, on, k)
+	j := []join{{src: src, kind: k, on: [1]expr.Cond{on}}}
+	if !s.joins.add(j) {
+		x := s.ext()
+		x.joins = s.joins.spill(x.joins, j)
+	}
 	return s
 }
 
@@ -173,76 +137,73 @@ func (s *SelectStmt) CrossJoin(src expr.Source) *SelectStmt {
 
 // Where adds conditions; all conditions of all Where calls are ANDed together.
 func (s *SelectStmt) Where(conds ...expr.Cond) *SelectStmt {
-	if s.x == nil || s.x.where == nil {
-		if n := int(s.nwhere); n+len(conds) <= len(s.whereBuf) {
-			s.nwhere = uint8(n + len(conds))
-			expr.AppendConds(s.whereBuf[n:n], conds...)
-			return s
-		}
-		// Move to the extension's larger inline buffer before growing onto the heap.
+	if !s.where.add(conds) {
 		x := s.ext()
-		x.where = expr.AppendConds(x.whereBuf[:0], s.whereBuf[:s.nwhere]...)
+		x.where = s.where.spill(x.where, conds)
 	}
-	s.x.where = expr.AppendConds(s.x.where, conds...)
 	return s
 }
 
 // GroupBy adds GROUP BY expressions.
 func (s *SelectStmt) GroupBy(xs ...expr.Expression) *SelectStmt {
-	x := s.ext()
-	x.group = push(x.group, xs)
+	if !s.group.add(xs) {
+		x := s.ext()
+		x.group = s.group.spill(x.group, xs)
+	}
 	return s
 }
 
 // Having adds HAVING conditions, ANDed like Where.
 func (s *SelectStmt) Having(conds ...expr.Cond) *SelectStmt {
-	x := s.ext()
-	x.having = expr.AppendConds(x.having, conds...)
+	if !s.having.add(conds) {
+		x := s.ext()
+		x.having = s.having.spill(x.having, conds)
+	}
 	return s
 }
 
 // OrderBy adds ORDER BY items: x.Asc(), x.Desc(), with .NullsFirst()/.NullsLast().
 func (s *SelectStmt) OrderBy(os ...expr.Order) *SelectStmt {
-	x := s.ext()
-	x.order = push(x.order, os)
+	if !s.order.add(os) {
+		x := s.ext()
+		x.order = s.order.spill(x.order, os)
+	}
 	return s
 }
 
 // Limit sets LIMIT n (written as a literal). A negative n fails to build.
 func (s *SelectStmt) Limit(n int64) *SelectStmt {
-	x := s.ext()
-	x.limit.limit, x.limit.hasLimit = n, true
+	s.limit.limit, s.limit.hasLimit = n, true
 	return s
 }
 
 // Offset sets OFFSET n. Alone, on MySQL and SQLite it is written LIMIT <all> OFFSET n.
 func (s *SelectStmt) Offset(n int64) *SelectStmt {
-	x := s.ext()
-	x.limit.offset, x.limit.hasOffset = n, true
+	s.limit.offset, s.limit.hasOffset = n, true
 	return s
 }
 
 // ForUpdate locks the selected rows: FOR UPDATE (PostgreSQL, MySQL; not SQLite).
-func (s *SelectStmt) ForUpdate() *SelectStmt { s.ext().lock.strength = lockUpdate; return s }
+func (s *SelectStmt) ForUpdate() *SelectStmt { s.lock.strength = lockUpdate; return s }
 
 // ForShare takes shared row locks: FOR SHARE (LOCK IN SHARE MODE on MariaDB; not SQLite).
-func (s *SelectStmt) ForShare() *SelectStmt { s.ext().lock.strength = lockShare; return s }
+func (s *SelectStmt) ForShare() *SelectStmt { s.lock.strength = lockShare; return s }
 
 // SkipLocked adds SKIP LOCKED to FOR UPDATE/FOR SHARE.
-func (s *SelectStmt) SkipLocked() *SelectStmt { s.ext().lock.wait = waitSkipLocked; return s }
+func (s *SelectStmt) SkipLocked() *SelectStmt { s.lock.wait = waitSkipLocked; return s }
 
 // NoWait adds NOWAIT to FOR UPDATE/FOR SHARE.
-func (s *SelectStmt) NoWait() *SelectStmt { s.ext().lock.wait = waitNoWait; return s }
+func (s *SelectStmt) NoWait() *SelectStmt { s.lock.wait = waitNoWait; return s }
 
 // With adds common table expressions: WITH name (cols) AS (query) SELECT ...
 func (s *SelectStmt) With(ctes ...WithQuery) *SelectStmt {
-	s.ext().rarePart().with.add(false, ctes)
+	s.ext().with.add(false, ctes)
 	return s
 }
 
 // WithRecursive adds common table expressions and makes the clause WITH RECURSIVE.
 func (s *SelectStmt) WithRecursive(ctes ...WithQuery) *SelectStmt {
-	s.ext().rarePart().with.add(true, ctes)
+	s.ext().with.add(true, ctes)
 	return s
 }
 
@@ -276,23 +237,21 @@ func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
 }
 
 func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
-	x := s.x
-	if x == nil {
-		x = &emptyExt
-	}
-	rare := x.rareOrEmpty()
-	rare.with.write(w)
-	if s.from != nil && len(rare.from) == 0 && len(x.joins) == 0 {
+	x := s.extOrEmpty()
+	x.with.write(w)
+	joins := s.joins.items(x.joins)
+	if s.from != nil && len(x.from) == 0 && len(joins) == 0 {
 		w.SetSoleSource(s.from)
 	} else {
 		w.SetSoleSource(nil)
 	}
 	w.Clause(expr.ClauseSelect)
-	w.Text("SELECT ")
-	if x.distinct {
-		w.Text("DISTINCT ")
+	if s.distinct {
+		w.Text("SELECT DISTINCT ")
+	} else {
+		w.Text("SELECT ")
 	}
-	switch {
+	switch cols := s.cols.items(x.cols); {
 	case assigns != nil:
 		for i := range assigns {
 			if i > 0 {
@@ -300,50 +259,47 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 			}
 			assigns[i].WriteValue(w)
 		}
-	case len(s.columns()) == 0:
+	case len(cols) == 0:
 		w.Fail(expr.ErrInvalid, "SELECT with no columns")
 		return
 	default:
-		w.WriteList(s.columns())
+		w.WriteList(cols)
 	}
 	if s.from != nil {
 		w.Clause(expr.ClauseFrom)
 		w.Text(" FROM ")
 		s.from.WriteSource(w)
-		if len(rare.from) > 0 {
+		if len(x.from) > 0 {
 			w.Text(", ")
-			writeSources(w, rare.from)
+			writeSources(w, x.from)
 		}
 	}
-	for i := range x.joins {
-		x.joins[i].write(w)
+	for i := range joins {
+		joins[i].write(w)
 	}
-	if where := s.conds(); len(where) > 0 {
+	if where := s.where.items(x.where); len(where) > 0 {
 		w.Clause(expr.ClauseWhere)
 		w.Text(" WHERE ")
 		w.WriteConds(where)
 	}
-	if len(x.group) > 0 {
+	if group := s.group.items(x.group); len(group) > 0 {
 		w.Clause(expr.ClauseGroupBy)
 		w.Text(" GROUP BY ")
-		w.WriteList(x.group)
+		w.WriteList(group)
 	}
-	if len(x.having) > 0 {
+	if having := s.having.items(x.having); len(having) > 0 {
 		w.Clause(expr.ClauseHaving)
 		w.Text(" HAVING ")
-		w.WriteConds(x.having)
+		w.WriteConds(having)
 	}
-	if len(x.order) > 0 {
+	if order := s.order.items(x.order); len(order) > 0 {
 		w.Clause(expr.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		w.WriteOrders(x.order)
+		w.WriteOrders(order)
 	}
-	writeLimit(w, &x.limit)
-	x.lock.write(w)
+	writeLimit(w, &s.limit)
+	s.lock.write(w)
 }
-
-// emptyExt stands in for a statement without extension; it is never modified.
-var emptyExt selectExt
 
 func writeSources(w *expr.Writer, srcs []expr.Source) {
 	for i, src := range srcs {
@@ -360,7 +316,6 @@ func writeSources(w *expr.Writer, srcs []expr.Source) {
 
 // setOperand reports what a set operation needs to know about an operand.
 func (s *SelectStmt) setOperand() (needsParens bool) {
-	x := s.x
-	return x != nil && (len(x.order) > 0 || x.limit.hasLimit || x.limit.hasOffset ||
-		x.lock.strength != lockNone || (x.rare != nil && len(x.rare.with.ctes) > 0))
+	return s.order.len(s.extOrEmpty().order) > 0 || s.limit.hasLimit || s.limit.hasOffset ||
+		s.lock.strength != lockNone || len(s.extOrEmpty().with.ctes) > 0
 }

@@ -1,0 +1,76 @@
+package builder
+
+import "unsafe"
+
+// inline is one of a statement's lists (select items, conditions, joins, ...) kept in a fixed
+// array inside the statement while it fits. A statement built and rendered in one expression
+// then lives on the caller's stack with everything it holds: no allocation, and no write
+// barriers for the stores that fill it. Once the list outgrows the array it moves, whole, to a
+// heap slice the statement keeps elsewhere (its overflow part), and n says so.
+//
+// The statement keeps a count, not a slice of its own array: a statement pointing into itself
+// escapes to the heap.
+type inline[T any, A inlineArray[T]] struct {
+	buf A
+	n   uint8 // items in buf, or spilled
+}
+
+// inlineArray is the fixed arrays an inline list may use.
+type inlineArray[T any] interface {
+	[1]T | [2]T | [3]T | [4]T
+}
+
+// spilled marks a list that moved to its overflow slice.
+const spilled = 0xff
+
+// add appends vs in place and reports whether they fit; if not, nothing is added and the
+// caller moves the list with spill.
+func (l *inline[T, A]) add(vs []T) bool {
+	n := int(l.n)
+	if l.n == spilled || n+len(vs) > len(l.buf) {
+		return false
+	}
+	// Element by element: append(dst, vs...) would copy with typedslicecopy, which runs a bulk
+	// write barrier while the collector marks, several times the cost of these few stores.
+	for i := range vs {
+		l.buf[n+i] = vs[i]
+	}
+	l.n = uint8(n + len(vs))
+	return true
+}
+
+// spill appends vs to over, the list's overflow slice, first moving the inline items there if
+// they have not moved yet, and returns the new overflow slice.
+func (l *inline[T, A]) spill(over []T, vs []T) []T {
+	if l.n != spilled {
+		over = make([]T, l.n, int(l.n)+len(vs)+len(l.buf))
+		for i := range over {
+			over[i] = l.buf[i]
+		}
+		var zero A
+		l.buf, l.n = zero, spilled // drop the references the array held
+	}
+	return append(over, vs...)
+}
+
+// items is the list: over once spilled, else the inline items. The view of the array is for
+// reading during one render; it is not kept.
+func (l *inline[T, A]) items(over []T) []T {
+	if l.n == spilled {
+		return over
+	}
+	if l.n == 0 {
+		return nil
+	}
+	// A type-parameter array cannot be sliced (its length differs per instantiation), so the
+	// view is made from its first element; the array is contiguous and holds n items.
+	return unsafe.Slice(&l.buf[0], l.n)
+}
+
+// len is the number of items.
+func (l *inline[T, A]) len(over []T) int {
+	if l.n == spilled {
+		return len(over)
+	}
+	return int(l.n)
+}
