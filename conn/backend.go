@@ -9,7 +9,9 @@ import (
 // pinned connection).
 type querier interface {
 	exec(ctx context.Context, sql string, args []any) (Result, error)
-	query(ctx context.Context, sql string, args []any) (Rows, error)
+	// query runs a statement and fills into with its result set; on an error it leaves into
+	// as it was and holds nothing.
+	query(ctx context.Context, sql string, args []any, into *driverRows) error
 }
 
 // backend is one driver family's pool behind a DB. The pool-level exec and query borrow a

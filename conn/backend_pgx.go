@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -42,22 +41,23 @@ func (b *pgxBackend) exec(ctx context.Context, sql string, args []any) (Result, 
 	return Result{RowsAffected: tag.RowsAffected()}, err
 }
 
-func (b *pgxBackend) query(ctx context.Context, sql string, args []any) (Rows, error) {
+func (b *pgxBackend) query(ctx context.Context, sql string, args []any, into *driverRows) error {
 	if err := b.lent.enter(); err != nil {
-		return nil, err
+		return err
 	}
 	c, err := b.acquireConn(ctx)
 	if err != nil {
 		b.lent.leave()
-		return nil, err
+		return err
 	}
 	r, err := c.Query(ctx, sql, args...)
 	if err != nil {
 		c.Release()
 		b.lent.leave()
-		return nil, err
+		return err
 	}
-	return &pgxRows{rows: r, release: c, lent: &b.lent}, nil
+	*into = driverRows{pg: r, pgc: c, lent: &b.lent}
+	return nil
 }
 
 func (b *pgxBackend) acquire(ctx context.Context) (session, error) {
@@ -116,12 +116,13 @@ func (s *pgxSession) exec(ctx context.Context, sql string, args []any) (Result, 
 	return Result{RowsAffected: tag.RowsAffected()}, err
 }
 
-func (s *pgxSession) query(ctx context.Context, sql string, args []any) (Rows, error) {
+func (s *pgxSession) query(ctx context.Context, sql string, args []any, into *driverRows) error {
 	r, err := s.c.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return &pgxRows{rows: r}, nil
+	*into = driverRows{pg: r}
+	return nil
 }
 
 func (s *pgxSession) inTx() bool { return s.c.Conn().PgConn().TxStatus() != 'I' }
@@ -142,55 +143,4 @@ func (s *pgxSession) release(discard bool) {
 		s.lent.leave()
 		s.lent = nil
 	}
-}
-
-// pgxRows adapts pgx.Rows to Rows; release, when set, returns the connection borrowed for
-// this one query, and lent is the count to give it back to.
-type pgxRows struct {
-	rows    pgx.Rows
-	release *pgxpool.Conn
-	lent    *inflight
-	cols    []string
-	closed  bool
-}
-
-// Next closes the result, and so returns its connection, once the rows run out, as
-// database/sql does.
-func (r *pgxRows) Next() bool {
-	if r.rows.Next() {
-		return true
-	}
-	r.Close()
-	return false
-}
-
-func (r *pgxRows) Scan(dest ...any) error { return r.rows.Scan(dest...) }
-func (r *pgxRows) Err() error             { return r.rows.Err() }
-
-func (r *pgxRows) Columns() []string {
-	if r.cols == nil {
-		fds := r.rows.FieldDescriptions()
-		r.cols = make([]string, len(fds))
-		for i := range fds {
-			r.cols[i] = fds[i].Name
-		}
-	}
-	return r.cols
-}
-
-func (r *pgxRows) Close() error {
-	if r.closed {
-		return nil
-	}
-	r.closed = true
-	r.rows.Close()
-	if r.release != nil {
-		r.release.Release()
-		r.release = nil
-	}
-	if r.lent != nil {
-		r.lent.leave()
-		r.lent = nil
-	}
-	return r.rows.Err()
 }

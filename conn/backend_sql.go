@@ -65,30 +65,32 @@ func (b *sqlBackend) exec(ctx context.Context, q string, args []any) (Result, er
 	return sqlResult(c.ExecContext(ctx, q, args...))
 }
 
-func (b *sqlBackend) query(ctx context.Context, q string, args []any) (Rows, error) {
+func (b *sqlBackend) query(ctx context.Context, q string, args []any, into *driverRows) error {
 	if err := b.lent.enter(); err != nil {
-		return nil, err
+		return err
 	}
 	if b.acquireTimeout <= 0 {
 		r, err := b.db.QueryContext(ctx, q, args...)
 		if err != nil {
 			b.lent.leave()
-			return nil, err
+			return err
 		}
-		return &sqlRows{rows: r, lent: &b.lent}, nil
+		*into = driverRows{sql: r, lent: &b.lent}
+		return nil
 	}
 	c, err := b.acquireConn(ctx)
 	if err != nil {
 		b.lent.leave()
-		return nil, err
+		return err
 	}
 	r, err := c.QueryContext(ctx, q, args...)
 	if err != nil {
 		c.Close()
 		b.lent.leave()
-		return nil, err
+		return err
 	}
-	return &sqlRows{rows: r, release: c, lent: &b.lent}, nil
+	*into = driverRows{sql: r, sqc: c, lent: &b.lent}
+	return nil
 }
 
 func (b *sqlBackend) acquire(ctx context.Context) (session, error) {
@@ -171,12 +173,13 @@ func (s *sqlSession) exec(ctx context.Context, q string, args []any) (Result, er
 	return sqlResult(s.c.ExecContext(ctx, q, args...))
 }
 
-func (s *sqlSession) query(ctx context.Context, q string, args []any) (Rows, error) {
+func (s *sqlSession) query(ctx context.Context, q string, args []any, into *driverRows) error {
 	r, err := s.c.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return &sqlRows{rows: r}, nil
+	*into = driverRows{sql: r}
+	return nil
 }
 
 func (s *sqlSession) inTx() bool { return false }
@@ -192,47 +195,6 @@ func (s *sqlSession) release(discard bool) {
 		s.lent.leave()
 		s.lent = nil
 	}
-}
-
-// sqlRows adapts *sql.Rows to Rows; release, when set, returns the connection borrowed for
-// this one query, and lent, when set, is the count to give it back to.
-type sqlRows struct {
-	rows    *sql.Rows
-	release *sql.Conn
-	lent    *inflight
-	cols    []string
-}
-
-// Next closes the result, and so returns its connection, once the rows run out.
-func (r *sqlRows) Next() bool {
-	if r.rows.Next() {
-		return true
-	}
-	r.Close()
-	return false
-}
-
-func (r *sqlRows) Scan(dest ...any) error { return r.rows.Scan(dest...) }
-func (r *sqlRows) Err() error             { return r.rows.Err() }
-
-func (r *sqlRows) Columns() []string {
-	if r.cols == nil {
-		r.cols, _ = r.rows.Columns()
-	}
-	return r.cols
-}
-
-func (r *sqlRows) Close() error {
-	err := r.rows.Close()
-	if r.release != nil {
-		r.release.Close()
-		r.release = nil
-	}
-	if r.lent != nil {
-		r.lent.leave()
-		r.lent = nil
-	}
-	return err
 }
 
 // newSQLBackendFor opens a database/sql pool on connector, with the init hooks and the

@@ -16,7 +16,7 @@ type txState struct {
 	tx   *txn.Tx
 	// open lists the result sets the blocks' statements opened and did not close yet.
 	mu   sync.Mutex
-	open []*blockRows
+	open []*driverRows
 	// outer is the context of the outermost block's caller. Hooks get it without its
 	// cancellation: they run after the block, when a cancelled context would fail their work.
 	outer context.Context

@@ -80,27 +80,37 @@ func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, er
 // Like Exec, it retries once outside a block when the connection died before the statement
 // reached the server, up to the first row; once a row has been read it never does.
 func (db *DB) Query(ctx context.Context, stmt Statement, args ...any) (Rows, error) {
+	r := new(stmtRows)
+	if err := db.query(ctx, stmt, args, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// query runs a statement into r, which the caller owns: Query makes a new one, the fetch
+// functions reuse theirs. On an error r holds nothing and needs no Close.
+func (db *DB) query(ctx context.Context, stmt Statement, args []any, r *stmtRows) error {
 	t, err := db.targetFor(ctx, stmt)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	text, bound, err := render(t.h.d, stmt, args)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if t.sc != nil {
 		if err := t.sc.enter(stmt, text); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	o := &t.h.obs
 	qctx, ob := o.startStmt(ctx, text, bound)
-	rows, err := t.q.query(qctx, text, bound)
-	retried := false
+	*r = stmtRows{t: t, ctx: ctx, qctx: qctx, ob: ob, sql: text, args: bound}
+	err = t.q.query(qctx, text, bound, &r.rows)
 	if err != nil && t.sc == nil && t.h.safeToRetry(ctx, err) {
 		o.logRetry(ctx, text, bound, err)
-		rows, err = t.h.queryFresh(qctx, text, bound)
-		retried = true
+		r.retried = true
+		err = t.h.queryFresh(qctx, text, bound, &r.rows)
 	}
 	if err != nil {
 		err = classify(t.h, err)
@@ -108,15 +118,15 @@ func (db *DB) Query(ctx context.Context, stmt Statement, args ...any) (Rows, err
 			t.sc.leave()
 		}
 		if ob.on {
-			o.endStmt(qctx, ob, "conn: query", text, bound, 0, err, retried)
+			o.endStmt(qctx, ob, "conn: query", text, bound, 0, err, r.retried)
 		}
-		return nil, err
+		*r = stmtRows{done: true}
+		return err
 	}
-	r := &stmtRows{rows: rows, t: t, ctx: ctx, qctx: qctx, ob: ob, sql: text, args: bound, retried: retried}
 	if t.sc != nil {
 		t.sc.track(r)
 	}
-	return r, nil
+	return nil
 }
 
 // QueryRow runs a statement expected to return at most one row; Row.Scan reports ErrNoRows
@@ -130,7 +140,7 @@ func (db *DB) QueryRow(ctx context.Context, stmt Statement, args ...any) *Row {
 // found at the first row, gives a pinned connection back to its block when the result is
 // done, and reports the statement's end to the log and tracer.
 type stmtRows struct {
-	rows Rows
+	rows driverRows
 	t    target
 	ctx  context.Context // the caller's: retrying is decided on it
 	qctx context.Context // the tracer's: the statement runs with it
@@ -148,24 +158,22 @@ func (r *stmtRows) Next() bool {
 	if r.done {
 		return false
 	}
-	if r.rows.Next() {
+	if r.rows.next() {
 		r.n++
 		return true
 	}
 	if r.n == 0 && !r.retried && r.t.sc == nil {
 		// pgx reports a statement it could not send when the first row is asked for, not
 		// from Query: retry here under the same rule as Exec.
-		if err := r.rows.Err(); err != nil && r.t.h.safeToRetry(r.ctx, err) {
-			r.rows.Close()
+		if err := r.rows.err(); err != nil && r.t.h.safeToRetry(r.ctx, err) {
+			r.rows.close()
 			r.retried = true
 			r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
-			rows, err := r.t.h.queryFresh(r.qctx, r.sql, r.args)
-			if err != nil {
+			if err := r.t.h.queryFresh(r.qctx, r.sql, r.args, &r.rows); err != nil {
 				r.err = err
 				r.finish()
 				return false
 			}
-			r.rows = rows
 			return r.Next()
 		}
 	}
@@ -173,18 +181,26 @@ func (r *stmtRows) Next() bool {
 	return false
 }
 
-func (r *stmtRows) Scan(dest ...any) error { return classify(r.t.h, r.rows.Scan(dest...)) }
-func (r *stmtRows) Columns() []string      { return r.rows.Columns() }
+func (r *stmtRows) Scan(dest ...any) error { return r.scan(dest) }
+
+func (r *stmtRows) scan(dest []any) error {
+	if err := r.rows.scan(dest); err != nil {
+		return classify(r.t.h, err)
+	}
+	return nil
+}
+
+func (r *stmtRows) Columns() []string { return r.rows.columns() }
 
 func (r *stmtRows) Err() error {
 	if r.err != nil {
 		return classify(r.t.h, r.err)
 	}
-	return classify(r.t.h, r.rows.Err())
+	return classify(r.t.h, r.rows.err())
 }
 
 func (r *stmtRows) Close() error {
-	err := r.rows.Close()
+	err := r.rows.close()
 	r.finish()
 	if r.err != nil {
 		return classify(r.t.h, r.err)
@@ -198,7 +214,7 @@ func (r *stmtRows) finish() {
 		return
 	}
 	r.done = true
-	r.rows.Close()
+	r.rows.close()
 	if r.t.sc != nil {
 		r.t.sc.untrack(r)
 		r.t.sc.leave()

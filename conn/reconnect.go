@@ -76,42 +76,19 @@ func (h *handle) execFresh(ctx context.Context, text string, args []any) (Result
 	return res, err
 }
 
-// queryFresh runs a query on a fresh connection, the retry of Query; the Rows give the
-// connection back when they close.
-func (h *handle) queryFresh(ctx context.Context, text string, args []any) (Rows, error) {
+// queryFresh runs a query on a fresh connection, the retry of Query, into r; the result
+// gives the connection back when it closes.
+func (h *handle) queryFresh(ctx context.Context, text string, args []any, into *driverRows) error {
 	s, err := h.freshSession(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	rows, err := s.query(ctx, text, args)
-	if err != nil {
+	if err := s.query(ctx, text, args, into); err != nil {
 		s.release(false)
-		return nil, err
+		return err
 	}
-	return &sessionRows{Rows: rows, s: s}, nil
-}
-
-// sessionRows releases the session it was read from when the result ends.
-type sessionRows struct {
-	Rows
-	s session
-}
-
-func (r *sessionRows) Next() bool {
-	if r.Rows.Next() {
-		return true
-	}
-	r.Close()
-	return false
-}
-
-func (r *sessionRows) Close() error {
-	err := r.Rows.Close()
-	if r.s != nil {
-		r.s.release(false)
-		r.s = nil
-	}
-	return err
+	into.sess = s
+	return nil
 }
 
 // staleCheckAfter is how long a connection must have been idle before taking it from the pool

@@ -32,41 +32,30 @@ func (s *blockSession) exec(ctx context.Context, q string, args []any) (Result, 
 	return r, err
 }
 
-func (s *blockSession) query(ctx context.Context, q string, args []any) (Rows, error) {
+func (s *blockSession) query(ctx context.Context, q string, args []any, into *driverRows) error {
 	if err := s.st.check(q); err != nil {
-		return nil, err
+		return err
 	}
-	r, err := s.session.query(ctx, q, args)
-	if err != nil {
+	if err := s.session.query(ctx, q, args, into); err != nil {
 		s.st.afterError(ctx, err)
-		return nil, err
+		return err
 	}
-	return s.st.track(r, s.depth), nil
+	s.st.track(into, s.depth)
+	return nil
 }
 
-// blockRows is a result set of a block's statement. The block closes it when it ends, if fn
+// track records a result set of a block's statement. The block closes it when it ends, if fn
 // did not: an open result set keeps the connection busy, so that PostgreSQL refuses the COMMIT
 // ("conn busy") and database/sql waits for it forever before giving the connection back.
-type blockRows struct {
-	Rows
-	st    *txState
-	depth int
-}
-
-func (r *blockRows) Close() error {
-	r.st.untrack(r)
-	return r.Rows.Close()
-}
-
-func (st *txState) track(r Rows, depth int) Rows {
-	br := &blockRows{Rows: r, st: st, depth: depth}
+func (st *txState) track(r *driverRows, depth int) {
+	r.block, r.depth = st, depth
 	st.mu.Lock()
-	st.open = append(st.open, br)
+	st.open = append(st.open, r)
 	st.mu.Unlock()
-	return br
 }
 
-func (st *txState) untrack(r *blockRows) {
+// untrack forgets a result set that closed.
+func (st *txState) untrack(r *driverRows) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for i, o := range st.open {
@@ -83,7 +72,7 @@ func (st *txState) untrack(r *blockRows) {
 // closeRows closes the result sets still open that blocks at depth or deeper opened.
 func (st *txState) closeRows(depth int) {
 	st.mu.Lock()
-	var left []*blockRows
+	var left []*driverRows
 	for i := 0; i < len(st.open); {
 		if r := st.open[i]; r.depth >= depth {
 			left = append(left, r)
@@ -97,7 +86,7 @@ func (st *txState) closeRows(depth int) {
 	}
 	st.mu.Unlock()
 	for _, r := range left {
-		r.Rows.Close()
+		r.close()
 	}
 }
 
@@ -167,22 +156,22 @@ func (st *txState) stillInTx(ctx context.Context) (bool, error) {
 	defer cancel()
 	switch st.h.d.Caps().TxBegin {
 	case dialect.BeginSetTransaction:
-		rows, err := st.sess.query(cctx, "SELECT @@in_transaction", nil)
-		if err != nil {
+		var rows driverRows
+		if err := st.sess.query(cctx, "SELECT @@in_transaction", nil, &rows); err != nil {
 			return false, err
 		}
-		defer rows.Close()
+		defer rows.close()
 		var in int64
-		if !rows.Next() {
-			if err := rows.Err(); err != nil {
+		if !rows.next() {
+			if err := rows.err(); err != nil {
 				return false, err
 			}
 			return false, errors.New("conn: SELECT @@in_transaction returned no row")
 		}
-		if err := rows.Scan(&in); err != nil {
+		if err := rows.scan([]any{&in}); err != nil {
 			return false, err
 		}
-		return in != 0, rows.Close()
+		return in != 0, rows.close()
 	case dialect.BeginLocking:
 		if _, err := st.sess.exec(cctx, "BEGIN", nil); err != nil {
 			return true, nil // "cannot start a transaction within a transaction"

@@ -1,0 +1,142 @@
+package conn
+
+import (
+	"database/sql"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// driverRows is a driver's result set as conn reads it, on either backend: pgx's rows on
+// PostgreSQL, database/sql's on MySQL/MariaDB and SQLite. It is a value filled in by
+// querier.query, not an object a backend allocates, so that it lives inside the stmtRows
+// that reads it (which the fetch functions reuse from one statement to the next) and a
+// statement costs no allocation of conn's beyond what the driver makes.
+//
+// Whatever the result borrowed for itself goes back when it is closed: the pool connection
+// of a statement made outside any block, the fresh session of a retry, the count that lets
+// Close wait for it, and the place an atomic block keeps it among the result sets to close
+// when the block ends.
+type driverRows struct {
+	pg  pgx.Rows      // PostgreSQL; nil on database/sql
+	pgc *pgxpool.Conn // the pool connection borrowed for this one statement
+	sql *sql.Rows
+	sqc *sql.Conn // the database/sql connection borrowed for this one statement
+	// sess is the fresh connection a retry ran the statement on (handle.queryFresh).
+	sess session
+	lent *inflight
+	// block is the transaction of the atomic block the statement ran in, at depth: the block
+	// closes the result when it ends, if nobody did before.
+	block *txState
+	depth int
+
+	cols   []string // the column names, made on demand
+	closed bool
+}
+
+// next moves to the next row. It closes the result, and so gives its connection back, once
+// the rows run out, as database/sql does.
+func (r *driverRows) next() bool {
+	if r.closed {
+		return false
+	}
+	var ok bool
+	if r.pg != nil {
+		ok = r.pg.Next()
+	} else {
+		ok = r.sql.Next()
+	}
+	if !ok {
+		r.close()
+	}
+	return ok
+}
+
+func (r *driverRows) scan(dest []any) error {
+	if r.pg != nil {
+		return r.pg.Scan(dest...)
+	}
+	return r.sql.Scan(dest...)
+}
+
+func (r *driverRows) err() error {
+	if r.pg != nil {
+		return r.pg.Err()
+	}
+	if r.sql != nil {
+		return r.sql.Err()
+	}
+	return nil
+}
+
+// columns returns the result's column names, made once per result.
+func (r *driverRows) columns() []string {
+	if r.cols == nil {
+		if r.pg != nil {
+			fds := r.pg.FieldDescriptions()
+			r.cols = make([]string, len(fds))
+			for i := range fds {
+				r.cols[i] = fds[i].Name
+			}
+		} else if r.sql != nil {
+			r.cols, _ = r.sql.Columns()
+		}
+	}
+	return r.cols
+}
+
+// sameColumns reports whether the result's columns are cols, in order. On PostgreSQL it
+// reads pgx's field descriptions in place, so that a fetch whose columns match the plan it
+// scanned with last time makes no list of names; database/sql has no such view, and its
+// Columns makes one.
+func (r *driverRows) sameColumns(cols []string) bool {
+	if r.pg == nil {
+		return equalStrings(r.columns(), cols)
+	}
+	fds := r.pg.FieldDescriptions()
+	if len(fds) != len(cols) {
+		return false
+	}
+	for i := range fds {
+		if fds[i].Name != cols[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// close releases the result set and what it borrowed; it is safe to call more than once, and
+// err still reports the result's error afterwards.
+func (r *driverRows) close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	if r.block != nil {
+		r.block.untrack(r)
+	}
+	var err error
+	if r.pg != nil {
+		r.pg.Close()
+		err = r.pg.Err()
+	} else if r.sql != nil {
+		err = r.sql.Close()
+	}
+	if r.pgc != nil {
+		r.pgc.Release()
+		r.pgc = nil
+	}
+	if r.sqc != nil {
+		r.sqc.Close()
+		r.sqc = nil
+	}
+	if r.sess != nil {
+		r.sess.release(false)
+		r.sess = nil
+	}
+	if r.lent != nil {
+		r.lent.leave()
+		r.lent = nil
+	}
+	return err
+}
