@@ -28,16 +28,15 @@ import (
 // A column no field takes, or a value that does not fit its field, is a *ScanError naming the
 // column and the field. With no rows, All returns an empty slice.
 func All[T any](ctx context.Context, db *DB, stmt Statement, args ...any) ([]T, error) {
-	rows, err := db.Query(ctx, stmt, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	sc, err := newRowScanner[T](rows)
-	if err != nil {
-		return nil, err
-	}
+	sc := getScanner[T]()
 	defer sc.release()
+	if err := db.query(ctx, stmt, args, &sc.q); err != nil {
+		return nil, err
+	}
+	if err := sc.prepare(false); err != nil {
+		return nil, err
+	}
+	rows := &sc.q
 	out := []T{}
 	for rows.Next() {
 		v, err := sc.scan()
@@ -60,17 +59,15 @@ func All[T any](ctx context.Context, db *DB, stmt Statement, args ...any) ([]T, 
 //	if errors.Is(err, conn.ErrNoRows) { ... }
 func One[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T, error) {
 	var zero T
-	rows, err := db.Query(ctx, stmt, args...)
-	if err != nil {
-		return zero, err
-	}
-	defer rows.Close()
-	sc, err := newRowScanner[T](rows)
-	if err != nil {
-		return zero, err
-	}
+	sc := getScanner[T]()
 	defer sc.release()
-	return oneRow(rows, sc)
+	if err := db.query(ctx, stmt, args, &sc.q); err != nil {
+		return zero, err
+	}
+	if err := sc.prepare(false); err != nil {
+		return zero, err
+	}
+	return sc.one()
 }
 
 // Scalar runs a statement returning one row of one column and returns that value:
@@ -83,28 +80,21 @@ func One[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T, er
 // is an error. A NULL needs a pointer or sql.Null type: Scalar[*int64].
 func Scalar[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T, error) {
 	var zero T
-	rows, err := db.Query(ctx, stmt, args...)
-	if err != nil {
-		return zero, err
-	}
-	defer rows.Close()
-	cols, err := resultColumns(rows)
-	if err != nil {
-		return zero, err
-	}
-	if len(cols) != 1 {
-		return zero, fmt.Errorf("conn: Scalar[%s] needs a result of one column; the statement returned %d (%s)", reflect.TypeFor[T](), len(cols), strings.Join(cols, ", "))
-	}
-	sc, err := newRowScanner[T](rows)
-	if err != nil {
-		return zero, err
-	}
+	sc := getScanner[T]()
 	defer sc.release()
-	return oneRow(rows, sc)
+	if err := db.query(ctx, stmt, args, &sc.q); err != nil {
+		return zero, err
+	}
+	if err := sc.prepare(true); err != nil {
+		return zero, err
+	}
+	return sc.one()
 }
 
-func oneRow[T any](rows Rows, sc *rowScanner[T]) (T, error) {
+// one reads the result's only row.
+func (sc *rowScanner[T]) one() (T, error) {
 	var zero T
+	rows := &sc.q
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
 			return zero, err
@@ -141,18 +131,17 @@ func oneRow[T any](rows Rows, sc *rowScanner[T]) (T, error) {
 func Each[T any](ctx context.Context, db *DB, stmt Statement, args ...any) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		rows, err := db.Query(ctx, stmt, args...)
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		defer rows.Close()
-		sc, err := newRowScanner[T](rows)
-		if err != nil {
-			yield(zero, err)
-			return
-		}
+		sc := getScanner[T]()
 		defer sc.release()
+		if err := db.query(ctx, stmt, args, &sc.q); err != nil {
+			yield(zero, err)
+			return
+		}
+		if err := sc.prepare(false); err != nil {
+			yield(zero, err)
+			return
+		}
+		rows := &sc.q
 		for rows.Next() {
 			v, err := sc.scan()
 			if err != nil {
@@ -173,69 +162,105 @@ func Each[T any](ctx context.Context, db *DB, stmt Statement, args ...any) iter.
 	}
 }
 
-// rowScanner scans the rows of one result into Ts. For a struct T it scans every row into
-// the same reusable value, through field pointers made once per result, and copies it out;
-// so the work per row is the driver's conversion of each column and nothing of reflection.
-// The scanner, its value and (for up to 8 columns) its destinations are one allocation,
-// reused from one result to the next through a pool.
+// rowScanner runs one statement and scans its rows into Ts. It holds the result set itself
+// (q), and for a struct T it scans every row into the same reusable value, through field
+// pointers made once per result shape, and copies it out; so the work per row is the
+// driver's conversion of each column and nothing of reflection. The scanner, its result set,
+// its value and (for up to 8 columns) its destinations are one object, reused from one
+// statement to the next through the type's pool: a fetch whose columns are those the scanner
+// read last time allocates nothing of conn's.
 type rowScanner[T any] struct {
-	rows Rows
+	q    stmtRows
 	rt   *rowType
 	plan *scanPlan // nil for a scalar T
 	cols []string
-	v    T // the reused value: a struct's fields, or the scalar, are scanned into it
-	dest []any
-	buf  [8]any
+	// ready: cols, plan and dest are set up for a result whose columns are cols.
+	ready bool
+	v     T // the reused value: a struct's fields, or the scalar, are scanned into it
+	dest  []any
+	buf   [8]any
 }
 
-func newRowScanner[T any](rows Rows) (*rowScanner[T], error) {
+// getScanner takes an idle scanner of T from its type's pool, or makes one.
+func getScanner[T any]() *rowScanner[T] {
 	rt := rowTypeOf(reflect.TypeFor[T]())
-	cols, err := resultColumns(rows)
-	if err != nil {
-		return nil, err
-	}
-	// Scanners are reused through the type's pool: a result's scanner is free again once
-	// its values have been copied out, and one that scanned the same column list keeps its
-	// destinations.
 	sc, _ := rt.scanners.Get().(*rowScanner[T])
 	if sc == nil {
 		sc = &rowScanner[T]{rt: rt}
 	}
-	sc.rows = rows
-	if sc.plan != nil && equalStrings(sc.cols, cols) {
-		return sc, nil
+	return sc
+}
+
+// release closes the scanner's result set, if it is still open, and gives the scanner back to
+// its type's pool, keeping its plan and destinations for the next result of the same shape
+// but nothing of the statement it ran.
+func (sc *rowScanner[T]) release() {
+	var zero T
+	sc.q.Close()
+	sc.q, sc.v = stmtRows{}, zero
+	sc.rt.scanners.Put(sc)
+}
+
+// prepare sets the scanner up for the columns of the result in q, unless they are those it
+// was set up for last time. With scalar (Scalar), the result must have one column.
+func (sc *rowScanner[T]) prepare(scalar bool) error {
+	if sc.ready && sc.q.rows.sameColumns(sc.cols) {
+		if scalar {
+			return oneColumn(sc.rt.typ, sc.cols)
+		}
+		return nil
 	}
+	cols, err := resultColumns(&sc.q)
+	if err != nil {
+		return err
+	}
+	if scalar {
+		if err := oneColumn(sc.rt.typ, cols); err != nil {
+			return err
+		}
+	}
+	return sc.setup(cols)
+}
+
+// oneColumn is Scalar's check of its result.
+func oneColumn(t reflect.Type, cols []string) error {
+	if len(cols) != 1 {
+		return fmt.Errorf("conn: Scalar[%s] needs a result of one column; the statement returned %d (%s)", t, len(cols), strings.Join(cols, ", "))
+	}
+	return nil
+}
+
+// setup makes the scanner's plan and destinations for a result whose columns are cols.
+func (sc *rowScanner[T]) setup(cols []string) error {
+	sc.ready = false
 	sc.cols, sc.plan = cols, nil
 	sc.dest = sc.buf[:0]
 	if len(cols) > len(sc.buf) {
 		sc.dest = make([]any, 0, len(cols))
 	}
 	sc.dest = sc.dest[:len(cols)]
-	switch rt.kind {
+	switch sc.rt.kind {
 	case rowScalar:
 		if len(cols) != 1 {
-			return nil, fmt.Errorf("conn: %s takes one column; the statement returned %d (%s): scan into a struct instead", rt.typ, len(cols), strings.Join(cols, ", "))
+			return fmt.Errorf("conn: %s takes one column; the statement returned %d (%s): scan into a struct instead", sc.rt.typ, len(cols), strings.Join(cols, ", "))
 		}
 		sc.dest[0] = &sc.v
 	case rowStruct:
-		if sc.plan, err = rt.plan(cols); err != nil {
-			return nil, err
+		plan, err := sc.rt.plan(cols)
+		if err != nil {
+			return err
 		}
-		sc.plan.dest(unsafe.Pointer(&sc.v), sc.dest)
+		sc.plan = plan
+		plan.dest(unsafe.Pointer(&sc.v), sc.dest)
 	default: // rowStructPtr: each row gets its own struct, so its field pointers are per row
-		if sc.plan, err = rt.plan(cols); err != nil {
-			return nil, err
+		plan, err := sc.rt.plan(cols)
+		if err != nil {
+			return err
 		}
+		sc.plan = plan
 	}
-	return sc, nil
-}
-
-// release gives the scanner back to its type's pool, keeping its plan and destinations
-// for the next result of the same shape but not the result it read.
-func (sc *rowScanner[T]) release() {
-	var zero T
-	sc.rows, sc.v = nil, zero
-	sc.rt.scanners.Put(sc)
+	sc.ready = true
+	return nil
 }
 
 // scan reads the current row into a T.
@@ -244,7 +269,7 @@ func (sc *rowScanner[T]) scan() (T, error) {
 	if sc.rt.kind == rowStructPtr {
 		p := reflect.New(sc.rt.strct)
 		sc.plan.dest(p.UnsafePointer(), sc.dest)
-		if err := sc.rows.Scan(sc.dest...); err != nil {
+		if err := sc.q.scan(sc.dest); err != nil {
 			return zero, scanError(err, sc.cols, sc.plan, sc.rt.typ)
 		}
 		return p.Interface().(T), nil
@@ -252,7 +277,7 @@ func (sc *rowScanner[T]) scan() (T, error) {
 	// Zeroed per row so that nothing of the previous row (a map a JSON column was decoded
 	// into, a NULL a driver leaves unset) leaks into this one.
 	sc.v = zero
-	if err := sc.rows.Scan(sc.dest...); err != nil {
+	if err := sc.q.scan(sc.dest); err != nil {
 		return zero, scanError(err, sc.cols, sc.plan, sc.rt.typ)
 	}
 	return sc.v, nil
