@@ -292,27 +292,88 @@ func ExampleScanError() {
 // TestFetchConcurrentShapes: fetches of one type with different column lists, from many
 // goroutines at once, each get their own rows right (scanners and plans are shared per type).
 func TestFetchConcurrentShapes(t *testing.T) {
-	db := peopleDB(t, testcontainers.SQLite(t))
-	ctx := t.Context()
-	var wg sync.WaitGroup
-	for g := range 8 {
-		wg.Go(func() {
-			for i := range 50 {
-				if (g+i)%2 == 0 {
-					ps, err := conn.All[Person](ctx, db, conn.SQL(peopleCols+" ORDER BY id"))
-					if err != nil || len(ps) != 3 || ps[2].Name != "cy" || ps[2].Email == nil || ps[0].Score != 0.5 {
-						t.Errorf("full rows: %+v, %v", ps, err)
-						return
-					}
-				} else {
-					p, err := conn.One[Person](ctx, db, conn.SQL("SELECT name, id FROM people WHERE id = 2"))
-					if err != nil || p.Name != "bob" || p.ID != 2 || p.Email != nil || p.Score != 0 {
-						t.Errorf("two columns: %+v, %v", p, err)
-						return
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		db := peopleDB(t, tdb)
+		ctx := t.Context()
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Go(func() {
+				for i := range 50 {
+					if (g+i)%2 == 0 {
+						ps, err := conn.All[Person](ctx, db, conn.SQL(peopleCols+" ORDER BY id"))
+						if err != nil || len(ps) != 3 || ps[2].Name != "cy" || ps[2].Email == nil || ps[0].Score != 0.5 {
+							t.Errorf("full rows: %+v, %v", ps, err)
+							return
+						}
+					} else {
+						p, err := conn.One[Person](ctx, db, conn.SQL("SELECT name, id FROM people WHERE id = 2"))
+						if err != nil || p.Name != "bob" || p.ID != 2 || p.Email != nil || p.Score != 0 {
+							t.Errorf("two columns: %+v, %v", p, err)
+							return
+						}
 					}
 				}
+			})
+		}
+		wg.Wait()
+	})
+}
+
+type idName struct {
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
+}
+
+// TestFetchReusedScannerStartsClean: a fetch reuses the scanner (result set, plan, value) the
+// last fetch of its type left in the pool, so each one must see its own columns and values,
+// whatever the one before it did: another column order, an error before or during the scan,
+// a Scalar of a shape One accepted, a result left open when an Each loop broke off.
+func TestFetchReusedScannerStartsClean(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := t.Context()
+		db := peopleDB(t, tdb)
+		byID := q(db, "SELECT id, name FROM people WHERE id = ?")
+		swapped := q(db, "SELECT name, id FROM people WHERE id = ?")
+		for i := range 3 {
+			id := int64(i%3 + 1)
+			a, err := conn.One[idName](ctx, db, byID, id)
+			if err != nil || a.ID != id {
+				t.Fatalf("id, name of %d: %+v, %v", id, a, err)
 			}
-		})
-	}
-	wg.Wait()
+			b, err := conn.One[idName](ctx, db, swapped, id)
+			if err != nil || b != a {
+				t.Fatalf("name, id of %d: %+v, %v; want %+v", id, b, err, a)
+			}
+		}
+		// A failure after the shape was cached, then the cached shape again.
+		var se *conn.ScanError
+		_, err := conn.One[idName](ctx, db, conn.SQL("SELECT id, email AS name FROM people WHERE id = 2"))
+		if !errors.As(err, &se) || se.Column != "name" || se.Field != "idName.Name" {
+			t.Errorf("NULL into a string after a cached plan: %v; want a ScanError naming column name", err)
+		}
+		if _, err := conn.One[idName](ctx, db, conn.SQL("SELECT id, name FROM nope")); !errors.Is(err, conn.ErrProgramming) {
+			t.Errorf("a failing statement: %v; want ErrProgramming", err)
+		}
+		if a, err := conn.One[idName](ctx, db, byID, 3); err != nil || a != (idName{3, "cy"}) {
+			t.Errorf("after the failures: %+v, %v", a, err)
+		}
+		// Scalar checks the column count even when One set the scanner up for that shape.
+		_, err = conn.Scalar[idName](ctx, db, byID, 1)
+		if err == nil || !strings.Contains(err.Error(), "one column") {
+			t.Errorf("Scalar of the two columns One took: %v; want an error", err)
+		}
+		for p, err := range conn.Each[idName](ctx, db, conn.SQL("SELECT id, name FROM people ORDER BY id")) {
+			if err != nil || p.ID != 1 {
+				t.Fatalf("first row %+v, %v", p, err)
+			}
+			break
+		}
+		all, err := conn.All[idName](ctx, db, conn.SQL("SELECT id, name FROM people ORDER BY id"))
+		if err != nil || len(all) != 3 || all[2] != (idName{3, "cy"}) {
+			t.Errorf("All after a broken-off Each: %+v, %v", all, err)
+		}
+		if s := db.Stats(); s.InUse != 0 {
+			t.Errorf("%d connections in use after the fetches", s.InUse)
+		}
+	})
 }
