@@ -151,7 +151,7 @@ type stmtRows struct {
 	n       int64 // rows read
 	retried bool
 	done    bool
-	err     error // an error of the retry, which replaces the first result
+	err     error // an error of the retry, or of a scan, which replaces the result's own
 }
 
 func (r *stmtRows) Next() bool {
@@ -185,6 +185,21 @@ func (r *stmtRows) Scan(dest ...any) error { return r.scan(dest) }
 
 func (r *stmtRows) scan(dest []any) error {
 	if err := r.rows.scan(dest); err != nil {
+		return classify(r.t.h, err)
+	}
+	return nil
+}
+
+// scanPlanned is scan for a fetch function's scanner, which keeps pgx's plans in p from one
+// statement to the next (see pgScan). A failed scan ends the result with its error, as pgx's
+// own Scan does, so that Err, Close and the statement's log record report it.
+func (r *stmtRows) scanPlanned(p *pgScan, dest []any) error {
+	if r.rows.pg == nil {
+		return r.scan(dest)
+	}
+	if err := p.scan(r.rows.pg, dest); err != nil {
+		r.err = err
+		r.rows.close()
 		return classify(r.t.h, err)
 	}
 	return nil

@@ -179,6 +179,7 @@ type rowScanner[T any] struct {
 	v     T // the reused value: a struct's fields, or the scalar, are scanned into it
 	dest  []any
 	buf   [8]any
+	pg    pgScan // pgx's plans for dest, on PostgreSQL
 }
 
 // getScanner takes an idle scanner of T from its type's pool, or makes one.
@@ -234,6 +235,7 @@ func oneColumn(t reflect.Type, cols []string) error {
 func (sc *rowScanner[T]) setup(cols []string) error {
 	sc.ready = false
 	sc.cols, sc.plan = cols, nil
+	sc.pg.reset()
 	sc.dest = sc.buf[:0]
 	if len(cols) > len(sc.buf) {
 		sc.dest = make([]any, 0, len(cols))
@@ -269,7 +271,7 @@ func (sc *rowScanner[T]) scan() (T, error) {
 	if sc.rt.kind == rowStructPtr {
 		p := reflect.New(sc.rt.strct)
 		sc.plan.dest(p.UnsafePointer(), sc.dest)
-		if err := sc.q.scan(sc.dest); err != nil {
+		if err := sc.q.scanPlanned(&sc.pg, sc.dest); err != nil {
 			return zero, scanError(err, sc.cols, sc.plan, sc.rt.typ)
 		}
 		return p.Interface().(T), nil
@@ -277,7 +279,7 @@ func (sc *rowScanner[T]) scan() (T, error) {
 	// Zeroed per row so that nothing of the previous row (a map a JSON column was decoded
 	// into, a NULL a driver leaves unset) leaks into this one.
 	sc.v = zero
-	if err := sc.q.scan(sc.dest); err != nil {
+	if err := sc.q.scanPlanned(&sc.pg, sc.dest); err != nil {
 		return zero, scanError(err, sc.cols, sc.plan, sc.rt.typ)
 	}
 	return sc.v, nil
