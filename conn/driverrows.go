@@ -32,6 +32,8 @@ type driverRows struct {
 
 	cols   []string // the column names, made on demand
 	closed bool
+	// sqlDone: database/sql closed its Rows itself, at the end of the rows.
+	sqlDone bool
 }
 
 // next moves to the next row. It closes the result, and so gives its connection back, once
@@ -45,6 +47,10 @@ func (r *driverRows) next() bool {
 		ok = r.pg.Next()
 	} else {
 		ok = r.sql.Next()
+		// Without an error, Next returning false has closed the Rows itself (a cancelled
+		// context, the one end it leaves to another goroutine, is an error), so close need
+		// not: Rows.Close costs an allocation even when it finds them closed.
+		r.sqlDone = !ok && r.sql.Err() == nil
 	}
 	if !ok {
 		r.close()
@@ -119,7 +125,7 @@ func (r *driverRows) close() error {
 	if r.pg != nil {
 		r.pg.Close()
 		err = r.pg.Err()
-	} else if r.sql != nil {
+	} else if r.sql != nil && !r.sqlDone {
 		err = r.sql.Close()
 	}
 	if r.pgc != nil {
