@@ -32,8 +32,6 @@ type driverRows struct {
 
 	cols   []string // the column names, made on demand
 	closed bool
-	// sqlDone: database/sql closed its Rows itself, at the end of the rows.
-	sqlDone bool
 }
 
 // next moves to the next row. It closes the result, and so gives its connection back, once
@@ -46,11 +44,10 @@ func (r *driverRows) next() bool {
 	if r.pg != nil {
 		ok = r.pg.Next()
 	} else {
+		// database/sql's Next closes its Rows at their end, but not when another result
+		// set follows (a CALL on MySQL), and there is no telling which from outside:
+		// close closes them again, at the price of an allocation.
 		ok = r.sql.Next()
-		// Without an error, Next returning false has closed the Rows itself (a cancelled
-		// context, the one end it leaves to another goroutine, is an error), so close need
-		// not: Rows.Close costs an allocation even when it finds them closed.
-		r.sqlDone = !ok && r.sql.Err() == nil
 	}
 	if !ok {
 		r.close()
@@ -125,7 +122,7 @@ func (r *driverRows) close() error {
 	if r.pg != nil {
 		r.pg.Close()
 		err = r.pg.Err()
-	} else if r.sql != nil && !r.sqlDone {
+	} else if r.sql != nil {
 		err = r.sql.Close()
 	}
 	if r.pgc != nil {

@@ -377,3 +377,36 @@ func TestFetchReusedScannerStartsClean(t *testing.T) {
 		}
 	})
 }
+
+// TestFetchReleasesResultWithMoreResultSets: database/sql's Rows stay open after the last row
+// when another result set follows (a MySQL procedure's results), so every way of reading one
+// must still give its connection back.
+func TestFetchReleasesResultWithMoreResultSets(t *testing.T) {
+	db := openT(t, testcontainers.MySQL(t))
+	ctx := t.Context()
+	mustExec(t, db, "CREATE PROCEDURE two_results() BEGIN SELECT 1 AS n; SELECT 2 AS n; END")
+	call := conn.SQL("CALL two_results()")
+	if ns, err := conn.All[int64](ctx, db, call); err != nil || !slices.Equal(ns, []int64{1}) {
+		t.Errorf("All: %v, %v; want the first result's rows", ns, err)
+	}
+	if n, err := conn.One[int64](ctx, db, call); err != nil || n != 1 {
+		t.Errorf("One: %v, %v", n, err)
+	}
+	for n, err := range conn.Each[int64](ctx, db, call) {
+		if err != nil || n != 1 {
+			t.Errorf("Each: %v, %v", n, err)
+		}
+	}
+	rows, err := db.Query(ctx, call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		t.Error(err)
+	}
+	if s := db.Stats(); s.InUse != 0 {
+		t.Errorf("%d connections in use after reading results to their end", s.InUse)
+	}
+}
