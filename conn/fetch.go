@@ -205,6 +205,7 @@ func (sc *rowScanner[T]) release() {
 // prepare sets the scanner up for the columns of the result in q, unless they are those it
 // was set up for last time. With scalar (Scalar), the result must have one column.
 func (sc *rowScanner[T]) prepare(scalar bool) error {
+	sc.pg.newResult()
 	if sc.ready && sc.q.rows.sameColumns(sc.cols) {
 		if scalar {
 			return oneColumn(sc.rt.typ, sc.cols)

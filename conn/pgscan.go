@@ -19,6 +19,10 @@ import (
 // scans the row itself (pgx.RowScanner), go through pgx's Rows.Scan.
 type pgScan struct {
 	typeMap *pgtype.Map // nil: no plans
+	// checked: the plans were checked against the current result's columns. The columns and
+	// the connection stay the same for all of a result's rows, so only its first row pays
+	// for the check (a type-map lookup per column).
+	checked bool
 	oids    []uint32
 	formats []int16
 	types   []*pgtype.Type
@@ -26,7 +30,10 @@ type pgScan struct {
 }
 
 // reset drops the plans: the scanner's destinations changed.
-func (p *pgScan) reset() { p.typeMap = nil }
+func (p *pgScan) reset() { p.typeMap, p.checked = nil, false }
+
+// newResult makes the next scan check the plans against a new result's columns.
+func (p *pgScan) newResult() { p.checked = false }
 
 // scan reads rows' current row into dest, as rows.Scan(dest...) would.
 func (p *pgScan) scan(rows pgx.Rows, dest []any) error {
@@ -40,9 +47,12 @@ func (p *pgScan) scan(rows pgx.Rows, dest []any) error {
 			return rows.Scan(dest...)
 		}
 	}
-	m := rows.Conn().TypeMap()
-	if !p.valid(m, fds) && !p.plan(m, fds, dest) {
-		return rows.Scan(dest...)
+	if !p.checked {
+		m := rows.Conn().TypeMap()
+		if !p.valid(m, fds) && !p.plan(m, fds, dest) {
+			return rows.Scan(dest...)
+		}
+		p.checked = true
 	}
 	for i, plan := range p.plans {
 		if err := plan.Scan(values[i], dest[i]); err != nil {
