@@ -17,7 +17,7 @@ type inline[T any, A inlineArray[T]] struct {
 
 // inlineArray is the fixed arrays an inline list may use.
 type inlineArray[T any] interface {
-	[1]T | [2]T | [3]T | [4]T
+	[1]T | [2]T | [3]T | [4]T | [5]T | [6]T
 }
 
 // spilled marks a list that moved to its overflow slice.

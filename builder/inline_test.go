@@ -12,7 +12,7 @@ import (
 // heap. These cases add past every array's size, in one call and across calls (the move
 // happening in the middle), and check nothing is lost, reordered or duplicated.
 func TestSelectListsOutgrowInlineStorage(t *testing.T) {
-	const want = `SELECT "u"."id", "u"."name", "u"."email", "u"."active", "u"."visits"` +
+	const want = `SELECT "u"."id", "u"."name", "u"."email", "u"."active", "u"."visits", "u"."created_at", "u"."id"` +
 		` FROM "users" AS "u" LEFT JOIN "orders" AS "o" ON "o"."user_id" = "u"."id"` +
 		` INNER JOIN "orders" AS "o2" ON "o2"."user_id" = "u"."id"` +
 		` WHERE "u"."id" > $1 AND "u"."id" < $2 AND "u"."visits" > $3 AND "u"."active" = $4 AND "u"."name" <> $5` +
@@ -20,13 +20,13 @@ func TestSelectListsOutgrowInlineStorage(t *testing.T) {
 		` HAVING COUNT("o"."id") > $6 AND COUNT("o2"."id") < $7` +
 		` ORDER BY "u"."name" ASC, "u"."id" DESC, "u"."visits" ASC`
 	o2 := expr.As(Orders, "o2")
-	oneCall := builder.Select(u.ID, u.Name, u.Email, u.Active, u.Visits).From(u).
+	oneCall := builder.Select(u.ID, u.Name, u.Email, u.Active, u.Visits, u.CreatedAt, u.ID).From(u).
 		LeftJoin(o, o.UserID.EqExpr(u.ID)).Join(o2, o2.UserID.EqExpr(u.ID)).
 		Where(u.ID.Gt(1), u.ID.Lt(100), u.Visits.Gt(2), u.Active.Eq(true), u.Name.Ne("x")).
 		GroupBy(u.ID, u.Name, u.Email, u.Active, u.Visits).
 		Having(expr.Count(o.ID).Gt(3), expr.Count(o2.ID).Lt(9)).
 		OrderBy(u.Name.Asc(), u.ID.Desc(), u.Visits.Asc())
-	manyCalls := builder.Select(u.ID, u.Name).Columns(u.Email).Columns(u.Active, u.Visits).From(u).
+	manyCalls := builder.Select(u.ID, u.Name).Columns(u.Email).Columns(u.Active, u.Visits).Columns(u.CreatedAt, u.ID).From(u).
 		LeftJoin(o, o.UserID.EqExpr(u.ID)).Join(o2, o2.UserID.EqExpr(u.ID)).
 		Where(u.ID.Gt(1)).Where(u.ID.Lt(100), u.Visits.Gt(2)).Where(u.Active.Eq(true)).Where(u.Name.Ne("x")).
 		GroupBy(u.ID).GroupBy(u.Name, u.Email).GroupBy(u.Active).GroupBy(u.Visits).
