@@ -24,7 +24,11 @@ type inlineArray[T any] interface {
 const spilled = 0xff
 
 // add appends vs in place and reports whether they fit; if not, nothing is added and the
-// caller moves the list with spill.
+// caller moves the list with spill:
+//
+//	if !s.cols.add(cols) {
+//		s.cols.spill(&s.ext().cols, cols)
+//	}
 func (l *inline[T, A]) add(vs []T) bool {
 	n := int(l.n)
 	if l.n == spilled || n+len(vs) > len(l.buf) {
@@ -39,18 +43,19 @@ func (l *inline[T, A]) add(vs []T) bool {
 	return true
 }
 
-// spill appends vs to over, the list's overflow slice, first moving the inline items there if
-// they have not moved yet, and returns the new overflow slice.
-func (l *inline[T, A]) spill(over []T, vs []T) []T {
+// spill appends vs to *over, the list's overflow slice, first moving the inline items there
+// if they have not moved yet.
+func (l *inline[T, A]) spill(over *[]T, vs []T) {
 	if l.n != spilled {
-		over = make([]T, l.n, int(l.n)+len(vs)+len(l.buf))
-		for i := range over {
-			over[i] = l.buf[i]
+		moved := make([]T, l.n, int(l.n)+len(vs)+len(l.buf))
+		for i := range moved {
+			moved[i] = l.buf[i]
 		}
 		var zero A
 		l.buf, l.n = zero, spilled // drop the references the array held
+		*over = moved
 	}
-	return append(over, vs...)
+	*over = append(*over, vs...)
 }
 
 // items is the list: over once spilled, else the inline items. The view of the array is for

@@ -75,8 +75,7 @@ func (s *SelectStmt) Distinct() *SelectStmt { s.distinct = true; return s }
 // Columns adds select items.
 func (s *SelectStmt) Columns(cols ...expr.Expression) *SelectStmt {
 	if !s.cols.add(cols) {
-		x := s.ext()
-		x.cols = s.cols.spill(x.cols, cols)
+		s.cols.spill(&s.ext().cols, cols)
 	}
 	return s
 }
@@ -104,8 +103,7 @@ func (s *SelectStmt) From(srcs ...expr.Source) *SelectStmt {
 func (s *SelectStmt) join(k joinKind, src expr.Source, on expr.Cond) *SelectStmt {
 	j := []join{{src: src, kind: k, on: [1]expr.Cond{on}}}
 	if !s.joins.add(j) {
-		x := s.ext()
-		x.joins = s.joins.spill(x.joins, j)
+		s.joins.spill(&s.ext().joins, j)
 	}
 	return s
 }
@@ -138,8 +136,7 @@ func (s *SelectStmt) CrossJoin(src expr.Source) *SelectStmt {
 // Where adds conditions; all conditions of all Where calls are ANDed together.
 func (s *SelectStmt) Where(conds ...expr.Cond) *SelectStmt {
 	if !s.where.add(conds) {
-		x := s.ext()
-		x.where = s.where.spill(x.where, conds)
+		s.where.spill(&s.ext().where, conds)
 	}
 	return s
 }
@@ -147,8 +144,7 @@ func (s *SelectStmt) Where(conds ...expr.Cond) *SelectStmt {
 // GroupBy adds GROUP BY expressions.
 func (s *SelectStmt) GroupBy(xs ...expr.Expression) *SelectStmt {
 	if !s.group.add(xs) {
-		x := s.ext()
-		x.group = s.group.spill(x.group, xs)
+		s.group.spill(&s.ext().group, xs)
 	}
 	return s
 }
@@ -156,8 +152,7 @@ func (s *SelectStmt) GroupBy(xs ...expr.Expression) *SelectStmt {
 // Having adds HAVING conditions, ANDed like Where.
 func (s *SelectStmt) Having(conds ...expr.Cond) *SelectStmt {
 	if !s.having.add(conds) {
-		x := s.ext()
-		x.having = s.having.spill(x.having, conds)
+		s.having.spill(&s.ext().having, conds)
 	}
 	return s
 }
@@ -165,8 +160,7 @@ func (s *SelectStmt) Having(conds ...expr.Cond) *SelectStmt {
 // OrderBy adds ORDER BY items: x.Asc(), x.Desc(), with .NullsFirst()/.NullsLast().
 func (s *SelectStmt) OrderBy(os ...expr.Order) *SelectStmt {
 	if !s.order.add(os) {
-		x := s.ext()
-		x.order = s.order.spill(x.order, os)
+		s.order.spill(&s.ext().order, os)
 	}
 	return s
 }
