@@ -154,19 +154,8 @@ func (env *benchEnv) warmUp(b *testing.B) {
 	ctx := context.Background()
 	for i := range 200 {
 		id := int64(i%benchRows + 1)
-		if _, err := conn.One[benchUser](ctx, env.db, benchOne(id)); err != nil {
-			b.Fatal(err)
-		}
-		var u benchUser
-		var err error
-		if env.pgx != nil {
-			err = env.pgx.QueryRow(ctx, env.oneSQL, id).Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt)
-		} else {
-			err = env.sql.QueryRowContext(ctx, env.oneSQL, id).Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt)
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
+		env.typedOne(b, ctx, id)
+		env.rawOne(b, ctx, id)
 	}
 	for range 5 {
 		if _, err := conn.All[benchUser](ctx, env.db, benchAll()); err != nil {
@@ -190,12 +179,16 @@ func (env *benchEnv) oneTyped(b *testing.B) {
 	defer reportCPU(b, cpuTime())
 	var i int64
 	for b.Loop() {
-		id := i%benchRows + 1
+		env.typedOne(b, ctx, i%benchRows+1)
 		i++
-		u, err := conn.One[benchUser](ctx, env.db, benchOne(id))
-		if err != nil || u.ID != id {
-			b.Fatal(u.ID, err)
-		}
+	}
+}
+
+// typedOne fetches user id through typedsql, building the statement as an application does.
+func (env *benchEnv) typedOne(b *testing.B, ctx context.Context, id int64) {
+	u, err := conn.One[benchUser](ctx, env.db, benchOne(id))
+	if err != nil || u.ID != id {
+		b.Fatal(u.ID, err)
 	}
 }
 
@@ -205,18 +198,22 @@ func (env *benchEnv) oneRaw(b *testing.B) {
 	defer reportCPU(b, cpuTime())
 	var i int64
 	for b.Loop() {
-		id := i%benchRows + 1
+		env.rawOne(b, ctx, i%benchRows+1)
 		i++
-		var u benchUser
-		var err error
-		if env.pgx != nil {
-			err = env.pgx.QueryRow(ctx, env.oneSQL, id).Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt)
-		} else {
-			err = env.sql.QueryRowContext(ctx, env.oneSQL, id).Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt)
-		}
-		if err != nil || u.ID != id {
-			b.Fatal(u.ID, err)
-		}
+	}
+}
+
+// rawOne fetches user id through the raw driver, as a hand-written caller does.
+func (env *benchEnv) rawOne(b *testing.B, ctx context.Context, id int64) {
+	var u benchUser
+	var err error
+	if env.pgx != nil {
+		err = env.pgx.QueryRow(ctx, env.oneSQL, id).Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt)
+	} else {
+		err = env.sql.QueryRowContext(ctx, env.oneSQL, id).Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt)
+	}
+	if err != nil || u.ID != id {
+		b.Fatal(u.ID, err)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/typedsql/typedsql/conn"
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
@@ -51,31 +50,16 @@ func (env *benchEnv) onePaired(b *testing.B) {
 	b.ReportMetric(float64(typed)/float64(raw), "typedsql/raw")
 }
 
-// timeTypedOne fetches user id through typedsql, building the statement as an application
-// does, and returns how long it took.
+// timeTypedOne runs typedOne and returns how long it took.
 func (env *benchEnv) timeTypedOne(b *testing.B, ctx context.Context, id int64) time.Duration {
 	start := time.Now()
-	u, err := conn.One[benchUser](ctx, env.db, benchOne(id))
-	d := time.Since(start)
-	if err != nil || u.ID != id {
-		b.Fatal(u.ID, err)
-	}
-	return d
+	env.typedOne(b, ctx, id)
+	return time.Since(start)
 }
 
-// timeRawOne fetches user id through the raw driver and returns how long it took.
+// timeRawOne runs rawOne and returns how long it took.
 func (env *benchEnv) timeRawOne(b *testing.B, ctx context.Context, id int64) time.Duration {
-	var u benchUser
-	var err error
 	start := time.Now()
-	if env.pgx != nil {
-		err = env.pgx.QueryRow(ctx, env.oneSQL, id).Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt)
-	} else {
-		err = env.sql.QueryRowContext(ctx, env.oneSQL, id).Scan(&u.ID, &u.Name, &u.Email, &u.Active, &u.CreatedAt)
-	}
-	d := time.Since(start)
-	if err != nil || u.ID != id {
-		b.Fatal(u.ID, err)
-	}
-	return d
+	env.rawOne(b, ctx, id)
+	return time.Since(start)
 }
