@@ -169,7 +169,7 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 		release(w)
 		return "", nil, err
 	}
-	sql = string(w.buf)
+	sql = internSQL(w.buf)
 	if !direct {
 		args = appendArgs(args, w.args)
 	}
@@ -193,7 +193,7 @@ func RenderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any,
 		release(w)
 		return "", nil, err
 	}
-	sql = string(w.buf)
+	sql = internSQL(w.buf)
 	if n := len(w.args); n > 0 {
 		args = make([]any, n)
 		for i := 0; i < n; i++ {

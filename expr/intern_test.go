@@ -1,0 +1,105 @@
+package expr
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/typedsql/typedsql/dialect"
+)
+
+// rendered renders Raw text for d: a statement whose SQL is exactly sql.
+func rendered(t *testing.T, sql string) string {
+	t.Helper()
+	s, _, err := Render(dialect.Postgres, Raw[int](sql))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestInternReturnsTheSameStringForTheSameText(t *testing.T) {
+	a := rendered(t, "SELECT 1 AS interned_a")
+	b := rendered(t, "SELECT 1 AS interned_a")
+	if a != b || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Fatalf("two renders of one text share no storage: %q at %p, %q at %p",
+			a, unsafe.StringData(a), b, unsafe.StringData(b))
+	}
+	if allocs := testing.AllocsPerRun(100, func() { internSQL([]byte("SELECT 1 AS interned_a")) }); allocs > 1 {
+		// One: the []byte conversion of the argument; internSQL itself allocates nothing.
+		t.Errorf("a repeated text allocates %.0f times", allocs)
+	}
+}
+
+// TestInternKeepsEveryTextIntact renders far more distinct texts than the table has slots,
+// from several goroutines at once, so that slots are replaced while others read them: every
+// render must still return its own text, and earlier results must not change.
+func TestInternKeepsEveryTextIntact(t *testing.T) {
+	const goroutines, each = 4, 3 * internSlots
+	var wg sync.WaitGroup
+	errs := make(chan string, goroutines)
+	for g := range goroutines {
+		wg.Go(func() {
+			var got []string
+			for i := range each {
+				want := "SELECT " + strconv.Itoa(i%(internSlots/2)) + " -- g" + strconv.Itoa(g%2)
+				s, _, err := Render(dialect.Postgres, Raw[int](want))
+				if err != nil || s != want {
+					errs <- "render of " + want + " gave " + s
+					return
+				}
+				got = append(got, s)
+			}
+			for i, s := range got {
+				if want := "SELECT " + strconv.Itoa(i%(internSlots/2)) + " -- g" + strconv.Itoa(g%2); s != want {
+					errs <- "earlier result " + want + " changed to " + s
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func TestInternLeavesLongTextsAndEmptyOnesAlone(t *testing.T) {
+	long := "SELECT '" + strings.Repeat("x", internMaxLen) + "'"
+	if got := rendered(t, long); got != long {
+		t.Fatalf("long text: got %d bytes, want %d", len(got), len(long))
+	}
+	for i := range internTable {
+		if p := internTable[i].Load(); p != nil && internedString(p) == long {
+			t.Fatal("a text over internMaxLen was interned")
+		}
+	}
+	if got := internSQL(nil); got != "" {
+		t.Fatalf("empty text: %q", got)
+	}
+}
+
+// TestDebugIsNotInterned: Debug writes values into the text, and the table must never hold
+// values (a password compared in a WHERE clause, say).
+func TestDebugIsNotInterned(t *testing.T) {
+	secret := "hunter2-" + strconv.Itoa(int(uintptr(unsafe.Pointer(t))))
+	_ = Debug(dialect.Postgres, logins.Password.Eq(secret))
+	for i := range internTable {
+		if p := internTable[i].Load(); p != nil && strings.Contains(internedString(p), secret) {
+			t.Fatalf("the intern table holds a Debug text with a value: %q", internedString(p))
+		}
+	}
+	if s, _, _ := Render(dialect.Postgres, logins.Password.Eq(secret)); strings.Contains(s, secret) {
+		t.Fatalf("a bound value reached the SQL text: %q", s)
+	}
+}
+
+type loginsTable struct {
+	Table
+	Password Column[string] `db:"password"`
+}
+
+var logins = NewTable[loginsTable]("logins")
