@@ -206,7 +206,9 @@ func (s *SelectStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if s == nil {
 		return expr.Render(d, (*SelectStmt)(nil))
 	}
-	return expr.RenderWith(d, s.WriteSQL)
+	var k expr.Shape
+	s.shape(&k)
+	return expr.RenderShaped(d, &k, s.WriteSQL)
 }
 
 // DebugSQL renders the statement with its values inlined, for logs only.
@@ -232,7 +234,9 @@ func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
 
 func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	x := s.extOrEmpty()
-	x.with.write(w)
+	if x != &emptyExt {
+		x.with.write(w)
+	}
 	joins := s.joins.items(x.joins)
 	if s.from != nil && len(x.from) == 0 && len(joins) == 0 {
 		w.SetSoleSource(s.from)
@@ -291,8 +295,12 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 		w.Text(" ORDER BY ")
 		w.WriteOrders(order)
 	}
-	writeLimit(w, &s.limit)
-	s.lock.write(w)
+	if s.limit.hasLimit || s.limit.hasOffset {
+		writeLimit(w, &s.limit)
+	}
+	if s.lock != (lockClause{}) {
+		s.lock.write(w)
+	}
 }
 
 func writeSources(w *expr.Writer, srcs []expr.Source) {

@@ -122,6 +122,9 @@ func (tc *stmtCase) run(t *testing.T, db *testcontainers.Database) {
 // (schema, fixtures, before) stop the test at once instead: they are not the case's result.
 func (tc *stmtCase) check(t *testing.T, db *testcontainers.Database, d dialect.Dialect) (problems []string) {
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	// Built twice, and the second statement run: its SQL may come from the shape cache (see
+	// expr.Shape), which the self-check then compares with a fresh rendering.
+	_, _, _ = tc.stmt().Build(d)
 	query, args, err := tc.stmt().Build(d)
 	if frag, ok := tc.unsupported[d.Name()]; ok {
 		if !errors.Is(err, builder.ErrUnsupported) || !strings.Contains(err.Error(), frag) {

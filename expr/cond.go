@@ -53,11 +53,13 @@ var opText = [...]string{
 type valueList interface {
 	writeList(w *Writer)
 	size() int
+	at(i int) any // the i-th value, for Shape
 }
 
 type list[T any] []T
 
-func (l list[T]) size() int { return len(l) }
+func (l list[T]) size() int    { return len(l) }
+func (l list[T]) at(i int) any { return l[i] }
 func (l list[T]) writeList(w *Writer) {
 	for i := range l {
 		if i > 0 {

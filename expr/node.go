@@ -132,6 +132,7 @@ func (n node) isAggregate() bool {
 type column struct {
 	table *tableInfo
 	name  string
+	id    uint64 // for Shape
 	// bare and qual are the column quoted with each quoting style ('"', '`'): "id" and
 	// "u"."id".
 	bare, qual [2]string
@@ -139,7 +140,7 @@ type column struct {
 }
 
 func newColumn(t *tableInfo, name string) *column {
-	c := &column{table: t, name: name}
+	c := &column{table: t, name: name, id: newShapeID()}
 	for i := range c.aggs {
 		c.aggs[i] = aggCol{c: c, fn: fnID(i)}
 	}
@@ -150,8 +151,24 @@ func newColumn(t *tableInfo, name string) *column {
 	return c
 }
 
-// column writes a column reference, qualified unless the scope makes it unambiguous.
+// column writes a column reference, qualified unless the scope makes it unambiguous. The
+// common case, a valid column in a dialect with pre-quoted names, is kept short: it runs for
+// nearly every item of every statement.
 func (w *Writer) column(c *column) {
+	if c == nil || c.table.err != "" || w.qs < 0 {
+		w.columnSlow(c)
+		return
+	}
+	if w.scope.bare || uintptr(unsafe.Pointer(c.table)) == w.scope.sole {
+		w.Text(c.bare[w.qs])
+	} else {
+		w.Text(c.qual[w.qs])
+	}
+}
+
+// columnSlow is column for an unbound or invalid descriptor, or a dialect whose quoting is
+// done as the text is written.
+func (w *Writer) columnSlow(c *column) {
 	if c == nil {
 		w.Fail(ErrInvalid, "column descriptor not bound: declare its table with expr.NewTable")
 		return
@@ -161,16 +178,7 @@ func (w *Writer) column(c *column) {
 		w.Fail(ErrInvalid, t.err)
 		return
 	}
-	bare := w.scope.bare || uintptr(unsafe.Pointer(t)) == w.scope.sole
-	if w.qs >= 0 {
-		if bare {
-			w.Text(c.bare[w.qs])
-		} else {
-			w.Text(c.qual[w.qs])
-		}
-		return
-	}
-	if !bare {
+	if !(w.scope.bare || uintptr(unsafe.Pointer(t)) == w.scope.sole) {
 		t.writeRef(w)
 		w.Char('.')
 	}

@@ -24,6 +24,7 @@ type Table struct{ t *tableInfo }
 
 type tableInfo struct {
 	name, schema, alias string
+	id                  uint64 // for Shape
 	cols                []*column
 	err                 string // why the descriptor is unusable; reported by Build
 	// The table quoted once per quoting style ('"', '`'), at declaration: how columns refer to
@@ -196,6 +197,7 @@ type Source interface {
 	// TableName is the schema-qualified name ("" for a derived table).
 	TableName() string
 	sourceInfo() *tableInfo
+	shapeWord() uint64 // see Shape
 }
 
 // SameSource reports whether a and b are the same descriptor (same table and alias).
@@ -277,6 +279,7 @@ var binderType = reflect.TypeFor[columnBinder]()
 // bind points tbl at info and every column field of *s at a new column of info.
 func bind(s any, tbl *Table, info *tableInfo) {
 	*tbl = Table{info}
+	info.id = newShapeID()
 	if info.err == "" {
 		switch {
 		case info.name == "":

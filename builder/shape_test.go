@@ -1,0 +1,89 @@
+package builder_test
+
+import (
+	"testing"
+
+	"github.com/typedsql/typedsql/builder"
+	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/expr"
+)
+
+// TestShapeCacheServesEveryStatementItsOwnSQL renders the whole golden corpus, every case for
+// every dialect, three times over through Build, which serves known shapes from the shape
+// cache (see expr.Shape), and compares each result with expr.Render, which always renders
+// afresh. Two different statements that the cache took for the same shape would get each
+// other's SQL here.
+func TestShapeCacheServesEveryStatementItsOwnSQL(t *testing.T) {
+	withoutShapeCheck(t) // report a wrong text as a test failure rather than the check's panic
+	var cases []goldenCase
+	for _, list := range [][]goldenCase{selectCases(), setOperationsCases(), expressionsCases(),
+		insertCases(), updateCases(), deleteCases(), errorsCases(), shapeCases()} {
+		cases = append(cases, list...)
+	}
+	for round := range 3 {
+		for _, c := range cases {
+			for _, d := range goldenDialects {
+				want := renderFresh(c.stmt, d)
+				if got := render(c.stmt, d); got != want {
+					t.Fatalf("round %d, %s for %s: Build gave\n%swhere a fresh rendering gives\n%s",
+						round, c.name, d.Name(), got, want)
+				}
+			}
+		}
+	}
+}
+
+// renderFresh is render through expr.Render, which has no cache.
+func renderFresh(s builder.Statement, d dialect.Dialect) string {
+	return render(freshStatement{s}, d)
+}
+
+type freshStatement struct{ builder.Statement }
+
+func (f freshStatement) Build(d dialect.Dialect) (string, []any, error) { return expr.Render(d, f) }
+
+// shapeCases are statements that differ from one another in one part of their shape each,
+// for the test above: each must be told apart from its neighbours.
+func shapeCases() []goldenCase {
+	id := Users.ID.Eq(1)
+	return []goldenCase{
+		{"shape base", builder.Select(Users.ID).From(Users).Where(id)},
+		{"shape distinct", builder.SelectDistinct(Users.ID).From(Users).Where(id)},
+		{"shape other column", builder.Select(Users.Name).From(Users).Where(id)},
+		{"shape aliased table", builder.Select(u.ID).From(u).Where(u.ID.Eq(1))},
+		{"shape no where", builder.Select(Users.ID).From(Users)},
+		{"shape no from", builder.Select(expr.CountAll())},
+		{"shape ne", builder.Select(Users.ID).From(Users).Where(Users.ID.Ne(1))},
+		{"shape two conds", builder.Select(Users.ID).From(Users).Where(id, Users.Name.Eq("a"))},
+		{"shape and", builder.Select(Users.ID).From(Users).Where(expr.And(id, Users.Name.Eq("a")))},
+		{"shape or", builder.Select(Users.ID).From(Users).Where(expr.Or(id, Users.Name.Eq("a")))},
+		{"shape not", builder.Select(Users.ID).From(Users).Where(expr.Not(id))},
+		{"shape in 2", builder.Select(Users.ID).From(Users).Where(Users.ID.In(1, 2))},
+		{"shape in 3", builder.Select(Users.ID).From(Users).Where(Users.ID.In(1, 2, 3))},
+		{"shape not in 3", builder.Select(Users.ID).From(Users).Where(Users.ID.NotIn(1, 2, 3))},
+		{"shape between", builder.Select(Users.ID).From(Users).Where(Users.ID.Between(1, 2))},
+		{"shape is null", builder.Select(Users.ID).From(Users).Where(Users.Email.IsNull())},
+		{"shape ilike", builder.Select(Users.ID).From(Users).Where(expr.ILike(Users.Name, "a%"))},
+		{"shape count", builder.Select(expr.Count(Users.ID)).From(Users)},
+		{"shape count distinct", builder.Select(expr.CountDistinct(Users.ID)).From(Users)},
+		{"shape max", builder.Select(expr.Max(Users.ID)).From(Users)},
+		{"shape count alias column", builder.Select(expr.Count(u.ID)).From(u)},
+		{"shape left join", builder.Select(u.ID).From(u).LeftJoin(o, o.UserID.EqExpr(u.ID))},
+		{"shape inner join", builder.Select(u.ID).From(u).Join(o, o.UserID.EqExpr(u.ID))},
+		{"shape cross join", builder.Select(u.ID).From(u).CrossJoin(o)},
+		{"shape group", builder.Select(Users.ID).From(Users).GroupBy(Users.ID)},
+		{"shape group having", builder.Select(Users.ID).From(Users).GroupBy(Users.ID).Having(expr.Count(Users.ID).Gt(1))},
+		{"shape order asc", builder.Select(Users.ID).From(Users).OrderBy(Users.ID.Asc())},
+		{"shape order desc", builder.Select(Users.ID).From(Users).OrderBy(Users.ID.Desc())},
+		{"shape order nulls first", builder.Select(Users.ID).From(Users).OrderBy(Users.ID.Desc().NullsFirst())},
+		{"shape limit 10", builder.Select(Users.ID).From(Users).Limit(10)},
+		{"shape limit 11", builder.Select(Users.ID).From(Users).Limit(11)},
+		{"shape offset 10", builder.Select(Users.ID).From(Users).Offset(10)},
+		{"shape limit offset", builder.Select(Users.ID).From(Users).Limit(10).Offset(10)},
+		{"shape for update", builder.Select(Users.ID).From(Users).ForUpdate()},
+		{"shape for share", builder.Select(Users.ID).From(Users).ForShare()},
+		{"shape for update skip locked", builder.Select(Users.ID).From(Users).ForUpdate().SkipLocked()},
+		{"shape null value", builder.Select(Users.ID).From(Users).Where(Users.Email.Eq("x"), Users.ID.EqExpr(expr.Null[int64]()))},
+		{"shape select null", builder.Select(expr.Null[int64]()).From(Users)},
+	}
+}

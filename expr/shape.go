@@ -1,0 +1,352 @@
+package expr
+
+import (
+	"fmt"
+	"reflect"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/internal/shapecheck"
+)
+
+// A Shape is what a statement's SQL text depends on, as a list of words: the statement's
+// structure, and the identity of every table and column in it, but not its bound values. Two
+// statements of the same shape render the same SQL for a dialect and differ only in their
+// arguments, so the text rendered for one shape is kept (see RenderShaped) and a statement
+// of a known shape skips the rendering walk: its arguments are gathered while the shape is
+// computed, which needs no dynamic dispatch for conditions and writes no text.
+//
+// This is SQLAlchemy's compiled cache brought to Go: an application builds the same few
+// hundred statement shapes over and over with different values.
+//
+// Only statements built of parts whose SQL is fixed by their identity have a shape: columns,
+// aggregates of columns and tables, declared once and never changed, and bound values. Any
+// other part (a subquery, a function call, arithmetic, Raw, an alias, an expression type from
+// outside the package) makes the shape unknown, and the statement is rendered as before. So
+// does a statement with more parts or arguments than a Shape holds.
+//
+// A Shape is filled by the builders (the builder package) on the stack, in the order their
+// WriteSQL writes the parts: the arguments are gathered in placeholder order.
+type Shape struct {
+	words [shapeWords]uint64
+	n     int
+	args  [shapeArgs]any
+	nargs int
+	bad   bool
+}
+
+const (
+	shapeWords = 48
+	shapeArgs  = 16
+)
+
+// The low bits of a part's word say what it is; the rest is its identity.
+const (
+	partColumn  = iota + 1 // a column: its id
+	partAgg                // an aggregate of a column: the column's id and the function
+	partArg                // a bound value
+	partNull               // NULL
+	partDefault            // DEFAULT
+	partTable              // a table: its id
+	partBits    = 4
+)
+
+// shapeIDs numbers the tables and columns as they are declared. An id is never reused, so a
+// cached shape cannot match a descriptor declared after an earlier one was collected.
+var shapeIDs atomic.Uint64
+
+func newShapeID() uint64 { return shapeIDs.Add(1) }
+
+// Unknown marks the shape unknown: the statement has a part it cannot describe.
+func (k *Shape) Unknown() { k.bad = true }
+
+// Word appends w: a statement kind, a flag set, a count, a LIMIT.
+func (k *Shape) Word(w uint64) {
+	if k.n == shapeWords {
+		k.bad = true
+		return
+	}
+	k.words[k.n] = w
+	k.n++
+}
+
+// Int appends n (a LIMIT or OFFSET count, written as a literal).
+func (k *Shape) Int(n int64) { k.Word(uint64(n)) }
+
+func (k *Shape) arg(v any) {
+	k.Word(partArg)
+	if k.nargs == shapeArgs {
+		k.bad = true
+		return
+	}
+	k.args[k.nargs] = v
+	k.nargs++
+}
+
+// Exprs appends a list of select items or GROUP BY expressions: columns and aggregates of
+// columns.
+func (k *Shape) Exprs(xs []Expression) {
+	k.Word(uint64(len(xs)))
+	for _, x := range xs {
+		p, ok := x.(shaped)
+		if !ok {
+			k.bad = true
+			return
+		}
+		w := p.shapeWord()
+		if w == 0 {
+			k.bad = true
+			return
+		}
+		k.Word(w)
+	}
+}
+
+// Source appends a FROM or JOIN source: a table.
+func (k *Shape) Source(s Source) {
+	if s == nil {
+		k.bad = true
+		return
+	}
+	w := s.shapeWord()
+	if w == 0 {
+		k.bad = true
+		return
+	}
+	k.Word(w)
+}
+
+// Conds appends conditions, and gathers their bound values.
+func (k *Shape) Conds(cs []Cond) {
+	k.Word(uint64(len(cs)))
+	for i := range cs {
+		k.cond(&cs[i])
+	}
+}
+
+// Orders appends ORDER BY items.
+func (k *Shape) Orders(os []Order) {
+	k.Word(uint64(len(os)))
+	for i := range os {
+		o := &os[i]
+		w := o.n.shapeWord()
+		if w == 0 {
+			k.bad = true
+			return
+		}
+		k.Word(w)
+		k.Word(uint64(o.nulls)<<1 | uint64(b2u(o.desc)))
+	}
+}
+
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// cond appends c in the order Cond.write writes it.
+func (k *Shape) cond(c *Cond) {
+	if k.bad {
+		return
+	}
+	k.Word(uint64(c.op))
+	switch c.op {
+	case opEq, opNe, opLt, opLe, opGt, opGe, opLike, opNotLike, opILike, opNotILike:
+		k.operand(c.l)
+		if c.rval {
+			k.arg(c.r.x)
+		} else {
+			k.operand(c.r)
+		}
+	case opIn, opNotIn:
+		l, _ := c.r.x.(valueList)
+		if l == nil || l.size() == 0 {
+			k.bad = true // an error to render; the writer reports it
+			return
+		}
+		k.operand(c.l)
+		n := l.size()
+		k.Word(uint64(n))
+		for i := 0; i < n && !k.bad; i++ {
+			k.arg(l.at(i))
+		}
+	case opBetween, opNotBetween:
+		b := c.r.x.(*bounds)
+		k.operand(c.l)
+		k.operand(b.lo)
+		k.operand(b.hi)
+	case opIsNull, opIsNotNull, opTruth:
+		k.operand(c.l)
+	case opAnd, opOr:
+		k.Conds(c.r.x.(condList))
+	case opNot:
+		k.cond(&c.r.x.(condList)[0])
+	default: // subqueries, Raw, the zero Cond
+		k.bad = true
+	}
+}
+
+// operand appends a node that is a comparison's operand: a column, an aggregate, NULL, or a
+// bound value.
+func (k *Shape) operand(n node) {
+	switch x := n.x.(type) {
+	case *column, *aggCol, nullNode:
+		if w := n.shapeWord(); w != 0 {
+			k.Word(w)
+			return
+		}
+		k.bad = true
+	case nilValue:
+		k.arg(nil)
+	case nodeWriter, nil:
+		k.bad = true
+	default:
+		k.arg(x)
+	}
+}
+
+// shaped is implemented by the expressions whose shape is one word: Column, Nullable, Expr.
+type shaped interface {
+	shapeWord() uint64
+}
+
+// shapeWord is n's word when n is a part fixed by its identity, else 0.
+func (n node) shapeWord() uint64 {
+	switch x := n.x.(type) {
+	case *column:
+		return x.shapeWord()
+	case *aggCol:
+		if x.c == nil { // COUNT(*)
+			return uint64(x.fn)<<partBits | partAgg
+		}
+		if w := x.c.shapeWord(); w != 0 {
+			return (w>>partBits)<<(partBits+3) | uint64(x.fn)<<partBits | partAgg
+		}
+	case nullNode:
+		return partNull
+	case defaultNode:
+		return partDefault
+	}
+	return 0
+}
+
+func (c *column) shapeWord() uint64 {
+	if c == nil || c.table.err != "" {
+		return 0 // an error to render; the writer reports it
+	}
+	return c.id<<partBits | partColumn
+}
+
+func (c Column[T]) shapeWord() uint64   { return c.c.shapeWord() }
+func (c Nullable[T]) shapeWord() uint64 { return c.c.shapeWord() }
+func (e Expr[T]) shapeWord() uint64     { return e.n.shapeWord() }
+
+func (t Table) shapeWord() uint64 {
+	if t.t == nil || t.t.err != "" {
+		return 0
+	}
+	return t.t.id<<partBits | partTable
+}
+
+func (derived) shapeWord() uint64 { return 0 }
+
+// The rendered texts of known shapes: a bounded, direct-mapped table, like the interned texts
+// (see internSQL), of immutable entries.
+const shapeSlots = 1024
+
+var shapeTable [shapeSlots]atomic.Pointer[shapeEntry]
+
+type shapeEntry struct {
+	words []uint64 // the dialect, then the shape
+	sql   string
+	nargs int
+}
+
+// builtinDialects number the dialects whose rendering is fixed by their identity.
+var builtinDialects = [...]dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.MariaDB, dialect.SQLite}
+
+func dialectID(d dialect.Dialect) uint64 {
+	for i, b := range builtinDialects {
+		if sameDialect(d, b) {
+			return uint64(i + 1)
+		}
+	}
+	return 0 // a dialect of the application's: rendered every time
+}
+
+// RenderShaped is RenderWith for a statement whose shape k describes: a statement of a shape
+// rendered before for d gets that SQL text and the arguments gathered in k, without writing
+// anything. Otherwise it renders with write, and keeps the text for the shape.
+func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []any, error) {
+	id := dialectID(d)
+	if k.bad || id == 0 {
+		return RenderWith(d, write)
+	}
+	words := k.words[:k.n]
+	h := id
+	for _, w := range words {
+		h = (h ^ w) * 0x9E3779B97F4A7C15 // the golden-ratio multiplier: spreads ids well
+	}
+	slot := &shapeTable[(h^h>>32)&(shapeSlots-1)]
+	if e := slot.Load(); e != nil && len(e.words) == k.n+1 && e.words[0] == id &&
+		equalWords(e.words[1:], words) && e.nargs == k.nargs {
+		var args []any
+		if k.nargs > 0 {
+			args = make([]any, k.nargs)
+			for i := range args {
+				args[i] = k.args[i]
+			}
+		}
+		if shapecheck.Verify.Load() {
+			verifyShaped(d, write, e.sql, args)
+		}
+		return e.sql, args, nil
+	}
+	sql, args, err := RenderWith(d, write)
+	if err == nil && sameArgTypes(args, k.args[:k.nargs]) {
+		e := &shapeEntry{words: make([]uint64, k.n+1), sql: sql, nargs: k.nargs}
+		e.words[0] = id
+		copy(e.words[1:], words)
+		slot.Store(e)
+	}
+	return sql, args, err
+}
+
+func equalWords(a, b []uint64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameArgTypes checks the gathered arguments against the rendered ones, argument by argument
+// by dynamic type: a statement whose shape gathered anything else is not kept. (The values
+// themselves may be boxed afresh by the writer, so their words differ.)
+func sameArgTypes(rendered, gathered []any) bool {
+	if len(rendered) != len(gathered) {
+		return false
+	}
+	type eface struct{ typ, data unsafe.Pointer }
+	for i := range rendered {
+		if (*eface)(unsafe.Pointer(&rendered[i])).typ != (*eface)(unsafe.Pointer(&gathered[i])).typ {
+			return false
+		}
+	}
+	return true
+}
+
+// verifyShaped renders a statement whose text came from the shape table and panics if the
+// result differs: the self-check the tests turn on (see internal/shapecheck), which makes
+// every test that builds a statement twice a test of the shapes.
+func verifyShaped(d dialect.Dialect, write func(*Writer), sql string, args []any) {
+	want, wantArgs, err := RenderWith(d, write)
+	if err != nil || want != sql || !reflect.DeepEqual(wantArgs, args) {
+		panic(fmt.Sprintf("typedsql: shape cache for %s served\n%s %v\nfor a statement that renders\n%s %v (%v)",
+			d.Name(), sql, args, want, wantArgs, err))
+	}
+}
