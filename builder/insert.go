@@ -182,7 +182,9 @@ func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if s == nil {
 		return expr.Render(d, (*InsertStmt)(nil))
 	}
-	return expr.RenderWith(d, s.WriteSQL)
+	var k expr.Shape
+	s.shape(&k)
+	return expr.RenderShaped(d, &k, s.WriteSQL)
 }
 
 // DebugSQL renders the statement with its values inlined, for logs only.

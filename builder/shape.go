@@ -5,6 +5,8 @@ import "github.com/typedsql/typedsql/expr"
 // Statement kinds, the first word of a shape (see expr.Shape).
 const (
 	shapeSelect = iota + 1
+	shapeInsert
+	shapeUpdate
 )
 
 // shape describes the statement for the shape cache (see expr.Shape), part by part in the
@@ -50,4 +52,32 @@ func flag(b bool, n uint) uint64 {
 		return 1 << n
 	}
 	return 0
+}
+
+// shape describes a single-table INSERT ... VALUES for the shape cache, in writeBody's order.
+// INSERT ... SELECT, upserts and WITH are rendered every time.
+func (s *InsertStmt) shape(k *expr.Shape) {
+	if s.x != nil || s.into == nil {
+		k.Unknown()
+		return
+	}
+	k.Word(shapeInsert | flag(s.ignore, 8) | flag(s.defaults, 9))
+	k.Source(s.into)
+	k.Word(uint64(s.width))
+	k.Word(uint64(s.nrows))
+	k.Assignments(s.values())
+	k.Exprs(s.returningList().cols)
+}
+
+// shape describes a single-table UPDATE for the shape cache, in writeBody's order. FROM,
+// JOIN, ORDER BY, LIMIT, RETURNING and WITH are rendered every time.
+func (s *UpdateStmt) shape(k *expr.Shape) {
+	if s.x != nil || s.table == nil {
+		k.Unknown()
+		return
+	}
+	k.Word(shapeUpdate)
+	k.Source(s.table)
+	k.Assignments(s.assignments())
+	k.Conds(s.conds())
 }

@@ -125,6 +125,21 @@ func (k *Shape) Conds(cs []Cond) {
 	}
 }
 
+// Assignments appends SET items or an INSERT's values, column and value each, and gathers
+// the bound values.
+func (k *Shape) Assignments(as []Assignment) {
+	k.Word(uint64(len(as)))
+	for i := range as {
+		w := as[i].col.shapeWord()
+		if w == 0 {
+			k.bad = true
+			return
+		}
+		k.Word(w)
+		k.operand(as[i].val)
+	}
+}
+
 // Orders appends ORDER BY items.
 func (k *Shape) Orders(os []Order) {
 	k.Word(uint64(len(os)))
@@ -189,11 +204,11 @@ func (k *Shape) cond(c *Cond) {
 	}
 }
 
-// operand appends a node that is a comparison's operand: a column, an aggregate, NULL, or a
-// bound value.
+// operand appends a node that is a comparison's operand or an assigned value: a column, an
+// aggregate, NULL, DEFAULT, or a bound value.
 func (k *Shape) operand(n node) {
 	switch x := n.x.(type) {
-	case *column, *aggCol, nullNode:
+	case *column, *aggCol, nullNode, defaultNode:
 		if w := n.shapeWord(); w != 0 {
 			k.Word(w)
 			return
