@@ -1,6 +1,8 @@
 package builder_test
 
 import (
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/typedsql/typedsql/builder"
@@ -104,4 +106,28 @@ func shapeCases() []goldenCase {
 		{"shape update alias", builder.Update(u).Set(u.Name.Set("a")).Where(u.ID.Eq(1))},
 		{"shape update twice", builder.Update(Users).Set(Users.Name.Set("a"), Users.Name.Set("b"))},
 	}
+}
+
+// TestShapeCacheUnderConcurrentUse builds, from several goroutines at once, more distinct
+// shapes than the cache has slots (each LIMIT is a shape of its own), so that slots are
+// replaced while others read them: every statement must still get its own SQL and arguments.
+func TestShapeCacheUnderConcurrentUse(t *testing.T) {
+	withoutShapeCheck(t)
+	const goroutines, shapes = 4, 3000
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range shapes {
+				n := int64((i*7 + g*13) % shapes)
+				s := builder.Select(Users.ID, Users.Name).From(Users).Where(Users.ID.Eq(n)).Limit(n)
+				sql, args, err := s.Build(dialect.Postgres)
+				want := `SELECT "id", "name" FROM "users" WHERE "id" = $1 LIMIT ` + strconv.FormatInt(n, 10)
+				if err != nil || sql != want || len(args) != 1 || args[0] != n {
+					t.Errorf("goroutine %d: got %q %v %v, want %q [%d]", g, sql, args, err, want, n)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
