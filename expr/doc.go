@@ -56,4 +56,20 @@
 // Rendering never panics: what a dialect cannot express, or an incomplete statement, is a
 // *BuildError naming the clause and the dialect. Debug renders with values inlined, for logs
 // only.
+//
+// # Rendering once per shape
+//
+// An application builds the same statements over and over with different values, so the
+// builders do not walk a statement whose SQL they have written before. A statement's Shape is
+// what its SQL depends on: its structure and the identity of its tables and columns, never its
+// values. Build computes it while gathering the bound values, and a shape rendered before for
+// a built-in dialect gets the kept SQL text:
+//
+//	builder.Select(Users.ID).From(Users).Where(Users.ID.Eq(7))   // rendered: SELECT "id" FROM "users" WHERE "id" = $1
+//	builder.Select(Users.ID).From(Users).Where(Users.ID.Eq(8))   // same shape: the same text, args [8]
+//
+// SELECT, single-table INSERT ... VALUES and UPDATE made of columns, aggregates of columns,
+// comparisons and bound values have shapes; statements with other parts (subqueries, function
+// calls, arithmetic, Raw, aliases, WITH, upserts) are rendered every time. The kept texts, and
+// the texts interned by Render, are bounded in number and length and hold no values.
 package expr
