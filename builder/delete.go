@@ -66,7 +66,9 @@ func (s *DeleteStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if s == nil {
 		return expr.Render(d, (*DeleteStmt)(nil))
 	}
-	return expr.RenderWith(d, s.WriteSQL)
+	var k expr.Shape
+	s.shape(&k)
+	return expr.RenderShaped(d, &k, s.WriteSQL)
 }
 
 // DebugSQL renders the statement with its values inlined, for logs only.

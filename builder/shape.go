@@ -7,6 +7,7 @@ const (
 	shapeSelect = iota + 1
 	shapeInsert
 	shapeUpdate
+	shapeDelete
 )
 
 // shape describes the statement for the shape cache (see expr.Shape), part by part in the
@@ -80,4 +81,21 @@ func (s *UpdateStmt) shape(k *expr.Shape) {
 	k.Source(s.table)
 	k.Assignments(s.assignments())
 	k.Conds(s.conds())
+}
+
+// shape describes a single-table DELETE for the shape cache, in writeBody's order. USING
+// and WITH are rendered every time.
+func (s *DeleteStmt) shape(k *expr.Shape) {
+	if s.table == nil || len(s.using) > 0 || len(s.with.ctes) > 0 || s.with.recursive {
+		k.Unknown()
+		return
+	}
+	k.Word(shapeDelete | flag(s.limit.hasLimit, 8))
+	k.Source(s.table)
+	k.Conds(s.conds)
+	k.Orders(s.order)
+	if s.limit.hasLimit {
+		k.Int(s.limit.limit)
+	}
+	k.Exprs(s.returning.cols)
 }

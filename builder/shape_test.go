@@ -105,6 +105,14 @@ func shapeCases() []goldenCase {
 		{"shape update null", builder.Update(Users).Set(Users.Email.SetNull()).Where(id)},
 		{"shape update alias", builder.Update(u).Set(u.Name.Set("a")).Where(u.ID.Eq(1))},
 		{"shape update twice", builder.Update(Users).Set(Users.Name.Set("a"), Users.Name.Set("b"))},
+		{"shape delete", builder.DeleteFrom(Users)},
+		{"shape delete where", builder.DeleteFrom(Users).Where(id)},
+		{"shape delete other table", builder.DeleteFrom(Orders).Where(Orders.ID.Eq(1))},
+		{"shape delete alias", builder.DeleteFrom(u).Where(u.ID.Eq(1))},
+		{"shape delete order limit", builder.DeleteFrom(Users).Where(id).OrderBy(Users.ID.Asc()).Limit(5)},
+		{"shape delete limit 6", builder.DeleteFrom(Users).Where(id).OrderBy(Users.ID.Asc()).Limit(6)},
+		{"shape delete returning", builder.DeleteFrom(Users).Where(id).Returning(Users.ID)},
+		{"shape delete returning two", builder.DeleteFrom(Users).Where(id).Returning(Users.ID, Users.Name)},
 	}
 }
 
