@@ -68,8 +68,9 @@
 //	builder.Select(Users.ID).From(Users).Where(Users.ID.Eq(7))   // rendered: SELECT "id" FROM "users" WHERE "id" = $1
 //	builder.Select(Users.ID).From(Users).Where(Users.ID.Eq(8))   // same shape: the same text, args [8]
 //
-// SELECT, single-table INSERT ... VALUES and UPDATE made of columns, aggregates of columns,
-// comparisons and bound values have shapes; statements with other parts (subqueries, function
-// calls, arithmetic, Raw, aliases, WITH, upserts) are rendered every time. The kept texts, and
+// SELECT and single-table INSERT ... VALUES, UPDATE and DELETE made of columns, aggregates of
+// columns, comparisons and bound values have shapes; statements with other parts (subqueries,
+// function calls, arithmetic, Raw, aliases, WITH, upserts, several tables in a DML statement)
+// are rendered every time. The kept texts, and
 // the texts interned by Render, are bounded in number and length and hold no values.
 package expr
