@@ -84,6 +84,16 @@ func (k *Shape) arg(v any) {
 	k.nargs++
 }
 
+// part appends the word of a part whose SQL its identity fixes; a part without one (word 0)
+// makes the shape unknown.
+func (k *Shape) part(w uint64) {
+	if w == 0 {
+		k.bad = true
+		return
+	}
+	k.Word(w)
+}
+
 // Exprs appends a list of select items or GROUP BY expressions: columns and aggregates of
 // columns.
 func (k *Shape) Exprs(xs []Expression) {
@@ -94,12 +104,7 @@ func (k *Shape) Exprs(xs []Expression) {
 			k.bad = true
 			return
 		}
-		w := p.shapeWord()
-		if w == 0 {
-			k.bad = true
-			return
-		}
-		k.Word(w)
+		k.part(p.shapeWord())
 	}
 }
 
@@ -109,12 +114,7 @@ func (k *Shape) Source(s Source) {
 		k.bad = true
 		return
 	}
-	w := s.shapeWord()
-	if w == 0 {
-		k.bad = true
-		return
-	}
-	k.Word(w)
+	k.part(s.shapeWord())
 }
 
 // Conds appends conditions, and gathers their bound values.
@@ -130,12 +130,7 @@ func (k *Shape) Conds(cs []Cond) {
 func (k *Shape) Assignments(as []Assignment) {
 	k.Word(uint64(len(as)))
 	for i := range as {
-		w := as[i].col.shapeWord()
-		if w == 0 {
-			k.bad = true
-			return
-		}
-		k.Word(w)
+		k.part(as[i].col.shapeWord())
 		k.operand(as[i].val)
 	}
 }
@@ -145,12 +140,7 @@ func (k *Shape) Orders(os []Order) {
 	k.Word(uint64(len(os)))
 	for i := range os {
 		o := &os[i]
-		w := o.n.shapeWord()
-		if w == 0 {
-			k.bad = true
-			return
-		}
-		k.Word(w)
+		k.part(o.n.shapeWord())
 		k.Word(uint64(o.nulls)<<1 | uint64(b2u(o.desc)))
 	}
 }
@@ -209,11 +199,7 @@ func (k *Shape) cond(c *Cond) {
 func (k *Shape) operand(n node) {
 	switch x := n.x.(type) {
 	case *column, *aggCol, nullNode, defaultNode:
-		if w := n.shapeWord(); w != 0 {
-			k.Word(w)
-			return
-		}
-		k.bad = true
+		k.part(n.shapeWord())
 	case nilValue:
 		k.arg(nil)
 	case nodeWriter, nil:
