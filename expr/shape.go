@@ -172,10 +172,14 @@ func (k *Shape) cond(c *Cond) {
 			k.bad = true // an error to render; the writer reports it
 			return
 		}
-		k.operand(c.l)
 		n := l.size()
+		if n > shapeArgs-k.nargs {
+			k.bad = true // too long to keep: do not box values only to drop them
+			return
+		}
+		k.operand(c.l)
 		k.Word(uint64(n))
-		for i := 0; i < n && !k.bad; i++ {
+		for i := range n {
 			k.arg(l.at(i))
 		}
 	case opBetween, opNotBetween:
