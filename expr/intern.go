@@ -2,7 +2,6 @@ package expr
 
 import (
 	"hash/maphash"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -12,24 +11,29 @@ import (
 // the rendered texts are interned: a render whose text matches one still in the table returns
 // that string and allocates nothing for it.
 //
-// The table is direct-mapped (a slot per hash, a newer text replaces an older one) and bounded
-// in both slots and text length, so that statements of unbounded variety (IN lists of every
-// length, generated SQL) cost a hash and a slot store each and cannot grow memory. It holds
-// SQL text only: values are bound as arguments, never written into it (Debug output, which
-// does inline them, is not interned).
+// The table (a setCache) is bounded in entries and text length, so that statements of
+// unbounded variety (IN lists of every length, generated SQL) cost a hash and a store each and
+// cannot grow memory. It holds SQL text only: values are bound as arguments, never written
+// into it (Debug output, which does inline them, is not interned).
 const (
-	internSlots  = 1024 // a power of two
+	internSets   = 256  // of four texts each
 	internMaxLen = 1024 // longer texts are copied as before
 )
 
 var (
 	internSeed  = maphash.MakeSeed()
-	internTable [internSlots]atomic.Pointer[uint64]
+	internTexts = newSetCache[internedText](internSets)
 )
 
-// An interned text is one pointer-free allocation of words: the first holds the text's
-// length, the rest its bytes. One atomic pointer so publishes both, and the string shares the
-// allocation.
+// internedText heads an interned text: one pointer-free allocation of words, this header and
+// then the text's bytes, so that one atomic pointer publishes the text with its hash and
+// length, and the string shares the allocation.
+type internedText struct {
+	hash uint64
+	n    int
+}
+
+const internHeader = unsafe.Sizeof(internedText{})
 
 // internSQL returns b as a string: the interned string with the same text, or a new copy,
 // which is then interned. b is not kept.
@@ -37,20 +41,24 @@ func internSQL(b []byte) string {
 	if len(b) == 0 || len(b) > internMaxLen {
 		return string(b)
 	}
-	slot := &internTable[maphash.Bytes(internSeed, b)&(internSlots-1)]
-	if t := slot.Load(); t != nil && *t == uint64(len(b)) {
-		if s := internedString(t); s == unsafeString(b) {
-			return s
+	h := maphash.Bytes(internSeed, b)
+	set := internTexts.set(h)
+	for i := range set {
+		if t := set[i].Load(); t != nil && t.hash == h && t.n == len(b) {
+			if s := t.string(); s == unsafeString(b) {
+				return s
+			}
 		}
 	}
-	words := make([]uint64, 1+(len(b)+7)/8)
-	words[0] = uint64(len(b))
-	copy(unsafe.Slice((*byte)(unsafe.Pointer(&words[1])), len(b)), b)
-	slot.Store(&words[0])
-	return internedString(&words[0])
+	words := make([]uint64, internHeader/8+(uintptr(len(b))+7)/8)
+	t := (*internedText)(unsafe.Pointer(&words[0]))
+	t.hash, t.n = h, len(b)
+	copy(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(t), internHeader)), len(b)), b)
+	internTexts.add(h, t)
+	return t.string()
 }
 
-// internedString is the text of the interned allocation starting at t.
-func internedString(t *uint64) string {
-	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(t), 8)), int(*t))
+// string is the interned text.
+func (t *internedText) string() string {
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(t), internHeader)), t.n)
 }

@@ -37,14 +37,14 @@ func TestInternReturnsTheSameStringForTheSameText(t *testing.T) {
 // from several goroutines at once, so that slots are replaced while others read them: every
 // render must still return its own text, and earlier results must not change.
 func TestInternKeepsEveryTextIntact(t *testing.T) {
-	const goroutines, each = 4, 3 * internSlots
+	const goroutines, each = 4, 3 * internSets * cacheWays
 	var wg sync.WaitGroup
 	errs := make(chan string, goroutines)
 	for g := range goroutines {
 		wg.Go(func() {
 			var got []string
 			for i := range each {
-				want := "SELECT " + strconv.Itoa(i%(internSlots/2)) + " -- g" + strconv.Itoa(g%2)
+				want := "SELECT " + strconv.Itoa(i%(internSets*cacheWays/2)) + " -- g" + strconv.Itoa(g%2)
 				s, _, err := Render(dialect.Postgres, Raw[int](want))
 				if err != nil || s != want {
 					errs <- "render of " + want + " gave " + s
@@ -53,7 +53,7 @@ func TestInternKeepsEveryTextIntact(t *testing.T) {
 				got = append(got, s)
 			}
 			for i, s := range got {
-				if want := "SELECT " + strconv.Itoa(i%(internSlots/2)) + " -- g" + strconv.Itoa(g%2); s != want {
+				if want := "SELECT " + strconv.Itoa(i%(internSets*cacheWays/2)) + " -- g" + strconv.Itoa(g%2); s != want {
 					errs <- "earlier result " + want + " changed to " + s
 					return
 				}
@@ -72,8 +72,8 @@ func TestInternLeavesLongTextsAndEmptyOnesAlone(t *testing.T) {
 	if got := rendered(t, long); got != long {
 		t.Fatalf("long text: got %d bytes, want %d", len(got), len(long))
 	}
-	for i := range internTable {
-		if p := internTable[i].Load(); p != nil && internedString(p) == long {
+	for _, s := range internedTexts() {
+		if s == long {
 			t.Fatal("a text over internMaxLen was interned")
 		}
 	}
@@ -87,14 +87,27 @@ func TestInternLeavesLongTextsAndEmptyOnesAlone(t *testing.T) {
 func TestDebugIsNotInterned(t *testing.T) {
 	secret := "hunter2-" + strconv.Itoa(int(uintptr(unsafe.Pointer(t))))
 	_ = Debug(dialect.Postgres, logins.Password.Eq(secret))
-	for i := range internTable {
-		if p := internTable[i].Load(); p != nil && strings.Contains(internedString(p), secret) {
-			t.Fatalf("the intern table holds a Debug text with a value: %q", internedString(p))
+	for _, s := range internedTexts() {
+		if strings.Contains(s, secret) {
+			t.Fatalf("the intern table holds a Debug text with a value: %q", s)
 		}
 	}
 	if s, _, _ := Render(dialect.Postgres, logins.Password.Eq(secret)); strings.Contains(s, secret) {
 		t.Fatalf("a bound value reached the SQL text: %q", s)
 	}
+}
+
+// internedTexts lists the texts the intern table holds.
+func internedTexts() []string {
+	var texts []string
+	for i := range internTexts.sets {
+		for j := range internTexts.sets[i] {
+			if t := internTexts.sets[i][j].Load(); t != nil {
+				texts = append(texts, t.string())
+			}
+		}
+	}
+	return texts
 }
 
 type loginsTable struct {

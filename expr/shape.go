@@ -258,16 +258,16 @@ func (t Table) shapeWord() uint64 {
 
 func (derived) shapeWord() uint64 { return 0 }
 
-// The rendered texts of known shapes: a bounded, direct-mapped table, like the interned texts
-// (see internSQL), of immutable entries.
-const shapeSlots = 1024
-
-var shapeTable [shapeSlots]atomic.Pointer[shapeEntry]
+// The rendered texts of known shapes, in a setCache like the interned texts (see internSQL):
+// bounded in number, lock-free to read, of immutable entries.
+var shapeTexts = newSetCache[shapeEntry](512) // sets of four
 
 type shapeEntry struct {
-	words []uint64 // the dialect, then the shape
-	sql   string
-	nargs int
+	hash    uint64
+	dialect uint64
+	words   []uint64
+	sql     string
+	nargs   int
 }
 
 // builtinDialects number the dialects whose rendering is fixed by their identity.
@@ -291,13 +291,8 @@ func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []a
 		return RenderWith(d, write)
 	}
 	words := k.words[:k.n]
-	h := id
-	for _, w := range words {
-		h = (h ^ w) * 0x9E3779B97F4A7C15 // the golden-ratio multiplier: spreads ids well
-	}
-	slot := &shapeTable[(h^h>>32)&(shapeSlots-1)]
-	if e := slot.Load(); e != nil && len(e.words) == k.n+1 && e.words[0] == id &&
-		equalWords(e.words[1:], words) && e.nargs == k.nargs {
+	h := shapeHash(id, words)
+	if e := lookupShape(h, id, k); e != nil {
 		var args []any
 		if k.nargs > 0 {
 			args = make([]any, k.nargs)
@@ -312,12 +307,32 @@ func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []a
 	}
 	sql, args, err := RenderWith(d, write)
 	if err == nil && sameArgTypes(args, k.args[:k.nargs]) {
-		e := &shapeEntry{words: make([]uint64, k.n+1), sql: sql, nargs: k.nargs}
-		e.words[0] = id
-		copy(e.words[1:], words)
-		slot.Store(e)
+		shapeTexts.add(h, &shapeEntry{hash: h, dialect: id, words: append([]uint64(nil), words...),
+			sql: sql, nargs: k.nargs})
 	}
 	return sql, args, err
+}
+
+// shapeHash hashes a shape's words for dialect id.
+func shapeHash(id uint64, words []uint64) uint64 {
+	h := id
+	for _, w := range words {
+		h = (h ^ w) * 0x9E3779B97F4A7C15 // the golden-ratio multiplier: spreads ids well
+	}
+	return h ^ h>>32
+}
+
+// lookupShape finds the entry of k's shape for dialect id; h is their hash.
+func lookupShape(h, id uint64, k *Shape) *shapeEntry {
+	set := shapeTexts.set(h)
+	for i := range set {
+		e := set[i].Load()
+		if e != nil && e.hash == h && e.dialect == id && e.nargs == k.nargs &&
+			len(e.words) == k.n && equalWords(e.words, k.words[:k.n]) {
+			return e
+		}
+	}
+	return nil
 }
 
 func equalWords(a, b []uint64) bool {
