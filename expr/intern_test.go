@@ -10,7 +10,7 @@ import (
 	"github.com/typedsql/typedsql/dialect"
 )
 
-// rendered renders Raw text for d: a statement whose SQL is exactly sql.
+// rendered renders sql as Raw text for PostgreSQL: a statement whose SQL is exactly sql.
 func rendered(t *testing.T, sql string) string {
 	t.Helper()
 	s, _, err := Render(dialect.Postgres, Raw[int](sql))

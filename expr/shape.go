@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"unsafe"
 
@@ -167,17 +168,21 @@ func (k *Shape) cond(c *Cond) {
 			k.operand(c.r)
 		}
 	case opIn, opNotIn:
+		n := 0
 		l, _ := c.r.x.(valueList)
-		if l == nil || l.size() == 0 {
-			k.bad = true // an error to render; the writer reports it
-			return
+		if l != nil {
+			n = l.size()
 		}
-		n := l.size()
-		if n > shapeArgs-k.nargs {
-			k.bad = true // too long to keep: do not box values only to drop them
+		if n == 0 || n > shapeArgs-k.nargs {
+			// Empty: an error to render, which the writer reports. Too long to keep: leave
+			// it to the writer before boxing values only to drop them.
+			k.bad = true
 			return
 		}
 		k.operand(c.l)
+		if k.bad {
+			return
+		}
 		k.Word(uint64(n))
 		for i := range n {
 			k.arg(l.at(i))
@@ -227,8 +232,8 @@ func (n node) shapeWord() uint64 {
 		if x.c == nil { // COUNT(*)
 			return uint64(x.fn)<<partBits | partAgg
 		}
-		if w := x.c.shapeWord(); w != 0 {
-			return (w>>partBits)<<(partBits+3) | uint64(x.fn)<<partBits | partAgg
+		if x.c.shapeWord() != 0 { // a valid column
+			return x.c.id<<(partBits+3) | uint64(x.fn)<<partBits | partAgg
 		}
 	case nullNode:
 		return partNull
@@ -328,20 +333,11 @@ func lookupShape(h, id uint64, k *Shape) *shapeEntry {
 	for i := range set {
 		e := set[i].Load()
 		if e != nil && e.hash == h && e.dialect == id && e.nargs == k.nargs &&
-			len(e.words) == k.n && equalWords(e.words, k.words[:k.n]) {
+			slices.Equal(e.words, k.words[:k.n]) {
 			return e
 		}
 	}
 	return nil
-}
-
-func equalWords(a, b []uint64) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // sameArgTypes checks the gathered arguments against the rendered ones, argument by argument
