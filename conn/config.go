@@ -20,7 +20,9 @@ import (
 //	pool: {max_conns: 20, max_lifetime: 1h, acquire_timeout: 5s}
 //	driver_args: {sslmode: disable}
 //
-// Printing a Config (%v, %+v, %#v, String, log/slog) shows its URL with the password masked.
+// Printing a Config (%v, %+v, %#v, String, log/slog) shows its URL with the password masked,
+// and encoding it (encoding/json, YAML, slog's JSON handler, inside other values too) masks the
+// password, the URL's password and secret driver arguments (see MarshalJSON).
 type Config struct {
 	// URL is a database URL: postgres://, postgresql://, mysql://, mariadb://, sqlite:///.
 	URL string `yaml:"url,omitempty" json:"url,omitempty"`

@@ -3,6 +3,7 @@ package conn_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -273,4 +274,16 @@ func ExampleOpenNamed() {
 	// Output:
 	// sqlite:///:memory: 4
 	// true
+}
+
+// A Config encodes itself with its secrets masked, wherever it is: alone, inside a service's
+// settings, through encoding/json, YAML or slog's JSON handler.
+func ExampleConfig_MarshalJSON() {
+	settings := struct {
+		Listen string
+		DB     conn.Config
+	}{":8080", conn.Config{URL: "postgres://app:s3cret@db/app?sslmode=disable", Pool: conn.PoolConfig{MaxConns: 20}}}
+	out, _ := json.Marshal(settings)
+	fmt.Println(string(out))
+	// Output: {"Listen":":8080","DB":{"url":"postgres://app:xxxxx@db/app?sslmode=disable","pool":{"max_conns":20},"sqlite":{}}}
 }

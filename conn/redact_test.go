@@ -3,16 +3,19 @@ package conn_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"gopkg.in/yaml.v3"
 
 	"github.com/typedsql/typedsql/conn"
 	"github.com/typedsql/typedsql/testcontainers"
@@ -45,6 +48,7 @@ func TestPasswordNeverPrinted(t *testing.T) {
 			slog.New(h(&buf)).Info("config", "cfg", c, "ptr", &c)
 			texts = append(texts, buf.String())
 		}
+		texts = append(texts, encodedNested(t, c)...)
 		for _, s := range texts {
 			assertNoSecret(t, secretPW, s)
 		}
@@ -72,6 +76,83 @@ func TestPasswordNeverPrinted(t *testing.T) {
 	}
 	if got, want := pg.String(), "postgres://app:xxxxx@127.0.0.1:1/app?sslmode=disable&sslpassword=xxxxx"; got != want {
 		t.Errorf("String = %s, want %s", got, want)
+	}
+}
+
+// encodedNested encodes c inside other values with every encoder that walks fields instead
+// of calling String: encoding/json, YAML, and slog's JSON and text handlers given a struct
+// that holds the Config (slog calls LogValue only on the attribute's own value).
+func encodedNested(t *testing.T, c conn.Config) []string {
+	t.Helper()
+	type settings struct {
+		Name string
+		DB   conn.Config
+		Ptr  *conn.Config
+		Many map[string]conn.Config
+	}
+	v := settings{Name: "app", DB: c, Ptr: &c, Many: map[string]conn.Config{"primary": c}}
+	var out []string
+	for _, x := range []any{c, &c, v, []any{c}} {
+		j, err := json.Marshal(x)
+		if err != nil {
+			t.Fatalf("json.Marshal: %v", err)
+		}
+		y, err := yaml.Marshal(x)
+		if err != nil {
+			t.Fatalf("yaml.Marshal: %v", err)
+		}
+		var jb, tb bytes.Buffer
+		slog.New(slog.NewJSONHandler(&jb, nil)).Info("settings", "s", x)
+		slog.New(slog.NewTextHandler(&tb, nil)).Info("settings", "s", x)
+		out = append(out, string(j), string(y), jb.String(), tb.String())
+	}
+	return out
+}
+
+// TestConfigEncodesMasked checks that the masked encodings keep the configuration readable:
+// the fields that are not secret survive, and the secret ones say that they are set.
+func TestConfigEncodesMasked(t *testing.T) {
+	c := conn.Config{
+		URL:        "postgres://app:" + url.QueryEscape(secretPW+"/#") + "@db.example:6432/app?sslmode=disable&sslpassword=" + secretPW,
+		Password:   secretPW,
+		DriverArgs: map[string]string{"application_name": "web", "token": secretPW},
+		Pool:       conn.PoolConfig{MaxConns: 20},
+	}
+	j, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoSecret(t, secretPW, string(j))
+	var back conn.Config
+	if err := json.Unmarshal(j, &back); err != nil {
+		t.Fatal(err)
+	}
+	want := conn.Config{
+		URL:        "postgres://app:xxxxx@db.example:6432/app?sslmode=disable&sslpassword=xxxxx",
+		Password:   "xxxxx",
+		DriverArgs: map[string]string{"application_name": "web", "token": "xxxxx"},
+		Pool:       conn.PoolConfig{MaxConns: 20},
+	}
+	if !reflect.DeepEqual(back, want) {
+		t.Errorf("JSON round trip: got %s, want %s (password %q, driver args %v)", back.URL, want.URL, back.Password, back.DriverArgs)
+	}
+	y, err := yaml.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoSecret(t, secretPW, string(y))
+	if !strings.Contains(string(y), "max_conns: 20") || !strings.Contains(string(y), "password: xxxxx") {
+		t.Errorf("YAML lost the configuration:\n%s", y)
+	}
+	if c.Password != secretPW || c.DriverArgs["token"] != secretPW {
+		t.Error("encoding changed the Config it encoded")
+	}
+	for _, bad := range []string{"postgres://app:" + secretPW + "@db:99999/app", "postgres://app:%zz" + secretPW + "@db/app"} {
+		j, err := json.Marshal(conn.Config{URL: bad})
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertNoSecret(t, secretPW, string(j))
 	}
 }
 
