@@ -32,10 +32,10 @@ func (st *txState) newBlock(db *DB, parent *Block, depth int) *Block {
 	b.bs = blockSession{session: st.sess, st: st, depth: depth}
 	b.sc = &b.scope
 	b.scope.db, b.scope.h, b.scope.sess, b.scope.tx = db, st.h, &b.bs, b
-	// The same statement checks as a WithConn scope: one statement at a time on pgx, and raw
-	// SQL that changes the session beyond the transaction gets the connection closed.
-	_, b.sc.exclusive = st.sess.(*pgxSession)
-	b.sc.blindTx = !b.sc.exclusive
+	// The same statement checks as a WithConn scope: one statement at a time, and raw SQL
+	// that changes the session beyond the transaction gets the connection closed.
+	_, pgx := st.sess.(*pgxSession)
+	b.sc.blindTx = !pgx
 	return b
 }
 

@@ -22,10 +22,24 @@ var (
 	ErrAcquireTimeout = errors.New("conn: timed out waiting for a free connection")
 	// ErrClosed: the DB was closed; no statement can start on it. It matches ErrInterface.
 	ErrClosed error = &closedError{}
+	// ErrConnBusy: a statement was made on a pinned connection (an Atomic block, WithConn, the
+	// HTTP middleware) while another statement's result set was still open on it, on every
+	// engine: a connection runs one statement at a time. Typically a statement inside a loop
+	// over Each or Rows of the same block: collect the rows with All first, or close the Rows.
+	// It matches ErrInterface.
+	ErrConnBusy error = &misuseError{"conn: the block's connection is busy with another statement's result set: " +
+		"close the Rows (or end the Each loop) first, or collect the rows with All; " +
+		"and do not share a block's context between goroutines (a connection runs one statement at a time)"}
 
 	errNilStatement = errors.New("conn: nil statement")
 	errExtraArgs    = errors.New("conn: arguments passed beside a built statement: a built statement binds its own values; pass extra arguments only with conn.SQL")
 )
+
+// misuseError is a misuse of the handle: it matches ErrInterface.
+type misuseError struct{ msg string }
+
+func (e *misuseError) Error() string      { return e.msg }
+func (*misuseError) Is(target error) bool { return target == ErrInterface }
 
 type closedError struct{}
 

@@ -125,9 +125,11 @@ func (sc *rowScanner[T]) one() (T, error) {
 //		fmt.Println(u.Name)
 //	}
 //
-// The result holds its connection until the loop ends. Statements in the loop body on the
-// same DB borrow another pooled connection; on a connection pinned in ctx (WithConn, Atomic)
-// they would find it busy, so collect with All first there.
+// The result holds its connection until the loop ends. Statements in the loop body made with
+// a context outside any block borrow another pooled connection. On a connection pinned in ctx
+// (an Atomic block, WithConn, the HTTP middleware) they fail at once with ErrConnBusy, on every
+// engine, because a connection runs one statement at a time: collect the rows with All first
+// there.
 func Each[T any](ctx context.Context, db *DB, stmt Statement, args ...any) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T

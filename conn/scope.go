@@ -27,11 +27,12 @@ type scope struct {
 	// statement), so that release discards it instead of pooling it.
 	broken atomic.Bool
 
-	// exclusive: the driver connection must not run two statements at once (pgx's is not safe
-	// for concurrent use, and cannot start a statement while a result set is open), so busy
-	// turns a second statement into a clear error instead of a data race.
-	exclusive bool
-	busy      atomic.Bool
+	// busy: a statement or its result set is using the connection. A pinned connection runs
+	// one statement at a time on every engine: pgx's connection cannot start a statement while
+	// a result set is open, go-sql-driver/mysql's would wait for ever on the one it is
+	// reading, and SQLite's could but a program written on it would then fail on the others.
+	// So a second statement is ErrConnBusy at once, the same everywhere.
+	busy atomic.Bool
 	// blindTx: the driver cannot tell whether the connection is inside a transaction
 	// (database/sql drivers), so raw statements are read for what they may leave behind.
 	blindTx bool
@@ -88,12 +89,7 @@ func (db *DB) scopeOf(ctx context.Context) *scope {
 	return sc
 }
 
-var (
-	errNilBlock = errors.New("conn: nil function passed as a block")
-	// errConnBusy: a statement on a pinned PostgreSQL connection while another is running.
-	errConnBusy = errors.New("conn: the block's connection is busy with another statement: close the previous Rows first, " +
-		"and do not share a block's context between goroutines (a connection runs one statement at a time)")
-)
+var errNilBlock = errors.New("conn: nil function passed as a block")
 
 // WithConn runs fn with one connection of db pinned in its context (peewee's execution
 // context, Emmett's connection block): every statement fn makes with that context uses the
@@ -121,9 +117,10 @@ var (
 //
 // Other session state, such as variables and temporary tables, stays with the physical
 // connection, as with database/sql's Conn: reset what you set, or expect the next user of
-// the connection to see it. Statements on the pinned connection run one at a time: on
-// PostgreSQL a statement made while a Rows from the same block is still open fails (close
-// Rows first), and the block's context must not be used by two goroutines at once.
+// the connection to see it. Statements on the pinned connection run one at a time: a
+// statement made while a Rows (or an Each loop) of the same block is still open fails with
+// ErrConnBusy on every engine (close the Rows first, or collect with All), and the block's
+// context must not be used by two goroutines at once.
 //
 // With InTransaction, fn also runs in a transaction on the pinned connection.
 //
@@ -196,8 +193,8 @@ func (db *DB) pin(ctx context.Context) (*scope, error) {
 		return nil, err
 	}
 	sc := &scope{db: db, h: h, sess: sess}
-	_, sc.exclusive = sess.(*pgxSession)
-	sc.blindTx = !sc.exclusive
+	_, pgx := sess.(*pgxSession)
+	sc.blindTx = !pgx
 	return sc, nil
 }
 
@@ -208,8 +205,8 @@ func (sc *scope) enter(stmt Statement, text string) error {
 	if sc.ended.Load() {
 		return ErrBlockEnded
 	}
-	if sc.exclusive && !sc.busy.CompareAndSwap(false, true) {
-		return errConnBusy
+	if !sc.busy.CompareAndSwap(false, true) {
+		return ErrConnBusy
 	}
 	if sc.blindTx {
 		if _, raw := stmt.(SQL); raw {
@@ -224,11 +221,7 @@ func (sc *scope) enter(stmt Statement, text string) error {
 	return nil
 }
 
-func (sc *scope) leave() {
-	if sc.exclusive {
-		sc.busy.Store(false)
-	}
-}
+func (sc *scope) leave() { sc.busy.Store(false) }
 
 // end marks the scope ended and gives its connection back, or discards it when its state
 // cannot be trusted.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -302,27 +301,64 @@ func TestWithConnPanicDiscardsConnection(t *testing.T) {
 	})
 }
 
-// On PostgreSQL a pinned connection runs one statement at a time: a second statement while a
-// result set is open is an error, not a protocol mix-up.
-func TestWithConnOneStatementAtATime(t *testing.T) {
-	tdb := testcontainers.Postgres(t)
-	db := openT(t, tdb)
-	err := db.WithConn(t.Context(), func(ctx context.Context) error {
-		rows, err := db.Query(ctx, conn.SQL("SELECT generate_series(1, 3)"))
-		if err != nil {
-			return err
+// A pinned connection runs one statement at a time on every engine: a second statement while
+// a result set is open fails at once with ErrConnBusy. On MySQL/MariaDB it used to wait on the
+// open result for ever (or until the context's deadline, then "bad connection"), while SQLite
+// ran it and PostgreSQL failed: the same program behaved three ways.
+func TestPinnedConnOneStatementAtATime(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		mustExecHarness(t, tdb, "CREATE TABLE busy (n int)")
+		mustExecHarness(t, tdb, "INSERT INTO busy VALUES (1), (2), (3)")
+		db := openT(t, tdb)
+		// A hang is the bug: the deadline only turns it into a failure instead of a stuck run.
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		second := func(ctx context.Context, what string) {
+			t.Helper()
+			_, err := db.Exec(ctx, conn.SQL("SELECT 1"))
+			if !errors.Is(err, conn.ErrConnBusy) || !errors.Is(err, conn.ErrInterface) {
+				t.Errorf("%s: a statement while a result set is open: %v, want ErrConnBusy", what, err)
+			}
 		}
-		_, err = db.Exec(ctx, conn.SQL("SELECT 1"))
-		if err == nil || !strings.Contains(err.Error(), "busy") {
-			t.Errorf("Exec while Rows are open: %v, want a busy-connection error", err)
+		blocks := map[string]func(fn func(context.Context) error) error{
+			"WithConn": func(fn func(context.Context) error) error { return db.WithConn(ctx, fn) },
+			"Atomic":   func(fn func(context.Context) error) error { return db.Atomic(ctx, fn) },
+			"nested Atomic": func(fn func(context.Context) error) error {
+				return db.Atomic(ctx, func(ctx context.Context) error { return db.Atomic(ctx, fn) })
+			},
 		}
-		rows.Close()
-		_, err = db.Exec(ctx, conn.SQL("SELECT 1"))
-		return err
+		for name, block := range blocks {
+			err := block(func(ctx context.Context) error {
+				rows, err := db.Query(ctx, conn.SQL("SELECT n FROM busy ORDER BY n"))
+				if err != nil {
+					return err
+				}
+				second(ctx, name+", Query")
+				rows.Close()
+				n := 0
+				for v, err := range conn.Each[int64](ctx, db, conn.SQL("SELECT n FROM busy WHERE n <= 3 ORDER BY n")) {
+					if err != nil {
+						return err
+					}
+					n++
+					second(ctx, name+", Each")
+					_ = v
+				}
+				if n != 3 {
+					t.Errorf("%s: Each yielded %d rows, want 3", name, n)
+				}
+				// Once the loop is over, the connection takes statements again.
+				_, err = db.Exec(ctx, conn.SQL("INSERT INTO busy VALUES (4)"))
+				return err
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if n, err := conn.Scalar[int64](ctx, db, conn.SQL("SELECT COUNT(*) FROM busy")); err != nil || n != 6 {
+			t.Errorf("rows after the blocks: %d, %v; want 6 (each block's last INSERT committed)", n, err)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 func mustExecHarness(t *testing.T, tdb *testcontainers.Database, sql string) {
