@@ -113,7 +113,10 @@ var errFailedStatus = errors.New("httpmw: handler answered with a server error s
 // Transaction returns middleware that runs each request in one transaction on a pinned
 // connection: BEGIN before the handler, COMMIT when it returns with a status below 500, and
 // ROLLBACK when it answers 500 or more or panics (the panic then goes on up to net/http, and the
-// response it had written is dropped).
+// response it had written is dropped). A handler that catches a failed statement and answers
+// with a 4xx (a 409 for conn.ErrIntegrity, say) gets its answer sent on every engine: on
+// PostgreSQL the failed statement aborted the transaction, so the COMMIT rolls back instead,
+// and the 4xx goes out; on MySQL/MariaDB and SQLite the rest of the request's work commits.
 //
 //	handler = httpmw.Transaction(db, httpmw.TxOptions(txn.Serializable, txn.Retry(3)))(handler)
 //
@@ -144,6 +147,13 @@ func Transaction(db *conn.DB, opts ...Option) func(http.Handler) http.Handler {
 			switch {
 			case err == nil, errors.Is(err, errFailedStatus):
 				tw.release()
+			case errors.Is(err, txn.ErrAborted) && isClientError(tw.status()) && !tw.sent():
+				// A statement failed and aborted the transaction (PostgreSQL), and the handler
+				// caught it and answered with a client error, such as a 409 for a duplicate:
+				// the COMMIT rolled back instead, which is what a 4xx promises, so its answer
+				// stands. A success status on an aborted transaction still fails below: it
+				// would tell the client that work was saved when none was.
+				tw.release()
 			case tw.sent():
 				// The response went out before the failure: all that is left is to say so.
 				slog.ErrorContext(r.Context(), "httpmw: transaction failed after the response was sent",
@@ -155,5 +165,8 @@ func Transaction(db *conn.DB, opts ...Option) func(http.Handler) http.Handler {
 		})
 	}
 }
+
+// isClientError reports a 4xx status: the handler refused the request.
+func isClientError(code int) bool { return code >= 400 && code < 500 }
 
 var errSentBeforeRetry = errors.New("httpmw: cannot retry the transaction: the first attempt's response was already sent (flushed, or larger than MaxBuffer)")

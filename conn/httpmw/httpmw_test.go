@@ -210,6 +210,101 @@ func TestTransactionCommitFailureReplacesResponse(t *testing.T) {
 	})
 }
 
+// A handler that catches a failed statement and answers with a client error gets its answer
+// sent on every engine. On PostgreSQL the failure aborted the transaction, so COMMIT could
+// only roll back; that used to replace the handler's 409 with a plain 500.
+func TestTransactionHandledClientError(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		harnessExec(t, tdb, "CREATE TABLE accounts (n int PRIMARY KEY)")
+		harnessExec(t, tdb, "CREATE TABLE audit (n int)")
+		harnessExec(t, tdb, "INSERT INTO accounts VALUES (7)")
+		db := open(t, tdb)
+		var onError error
+		mw := httpmw.Transaction(db, httpmw.OnError(func(w http.ResponseWriter, r *http.Request, err error) {
+			onError = err
+			http.Error(w, "database failure", http.StatusInternalServerError)
+		}))
+		// status is what the handler answers after the duplicate insert failed.
+		handler := func(status int) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if _, err := db.Exec(r.Context(), insertSQL(tdb.Engine, "audit"), 1); err != nil {
+					t.Errorf("audit insert: %v", err)
+				}
+				_, err := db.Exec(r.Context(), insertSQL(tdb.Engine, "accounts"), 7)
+				if !errors.Is(err, conn.ErrIntegrity) {
+					t.Errorf("duplicate insert: %v, want an integrity error", err)
+				}
+				w.Header().Set("X-Reason", "duplicate")
+				w.WriteHeader(status)
+				io.WriteString(w, "account 7 exists")
+			})
+		}
+
+		rec, p := serve(mw(handler(http.StatusConflict)), "POST", "/accounts")
+		if p != nil {
+			t.Fatal(p)
+		}
+		if rec.Code != http.StatusConflict || rec.Body.String() != "account 7 exists" || rec.Header().Get("X-Reason") != "duplicate" {
+			t.Errorf("got %d %q %v, want the handler's 409", rec.Code, rec.Body.String(), rec.Header())
+		}
+		if onError != nil {
+			t.Errorf("OnError ran with %v", onError)
+		}
+		// PostgreSQL rolled the aborted transaction back; the others committed the audit row.
+		want := 1
+		if tdb.Engine == testcontainers.EnginePostgres {
+			want = 0
+		}
+		if got := committed(t, tdb, "audit"); got != want {
+			t.Errorf("%d audit rows committed, want %d", got, want)
+		}
+
+		// A success status on an aborted transaction would claim work that was not saved:
+		// on PostgreSQL OnError answers instead; elsewhere the request commits as it is.
+		onError = nil
+		rec, p = serve(mw(handler(http.StatusOK)), "POST", "/accounts")
+		if p != nil {
+			t.Fatal(p)
+		}
+		if tdb.Engine == testcontainers.EnginePostgres {
+			if rec.Code != http.StatusInternalServerError || !errors.Is(onError, txn.ErrAborted) {
+				t.Errorf("200 on an aborted transaction: got %d, OnError %v; want OnError's 500 with txn.ErrAborted", rec.Code, onError)
+			}
+		} else if rec.Code != http.StatusOK || onError != nil {
+			t.Errorf("got %d, OnError %v; want the handler's 200", rec.Code, onError)
+		}
+	})
+}
+
+// A statement inside an Each loop over the request's connection fails at once on every
+// engine (it hung on MySQL/MariaDB until the request's deadline).
+func TestEachLoopOnRequestConnection(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		harnessExec(t, tdb, "CREATE TABLE items (n int)")
+		harnessExec(t, tdb, "INSERT INTO items VALUES (1), (2)")
+		db := open(t, tdb)
+		for name, mw := range map[string]func(http.Handler) http.Handler{"Conn": httpmw.Conn(db), "Transaction": httpmw.Transaction(db)} {
+			h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				ctx, cancel := context.WithTimeout(r.Context(), time.Minute)
+				defer cancel()
+				for _, err := range conn.Each[int64](ctx, db, conn.SQL("SELECT n FROM items")) {
+					if err != nil {
+						t.Errorf("%s: Each: %v", name, err)
+						return
+					}
+					if _, err := db.Exec(ctx, conn.SQL("SELECT 1")); !errors.Is(err, conn.ErrConnBusy) {
+						t.Errorf("%s: a statement inside the loop: %v, want conn.ErrConnBusy", name, err)
+					}
+				}
+				w.WriteHeader(http.StatusNoContent)
+			}))
+			if rec, p := serve(h, "GET", "/items"); p != nil || rec.Code != http.StatusNoContent {
+				t.Errorf("%s: got %d, panic %v", name, rec.Code, p)
+			}
+		}
+	})
+}
+
 // Streaming handlers keep working: Flush sends what is held at once, and ResponseController
 // reaches the server's writer through Unwrap.
 func TestTransactionKeepsFlusher(t *testing.T) {
