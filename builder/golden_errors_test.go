@@ -83,6 +83,8 @@ func errorsCases() []goldenCase {
 		{"nil set operand", builder.Union(builder.Select(Users.ID).From(Users), nil)},
 		{"nil statement", (*builder.SelectStmt)(nil)},
 		{"cte without query", builder.Select(Totals.Sum).From(Totals).With(builder.CTE(Totals, nil))},
+		// More bound arguments than any engine takes in one statement (65535; SQLite 32766).
+		{"too many arguments", builder.Select(Users.ID).From(Users).Where(Users.ID.In(make([]int64, 65536)...))},
 	}
 	return cases
 }

@@ -171,6 +171,10 @@ func classifyDriver(err error) *Error {
 		return nil
 	case errors.Is(err, sql.ErrConnDone), errors.Is(err, sql.ErrTxDone):
 		return &Error{Class: ErrInterface}
+	case strings.HasPrefix(err.Error(), "extended protocol limited to"):
+		// pgconn refuses a statement of more than 65535 parameters with a plain error before
+		// sending it: the statement is wrong, and no retry can help.
+		return &Error{Class: ErrProgramming}
 	case isConnectionFailure(err):
 		return &Error{Class: ErrOperational}
 	}

@@ -107,6 +107,9 @@ func TestClassifyNonServerErrors(t *testing.T) {
 		{ErrClosed, nil},
 		{&AcquireTimeoutError{}, nil},
 		{errors.New("conn: something of conn's own"), nil},
+		// pgconn's refusal of a statement of too many parameters (TestTooManyArguments checks
+		// that pgconn still says it this way).
+		{fmt.Errorf("extended protocol limited to %v parameters", 65535), ErrProgramming},
 	}
 	for _, tt := range tests {
 		got := classifyError(tt.err, nil)

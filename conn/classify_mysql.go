@@ -46,6 +46,7 @@ var mysqlErrors = map[uint16]error{
 	1103: ErrProgramming, 1110: ErrProgramming, 1111: ErrProgramming, 1113: ErrProgramming,
 	1136: ErrProgramming, 1146: ErrProgramming, 1149: ErrProgramming, 1166: ErrProgramming,
 	1210: ErrProgramming, 1215: ErrProgramming,
+	1390: ErrProgramming, // ER_PS_MANY_PARAM: more than 65535 placeholders, never succeeds
 
 	// not supported
 	1178: ErrNotSupported, 1196: ErrNotSupported, 1235: ErrNotSupported,

@@ -1,6 +1,9 @@
 package conn
 
-import "github.com/typedsql/typedsql/dialect"
+import (
+	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/expr"
+)
 
 // Statement is anything that renders to SQL and arguments for a dialect: every statement of
 // the builder package, and SQL for hand-written text.
@@ -20,15 +23,32 @@ func (s SQL) Build(dialect.Dialect) (string, []any, error) { return string(s), n
 
 // render turns a statement and the extra arguments into SQL text and arguments. Extra
 // arguments belong to SQL text only: a built statement binds its own values.
+//
+// A statement that cannot be rendered, or that binds more arguments than the engine takes in
+// one statement, is an error of class ErrProgramming before anything is sent: the statement
+// is wrong whatever the database's state.
 func render(d dialect.Dialect, stmt Statement, extra []any) (string, []any, error) {
 	if stmt == nil {
 		return "", nil, errNilStatement
 	}
 	if s, ok := stmt.(SQL); ok {
+		if limit := d.Caps().MaxParams; limit > 0 && len(extra) > limit {
+			return "", nil, programmingError(expr.TooManyArgs(d, len(extra)))
+		}
 		return string(s), extra, nil
 	}
 	if len(extra) > 0 {
 		return "", nil, errExtraArgs
 	}
-	return stmt.Build(d)
+	text, args, err := stmt.Build(d)
+	if err != nil {
+		return "", nil, programmingError(err)
+	}
+	return text, args, nil
+}
+
+// programmingError gives a statement's build error the class ErrProgramming; errors.As still
+// finds the *expr.BuildError inside.
+func programmingError(err error) error {
+	return &Error{Class: ErrProgramming, Err: err, msg: err.Error()}
 }

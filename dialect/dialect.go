@@ -84,6 +84,10 @@ type Capabilities struct {
 	TxDeferrable bool
 	// TxBegin is how the engine spells "start a transaction with these characteristics".
 	TxBegin BeginForm
+	// MaxParams is the most bound arguments one statement may carry: 65535 on PostgreSQL (the
+	// protocol's 16-bit count) and MySQL/MariaDB (error 1390), 32766 on SQLite
+	// (SQLITE_MAX_VARIABLE_NUMBER). 0 means no known limit.
+	MaxParams int
 }
 
 // BeginForm is the engine's way of starting a transaction with options.

@@ -37,7 +37,7 @@ var postgresCaps = Capabilities{
 	ForUpdate: true, SkipLocked: true, NullsOrder: true, BoolLiterals: true,
 	TxIsolation: true, TxReadOnly: true, TxDeferrable: true,
 	ConcatOperator: true, ParenSetOperands: true, DefaultValues: true, DefaultKeyword: true,
-	WithDML: true, IdentQuote: '"', CastParams: true, Placeholder: '$',
+	WithDML: true, IdentQuote: '"', CastParams: true, Placeholder: '$', MaxParams: 65535,
 	Cast: CastTypes{Int: "BIGINT", Uint: "BIGINT", Float: "DOUBLE PRECISION", Text: "TEXT",
 		Bytes: "BYTEA", Bool: "BOOLEAN", Time: "TIMESTAMPTZ"},
 }
@@ -49,7 +49,7 @@ var mysqlCaps = Capabilities{
 	ForUpdate: true, SkipLocked: true, BoolLiterals: true, InsertIgnore: true,
 	TxIsolation: true, TxReadOnly: true, TxBegin: BeginSetTransaction,
 	ParenSetOperands: true, LimitAll: "18446744073709551615", DefaultKeyword: true, IntDiv: true,
-	IdentQuote: '`', Placeholder: '?',
+	IdentQuote: '`', Placeholder: '?', MaxParams: 65535,
 	Cast: CastTypes{Int: "SIGNED", Uint: "UNSIGNED", Float: "DOUBLE", Text: "CHAR",
 		Bytes: "BINARY", Bool: "UNSIGNED", Time: "DATETIME(6)"},
 }
@@ -69,7 +69,7 @@ var sqliteCaps = Capabilities{
 	FullJoin: true, RightJoin: true, Intersect: true,
 	UpdateFrom: true, NullsOrder: true, BoolLiterals: true,
 	InsertOrIgnore: true, ConcatOperator: true, LimitAll: "-1", DefaultValues: true,
-	WithDML: true, IdentQuote: '"', Placeholder: '?',
+	WithDML: true, IdentQuote: '"', Placeholder: '?', MaxParams: 32766,
 	Cast: CastTypes{Int: "INTEGER", Uint: "INTEGER", Float: "REAL", Text: "TEXT",
 		Bytes: "BLOB", Bool: "INTEGER", Time: "TEXT"},
 	// SQLite has no isolation levels or read-only transactions: every transaction is serializable.

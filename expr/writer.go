@@ -160,6 +160,7 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 		w.args, w.direct = args, true
 	}
 	w.write(e)
+	w.checkArgCount()
 	direct := w.direct
 	if direct { // still in the caller's storage
 		args, w.args, w.direct = w.args, w.pool[:0], false
@@ -188,6 +189,7 @@ func RenderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any,
 	}
 	w := acquire(d)
 	w.writeFunc(write)
+	w.checkArgCount()
 	if w.err != nil {
 		err = w.err
 		release(w)
@@ -381,6 +383,23 @@ func (w *Writer) Arg(v any) {
 	default:
 		w.setBuf(w.d.AppendPlaceholder(w.buf, n+1))
 	}
+}
+
+// checkArgCount fails a statement that binds more arguments than the engine takes in one
+// statement (see dialect.Capabilities.MaxParams): the driver or the server would refuse it
+// anyway, in a different way on each engine (PostgreSQL's driver with an unclassified error,
+// MySQL with error 1390, SQLite with "too many SQL variables").
+func (w *Writer) checkArgCount() {
+	if limit := w.caps.MaxParams; limit > 0 && len(w.args) > limit && w.err == nil {
+		w.err = TooManyArgs(w.d, len(w.args))
+	}
+}
+
+// TooManyArgs is the error for a statement of n bound arguments, more than d takes in one
+// statement (dialect.Capabilities.MaxParams).
+func TooManyArgs(d dialect.Dialect, n int) *BuildError {
+	return &BuildError{Dialect: d.Name(), Kind: ErrInvalid, Reason: fmt.Sprintf(
+		"%d bound arguments, more than the %d one statement can carry: split it (insert in batches, shorten IN lists)", n, d.Caps().MaxParams)}
 }
 
 // Clause sets the clause being written, for error messages, and returns the previous one so
