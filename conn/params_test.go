@@ -69,4 +69,3 @@ func wantTooMany(t *testing.T, err error, limit int) {
 		t.Errorf("%d+1 arguments: %v; want ErrProgramming naming the limit %d", limit, err, limit)
 	}
 }
-
