@@ -22,8 +22,11 @@ type backend interface {
 	acquire(ctx context.Context) (session, error)
 	ping(ctx context.Context) error
 	stats() PoolStats
-	// close waits for connections in use to come back, then closes every connection.
-	close() error
+	// close refuses new work, waits (until ctx ends) for the connections in use to come back
+	// while more than keep are out, then closes the pool: at once when none is in use, or
+	// else each remaining connection as it comes back. It returns how many were in use when
+	// the wait ended.
+	close(ctx context.Context, keep int) (inUse int, err error)
 }
 
 // session is one physical connection taken out of the pool.

@@ -95,14 +95,19 @@ func (b *pgxBackend) stats() PoolStats {
 }
 
 // close refuses new statements, waits for the lent connections to come back, then closes the
-// pool if conn opened it.
-func (b *pgxBackend) close() error {
-	done, first := b.lent.close()
-	<-done
+// pool if conn opened it. pgxpool's Close itself waits for every acquired connection, so with
+// some still out it runs in the background and returns once they are back.
+func (b *pgxBackend) close(ctx context.Context, keep int) (int, error) {
+	first := b.lent.close()
+	inUse := b.lent.drain(ctx, keep)
 	if first && b.owned {
-		b.pool.Close()
+		if inUse == 0 {
+			b.pool.Close()
+		} else {
+			go b.pool.Close()
+		}
 	}
-	return nil
+	return inUse, nil
 }
 
 // pgxSession is one connection taken out of the pgx pool.

@@ -139,18 +139,19 @@ func (b *sqlBackend) stats() PoolStats {
 }
 
 // close refuses new statements, waits for the lent connections to come back (database/sql's
-// Close would not), then closes the pool if conn opened it.
-func (b *sqlBackend) close() error {
-	done, first := b.lent.close()
-	<-done
+// Close would not), then closes the pool if conn opened it. database/sql closes a connection
+// still in use when it comes back.
+func (b *sqlBackend) close(ctx context.Context, keep int) (int, error) {
+	first := b.lent.close()
+	inUse := b.lent.drain(ctx, keep)
 	if !first || !b.owned {
-		return nil
+		return inUse, nil
 	}
 	var err error
 	if b.keep != nil {
 		err = b.keep.Close()
 	}
-	return errors.Join(err, b.db.Close())
+	return inUse, errors.Join(err, b.db.Close())
 }
 
 func sqlResult(r sql.Result, err error) (Result, error) {

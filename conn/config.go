@@ -91,6 +91,9 @@ type PoolConfig struct {
 	// HealthCheckPeriod is how often idle connections are checked for lifetime, idle time
 	// and MinConns (PostgreSQL; default 1m).
 	HealthCheckPeriod Duration `yaml:"health_check_period,omitempty" json:"health_check_period,omitempty"`
+	// CloseTimeout bounds how long Close waits for the connections in use to come back before
+	// it closes the pool anyway (default 30s; see DB.Close).
+	CloseTimeout Duration `yaml:"close_timeout,omitempty" json:"close_timeout,omitempty"`
 }
 
 // SQLiteConfig holds SQLite pragmas. The zero value gives the defaults: foreign keys on, a

@@ -2,6 +2,7 @@ package conn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -76,14 +77,52 @@ func (db *DB) Connect(ctx context.Context) error {
 	return nil
 }
 
-// Close waits for the connections in use to come back to the pool, then closes them all.
-// Statements made after Close fail.
+// Close closes the DB: new statements fail with ErrClosed at once, the connections in use are
+// waited for (up to the pool's CloseTimeout, 30 seconds unless configured), and every
+// connection is closed. Connections still in use when the wait ends are closed as they come
+// back, and Close returns an error matching ErrConnsInUse that says how many there were.
+//
+//	defer db.Close()
+//
+// Inside a block of db (Atomic, WithConn, the HTTP middleware), use CloseContext with the
+// block's context: Close cannot tell that its caller holds a connection, and waits for it
+// until the timeout.
 func (db *DB) Close() error {
 	h, err := db.handle()
 	if err != nil {
 		return err
 	}
-	return h.be.close()
+	ctx, cancel := context.WithTimeout(context.Background(), durationOr(h.cfg.Pool.CloseTimeout, defaultCloseTimeout))
+	defer cancel()
+	return db.closeHandle(ctx, h, 0)
+}
+
+// CloseContext is Close waiting for the connections in use only as long as ctx allows (a
+// shutdown deadline, say). Called with the context of a block of db, it does not wait for that
+// block's own connection, which closes when the block ends:
+//
+//	db.Atomic(ctx, func(ctx context.Context) error {
+//		...
+//		return db.CloseContext(ctx) // waits for the others, not for this block
+//	})
+func (db *DB) CloseContext(ctx context.Context) error {
+	h, err := db.handle()
+	if err != nil {
+		return err
+	}
+	keep := 0
+	if sc := db.scopeOf(ctx); sc != nil && !sc.ended.Load() && sc.h == h {
+		keep = 1 // the caller's own connection comes back only after CloseContext returns
+	}
+	return db.closeHandle(ctx, h, keep)
+}
+
+func (db *DB) closeHandle(ctx context.Context, h *handle, keep int) error {
+	inUse, err := h.be.close(ctx, keep)
+	if inUse > keep {
+		err = errors.Join(err, &ConnsInUseError{InUse: inUse - keep, Cause: context.Cause(ctx)})
+	}
+	return err
 }
 
 // Stats returns the pool's counters.

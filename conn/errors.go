@@ -20,6 +20,10 @@ var (
 	ErrBlockEnded = errors.New("conn: context belongs to a connection block that has ended; use the context the block's caller holds")
 	// ErrAcquireTimeout: no pooled connection became free within the acquire timeout.
 	ErrAcquireTimeout = errors.New("conn: timed out waiting for a free connection")
+	// ErrConnsInUse: Close or CloseContext stopped waiting while connections were still in use
+	// (see ConnsInUseError). The pool is closed all the same; those connections close as they
+	// come back.
+	ErrConnsInUse = errors.New("conn: connections still in use when Close stopped waiting")
 	// ErrClosed: the DB was closed; no statement can start on it. It matches ErrInterface.
 	ErrClosed error = &closedError{}
 	// ErrConnBusy: a statement was made on a pinned connection (an Atomic block, WithConn, the
@@ -40,6 +44,25 @@ type misuseError struct{ msg string }
 
 func (e *misuseError) Error() string      { return e.msg }
 func (*misuseError) Is(target error) bool { return target == ErrInterface }
+
+// ConnsInUseError reports connections still in use when Close stopped waiting for them. It
+// matches ErrConnsInUse, and the cause of the end of the wait (context.DeadlineExceeded for
+// Close's own timeout).
+type ConnsInUseError struct {
+	InUse int   // connections still lent out, not counting the caller's own block
+	Cause error // why the wait ended
+}
+
+func (e *ConnsInUseError) Error() string {
+	return fmt.Sprintf("conn: closed with %d connection(s) still in use (the wait ended: %v); each closes when it comes back: "+
+		"end blocks and close Rows before Close, or give CloseContext a longer deadline", e.InUse, e.Cause)
+}
+
+// Is makes errors.Is(err, ErrConnsInUse) hold.
+func (e *ConnsInUseError) Is(target error) bool { return target == ErrConnsInUse }
+
+// Unwrap returns the cause.
+func (e *ConnsInUseError) Unwrap() error { return e.Cause }
 
 type closedError struct{}
 

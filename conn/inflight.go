@@ -1,15 +1,20 @@
 package conn
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
 // inflight counts the connections a backend has lent out (to a statement, a result set being
-// read or a pinned session), so that Close can refuse new work and wait for the lent ones to
-// come back before closing the pool. database/sql's own Close does not wait.
+// read or a pinned session), so that Close can refuse new work and wait, bounded, for the lent
+// ones to come back before closing the pool. database/sql's own Close does not wait.
 type inflight struct {
 	mu     sync.Mutex
 	n      int
 	closed bool
-	zero   chan struct{} // closed when n reaches 0 after close began
+	// changed is closed, and cleared, by the next leave: a waiter in drain takes it, then
+	// looks at n again.
+	changed chan struct{}
 }
 
 // enter records one more connection lent out, or reports ErrClosed.
@@ -28,27 +33,44 @@ func (f *inflight) enter() error {
 func (f *inflight) leave() {
 	f.mu.Lock()
 	f.n--
-	if f.n == 0 && f.zero != nil {
-		close(f.zero)
-		f.zero = nil
+	if f.changed != nil {
+		close(f.changed)
+		f.changed = nil
 	}
 	f.mu.Unlock()
 }
 
-// close refuses new work and returns a channel closed once every lent connection is back,
-// and whether this call was the first close.
-func (f *inflight) close() (<-chan struct{}, bool) {
+// close refuses new work from now on and reports whether this call was the first close.
+func (f *inflight) close() (first bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	first := !f.closed
+	first = !f.closed
 	f.closed = true
-	done := make(chan struct{})
-	if f.n == 0 {
-		close(done)
-		return done, first
+	return first
+}
+
+// drain waits until at most keep connections are lent out, or ctx ends, and returns how many
+// are lent out then.
+func (f *inflight) drain(ctx context.Context, keep int) int {
+	for {
+		f.mu.Lock()
+		n := f.n
+		if n <= keep {
+			f.mu.Unlock()
+			return n
+		}
+		if f.changed == nil {
+			f.changed = make(chan struct{})
+		}
+		changed := f.changed
+		f.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			f.mu.Lock()
+			n = f.n
+			f.mu.Unlock()
+			return n
+		}
 	}
-	if f.zero == nil {
-		f.zero = make(chan struct{})
-	}
-	return f.zero, first
 }

@@ -19,6 +19,7 @@ const (
 	defaultPostgresPort  = 5432
 	defaultMySQLPort     = 3306
 	discardTimeout       = 5 * time.Second
+	defaultCloseTimeout  = 30 * time.Second
 	sqliteMemoryDatabase = ":memory:"
 )
 
@@ -86,7 +87,7 @@ func (c Config) resolve() (Config, error) {
 	if p.MinConns > p.MaxConns {
 		return Config{}, fmt.Errorf("conn: pool min_conns %d exceeds max_conns %d", p.MinConns, p.MaxConns)
 	}
-	if p.MaxLifetime < 0 || p.MaxIdleTime < 0 || p.AcquireTimeout < 0 || p.HealthCheckPeriod < 0 || r.ConnectTimeout < 0 {
+	if p.MaxLifetime < 0 || p.MaxIdleTime < 0 || p.AcquireTimeout < 0 || p.HealthCheckPeriod < 0 || p.CloseTimeout < 0 || r.ConnectTimeout < 0 {
 		return Config{}, errors.New("conn: pool and connect timeouts cannot be negative")
 	}
 	if r.SQLite.BusyTimeout == 0 {
@@ -161,6 +162,9 @@ func overlay(dst *Config, src Config) {
 	}
 	if sp.HealthCheckPeriod != 0 {
 		dp.HealthCheckPeriod = sp.HealthCheckPeriod
+	}
+	if sp.CloseTimeout != 0 {
+		dp.CloseTimeout = sp.CloseTimeout
 	}
 	ss, ds := src.SQLite, &dst.SQLite
 	setS(&ds.JournalMode, ss.JournalMode)

@@ -21,7 +21,8 @@ import (
 //	sqlite://relative.db                    (two slashes: relative, as Emmett writes it)
 //
 // Pool parameters (pool_max_conns, pool_min_conns, pool_max_conn_lifetime,
-// pool_max_conn_idle_time, pool_acquire_timeout, pool_health_check_period), connect_timeout
+// pool_max_conn_idle_time, pool_acquire_timeout, pool_health_check_period,
+// pool_close_timeout), connect_timeout
 // and, for SQLite, the pragmas journal_mode, foreign_keys, busy_timeout (a bare number is
 // milliseconds, as in the pragma), cache_size, mmap_size, synchronous and _txlock are read by conn; every other query parameter goes to
 // the driver as it is (sslmode, application_name, charset, tls, _time_format, ...). Durations
@@ -186,6 +187,8 @@ func (c *Config) setParam(key, val string) error {
 		return dur(&c.Pool.AcquireTimeout)
 	case "pool_health_check_period":
 		return dur(&c.Pool.HealthCheckPeriod)
+	case "pool_close_timeout":
+		return dur(&c.Pool.CloseTimeout)
 	case "connect_timeout":
 		return dur(&c.ConnectTimeout)
 	}
