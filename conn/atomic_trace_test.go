@@ -9,6 +9,7 @@ import (
 
 	"github.com/typedsql/typedsql/conn"
 	"github.com/typedsql/typedsql/testcontainers"
+	"github.com/typedsql/typedsql/txn"
 )
 
 // txRecorder is a Tracer that records transaction control operations.
@@ -52,6 +53,15 @@ func TestAtomicTraced(t *testing.T) {
 			t.Fatal(err)
 		}
 		db.Atomic(t.Context(), func(ctx context.Context) error { return errOuter })
+		// With options, one BEGIN still, though MySQL needs two statements for it (SET
+		// TRANSACTION ISOLATION LEVEL, then START TRANSACTION): it used to trace two.
+		var opt txn.Option = txn.ReadCommitted
+		if tdb.Engine == testcontainers.EngineSQLite {
+			opt = txn.Exclusive
+		}
+		if err := db.Atomic(t.Context(), func(ctx context.Context) error { return nil }, opt); err != nil {
+			t.Fatal(err)
+		}
 		want := []string{
 			"BEGIN 1 ",
 			"SAVEPOINT 2 sp1", "RELEASE SAVEPOINT 2 sp1",
@@ -59,6 +69,7 @@ func TestAtomicTraced(t *testing.T) {
 			"ROLLBACK TO SAVEPOINT 2 sp1", "RELEASE SAVEPOINT 2 sp1",
 			"COMMIT 1 ",
 			"BEGIN 1 ", "ROLLBACK 1 ",
+			"BEGIN 1 ", "COMMIT 1 ",
 		}
 		if !slices.Equal(rec.ops, want) {
 			t.Errorf("traced\n%q\nwant\n%q", rec.ops, want)

@@ -186,9 +186,18 @@ func (st *txState) stillInTx(ctx context.Context) (bool, error) {
 // physical connection directly, past the block's checks, and are traced.
 type txConn struct{ st *txState }
 
+// One operation is one trace span, even when it takes two statements (MySQL's SET
+// TRANSACTION before START TRANSACTION).
 func (c txConn) Exec(ctx context.Context, s txn.Statement) error {
 	ctx, done := c.st.h.traceTx(ctx, txOps[s.Op], s.Depth, s.Savepoint)
-	_, err := c.st.sess.exec(ctx, s.SQL, nil)
+	var err error
+	for _, before := range s.Before {
+		if _, err = c.st.sess.exec(ctx, before, nil); err != nil {
+			done(err)
+			return err
+		}
+	}
+	_, err = c.st.sess.exec(ctx, s.SQL, nil)
 	done(err)
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,12 +17,16 @@ type Conn interface {
 	Exec(ctx context.Context, s Statement) error
 }
 
-// Statement is one transaction control statement, described for tracing as well as rendered.
+// Statement is one transaction control operation, described for tracing as well as rendered.
+// It is one statement, except where the engine needs a statement before it: MySQL's SET
+// TRANSACTION ISOLATION LEVEL comes before START TRANSACTION, and the two are one BEGIN.
 type Statement struct {
 	Op        Op
 	Depth     int    // 1 for the transaction, 2 for the first savepoint inside it, ...
 	Savepoint string // the savepoint's name, unquoted, for the savepoint operations
-	SQL       string
+	// Before are statements to run first, in order, as part of the same operation.
+	Before []string
+	SQL    string
 }
 
 // Op is a transaction control operation.
@@ -107,10 +112,9 @@ func Begin(ctx context.Context, d dialect.Dialect, c Conn, o Options) (*Tx, erro
 }
 
 func (t *Tx) startLocked(ctx context.Context) error {
-	for _, s := range t.begin {
-		if err := t.c.Exec(ctx, Statement{Op: OpBegin, Depth: 1, SQL: s}); err != nil {
-			return fmt.Errorf("txn: %s: %w", s, err)
-		}
+	last := len(t.begin) - 1
+	if err := t.c.Exec(ctx, Statement{Op: OpBegin, Depth: 1, Before: t.begin[:last:last], SQL: t.begin[last]}); err != nil {
+		return fmt.Errorf("txn: %s: %w", strings.Join(t.begin, "; "), err)
 	}
 	t.active, t.clean, t.fault = true, false, nil
 	t.frames = append(t.frames[:0], hookLists{})

@@ -22,9 +22,13 @@ type recConn struct {
 }
 
 func (r *recConn) Exec(ctx context.Context, s txn.Statement) error {
-	r.log = append(r.log, s.SQL)
-	_, err := r.c.ExecContext(ctx, s.SQL)
-	return err
+	for _, q := range append(s.Before[:len(s.Before):len(s.Before)], s.SQL) {
+		r.log = append(r.log, q)
+		if _, err := r.c.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *recConn) take() []string {
