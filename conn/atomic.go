@@ -127,7 +127,7 @@ func (db *DB) Savepoint(ctx context.Context, fn func(ctx context.Context) error)
 	}
 	b := blockOf(sc)
 	if b == nil {
-		return fmt.Errorf("conn: Savepoint: %w", ErrNoTransaction)
+		return fmt.Errorf("conn: Savepoint: %w", unprefixed(ErrNoTransaction))
 	}
 	return db.nested(ctx, b, fn, txn.Options{})
 }

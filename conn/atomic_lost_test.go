@@ -96,6 +96,11 @@ func TestAtomicEngineEndsTransaction(t *testing.T) {
 			t.Error("the block returned nil; its transaction was gone")
 		}
 		t.Logf("block: %v", err)
+		for _, e := range []error{afterErr, err} {
+			if e != nil && strings.Count(e.Error(), "conn: ") != 1 {
+				t.Errorf("%q says conn: more than once", e)
+			}
+		}
 		if tdb.Engine != testcontainers.EnginePostgres && !errors.Is(err, conn.ErrTxRolledBack) {
 			t.Errorf("block error %v; want ErrTxRolledBack", err)
 		}

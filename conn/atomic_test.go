@@ -3,8 +3,10 @@ package conn_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/typedsql/typedsql/conn"
@@ -313,7 +315,11 @@ var atomicCases = []atomicCase{
 	{
 		name: "savepoint outside a transaction",
 		run: func(ctx context.Context, e *atomicEnv) error {
-			return e.db.Savepoint(ctx, func(ctx context.Context) error { return e.ins(ctx, 1) })
+			err := e.db.Savepoint(ctx, func(ctx context.Context) error { return e.ins(ctx, 1) })
+			if want := "conn: Savepoint: not inside a transaction"; !strings.HasPrefix(fmt.Sprint(err), want) {
+				e.t.Errorf("Savepoint outside a transaction: %q, want %q...", err, want)
+			}
+			return err
 		},
 		wantErr: conn.ErrNoTransaction,
 	},

@@ -26,8 +26,13 @@ func OpenFromEnv(ctx context.Context, name, fallback string, opts ...Option) (*D
 	return db, nil
 }
 
-// unprefixed drops a leading "conn: " from err's text, for an error about to be prefixed again.
+// unprefixed drops a leading "conn: " from err's text, for an error about to be prefixed again
+// ("conn: Savepoint: not inside a transaction", not "conn: Savepoint: conn: not inside ...").
+// errors.Is and errors.As still see err.
 func unprefixed(err error) error {
+	if err == nil {
+		return nil
+	}
 	if msg, ok := strings.CutPrefix(err.Error(), "conn: "); ok {
 		return &redactedError{msg: msg, err: err}
 	}

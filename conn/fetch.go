@@ -306,7 +306,7 @@ func resultColumns(rows Rows) ([]string, error) {
 func scanError(err error, cols []string, plan *scanPlan, t reflect.Type) error {
 	i := failedColumn(err)
 	if i < 0 || i >= len(cols) {
-		return fmt.Errorf("conn: scanning into %s: %w", t, err)
+		return fmt.Errorf("conn: scanning into %s: %w", t, unprefixed(err))
 	}
 	se := &ScanError{Column: cols[i], Type: t.String(), Err: err}
 	if plan != nil {

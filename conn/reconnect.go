@@ -52,7 +52,7 @@ func (h *handle) freshSession(ctx context.Context) (session, error) {
 			break
 		}
 	}
-	return nil, fmt.Errorf("conn: no live connection to retry on: %w", last)
+	return nil, fmt.Errorf("conn: no live connection to retry on: %w", unprefixed(last))
 }
 
 func pingSession(ctx context.Context, s session) error {

@@ -98,7 +98,7 @@ func (s *blockSession) inTx() bool { return true }
 // commit nothing. (SAVEPOINT, RELEASE and ROLLBACK TO of the user's own savepoints are fine.)
 func (st *txState) check(q string) error {
 	if err := st.tx.Err(); err != nil {
-		return fmt.Errorf("conn: statement not run: %w", err)
+		return fmt.Errorf("conn: statement not run: %w", unprefixed(err))
 	}
 	s := skipSpaceAndComments(q)
 	w := firstWord(s)
@@ -135,9 +135,9 @@ func (st *txState) afterError(ctx context.Context, stmtErr error) {
 	switch {
 	case err != nil:
 		st.broken.Store(true)
-		st.tx.Fail(fmt.Errorf("conn: the connection failed inside the transaction: %w", classify(st.h, stmtErr)))
+		st.tx.Fail(fmt.Errorf("conn: the connection failed inside the transaction: %w", unprefixed(classify(st.h, stmtErr))))
 	case !alive:
-		st.tx.Fail(fmt.Errorf("%w: %w", ErrTxRolledBack, classify(st.h, stmtErr)))
+		st.tx.Fail(fmt.Errorf("%w: %w", ErrTxRolledBack, unprefixed(classify(st.h, stmtErr))))
 	}
 }
 
