@@ -50,6 +50,56 @@ func LoadConfigs(path string) (map[string]Config, error) {
 
 // ParseConfigs is LoadConfigs for YAML already in memory.
 func ParseConfigs(data []byte) (map[string]Config, error) {
+	root, err := parseConfigDoc(data)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Config, len(root.Content)/2)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		name := root.Content[i].Value
+		c, err := entryConfig(name, root.Content[i+1])
+		if err != nil {
+			return nil, err
+		}
+		out[name] = c
+	}
+	return out, nil
+}
+
+// OpenNamed opens the database called name in the YAML file at path (see LoadConfigs).
+//
+//	db, err := conn.OpenNamed(ctx, "config/databases.yml", "primary")
+//
+// Only that database's settings are read and checked, and only its ${NAME} references
+// expanded: a process that opens "primary" needs none of the environment variables of
+// "analytics". A name the file does not have is an error listing the names it has.
+func OpenNamed(ctx context.Context, path, name string, opts ...Option) (*DB, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("conn: database config file: %w", err)
+	}
+	root, err := parseConfigDoc(data)
+	if err != nil {
+		return nil, fmt.Errorf("conn: %s: %w", path, errors.Unwrap(err))
+	}
+	var names []string
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != name {
+			names = append(names, root.Content[i].Value)
+			continue
+		}
+		cfg, err := entryConfig(name, root.Content[i+1])
+		if err != nil {
+			return nil, fmt.Errorf("conn: %s: %w", path, errors.Unwrap(err))
+		}
+		return OpenConfig(ctx, cfg, opts...)
+	}
+	slices.Sort(names)
+	return nil, fmt.Errorf("conn: %s has no database %q; it has %s", path, name, strings.Join(names, ", "))
+}
+
+// parseConfigDoc reads a config file's YAML and returns its mapping of names to databases.
+func parseConfigDoc(data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, configErr(err)
@@ -61,50 +111,31 @@ func ParseConfigs(data []byte) (map[string]Config, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, configErr(fmt.Errorf("line %d: want a mapping of names to database configs", root.Line))
 	}
-	var secrets []string
-	if err := expandEnv(root, &secrets); err != nil {
-		return nil, configErr(err)
-	}
-	collectPasswords(root, &secrets)
-	out := make(map[string]Config, len(root.Content)/2)
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		name, body := root.Content[i].Value, root.Content[i+1]
-		if body.Kind != yaml.MappingNode {
-			return nil, configErr(fmt.Errorf("line %d: database %q: want a mapping of settings", body.Line, name))
-		}
-		if err := checkKeys(body, reflect.TypeFor[Config](), ""); err != nil {
-			return nil, configErr(fmt.Errorf("database %q: %w", name, err))
-		}
-		var c Config
-		if err := body.Decode(&c); err != nil {
-			return nil, configErr(fmt.Errorf("database %q: %s", name, redactYAML(yamlMessage(err), secrets)))
-		}
-		if _, err := c.resolve(); err != nil {
-			return nil, configErr(fmt.Errorf("database %q (line %d): %s", name, body.Line, strings.TrimPrefix(err.Error(), "conn: ")))
-		}
-		out[name] = c
-	}
-	return out, nil
+	return root, nil
 }
 
-// OpenNamed opens the database called name in the YAML file at path (see LoadConfigs).
-//
-//	db, err := conn.OpenNamed(ctx, "config/databases.yml", "primary")
-func OpenNamed(ctx context.Context, path, name string, opts ...Option) (*DB, error) {
-	cfgs, err := LoadConfigs(path)
-	if err != nil {
-		return nil, err
+// entryConfig expands the environment references of one database's settings and reads and
+// checks them as Open would.
+func entryConfig(name string, body *yaml.Node) (Config, error) {
+	if body.Kind != yaml.MappingNode {
+		return Config{}, configErr(fmt.Errorf("line %d: database %q: want a mapping of settings", body.Line, name))
 	}
-	cfg, ok := cfgs[name]
-	if !ok {
-		names := make([]string, 0, len(cfgs))
-		for n := range cfgs {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		return nil, fmt.Errorf("conn: %s has no database %q; it has %s", path, name, strings.Join(names, ", "))
+	var secrets []string
+	if err := expandEnv(body, &secrets); err != nil {
+		return Config{}, configErr(fmt.Errorf("database %q: %w", name, err))
 	}
-	return OpenConfig(ctx, cfg, opts...)
+	collectPasswords(body, &secrets)
+	if err := checkKeys(body, reflect.TypeFor[Config](), ""); err != nil {
+		return Config{}, configErr(fmt.Errorf("database %q: %w", name, err))
+	}
+	var c Config
+	if err := body.Decode(&c); err != nil {
+		return Config{}, configErr(fmt.Errorf("database %q: %s", name, redactYAML(yamlMessage(err), secrets)))
+	}
+	if _, err := c.resolve(); err != nil {
+		return Config{}, configErr(fmt.Errorf("database %q (line %d): %s", name, body.Line, strings.TrimPrefix(err.Error(), "conn: ")))
+	}
+	return c, nil
 }
 
 // configErr wraps an error of the config file; LoadConfigs replaces the wrapping with the

@@ -139,8 +139,9 @@ func TestConfigJSONAndYAMLTags(t *testing.T) {
 	if err := yaml.Unmarshal(ys, &backY); err != nil {
 		t.Fatal(err)
 	}
+	// Everything comes back but the password, which an encoded Config never shows.
 	for _, b := range []conn.Config{back, backY} {
-		if b.String() != c.String() || b.Password != "p" || b.Pool != c.Pool || b.ConnectTimeout != c.ConnectTimeout || !b.ConnectEagerly {
+		if b.String() != c.String() || b.Password != "xxxxx" || b.Pool != c.Pool || b.ConnectTimeout != c.ConnectTimeout || !b.ConnectEagerly {
 			t.Errorf("round trip: %#v %+v", b, b.Pool)
 		}
 	}
@@ -168,4 +169,34 @@ func TestOpenNamed(t *testing.T) {
 			t.Errorf("missing name: %v", err)
 		}
 	})
+}
+
+// OpenNamed reads only the database it opens: another entry's missing environment variable
+// or bad setting does not fail it (it used to, and a name the file lacks then reported the
+// other entry's variable instead of "no database").
+func TestOpenNamedReadsOnlyItsEntry(t *testing.T) {
+	path := writeFile(t, "local:\n  url: \"sqlite:///:memory:\"\n"+
+		"analytics:\n  url: mysql://reader:${TYPEDSQL_TEST_UNSET_PASSWORD}@analytics/events\n"+
+		"broken:\n  adapter: postgres\n  pool: {max_conns: -1}\n")
+	db, err := conn.OpenNamed(t.Context(), path, "local")
+	if err != nil {
+		t.Fatalf("local: %v", err)
+	}
+	db.Close()
+	_, err = conn.OpenNamed(t.Context(), path, "nope")
+	if err == nil || !strings.Contains(err.Error(), `no database "nope"; it has analytics, broken, local`) {
+		t.Errorf("missing name: %v", err)
+	}
+	_, err = conn.OpenNamed(t.Context(), path, "analytics")
+	if err == nil || !strings.Contains(err.Error(), "TYPEDSQL_TEST_UNSET_PASSWORD is not set") || !strings.Contains(err.Error(), `database "analytics"`) {
+		t.Errorf("analytics: %v, want its variable named", err)
+	}
+	_, err = conn.OpenNamed(t.Context(), path, "broken")
+	if err == nil || !strings.Contains(err.Error(), `database "broken"`) {
+		t.Errorf("broken: %v", err)
+	}
+	// LoadConfigs reads them all, so it fails on the first bad one.
+	if _, err := conn.LoadConfigs(path); err == nil {
+		t.Error("LoadConfigs accepted a file with an unset variable")
+	}
 }
