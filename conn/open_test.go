@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/typedsql/typedsql/builder"
 	"github.com/typedsql/typedsql/conn"
+	"github.com/typedsql/typedsql/expr"
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
@@ -178,6 +180,45 @@ func TestDriverArgs(t *testing.T) {
 			if want := "2024-01-02 03:04:05+00:00"; err != nil || got != want {
 				t.Errorf("default time format: %q, %v; want %q", got, err, want)
 			}
+		}
+	})
+}
+
+type dialectProbeTable struct {
+	expr.Table
+	ID expr.Column[int64] `db:"id"`
+}
+
+// The harness's URL for a MariaDB server says mariadb://, so conn speaks MariaDB to it: it
+// used to say mysql://, and then RETURNING was refused and FOR SHARE was a syntax error.
+func TestHarnessURLPicksTheServersDialect(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		db := openT(t, tdb)
+		want := map[bool]string{true: "mariadb", false: string(tdb.Engine)}[tdb.MariaDB()]
+		if got := db.Dialect().Name(); got != want {
+			t.Fatalf("dialect %s for server %s, want %s", got, tdb.Version, want)
+		}
+		mustExec(t, db, "CREATE TABLE probe (id BIGINT PRIMARY KEY)")
+		probe := expr.NewTable[dialectProbeTable]("probe")
+		err := db.Atomic(t.Context(), func(ctx context.Context) error {
+			if _, err := db.Exec(ctx, builder.InsertInto(probe).Values(probe.ID.Set(7))); err != nil {
+				return err
+			}
+			if !db.Dialect().Caps().ForUpdate {
+				return nil // SQLite: no row locks
+			}
+			_, err := conn.All[int64](ctx, db, builder.Select(probe.ID).From(probe).ForShare())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !db.Dialect().Caps().InsertReturning {
+			return // MySQL: no RETURNING
+		}
+		id, err := conn.One[int64](t.Context(), db, builder.InsertInto(probe).Values(probe.ID.Set(8)).Returning(probe.ID))
+		if err != nil || id != 8 {
+			t.Errorf("INSERT ... RETURNING: %d, %v", id, err)
 		}
 	})
 }

@@ -128,6 +128,9 @@ func TestTracer(t *testing.T) {
 		wantSystem := map[testcontainers.Engine]string{
 			testcontainers.EnginePostgres: "postgresql", testcontainers.EngineMySQL: "mysql", testcontainers.EngineSQLite: "sqlite",
 		}[tdb.Engine]
+		if tdb.MariaDB() {
+			wantSystem = "mariadb" // OpenTelemetry's db.system for MariaDB
+		}
 		if s.Endpoint == nil || s.Endpoint.System != wantSystem || s.Endpoint.Database == "" {
 			t.Errorf("endpoint %+v, want system %s", s.Endpoint, wantSystem)
 		}

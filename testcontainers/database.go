@@ -24,7 +24,8 @@ type Database struct {
 	// URL names the database in typedsql's URL form, for conn.Open:
 	//
 	//	postgres://user[:password]@host:port/name?sslmode=disable
-	//	mysql://user[:password]@host:port/name
+	//	mysql://user[:password]@host:port/name      (a MySQL server)
+	//	mariadb://user[:password]@host:port/name    (a MariaDB server: the MariaDB dialect)
 	//	sqlite:////absolute/path/name.db
 	//
 	// It may hold a password: log Redacted(), not URL.
@@ -157,7 +158,17 @@ func openServer(t testing.TB, srv *server) (*Database, error) {
 		}
 	})
 	u := withDatabase(srv.admin, name)
-	db := &Database{Engine: srv.engine, URL: u.String(), Name: name, Version: srv.version}
+	db := &Database{Engine: srv.engine, Name: name, Version: srv.version}
+	if db.MariaDB() {
+		// conn.Open picks the dialect by scheme: a MariaDB server must be mariadb://, or the
+		// statements typedsql renders for it are MySQL's (RETURNING refused, FOR SHARE a
+		// syntax error on MariaDB).
+		m := *u
+		m.Scheme = "mariadb"
+		db.URL = m.String()
+	} else {
+		db.URL = u.String()
+	}
 	var h *sql.DB
 	switch srv.engine {
 	case EnginePostgres:

@@ -52,8 +52,13 @@ func TestURLForm(t *testing.T) {
 		if err != nil {
 			t.Fatalf("URL does not parse: %v", err)
 		}
-		if u.Scheme != string(db.Engine) {
-			t.Errorf("scheme %q, want %q", u.Scheme, db.Engine)
+		// A MariaDB server gets mariadb://, so that conn.Open speaks MariaDB's dialect to it.
+		want := string(db.Engine)
+		if db.MariaDB() {
+			want = "mariadb"
+		}
+		if u.Scheme != want {
+			t.Errorf("scheme %q, want %q (version %s)", u.Scheme, want, db.Version)
 		}
 		switch db.Engine {
 		case testcontainers.EngineSQLite:
