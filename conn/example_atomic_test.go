@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/typedsql/typedsql/conn"
 	"github.com/typedsql/typedsql/txn"
 )
 
 // exampleUsersDB opens an in-memory SQLite database with a users table, for the examples.
-func exampleUsersDB(ctx context.Context) *conn.DB {
-	db, err := conn.Open(ctx, "sqlite:///:memory:")
+func exampleUsersDB(ctx context.Context, opts ...conn.Option) *conn.DB {
+	db, err := conn.Open(ctx, "sqlite:///:memory:", opts...)
 	if err != nil {
 		panic(err)
 	}
@@ -26,28 +27,56 @@ func printExampleUsers(ctx context.Context, db *conn.DB) {
 	fmt.Println(names, err)
 }
 
+// printSQL is a log handler that prints the SQL of each statement and transaction control
+// operation the DB sends, as sent.
+type printSQL struct{}
+
+func (printSQL) Enabled(context.Context, slog.Level) bool { return true }
+func (printSQL) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "sql" {
+			fmt.Println("  ", a.Value)
+		}
+		return true
+	})
+	return nil
+}
+func (h printSQL) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h printSQL) WithGroup(string) slog.Handler      { return h }
+
 // The outermost block is a transaction, a nested one a savepoint: the nested block's failure
-// rolls back its own work only, and the outer block goes on.
+// rolls back its own work only, and the outer block goes on. The indented lines are what the
+// DB sent (SQLite here: BEGIN IMMEDIATE; PostgreSQL sends BEGIN, MySQL START TRANSACTION).
 func ExampleDB_Atomic() {
 	ctx := context.Background()
-	db := exampleUsersDB(ctx)
+	db := exampleUsersDB(ctx, conn.WithLogger(slog.New(printSQL{})))
 	defer db.Close()
 
-	err := db.Atomic(ctx, func(ctx context.Context) error { // BEGIN IMMEDIATE
+	err := db.Atomic(ctx, func(ctx context.Context) error {
 		db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('walter')"))
-		err := db.Atomic(ctx, func(ctx context.Context) error { // SAVEPOINT "sp1"
+		err := db.Atomic(ctx, func(ctx context.Context) error {
 			db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('olivia')"))
-			return errors.New("changed my mind") // ROLLBACK TO SAVEPOINT "sp1"
+			return errors.New("changed my mind")
 		})
 		fmt.Println("inner block:", err)
 		_, err = db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('william')"))
-		return err // COMMIT
+		return err
 	})
 	fmt.Println("outer block:", err)
 	printExampleUsers(ctx, db)
 	// Output:
+	//    CREATE TABLE users (name TEXT)
+	//    BEGIN IMMEDIATE
+	//    INSERT INTO users (name) VALUES ('walter')
+	//    SAVEPOINT "sp1"
+	//    INSERT INTO users (name) VALUES ('olivia')
+	//    ROLLBACK TO SAVEPOINT "sp1"
+	//    RELEASE SAVEPOINT "sp1"
 	// inner block: changed my mind
+	//    INSERT INTO users (name) VALUES ('william')
+	//    COMMIT
 	// outer block: <nil>
+	//    SELECT name FROM users ORDER BY rowid
 	// [walter william] <nil>
 }
 

@@ -144,11 +144,22 @@ func ExampleWithLogger() {
 		panic(err)
 	}
 	defer db.Close()
-	db.Exec(ctx, conn.SQL("CREATE TABLE secrets (token text)"))
-	db.Exec(ctx, conn.SQL("INSERT INTO secrets VALUES (?)"), "hunter2")
+	db.Exec(ctx, conn.SQL("CREATE TABLE users (id integer PRIMARY KEY, name text, email text)"))
+	db.Exec(ctx, conn.SQL("INSERT INTO users (id, name) VALUES (?, ?)"), 7, "hunter2")
+	db.Atomic(ctx, func(ctx context.Context) error {
+		return db.Atomic(ctx, func(ctx context.Context) error {
+			_, err := db.Exec(ctx, builder.Update(ExampleUsers).Set(ExampleUsers.Name.Set("ann")).Where(ExampleUsers.ID.Eq(7)))
+			return err
+		})
+	})
 	// Output:
-	// level=DEBUG msg="conn: exec" db=sqlite:///:memory: sql="CREATE TABLE secrets (token text)" nargs=0 rows=0
-	// level=DEBUG msg="conn: exec" db=sqlite:///:memory: sql="INSERT INTO secrets VALUES (?)" nargs=1 rows=1
+	// level=DEBUG msg="conn: exec" db=sqlite:///:memory: sql="CREATE TABLE users (id integer PRIMARY KEY, name text, email text)" nargs=0 rows=0
+	// level=DEBUG msg="conn: exec" db=sqlite:///:memory: sql="INSERT INTO users (id, name) VALUES (?, ?)" nargs=2 rows=1
+	// level=DEBUG msg="conn: tx" db=sqlite:///:memory: op=BEGIN depth=1 sql="BEGIN IMMEDIATE"
+	// level=DEBUG msg="conn: tx" db=sqlite:///:memory: op=SAVEPOINT depth=2 sql="SAVEPOINT \"sp1\""
+	// level=DEBUG msg="conn: exec" db=sqlite:///:memory: sql="UPDATE \"users\" SET \"name\" = ? WHERE \"id\" = ?" nargs=2 rows=1
+	// level=DEBUG msg="conn: tx" db=sqlite:///:memory: op="RELEASE SAVEPOINT" depth=2 sql="RELEASE SAVEPOINT \"sp1\""
+	// level=DEBUG msg="conn: tx" db=sqlite:///:memory: op=COMMIT depth=1 sql=COMMIT
 }
 
 // slowLog is a Tracer: it reports statements slower than a threshold. An OpenTelemetry

@@ -237,9 +237,11 @@ var ErrNoField = errors.New("no field for column")
 
 // ScanError reports a column that could not be put into its Go destination: there is no
 // field for it, or its value does not fit the field's type (a NULL into a string, text into
-// an int).
+// an int). The driver's own message follows the column and the field, so its wording differs
+// per engine; on SQLite (see the example):
 //
-//	conn: column "nickname" into User.Nickname (string): can't scan NULL into *string
+//	conn: column "email" into User.Email (string): sql: Scan error on column index 1, name "email": converting NULL to string is unsupported
+//	conn: column "id": no field for column in app.User (tag a field db:"id", or leave the column out of the SELECT)
 type ScanError struct {
 	Column string // the result column
 	Field  string // the Go field ("User.Base.ID"); empty for a scalar destination

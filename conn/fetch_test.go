@@ -1,6 +1,7 @@
 package conn_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -283,10 +284,26 @@ func TestEach(t *testing.T) {
 	})
 }
 
+// A NULL into a field that cannot hold one, and a column no field takes: each error names the
+// column and the field.
 func ExampleScanError() {
-	err := &conn.ScanError{Column: "email", Field: "User.Email", Type: "string", Err: fmt.Errorf("can't scan NULL into *string")}
+	ctx := context.Background()
+	db := exampleDB(ctx) // users: ann with an e-mail, bob without
+	defer db.Close()
+	type strictUser struct {
+		Name  string `db:"name"`
+		Email string `db:"email"` // NULL needs *string or sql.NullString
+	}
+	_, err := conn.All[strictUser](ctx, db, conn.SQL("SELECT name, email FROM users ORDER BY id"))
+	var se *conn.ScanError
+	fmt.Println(errors.As(err, &se), se.Column, se.Field)
 	fmt.Println(err)
-	// Output: conn: column "email" into User.Email (string): can't scan NULL into *string
+	_, err = conn.All[strictUser](ctx, db, conn.SQL("SELECT name, email, id FROM users"))
+	fmt.Println(errors.Is(err, conn.ErrNoField), err)
+	// Output:
+	// true email strictUser.Email
+	// conn: column "email" into strictUser.Email (string): sql: Scan error on column index 1, name "email": converting NULL to string is unsupported
+	// true conn: column "id": no field for column in conn_test.strictUser (tag a field db:"id", or leave the column out of the SELECT)
 }
 
 // TestFetchConcurrentShapes: fetches of one type with different column lists, from many

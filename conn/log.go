@@ -17,8 +17,10 @@ import (
 // WithLogger sends the DB's statement log to l. Every statement is logged at debug level, so
 // nothing is formatted unless l's handler enables debug records:
 //
-//	time=... level=DEBUG msg="conn: exec" db=postgres://app@db:5432/app sql="UPDATE \"users\" SET \"name\" = $1 WHERE \"users\".\"id\" = $2" nargs=2 rows=1 duration=412.5µs
+//	time=... level=DEBUG msg="conn: exec" db=sqlite:///:memory: sql="UPDATE \"users\" SET \"name\" = ? WHERE \"id\" = ?" nargs=2 rows=1 duration=41.5µs
+//	time=... level=DEBUG msg="conn: tx" db=sqlite:///:memory: op=SAVEPOINT depth=2 sql="SAVEPOINT \"sp1\"" duration=4.9µs
 //
+// (ExampleWithLogger prints these.) Transaction control is logged too, with the SQL as sent.
 // Without WithLogger the DB logs to slog.Default() as it is at the time of each statement.
 // Pass slog.New(slog.DiscardHandler) to silence a DB whatever the default logger does.
 func WithLogger(l *slog.Logger) Option { return func(c *Config) { c.Logger = l } }
@@ -109,12 +111,10 @@ func (o *observer) endStmt(ctx context.Context, s stmtObs, msg, sql string, args
 }
 
 // logTx writes the debug record of a transaction control operation.
-func (o *observer) logTx(ctx context.Context, lg *slog.Logger, op TxOp, depth int, savepoint string, d time.Duration, err error) {
+func (o *observer) logTx(ctx context.Context, lg *slog.Logger, op TxOp, depth int, sql string, d time.Duration, err error) {
 	attrs := make([]slog.Attr, 0, 6)
-	attrs = append(attrs, slog.String("db", o.name), slog.String("op", op.String()), slog.Int("depth", depth))
-	if savepoint != "" {
-		attrs = append(attrs, slog.String("savepoint", savepoint))
-	}
+	attrs = append(attrs, slog.String("db", o.name), slog.String("op", op.String()), slog.Int("depth", depth),
+		slog.String("sql", sql))
 	attrs = append(attrs, slog.Duration("duration", d))
 	if err != nil {
 		attrs = append(attrs, slog.String("err", err.Error()))

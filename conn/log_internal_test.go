@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"testing"
+
+	"github.com/typedsql/typedsql/txn"
 )
 
 // enabledDiscard takes every record and drops it: logging on, at the cost of formatting only.
@@ -21,7 +23,7 @@ func observeOnce(h *handle, ctx context.Context, args []any) {
 	if ob.on {
 		o.endStmt(qctx, ob, "conn: exec", "SELECT 1 WHERE 1 = $1", args, 1, nil, false)
 	}
-	_, done := h.traceTx(ctx, TxBegin, 1, "")
+	_, done := h.traceTx(ctx, txn.Statement{Op: txn.OpBegin, Depth: 1, SQL: "BEGIN"})
 	done(nil)
 }
 

@@ -2,7 +2,10 @@ package conn
 
 import (
 	"context"
+	"strings"
 	"time"
+
+	"github.com/typedsql/typedsql/txn"
 )
 
 // Tracer observes the statements a DB runs: one TraceQueryStart and one TraceQueryEnd per
@@ -154,6 +157,10 @@ type TraceTxStartData struct {
 	Depth int
 	// Savepoint is the savepoint's name for TxSavepoint, TxRelease and TxRollbackTo.
 	Savepoint string
+	// SQL is the text sent, quoted as the engine gets it (SAVEPOINT "sp1"); statements sent
+	// together for one operation (MySQL's SET TRANSACTION, then START TRANSACTION) are
+	// separated by "; ".
+	SQL string
 }
 
 // TraceTxEndData describes how a transaction control operation ended.
@@ -162,6 +169,7 @@ type TraceTxEndData struct {
 	Op        TxOp
 	Depth     int
 	Savepoint string
+	SQL       string
 	Err       error
 	Duration  time.Duration
 }
@@ -187,30 +195,34 @@ func noTxEnd(error) {}
 // SAVEPOINT, RELEASE and ROLLBACK TO it runs, and calls the returned function with that
 // operation's error (nil on success), classified or not:
 //
-//	ctx, done := sc.h.traceTx(ctx, TxBegin, 1, "")
+//	ctx, done := sc.h.traceTx(ctx, txn.Statement{Op: txn.OpBegin, Depth: 1, SQL: "BEGIN"})
 //	_, err := sc.sess.exec(ctx, "BEGIN", nil)
 //	done(err)
 //
 // Use the returned context for the operation itself, so a span the tracer starts is its
 // parent. When neither a TxTracer nor a debug-level logger is set it returns ctx and a
 // function that does nothing, without allocating.
-func (h *handle) traceTx(ctx context.Context, op TxOp, depth int, savepoint string) (context.Context, func(error)) {
+func (h *handle) traceTx(ctx context.Context, s txn.Statement) (context.Context, func(error)) {
 	tt := h.obs.txTracer
 	lg := h.obs.debugLogger(ctx)
 	if tt == nil && lg == nil {
 		return ctx, noTxEnd
 	}
+	op, text := txOps[s.Op], s.SQL
+	if len(s.Before) > 0 {
+		text = strings.Join(append(s.Before[:len(s.Before):len(s.Before)], s.SQL), "; ")
+	}
 	start := time.Now()
 	if tt != nil {
-		ctx = tt.TraceTxStart(ctx, TraceTxStartData{Endpoint: h.obs.endpoint, Op: op, Depth: depth, Savepoint: savepoint})
+		ctx = tt.TraceTxStart(ctx, TraceTxStartData{Endpoint: h.obs.endpoint, Op: op, Depth: s.Depth, Savepoint: s.Savepoint, SQL: text})
 	}
 	return ctx, func(err error) {
 		d := time.Since(start)
 		if tt != nil {
-			tt.TraceTxEnd(ctx, TraceTxEndData{Endpoint: h.obs.endpoint, Op: op, Depth: depth, Savepoint: savepoint, Err: err, Duration: d})
+			tt.TraceTxEnd(ctx, TraceTxEndData{Endpoint: h.obs.endpoint, Op: op, Depth: s.Depth, Savepoint: s.Savepoint, SQL: text, Err: err, Duration: d})
 		}
 		if lg != nil {
-			h.obs.logTx(ctx, lg, op, depth, savepoint, d, err)
+			h.obs.logTx(ctx, lg, op, s.Depth, text, d, err)
 		}
 	}
 }

@@ -189,7 +189,7 @@ type txConn struct{ st *txState }
 // One operation is one trace span, even when it takes two statements (MySQL's SET
 // TRANSACTION before START TRANSACTION).
 func (c txConn) Exec(ctx context.Context, s txn.Statement) error {
-	ctx, done := c.st.h.traceTx(ctx, txOps[s.Op], s.Depth, s.Savepoint)
+	ctx, done := c.st.h.traceTx(ctx, s)
 	var err error
 	for _, before := range s.Before {
 		if _, err = c.st.sess.exec(ctx, before, nil); err != nil {

@@ -32,10 +32,12 @@ func (c *caseExpr) writeNode(w *Writer) {
 // CaseBuilder accumulates the WHEN branches of a CASE expression of type T.
 type CaseBuilder[T any] struct{ whens []caseWhen }
 
-// Case starts CASE WHEN ... THEN ... [ELSE ...] END with result type T:
+// Case starts CASE WHEN ... THEN ... [ELSE ...] END with result type T. A branch's value has no
+// context PostgreSQL can infer its type from, so there it is cast to T's SQL type:
 //
 //	expr.Case[string]().When(u.Active.Eq(true), expr.Val("on")).Else(expr.Val("off"))
-//	// CASE WHEN "active" = $1 THEN $2 ELSE $3 END
+//	// PostgreSQL:     CASE WHEN "active" = $1 THEN CAST($2 AS TEXT) ELSE CAST($3 AS TEXT) END
+//	// MySQL, SQLite:  CASE WHEN `active` = ? THEN ? ELSE ? END
 func Case[T any]() CaseBuilder[T] { return CaseBuilder[T]{} }
 
 // When adds WHEN cond THEN then.

@@ -76,8 +76,21 @@ func ExampleCase() {
 		When(People.HTTPCode.Lt(400), expr.Val("ok")).
 		Else(expr.Val("error"))
 	show(dialect.SQLite, label.As("label"))
+	// PostgreSQL cannot infer the type of a parameter standing alone: it gets a CAST.
+	show(dialect.Postgres, label.As("label"))
 	// Output:
 	// CASE WHEN "app"."people"."http_code" < ? THEN ? ELSE ? END AS "label" [400 ok error]
+	// CASE WHEN "app"."people"."http_code" < $1 THEN CAST($2 AS TEXT) ELSE CAST($3 AS TEXT) END AS "label" [400 ok error]
+}
+
+func ExampleExpr() {
+	show(dialect.Postgres, expr.Count(People.ID).Gt(3))
+	show(dialect.Postgres, expr.Add(People.UserID, expr.Val[int64](1)).Lt(10))
+	show(dialect.MySQL, expr.Add(People.UserID, expr.Val[int64](1)).Lt(10))
+	// Output:
+	// COUNT("app"."people"."id") > $1 [3]
+	// ("app"."people"."user_id" + CAST($1 AS BIGINT)) < $2 [1 10]
+	// (`app`.`people`.`user_id` + ?) < ? [1 10]
 }
 
 func ExampleExpr_Over() {

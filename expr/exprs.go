@@ -7,7 +7,11 @@ import "reflect"
 // it has the same comparison methods as Column.
 //
 //	expr.Count(o.ID).Gt(3)                        // COUNT("o"."id") > $1
-//	expr.Add(p.Price, expr.Val(1.5)).Lt(10.0)     // ("price" + $1) < $2
+//	expr.Add(p.Price, expr.Val(1.5)).Lt(10.0)     // ("price" + CAST($1 AS DOUBLE PRECISION)) < $2
+//	                                              // (MySQL, SQLite: ("price" + ?) < ?)
+//
+// A value standing alone as an operand (Val in arithmetic, a CASE branch, a select item) is
+// written CAST($n AS type) on PostgreSQL, which cannot always infer a parameter's type.
 type Expr[T any] struct{ n node }
 
 // WriteSQL writes the expression.
