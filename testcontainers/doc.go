@@ -24,9 +24,13 @@
 //     (postgres://user[:password]@host:port/postgres?sslmode=disable) and
 //     TYPEDSQL_TEST_MYSQL_URL (mysql://user[:password]@host:port/mysql). MariaDB serves as MySQL.
 //  2. Docker, through github.com/ory/dockertest/v3: one postgres:16 and one mysql:8.4 container per
-//     test binary, started on first use, waited for with exponential backoff up to a deadline,
-//     and shared by all tests of the binary. Call [Main] from TestMain so the containers are
-//     purged when the tests end.
+//     test binary (other images with TYPEDSQL_TEST_POSTGRES_IMAGE and TYPEDSQL_TEST_MYSQL_IMAGE),
+//     started on first use, waited for with exponential backoff up to TYPEDSQL_TEST_DOCKER_WAIT
+//     (default 2m; a container that exits is reported at once, with its log), and shared by all
+//     tests of the binary. Call [Main] from TestMain so the containers are purged when the tests
+//     end; those of a binary that died are removed by the next one on the same host.
+//     testcontainers/docker/images.sh builds suitable images from Debian packages where no
+//     registry can be reached.
 //  3. Otherwise the test is skipped with a message saying how to provide a server; with
 //     TYPEDSQL_TEST_REQUIRE=1 in the environment it fails instead, so CI cannot pass by
 //     silently skipping an engine.

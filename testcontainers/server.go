@@ -71,22 +71,36 @@ func resolve(e Engine) (*server, error) {
 		if err != nil {
 			return nil, err
 		}
-		return connectServer(e, u, e.urlEnv(), 0)
+		return connectServer(e, u, e.urlEnv(), 0, nil)
 	}
-	u, source, err := startContainer(e)
+	wait, err := dockerWait()
+	if err != nil {
+		return nil, err
+	}
+	c, err := startContainer(e)
 	if err != nil {
 		return nil, err
 	}
 	// The container's port is open before the server accepts logins, and MySQL's entrypoint
-	// even restarts the server once: wait for a real answer, with backoff, up to a deadline.
-	return connectServer(e, u, source, 2*time.Minute)
+	// even restarts the server once: wait for a real answer, with backoff, up to a deadline,
+	// and stop at once if the container exits.
+	pool := dockerState.pool
+	srv, err := connectServer(e, c.admin, c.source, wait, func() error { return c.exited(pool) })
+	if err != nil {
+		removeContainer(pool, c.res)
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "testcontainers: %s from %s: %s\n", e.title(), c.source, srv.version)
+	return srv, nil
 }
 
 // connectServer checks that the admin URL u answers and reads the server version. With a
-// wait > 0 it retries with exponential backoff until the deadline.
-func connectServer(e Engine, u *url.URL, source string, wait time.Duration) (*server, error) {
+// wait > 0 it retries with exponential backoff until the deadline, and gives up early when
+// gone (if not nil) reports that the server cannot come any more.
+func connectServer(e Engine, u *url.URL, source string, wait time.Duration, gone func() error) (*server, error) {
 	srv := &server{engine: e, admin: u, source: source}
-	deadline := time.Now().Add(wait)
+	start := time.Now()
+	deadline := start.Add(wait)
 	delay := 100 * time.Millisecond
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -96,11 +110,20 @@ func connectServer(e Engine, u *url.URL, source string, wait time.Duration) (*se
 			srv.version = v
 			return srv, nil
 		}
-		if !time.Now().Add(delay).Before(deadline) {
+		if gone != nil {
+			if gerr := gone(); gerr != nil {
+				return nil, fmt.Errorf("testcontainers: %s server never answered: %w", e.title(), gerr)
+			}
+		}
+		if !time.Now().Before(deadline) {
+			if wait > 0 {
+				return nil, fmt.Errorf("testcontainers: %s server %s (from %s) did not answer within %s (%s=%s sets the wait): %w",
+					e.title(), u.Redacted(), source, wait, EnvDockerWait, wait, err)
+			}
 			return nil, fmt.Errorf("testcontainers: %s server %s (from %s) does not answer: %w",
 				e.title(), u.Redacted(), source, err)
 		}
-		time.Sleep(delay)
+		time.Sleep(min(delay, time.Until(deadline)))
 		delay = min(delay*2, 5*time.Second)
 	}
 }
