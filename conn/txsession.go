@@ -146,7 +146,7 @@ func (st *txState) afterError(ctx context.Context, stmtErr error) {
 // fails inside a transaction and, outside one, is rolled back at once.
 func (st *txState) stillInTx(ctx context.Context) (bool, error) {
 	if p, ok := st.sess.(*pgxSession); ok {
-		pc := p.c.Conn().PgConn()
+		pc := p.conn.PgConn()
 		if pc.IsClosed() {
 			return false, errors.New("conn: connection closed")
 		}
@@ -206,5 +206,5 @@ var txOps = [...]TxOp{
 // Aborted reports PostgreSQL's failed-transaction state, in which COMMIT quietly rolls back.
 func (c txConn) Aborted() bool {
 	p, ok := c.st.sess.(*pgxSession)
-	return ok && p.c.Conn().PgConn().TxStatus() == 'E'
+	return ok && p.conn.PgConn().TxStatus() == 'E'
 }
