@@ -49,6 +49,22 @@ var (
 // when fn returns rolls the block back and Atomic returns the context's error. Whatever fn does,
 // the connection goes back to the pool clean, or is closed when its state is unknown.
 //
+// A COMMIT that gets no reply (the connection broke or timed out after sending it) may have
+// committed. On PostgreSQL a block that may have written takes its transaction's id before
+// the COMMIT, and after a lost reply asks the server on a new connection:
+//
+//	SELECT pg_current_xact_id_if_assigned()   -- before COMMIT, on the block's connection
+//	SELECT pg_xact_status($1)                 -- after a lost reply, on a new connection
+//
+// Committed: Atomic returns nil and the OnCommit hooks run. Aborted: an ErrOperational error,
+// and the OnRollback hooks run. In progress (the server has not yet noticed the broken
+// connection): Atomic terminates that transaction's backend where it may
+// (pg_terminate_backend) and asks again, for up to txn.CleanupTimeout. If the answer stays
+// unknown, and always on MySQL/MariaDB, Atomic returns an error matching ErrCommitUnknown, no
+// hook runs, and txn.Retry does not run fn again: look at the data before doing the work again.
+// A block that ran only built SELECTs without FOR UPDATE/FOR SHARE skips the id (it wrote
+// nothing conn knows of) and reports such a COMMIT unknown.
+//
 // A statement that breaks the connection takes the whole transaction with it, even in a
 // nested block: pgx and go-sql-driver close the connection when a statement's context ends,
 // so a nested block's own deadline does. The nested Atomic, every later statement of the

@@ -207,6 +207,12 @@ func (st *txState) stillInTx(ctx context.Context) (bool, error) {
 type txConn struct{ st *txState }
 
 func (c txConn) Exec(ctx context.Context, s txn.Statement) error {
+	switch s.Op {
+	case txn.OpCommit:
+		return c.commit(ctx, s)
+	case txn.OpBegin:
+		c.st.wrote.Store(false) // a new transaction: nothing written in it yet
+	}
 	ctx, done := c.st.h.traceTx(ctx, txOps[s.Op], s.Depth, s.Savepoint)
 	_, err := c.st.sess.exec(ctx, s.SQL, nil)
 	done(err)
