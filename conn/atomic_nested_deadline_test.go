@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,13 +13,93 @@ import (
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
-// longStatement runs far longer than any nested block's deadline in these tests, and is
-// cancelled by it.
+// longStatement runs far longer than any test waits, and is cut off by its context.
 var longStatement = map[testcontainers.Engine]string{
 	testcontainers.EnginePostgres: "SELECT pg_sleep(10)",
 	testcontainers.EngineMySQL:    "SELECT SLEEP(10)",
 	// A read that counts to a billion: SQLite has no sleep; the interrupt stops it.
 	testcontainers.EngineSQLite: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c",
+}
+
+// runningQuery counts whether a session (sessionID) is running exactly the statement given.
+// (The session of an earlier, lost connection may still be running the same statement.)
+var runningQuery = map[testcontainers.Engine]string{
+	testcontainers.EnginePostgres: "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query = $2",
+	testcontainers.EngineMySQL:    "SELECT count(*) FROM information_schema.processlist WHERE id = ? AND info = ?",
+}
+
+// eventDeadline is a context whose deadline passes when expire is called rather than at a
+// time, so that the test cuts a statement off while it runs however slow the machine is.
+type eventDeadline struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func (c *eventDeadline) Done() <-chan struct{} { return c.done }
+
+func (c *eventDeadline) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return c.Context.Err()
+	}
+}
+
+func (c *eventDeadline) expire() { c.once.Do(func() { close(c.done) }) }
+
+// startTracer records transaction control like txRecorder, and reports when the statement
+// target starts.
+type startTracer struct {
+	txRecorder
+	target  string
+	started chan struct{} // buffered: one start at a time is waited for
+}
+
+func (s *startTracer) TraceQueryStart(ctx context.Context, d conn.TraceQueryStartData) context.Context {
+	if d.SQL == s.target {
+		select {
+		case s.started <- struct{}{}:
+		default:
+		}
+	}
+	return ctx
+}
+
+// expireWhenRunning returns a context derived from ctx, a block's, whose deadline passes once
+// stmt is running on the block's connection: when the server shows it (PostgreSQL, MySQL),
+// or, on SQLite, which shows nothing, soon after the tracer saw it start (an interrupt before
+// it runs has the same effect). wait waits for the watching goroutine.
+func expireWhenRunning(t *testing.T, ctx context.Context, tdb *testcontainers.Database, db, watch *conn.DB, tr *startTracer, stmt string) (c *eventDeadline, wait func()) {
+	c = &eventDeadline{Context: ctx, done: make(chan struct{})}
+	session := sessionID(t, ctx, db, tdb.Engine)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer c.expire()
+		q, ok := runningQuery[tdb.Engine]
+		if !ok {
+			select {
+			case <-tr.started:
+				time.Sleep(20 * time.Millisecond) // not needed for the outcome: to interrupt it mid-way, usually
+			case <-time.After(time.Minute):
+				t.Errorf("%q did not start within a minute", stmt)
+			}
+			return
+		}
+		for start := time.Now(); time.Since(start) < time.Minute; time.Sleep(5 * time.Millisecond) {
+			var n int
+			if err := watch.QueryRow(t.Context(), conn.SQL(q), session, stmt).Scan(&n); err != nil {
+				t.Errorf("watching for %q: %v", stmt, err)
+				return
+			}
+			if n > 0 {
+				return
+			}
+		}
+		t.Errorf("%q did not start within a minute", stmt)
+	})
+	return c, wg.Wait
 }
 
 // TestAtomicNestedDeadline: a nested block whose own context's deadline cancels its
@@ -30,8 +111,10 @@ var longStatement = map[testcontainers.Engine]string{
 // transaction: the savepoint rolls back and the outer block goes on and commits.
 func TestAtomicNestedDeadline(t *testing.T) {
 	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
-		rec := &txRecorder{}
-		e := &atomicEnv{t: t, db: openURL(t, withParams(tdb.URL, "pool_max_conns=4"), conn.WithTracer(rec)), engine: tdb.Engine}
+		stmt := longStatement[tdb.Engine]
+		tr := &startTracer{target: stmt, started: make(chan struct{}, 1)}
+		watch := openURL(t, tdb.URL)
+		e := &atomicEnv{t: t, db: openURL(t, withParams(tdb.URL, "pool_max_conns=4"), conn.WithTracer(tr)), engine: tdb.Engine}
 		mustExec(t, e.db, "CREATE TABLE items (id BIGINT PRIMARY KEY, note VARCHAR(40))")
 		lite := tdb.Engine == testcontainers.EngineSQLite
 		// The outer block either hands the nested block's error on, or carries on after it.
@@ -39,20 +122,22 @@ func TestAtomicNestedDeadline(t *testing.T) {
 			// Rows of their own: the lost transaction's server session may still hold its
 			// locks until its sleep ends.
 			base := int64(10 * i)
-			rec.mu.Lock()
-			rec.ops = nil
-			rec.mu.Unlock()
+			tr.mu.Lock()
+			tr.ops = nil
+			tr.mu.Unlock()
 			var nestedErr, afterErr error
 			err := e.db.Atomic(t.Context(), func(ctx context.Context) error {
 				e.must(ctx, base+1)
 				e.hooks(ctx, "outer")
-				nctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
-				defer cancel()
+				// The nested block's own deadline passes while its statement runs, as with
+				// context.WithTimeout(ctx, short).
+				nctx, wait := expireWhenRunning(t, ctx, tdb, e.db, watch, tr, stmt)
 				nestedErr = e.db.Atomic(nctx, func(ctx context.Context) error {
 					e.hooks(ctx, "nested")
-					_, err := e.db.Exec(ctx, conn.SQL(longStatement[tdb.Engine]))
+					_, err := e.db.Exec(ctx, conn.SQL(stmt))
 					return err
 				})
+				wait()
 				afterErr = e.ins(ctx, base+2)
 				if handOn {
 					return nestedErr
@@ -94,13 +179,13 @@ func TestAtomicNestedDeadline(t *testing.T) {
 					t.Errorf("%s returned %v; want ErrOperational saying the connection was lost in a nested block", what, got)
 				}
 			}
-			rec.mu.Lock()
-			for _, op := range rec.ops {
+			tr.mu.Lock()
+			for _, op := range tr.ops {
 				if strings.HasPrefix(op, "COMMIT") {
-					t.Errorf("COMMIT sent on the lost connection (traced %q)", rec.ops)
+					t.Errorf("COMMIT sent on the lost connection (traced %q)", tr.ops)
 				}
 			}
-			rec.mu.Unlock()
+			tr.mu.Unlock()
 			if ids := e.ids(); len(ids) != 0 {
 				t.Errorf("rows %v after the transaction was lost; want none", ids)
 			}
