@@ -49,6 +49,31 @@ var (
 // when fn returns rolls the block back and Atomic returns the context's error. Whatever fn does,
 // the connection goes back to the pool clean, or is closed when its state is unknown.
 //
+// A COMMIT that gets no reply (the connection broke or timed out after sending it) may have
+// committed. On PostgreSQL a block that may have written takes its transaction's id before
+// the COMMIT, and after a lost reply asks the server on a new connection:
+//
+//	SELECT pg_current_xact_id_if_assigned()   -- before COMMIT, on the block's connection
+//	SELECT pg_xact_status($1)                 -- after a lost reply, on a new connection
+//
+// Committed: Atomic returns nil and the OnCommit hooks run. Aborted: an ErrOperational error,
+// and the OnRollback hooks run. In progress (the server has not yet noticed the broken
+// connection): Atomic terminates that transaction's backend where it may
+// (pg_terminate_backend) and asks again, for up to txn.CleanupTimeout. If the answer stays
+// unknown, and always on MySQL/MariaDB, Atomic returns an error matching ErrCommitUnknown, no
+// hook runs, and txn.Retry does not run fn again: look at the data before doing the work again.
+// A block that ran only built SELECTs without FOR UPDATE/FOR SHARE skips the id (it wrote
+// nothing conn knows of) and reports such a COMMIT unknown.
+//
+// A statement that breaks the connection takes the whole transaction with it, even in a
+// nested block: pgx and go-sql-driver close the connection when a statement's context ends,
+// so a nested block's own deadline does. The nested Atomic, every later statement of the
+// enclosing blocks and the outermost Atomic then return an ErrOperational error saying that
+// the connection was lost in a nested block (it still unwraps to the statement's error, such
+// as context.DeadlineExceeded), and no COMMIT is sent. SQLite keeps the connection and the
+// transaction when it interrupts a read: the nested block rolls back to its savepoint and the
+// enclosing block goes on.
+//
 // Statements use the block's connection only when made with the context fn receives. A context
 // from outside the block borrows another connection: it does not see the block's uncommitted
 // rows, and if it writes rows the block has written it waits for the block's locks — which is a
@@ -248,17 +273,34 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 
 	st.closeRows(depth)
 	var hs txn.Hooks
-	if ferr == nil && ctx.Err() == nil {
+	// Savepoint opens only in a transaction that can still commit, so a fault now arose in
+	// this block: the connection was lost, or the engine rolled the transaction back.
+	fault := st.tx.Err()
+	switch {
+	case fault == nil && ferr == nil && ctx.Err() == nil:
 		hs, err = st.tx.Release(ctx, depth)
 		err = classify(st.h, err)
-	} else {
-		faulted := st.tx.Err() != nil
+	case fault != nil:
+		hs, _ = st.tx.RollbackTo(ctx, depth) // expected to fail: the fault says why
+		err = faultedBlockError(classify(st.h, fault), ferr)
+	default:
 		hs, err = st.tx.RollbackTo(ctx, depth)
-		err = blockError(ctx, ferr, faulted, classify(st.h, err))
+		err = blockError(ctx, ferr, false, classify(st.h, err))
 	}
 	b.end()
 	st.runHooks(hs)
 	return err
+}
+
+// faultedBlockError is what a nested block returns when the transaction failed under it: the
+// fault, which tells the enclosing blocks that their transaction is gone (a nested block's
+// own deadline that took the connection with it is not their timeout), with fn's error when
+// it says something the fault does not.
+func faultedBlockError(fault, ferr error) error {
+	if ferr == nil || strings.Contains(fault.Error(), ferr.Error()) {
+		return fault
+	}
+	return fmt.Errorf("%w (the block returned: %w)", fault, ferr)
 }
 
 // sqliteLock reads the SQLite config's tx_lock; resolve has already checked its value.

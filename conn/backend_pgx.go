@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -69,13 +70,13 @@ func (b *pgxBackend) acquire(ctx context.Context) (session, error) {
 		b.lent.leave()
 		return nil, err
 	}
-	return &pgxSession{c: c, lent: &b.lent}, nil
+	return &pgxSession{c: c, conn: c.Conn(), lent: &b.lent}, nil
 }
 
 // ping is Connect's check: see warm.
 func (b *pgxBackend) ping(ctx context.Context) error {
 	return warm(ctx, b.minConns, b.acquire, func(ctx context.Context, s session) error {
-		return s.(*pgxSession).c.Ping(ctx)
+		return s.(*pgxSession).conn.Ping(ctx)
 	})
 }
 
@@ -112,17 +113,21 @@ func (b *pgxBackend) close(ctx context.Context, keep int) (int, error) {
 
 // pgxSession is one connection taken out of the pgx pool.
 type pgxSession struct {
-	c    *pgxpool.Conn
-	lent *inflight
+	c *pgxpool.Conn
+	// conn is c's connection, kept apart so that it can still be asked about (and fail
+	// statements cleanly) once detach has taken it out of the pool, after which c is spent.
+	conn     *pgx.Conn
+	detached bool
+	lent     *inflight
 }
 
 func (s *pgxSession) exec(ctx context.Context, sql string, args []any) (Result, error) {
-	tag, err := s.c.Exec(ctx, sql, args...)
+	tag, err := s.conn.Exec(ctx, sql, args...)
 	return Result{RowsAffected: tag.RowsAffected()}, err
 }
 
 func (s *pgxSession) query(ctx context.Context, sql string, args []any, into *driverRows) error {
-	r, err := s.c.Query(ctx, sql, args...)
+	r, err := s.conn.Query(ctx, sql, args...)
 	if err != nil {
 		return err
 	}
@@ -130,17 +135,28 @@ func (s *pgxSession) query(ctx context.Context, sql string, args []any, into *dr
 	return nil
 }
 
-func (s *pgxSession) inTx() bool { return s.c.Conn().PgConn().TxStatus() != 'I' }
+func (s *pgxSession) inTx() bool { return s.conn.PgConn().TxStatus() != 'I' }
+
+// detach takes the connection out of the pool for good and closes it, while its holder may
+// still hold the session: a connection known dead gives its place in the pool up at once (a
+// pool of one would otherwise have none to ask the server on), and statements on it fail
+// with pgx's "conn closed". Closing cannot block on a dead server for long: the context
+// bounds it.
+func (s *pgxSession) detach() {
+	if s.detached {
+		return
+	}
+	s.detached = true
+	pc := s.c.Hijack()
+	ctx, cancel := context.WithTimeout(context.Background(), discardTimeout)
+	_ = pc.Close(ctx)
+	cancel()
+}
 
 func (s *pgxSession) release(discard bool) {
 	if discard {
-		// Hijack takes the connection out of the pool for good; closing it cannot block on a
-		// dead server for long because the context bounds it.
-		pc := s.c.Hijack()
-		ctx, cancel := context.WithTimeout(context.Background(), discardTimeout)
-		_ = pc.Close(ctx)
-		cancel()
-	} else {
+		s.detach()
+	} else if !s.detached {
 		// pgxpool itself destroys a connection that is still inside a transaction or busy.
 		s.c.Release()
 	}

@@ -23,6 +23,10 @@ type txState struct {
 	// broken is set when the connection's state cannot be trusted, so that the outermost
 	// block discards it.
 	broken atomic.Bool
+	// wrote is set (on PostgreSQL only) once a statement that may write has run in the
+	// current transaction: the COMMIT then takes the transaction's id first, to find out its
+	// outcome if the reply is lost (commit.go).
+	wrote atomic.Bool
 }
 
 // newBlock makes the block at depth, with a scope of its own over the shared connection, so
@@ -36,6 +40,9 @@ func (st *txState) newBlock(db *DB, parent *Block, depth int) *Block {
 	// that changes the session beyond the transaction gets the connection closed.
 	_, pgx := st.sess.(*pgxSession)
 	b.sc.blindTx = !pgx
+	if pgx {
+		b.sc.writes = &st.wrote
+	}
 	return b
 }
 
@@ -142,6 +149,13 @@ func (b *Block) Depth() int { return b.depth }
 // for a nested block, whose hooks move to the enclosing block. Only the innermost open block
 // can commit. If the work cannot commit it is rolled back, the block still begins anew, and
 // the error says why.
+//
+// If the COMMIT gets no reply, its outcome is found out as DB.Atomic describes, but the
+// connection is gone, so nothing begins anew and the block cannot go on: Commit returns an
+// error saying so, which matches ErrCommitUnknown when the outcome is unknown (then no hook
+// runs), and the block's later statements fail with it.
+//
+//	err := blk.Commit(ctx) // COMMIT, no reply, no BEGIN: "... the block cannot go on"
 func (b *Block) Commit(ctx context.Context) error { return b.restart(ctx, true) }
 
 // Rollback rolls back the block's work so far and begins anew: ROLLBACK then BEGIN for the
@@ -166,6 +180,7 @@ func (b *Block) restart(ctx context.Context, commit bool) error {
 // COMMIT succeeded and its connection went back to the pool. Registered in a nested block, fn
 // moves to the enclosing block when the nested one succeeds, and is dropped when it rolls back.
 // fn receives the context of the outermost block's caller, without its cancellation.
+// When the outcome of the COMMIT is unknown (ErrCommitUnknown), fn does not run.
 func (b *Block) OnCommit(fn func(ctx context.Context)) error {
 	if b.sc.ended.Load() {
 		return ErrBlockEnded
@@ -176,7 +191,8 @@ func (b *Block) OnCommit(fn func(ctx context.Context)) error {
 // OnRollback registers fn to run once the block's work is rolled back: when this block rolls
 // back, or, after it succeeded, when a block it became part of rolls back. A rollback of the
 // outermost block runs its hooks after the connection went back to the pool; a nested block's
-// run while the transaction goes on.
+// run while the transaction goes on. When the outcome of the COMMIT is unknown
+// (ErrCommitUnknown), fn does not run: the work may be committed.
 func (b *Block) OnRollback(fn func(ctx context.Context)) error {
 	if b.sc.ended.Load() {
 		return ErrBlockEnded

@@ -13,6 +13,8 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
+
+	"github.com/typedsql/typedsql/txn"
 )
 
 // The classes of database error, after the Python DB-API hierarchy that peewee exposes. Test
@@ -39,6 +41,18 @@ var (
 	// failure, a deadlock, SQLite's "database is locked"); running the whole transaction again
 	// may succeed. It also matches ErrOperational.
 	ErrSerialization error = &errClass{"serialization"}
+	// ErrCommitUnknown: COMMIT was sent, and the connection broke or timed out before its
+	// reply came, so the transaction may have committed or not. Neither the OnCommit nor the
+	// OnRollback hooks ran, and txn.Retry does not run the block again. Find out from the data
+	// before doing the work again. On PostgreSQL conn asks the server on a new connection
+	// first (see DB.Atomic) and reports this only when that fails. It also matches
+	// ErrOperational and txn.ErrCommitUnknown.
+	//
+	//	err := db.Atomic(ctx, placeOrder) // ... COMMIT, and the connection drops
+	//	if errors.Is(err, conn.ErrCommitUnknown) {
+	//		// SELECT ... FROM orders WHERE request_id = $1: placed or not?
+	//	}
+	ErrCommitUnknown error = &errClass{"unknown commit outcome"}
 	// ErrProgramming: the statement is wrong: a syntax error, a missing table or column, an
 	// ambiguous name, a missing privilege, the wrong number of arguments.
 	ErrProgramming error = &errClass{"programming"}
@@ -64,7 +78,7 @@ func (c *errClass) Error() string { return "conn: " + c.name + " error" }
 //	}
 type Error struct {
 	// Class is one of ErrIntegrity, ErrData, ErrOperational, ErrSerialization,
-	// ErrProgramming, ErrNotSupported, ErrInternal or ErrInterface.
+	// ErrCommitUnknown, ErrProgramming, ErrNotSupported, ErrInternal or ErrInterface.
 	Class error
 	// Code is the engine's own code: the SQLSTATE on PostgreSQL ("23505"), the error number
 	// on MySQL/MariaDB ("1062"), the extended result code on SQLite ("2067").
@@ -97,14 +111,16 @@ func (e *Error) Error() string {
 // Unwrap returns the driver's error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Is reports whether target is the error's class (ErrSerialization is also ErrOperational)
-// or ErrDatabase.
+// Is reports whether target is the error's class (ErrSerialization and ErrCommitUnknown are
+// also ErrOperational, and ErrCommitUnknown is also txn.ErrCommitUnknown) or ErrDatabase.
 func (e *Error) Is(target error) bool {
 	switch target {
 	case e.Class, ErrDatabase:
 		return true
 	case ErrOperational:
-		return e.Class == ErrSerialization
+		return e.Class == ErrSerialization || e.Class == ErrCommitUnknown
+	case txn.ErrCommitUnknown:
+		return e.Class == ErrCommitUnknown
 	}
 	return false
 }

@@ -58,7 +58,7 @@ func (h *handle) freshSession(ctx context.Context) (session, error) {
 func pingSession(ctx context.Context, s session) error {
 	switch s := s.(type) {
 	case *pgxSession:
-		return s.c.Ping(ctx)
+		return s.conn.Ping(ctx)
 	case *sqlSession:
 		return s.c.PingContext(ctx)
 	}

@@ -39,6 +39,9 @@ type scope struct {
 	// rollbackOnEnd: a raw statement may have begun a transaction the driver cannot see;
 	// ROLLBACK before the connection goes back to the pool.
 	rollbackOnEnd atomic.Bool
+	// writes, in an atomic block on PostgreSQL, is set when a statement that may write runs
+	// (see mayWrite); nil elsewhere.
+	writes *atomic.Bool
 
 	// open holds the result sets made on this connection and not finished yet. The scope's
 	// end closes them: a connection cannot go back to the pool with one open (database/sql
@@ -207,6 +210,9 @@ func (sc *scope) enter(stmt Statement, text string) error {
 	}
 	if !sc.busy.CompareAndSwap(false, true) {
 		return ErrConnBusy
+	}
+	if sc.writes != nil && !sc.writes.Load() && mayWrite(stmt, text) {
+		sc.writes.Store(true)
 	}
 	if sc.blindTx {
 		if _, raw := stmt.(SQL); raw {

@@ -27,7 +27,7 @@ func (s *blockSession) exec(ctx context.Context, q string, args []any) (Result, 
 	}
 	r, err := s.session.exec(ctx, q, args)
 	if err != nil {
-		s.st.afterError(ctx, err)
+		s.st.afterError(ctx, s.depth, err)
 	}
 	return r, err
 }
@@ -37,7 +37,7 @@ func (s *blockSession) query(ctx context.Context, q string, args []any, into *dr
 		return err
 	}
 	if err := s.session.query(ctx, q, args, into); err != nil {
-		s.st.afterError(ctx, err)
+		s.st.afterError(ctx, s.depth, err)
 		return err
 	}
 	s.st.track(into, s.depth)
@@ -129,16 +129,36 @@ func (s *blockSession) release(discard bool) {
 	}
 }
 
-// afterError marks the transaction failed when the statement error ended it.
-func (st *txState) afterError(ctx context.Context, stmtErr error) {
+// afterError marks the transaction failed when the error of a statement of the block at depth
+// ended it.
+func (st *txState) afterError(ctx context.Context, depth int, stmtErr error) {
 	alive, err := st.stillInTx(ctx)
 	switch {
 	case err != nil:
 		st.broken.Store(true)
-		st.tx.Fail(fmt.Errorf("conn: the connection failed inside the transaction: %w", unprefixed(classify(st.h, stmtErr))))
+		st.tx.Fail(lostError(st.h, depth, stmtErr))
 	case !alive:
 		st.tx.Fail(fmt.Errorf("%w: %w", ErrTxRolledBack, unprefixed(classify(st.h, stmtErr))))
 	}
+}
+
+// lostError is the transaction's fault when the connection broke under a statement of the
+// block at depth: an operational error whatever the statement's own error was. pgx and
+// go-sql-driver close the connection when a statement's context ends, so a nested block's own
+// deadline takes the whole transaction with it, and the enclosing blocks, whose contexts are
+// live, must not read that as their own timeout.
+func lostError(h *handle, depth int, stmtErr error) error {
+	where := "inside the transaction"
+	if depth > 1 {
+		where = fmt.Sprintf("in a nested block (depth %d)", depth)
+	}
+	e := classifyDriver(stmtErr)
+	if e == nil {
+		e = &Error{}
+	}
+	e.Class, e.Err = ErrOperational, stmtErr
+	e.msg = redactString(fmt.Sprintf("the connection was lost %s, and the transaction with it: %v", where, stmtErr), h.cfg.secrets())
+	return e
 }
 
 // stillInTx asks the connection whether its transaction is still open. PostgreSQL tells
@@ -146,7 +166,7 @@ func (st *txState) afterError(ctx context.Context, stmtErr error) {
 // fails inside a transaction and, outside one, is rolled back at once.
 func (st *txState) stillInTx(ctx context.Context) (bool, error) {
 	if p, ok := st.sess.(*pgxSession); ok {
-		pc := p.c.Conn().PgConn()
+		pc := p.conn.PgConn()
 		if pc.IsClosed() {
 			return false, errors.New("conn: connection closed")
 		}
@@ -189,6 +209,12 @@ type txConn struct{ st *txState }
 // One operation is one trace span, even when it takes two statements (MySQL's SET
 // TRANSACTION before START TRANSACTION).
 func (c txConn) Exec(ctx context.Context, s txn.Statement) error {
+	switch s.Op {
+	case txn.OpCommit:
+		return c.commit(ctx, s)
+	case txn.OpBegin:
+		c.st.wrote.Store(false) // a new transaction: nothing written in it yet
+	}
 	ctx, done := c.st.h.traceTx(ctx, s)
 	var err error
 	for _, before := range s.Before {
@@ -215,5 +241,12 @@ var txOps = [...]TxOp{
 // Aborted reports PostgreSQL's failed-transaction state, in which COMMIT quietly rolls back.
 func (c txConn) Aborted() bool {
 	p, ok := c.st.sess.(*pgxSession)
-	return ok && p.c.Conn().PgConn().TxStatus() == 'E'
+	return ok && p.conn.PgConn().TxStatus() == 'E'
+}
+
+// Closed reports a PostgreSQL connection that pgx has closed (after any network error or a
+// cancelled statement), on which a ROLLBACK could only fail.
+func (c txConn) Closed() bool {
+	p, ok := c.st.sess.(*pgxSession)
+	return ok && p.conn.PgConn().IsClosed()
 }

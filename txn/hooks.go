@@ -4,7 +4,8 @@ import "context"
 
 // Hook is a function run after a transaction or savepoint ends: an OnCommit hook after the
 // outermost COMMIT succeeded, an OnRollback hook after the work it was registered with was
-// rolled back.
+// rolled back. When the outcome of COMMIT is unknown (ErrCommitUnknown), neither runs: the
+// work may be committed or not, and a hook that guessed would act on a falsehood.
 type Hook func(ctx context.Context)
 
 // Hooks are hooks due to run, in the order they were registered.

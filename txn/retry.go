@@ -2,6 +2,7 @@ package txn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -21,7 +22,8 @@ const (
 // transaction; in a nested block the policy has no effect.
 //
 // The function of a retried block runs more than once: it must not have effects outside the
-// transaction that it cannot repeat (use OnCommit hooks for those).
+// transaction that it cannot repeat (use OnCommit hooks for those). A block whose COMMIT's
+// outcome is unknown (ErrCommitUnknown) is never run again.
 //
 //	err := db.Atomic(ctx, transfer, txn.Serializable, txn.Retry(5))
 type RetryPolicy struct {
@@ -90,11 +92,12 @@ func (e *RetryError) Unwrap() error { return e.Err }
 
 // Do calls run (with the attempt number, from 1) until it returns nil, an error retryable does
 // not accept, or the attempts run out, sleeping Delay between attempts. If ctx ends during a
-// wait, Do returns the last error joined with ctx's.
+// wait, Do returns the last error joined with ctx's. An error matching ErrCommitUnknown is
+// never retried, whatever retryable says: the work of that attempt may have committed.
 func (p RetryPolicy) Do(ctx context.Context, retryable func(error) bool, run func(attempt int) error) error {
 	for attempt := 1; ; attempt++ {
 		err := run(attempt)
-		if err == nil || !retryable(err) {
+		if err == nil || errors.Is(err, ErrCommitUnknown) || !retryable(err) {
 			return err
 		}
 		if attempt >= p.Attempts {

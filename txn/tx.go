@@ -50,6 +50,14 @@ type AbortReporter interface {
 	Aborted() bool
 }
 
+// ClosedReporter is implemented by a Conn that can tell, without a round trip, that its
+// connection has closed (pgx knows; database/sql drivers do not say). Tx then sends no
+// ROLLBACK on it, which could only fail: the engine rolls back the transaction of a session
+// that ended.
+type ClosedReporter interface {
+	Closed() bool
+}
+
 var (
 	// ErrAborted: the transaction or savepoint could not commit because a statement in it
 	// failed and the engine aborted it (PostgreSQL); it was rolled back instead.
@@ -58,6 +66,13 @@ var (
 	ErrEnded = errors.New("txn: the transaction has ended")
 	// ErrNoSavepoints: the engine has no savepoints, so a block cannot nest.
 	ErrNoSavepoints = errors.New("txn: the engine has no savepoints: a nested block cannot roll back alone")
+	// ErrCommitUnknown: COMMIT was sent but no reply proves what became of it (the
+	// connection broke or timed out before the reply came), so the transaction may have
+	// committed or not. A Conn reports it by returning from the COMMIT an error that matches
+	// it (errors.Is); Tx then runs neither the commit nor the rollback hooks, sends no
+	// ROLLBACK, and leaves the connection unclean, to be discarded. RetryPolicy never runs a
+	// block again after it: its work may be in the database already.
+	ErrCommitUnknown = errors.New("txn: the outcome of COMMIT is unknown")
 )
 
 // CleanupTimeout bounds each ROLLBACK and COMMIT. They run on a context without the caller's
@@ -282,9 +297,11 @@ func (t *Tx) rollbackToLocked(ctx context.Context, depth int, pop bool) (Hooks, 
 
 // Commit ends the transaction: COMMIT, and returns the commit hooks to run. When the
 // transaction cannot commit (see Err, or a statement aborted it), or COMMIT fails, it rolls back
-// instead and returns the rollback hooks with the error. Only the outermost block commits:
-// every nested block must have ended. The COMMIT is not interrupted by ctx ending (see
-// CleanupTimeout): check ctx before calling Commit.
+// instead and returns the rollback hooks with the error. When the Conn reports the COMMIT's
+// outcome unknown (ErrCommitUnknown), no hooks are due and nothing is rolled back: the error
+// says so, and Clean reports false. Only the outermost block commits: every nested block must
+// have ended. The COMMIT is not interrupted by ctx ending (see CleanupTimeout): check ctx
+// before calling Commit.
 func (t *Tx) Commit(ctx context.Context) (Hooks, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -314,6 +331,12 @@ func (t *Tx) commitLocked(ctx context.Context) (Hooks, error) {
 			return hs, nil
 		}
 		err = fmt.Errorf("txn: COMMIT: %w", err)
+		if errors.Is(err, ErrCommitUnknown) {
+			// The work may be committed or not: neither list of hooks may run, a ROLLBACK
+			// would prove nothing, and the connection's state is unknown.
+			t.endLocked(false)
+			return nil, err
+		}
 	}
 	// A COMMIT that failed may leave the transaction open (SQLite after SQLITE_BUSY), and a
 	// faulted or aborted one is: roll back so the connection comes back clean. A failed
@@ -331,7 +354,8 @@ func (t *Tx) commitLocked(ctx context.Context) (Hooks, error) {
 // by CleanupTimeout. It returns the rollback hooks of every block still open, and an error if
 // the ROLLBACK failed (then Clean reports false: discard the connection). The hooks are due
 // either way, because the work is gone either way: a connection that is discarded rolls back.
-// On a transaction that has already ended it does nothing.
+// On a connection the Conn reports closed (ClosedReporter) no ROLLBACK is sent, and Clean
+// reports false. On a transaction that has already ended it does nothing.
 func (t *Tx) Rollback(ctx context.Context) (Hooks, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -342,13 +366,17 @@ func (t *Tx) Rollback(ctx context.Context) (Hooks, error) {
 }
 
 func (t *Tx) rollbackLocked(ctx context.Context) (Hooks, error) {
-	cctx, cancel := cleanupContext(ctx)
-	defer cancel()
-	err := t.c.Exec(cctx, Statement{Op: OpRollback, Depth: 1, SQL: "ROLLBACK"})
 	var hs Hooks
 	for i := range t.frames {
 		hs = append(hs, t.frames[i].rolledBack()...)
 	}
+	if c, ok := t.c.(ClosedReporter); ok && c.Closed() {
+		t.endLocked(false)
+		return hs, nil
+	}
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	err := t.c.Exec(cctx, Statement{Op: OpRollback, Depth: 1, SQL: "ROLLBACK"})
 	t.endLocked(err == nil)
 	if err != nil {
 		return hs, fmt.Errorf("txn: ROLLBACK: %w", err)
@@ -366,7 +394,9 @@ func (t *Tx) endLocked(clean bool) {
 // code of the block goes on in a fresh transaction or savepoint (Emmett's explicit commit and
 // rollback). With commit set: COMMIT then BEGIN for the transaction, RELEASE then SAVEPOINT for
 // a nested block (whose hooks move to the enclosing block). Otherwise: ROLLBACK then BEGIN, or
-// ROLLBACK TO SAVEPOINT (which keeps the savepoint). It returns the hooks due.
+// ROLLBACK TO SAVEPOINT (which keeps the savepoint). It returns the hooks due. A COMMIT whose
+// outcome is unknown (ErrCommitUnknown) begins nothing: the block cannot go on, and the error
+// says so.
 func (t *Tx) Restart(ctx context.Context, depth int, commit bool) (Hooks, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -404,6 +434,10 @@ func (t *Tx) Restart(ctx context.Context, depth int, commit bool) (Hooks, error)
 	}
 	if !t.clean {
 		// The connection is unusable: do not begin on it, and stop the block's statements.
+		if errors.Is(err, ErrCommitUnknown) {
+			t.fault = fmt.Errorf("txn: no new transaction began, so the block cannot go on: %w", err)
+			return hs, t.fault
+		}
 		t.fault = fmt.Errorf("txn: the transaction ended but its connection could not be cleaned up, so no new one began: %w", err)
 		return hs, err
 	}
@@ -412,7 +446,11 @@ func (t *Tx) Restart(ctx context.Context, depth int, commit bool) (Hooks, error)
 		// that the connection is not trusted afterwards.
 		t.active, t.clean = true, false
 		t.frames = append(t.frames[:0], hookLists{})
-		t.fault = fmt.Errorf("txn: the transaction ended, but a new one could not begin: %w", berr)
+		ended := "ended"
+		if commit && err == nil {
+			ended = "committed" // say so: the caller must not do the work again
+		}
+		t.fault = fmt.Errorf("txn: the transaction %s, but a new one could not begin, so the block cannot go on: %w", ended, berr)
 		return hs, errors.Join(err, t.fault)
 	}
 	return hs, err

@@ -335,3 +335,38 @@ func TestBeginEveryOption(t *testing.T) {
 		}
 	})
 }
+
+// closedConn is a connection its Conn reports closed, as conn's does once pgx has closed it.
+type closedConn struct{ *recConn }
+
+func (closedConn) Closed() bool { return true }
+
+// TestTxRollbackOnClosedConn: on a connection reported closed, Rollback sends nothing (a
+// ROLLBACK could only fail there), returns the rollback hooks with no error, and leaves the
+// connection unclean, to be discarded.
+func TestTxRollbackOnClosedConn(t *testing.T) {
+	tdb := testcontainers.SQLite(t)
+	ctx := t.Context()
+	e := newTxEnv(t, tdb)
+	tx, err := txn.Begin(ctx, e.d, closedConn{e.rec}, txn.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ran hookLog
+	tx.OnRollback(ran.hook("rollback"))
+	e.rec.take()
+	hs, err := tx.Rollback(ctx)
+	hs.Run(ctx)
+	if err != nil || !slices.Equal(ran, hookLog{"rollback"}) {
+		t.Errorf("Rollback: %v, hooks %q; want no error and the rollback hook", err, ran)
+	}
+	if log := e.rec.take(); len(log) != 0 {
+		t.Errorf("sent %q on a closed connection", log)
+	}
+	if tx.Clean() {
+		t.Error("Clean() after a rollback that sent nothing; want the connection discarded")
+	}
+	if _, err := e.rec.c.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+}

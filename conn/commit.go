@@ -1,0 +1,98 @@
+package conn
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+
+	"github.com/typedsql/typedsql/txn"
+)
+
+// commit sends a transaction's COMMIT and reports what became of the transaction: nil when it
+// committed, an error matching ErrCommitUnknown (and so txn.ErrCommitUnknown, which makes Tx
+// run no hooks) when nothing proves either way, any other error when it did not commit.
+//
+// A COMMIT that failed without a reply from the server may have committed: the server may
+// have committed and its reply been lost with the connection. On PostgreSQL the transaction's
+// id, taken just before the COMMIT, lets a new connection ask the server (commit_postgres.go);
+// the other engines offer no such question.
+func (c txConn) commit(ctx context.Context, s txn.Statement) error {
+	st := c.st
+	ctx, done := st.h.traceTx(ctx, s)
+	p, _ := st.sess.(*pgxSession)
+	if p != nil && p.conn.PgConn().IsClosed() {
+		err := errors.New("conn: COMMIT not sent: the connection is closed")
+		done(err)
+		return err
+	}
+	var x xidCheck
+	if p != nil && st.wrote.Load() {
+		var err error
+		if x, err = readXid(ctx, p); err != nil {
+			// The COMMIT was not sent, so the transaction cannot have committed.
+			err = fmt.Errorf("conn: COMMIT not sent, because reading the transaction's id before it failed: %w", err)
+			done(err)
+			return err
+		}
+	}
+	_, err := st.sess.exec(ctx, s.SQL, nil)
+	if err != nil && !commitFailed(err) {
+		st.broken.Store(true)
+		if p != nil {
+			err = st.resolvePostgres(ctx, p, x, err)
+		} else {
+			err = commitUnknown(st.h, err, "")
+		}
+	}
+	done(err)
+	return err
+}
+
+// commitFailed reports whether err, the error of a COMMIT, proves that the transaction did not
+// commit: the server answered with an error (a serialization failure, a deferred constraint,
+// SQLITE_BUSY), or, through database/sql, the driver reported driver.ErrBadConn, which
+// go-sql-driver does only when it wrote nothing. Anything else — EOF, a reset, a closed
+// connection, a timeout, txn.CleanupTimeout running out — proves nothing. pgconn's
+// SafeToRetry is no proof here: pgx reports a connection lost while it waits for the COMMIT's
+// reply as "conn closed", the same error it gives for a statement never sent, and marks it
+// safe to retry (on PostgreSQL the server is asked instead, which is always right). A server
+// error that ends the session (a PostgreSQL FATAL, a killed MariaDB connection) proves
+// nothing either: the server may have committed before it ended it, as PostgreSQL does when a
+// backend is terminated while it waits for a synchronous standby.
+func commitFailed(err error) bool {
+	var pgErr *pgconn.PgError
+	var myErr *mysql.MySQLError
+	var liteErr *sqlite.Error
+	switch {
+	case errors.As(err, &pgErr):
+		sev := pgErr.SeverityUnlocalized
+		if sev == "" {
+			sev = pgErr.Severity
+		}
+		return sev != "FATAL" && sev != "PANIC"
+	case errors.As(err, &myErr):
+		switch myErr.Number {
+		case 1053, 1927: // ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED
+			return false
+		}
+		return true
+	case errors.As(err, &liteErr):
+		return true
+	}
+	return errors.Is(err, driver.ErrBadConn)
+}
+
+// commitUnknown is the error of a COMMIT whose outcome is unknown; why, if not empty, says why
+// conn could not find it out.
+func commitUnknown(h *handle, commitErr error, why string) error {
+	msg := fmt.Sprintf("COMMIT got no reply (%v), so the transaction may have committed or not; no OnCommit or OnRollback hook ran", commitErr)
+	if why != "" {
+		msg += "; " + why
+	}
+	return &Error{Class: ErrCommitUnknown, Err: commitErr, msg: redactString(msg, h.cfg.secrets())}
+}
