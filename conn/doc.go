@@ -21,8 +21,9 @@
 // sends). A statement made outside any block that fails in a way proving nothing reached the
 // server (pgconn.SafeToRetry, driver.ErrBadConn) runs once more on a fresh, pinged connection;
 // database/sql's own pool already retries driver.ErrBadConn, so conn adds no second round there.
-// mysql's "invalid connection", a FATAL in reply and timeouts are not retried: the server may
-// have run the statement. Inside WithConn, an Atomic block or the HTTP middleware nothing is
+// mysql's "invalid connection", a FATAL in reply, timeouts and a reply lost with its connection
+// are not retried: the server may have run the statement. (pgx reports a lost reply as "conn
+// closed", which it marks safe to retry; conn does not take that for proof.) Inside WithConn, an Atomic block or the HTTP middleware nothing is
 // retried (the session or transaction died with the connection); the error matches
 // ErrOperational. SQLite has no server or socket: its connections do not die and nothing is
 // retried.

@@ -34,6 +34,7 @@ type faultProxy struct {
 
 	mu      sync.Mutex
 	armed   commitFault
+	marker  []byte // what the armed fault waits for the client to send: COMMIT unless armOn
 	isolate bool // at the fault, also close every other connection and refuse new ones
 	closed  bool
 	pairs   map[*proxyPair]struct{}
@@ -77,10 +78,14 @@ func newFaultProxy(t *testing.T, dbURL string) (*faultProxy, string) {
 
 // arm makes the proxy do f to the next COMMIT; with isolate it also cuts every other
 // connection and refuses new ones then, as if the server had become unreachable.
-func (p *faultProxy) arm(f commitFault, isolate bool) {
+func (p *faultProxy) arm(f commitFault, isolate bool) { p.armOn("COMMIT", f, isolate) }
+
+// armOn makes the proxy do f (to the statement rather than a COMMIT) when the client next
+// sends a statement containing marker.
+func (p *faultProxy) armOn(marker string, f commitFault, isolate bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.armed, p.isolate = f, isolate
+	p.armed, p.isolate, p.marker = f, isolate, []byte(marker)
 	p.fired = make(chan struct{})
 }
 
@@ -136,8 +141,8 @@ func (p *faultProxy) clientToServer(pp *proxyPair) {
 		if n > 0 {
 			chunk := buf[:n]
 			window := append(tail, chunk...)
-			if bytes.Contains(window, []byte("COMMIT")) {
-				switch p.take() {
+			if f := p.takeIfIn(window); f != 0 {
+				switch f {
 				case dropCommit:
 					p.fault(pp)
 					return
@@ -180,10 +185,13 @@ func (p *faultProxy) serverToClient(pp *proxyPair) {
 	}
 }
 
-// take disarms the proxy and returns the fault it was armed with, if any.
-func (p *faultProxy) take() commitFault {
+// takeIfIn disarms the proxy and returns its fault if window holds the marker it waits for.
+func (p *faultProxy) takeIfIn(window []byte) commitFault {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.armed == 0 || !bytes.Contains(window, p.marker) {
+		return 0
+	}
 	f := p.armed
 	p.armed = 0
 	return f

@@ -25,7 +25,12 @@ func (h *handle) safeToRetry(ctx context.Context, err error) bool {
 	}
 	switch b := h.be.(type) {
 	case *pgxBackend:
-		return pgconn.SafeToRetry(err)
+		// pgconn marks "conn closed" safe to retry, as if the statement had met a connection
+		// closed before it, but pgx 5 also reports a connection lost while waiting for a
+		// statement's reply that way (MultiResultReader.NextResult drops the read error,
+		// closes the connection, then fails on it): the statement may have run. A lost reply
+		// proves nothing, so it is never run again.
+		return pgconn.SafeToRetry(err) && !errors.Is(err, pgconn.ErrConnClosed)
 	case *sqlBackend:
 		// Without an acquire timeout statements go through sql.DB, which has retried
 		// driver.ErrBadConn three times already.
