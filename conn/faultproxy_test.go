@@ -35,7 +35,7 @@ type faultProxy struct {
 	mu      sync.Mutex
 	armed   commitFault
 	marker  []byte // what the armed fault waits for the client to send: COMMIT unless armOn
-	isolate bool // at the fault, also close every other connection and refuse new ones
+	isolate bool   // at the fault, also close every other connection and refuse new ones
 	closed  bool
 	pairs   map[*proxyPair]struct{}
 	fired   chan struct{}
