@@ -343,7 +343,7 @@ type token struct {
 func lexSQL(sql string, d dialect.Dialect, debug bool) ([]token, error) {
 	q := d.Caps().IdentQuote
 	numbered := d.Caps().Placeholder == '$'
-	backslashEscapes := d.Caps().Upsert == dialect.UpsertOnDuplicateKey // MySQL, MariaDB
+	backslashEscapes := d.Caps().BackslashEscapes // MySQL, MariaDB
 	var toks []token
 	for i := 0; i < len(sql); {
 		c := sql[i]

@@ -1,10 +1,20 @@
 // Package dialect describes how one SQL engine spells what the builders write: placeholders,
 // identifier quoting, and the capabilities that differ between PostgreSQL, MySQL/MariaDB and
-// SQLite. Builders ask a Dialect; they never compare dialect names.
+// SQLite. It is the only package that knows an engine: the renderer, the transaction code and
+// the connection layer ask a Dialect and its Capabilities, and never compare dialect names (a
+// test fails on code outside this package that does).
+//
+// A new engine is one new file here: a type with the four methods of Dialect and a
+// Capabilities value. Everything else learns the engine's spelling from those.
 package dialect
 
 // Dialect is the per-engine part of rendering. Implementations must be safe for concurrent use
 // and must not allocate in AppendPlaceholder or AppendIdent beyond growing b.
+//
+// A dialect's answers must never change: the renderer keeps the SQL it wrote for a dialect
+// value and serves it again to equal statements rendered for an equal (==) dialect value. A
+// dialect type that is not comparable (a struct holding a slice, map or func) is rendered every
+// time.
 type Dialect interface {
 	// Name is the engine's short name: "postgres", "mysql", "mariadb" or "sqlite".
 	Name() string
@@ -14,11 +24,21 @@ type Dialect interface {
 	// AppendIdent appends name quoted as an identifier, escaping the quote character, so that
 	// any string round-trips as a name ("we""ird" on PostgreSQL and SQLite, `we``ird` on MySQL).
 	AppendIdent(b []byte, name string) []byte
-	// Caps reports what the engine can express.
-	Caps() *Capabilities
+	// Caps reports what the engine can express. It is a value: changing the copy returned
+	// changes nothing else. To derive a dialect, embed one and return a modified copy:
+	//
+	//	type noILike struct{ dialect.Dialect }
+	//
+	//	func (d noILike) Caps() dialect.Capabilities {
+	//		c := d.Dialect.Caps()
+	//		c.ILike = false // LOWER(x) LIKE LOWER(y)
+	//		return c
+	//	}
+	Caps() Capabilities
 }
 
-// Capabilities lists the engine differences the builders and the transaction code consult.
+// Capabilities lists the engine differences the builders, the transaction code and the
+// connection layer consult. It is comparable, and a plain value: Caps returns a copy.
 type Capabilities struct {
 	InsertReturning bool // INSERT ... RETURNING
 	UpdateReturning bool // UPDATE ... RETURNING
@@ -88,6 +108,60 @@ type Capabilities struct {
 	// protocol's 16-bit count) and MySQL/MariaDB (error 1390), 32766 on SQLite
 	// (SQLITE_MAX_VARIABLE_NUMBER). 0 means no known limit.
 	MaxParams int
+	// BackslashEscapes reports that a backslash escapes the next character inside a string
+	// literal ('a\'b' is a'b), so a literal must double it: MySQL and MariaDB, unless sql_mode
+	// has NO_BACKSLASH_ESCAPES. Only debug output writes string literals.
+	BackslashEscapes bool
+	// BytesLiteral is how a byte string is written as a literal (debug output only).
+	BytesLiteral BytesForm
+	// Savepoint spells the three savepoint statements, each followed by the quoted name.
+	Savepoint SavepointSQL
+	// TxStatus says how to learn whether the connection is still inside a transaction after
+	// a statement failed (the engine may have rolled it back on its own: a MySQL deadlock
+	// victim, an interrupted SQLite write).
+	TxStatus TxStatusForm
+	// TxStatusQuery is the query that answers it when TxStatus is TxStatusByQuery: one row,
+	// one integer column, non-zero inside a transaction.
+	TxStatusQuery string
+	// DDL names the column types CREATE TABLE uses for each Go type family.
+	DDL DDLTypes
+}
+
+// BytesForm is an engine's literal for a byte string.
+type BytesForm uint8
+
+const (
+	// BytesHex: X'0aff' (MySQL, MariaDB, SQLite; standard SQL).
+	BytesHex BytesForm = iota
+	// BytesEscapedHex: '\x0aff', bytea's hex input form (PostgreSQL).
+	BytesEscapedHex
+)
+
+// SavepointSQL is the start of each savepoint statement; the savepoint's quoted name follows.
+type SavepointSQL struct {
+	Save, Release, RollbackTo string // "SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT "
+}
+
+// TxStatusForm is how a connection tells whether a transaction is open on it.
+type TxStatusForm uint8
+
+const (
+	// TxStatusByProtocol: the wire protocol reports it with every reply, so the driver knows
+	// without a round trip (PostgreSQL's ReadyForQuery status: 'I' idle, 'T' in a
+	// transaction, 'E' in a failed one).
+	TxStatusByProtocol TxStatusForm = iota
+	// TxStatusByQuery: run Capabilities.TxStatusQuery (MySQL/MariaDB: SELECT @@in_transaction).
+	TxStatusByQuery
+	// TxStatusByBegin: send BEGIN, which fails inside a transaction; outside one it succeeded
+	// and is rolled back at once (SQLite, which has no status query).
+	TxStatusByBegin
+)
+
+// DDLTypes are the column types an engine's CREATE TABLE uses, one per Go type family, and
+// the spelling of an auto-numbered primary key (Identity, written after the column name).
+type DDLTypes struct {
+	Int, Uint, Float, Text, Bytes, Bool, Time, JSON string
+	Identity                                        string
 }
 
 // BeginForm is the engine's way of starting a transaction with options.

@@ -63,7 +63,7 @@ func TestByName(t *testing.T) {
 
 // TestMariaDBIsMySQLPlus: the MariaDB flavour differs from MySQL only where documented.
 func TestMariaDBIsMySQLPlus(t *testing.T) {
-	my, maria := *dialect.MySQL.Caps(), *dialect.MariaDB.Caps()
+	my, maria := dialect.MySQL.Caps(), dialect.MariaDB.Caps()
 	if my.InsertReturning || my.DeleteReturning || !maria.InsertReturning || !maria.DeleteReturning || maria.UpdateReturning {
 		t.Errorf("RETURNING: mysql %+v, mariadb %+v", my, maria)
 	}
@@ -71,5 +71,38 @@ func TestMariaDBIsMySQLPlus(t *testing.T) {
 	maria.TxBegin = my.TxBegin // transaction start differs and is owned by txn
 	if my != maria {
 		t.Errorf("mysql and mariadb differ beyond RETURNING and FOR SHARE:\n%+v\n%+v", my, maria)
+	}
+}
+
+// TestCapsIsAValue: changing the capabilities a dialect returned changes nothing else, so a
+// program cannot change how a built-in dialect renders (and a render cache that keyed on the
+// dialect cannot serve text that a changed capability would no longer produce).
+func TestCapsIsAValue(t *testing.T) {
+	c := dialect.Postgres.Caps()
+	c.ILike = false
+	c.Cast.Text = "VARCHAR"
+	if got := dialect.Postgres.Caps(); !got.ILike || got.Cast.Text != "TEXT" {
+		t.Errorf("changing a copy of the capabilities changed dialect.Postgres: %+v", got)
+	}
+}
+
+// TestEveryEngineSpellsItsStatements: each built-in dialect fills in the spellings the
+// transaction code and the connection layer take from it instead of knowing engines.
+func TestEveryEngineSpellsItsStatements(t *testing.T) {
+	for _, d := range []dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.MariaDB, dialect.SQLite} {
+		c := d.Caps()
+		if c.Savepoint.Save == "" || c.Savepoint.Release == "" || c.Savepoint.RollbackTo == "" {
+			t.Errorf("%s: savepoint statements %+v", d.Name(), c.Savepoint)
+		}
+		if (c.TxStatus == dialect.TxStatusByQuery) != (c.TxStatusQuery != "") {
+			t.Errorf("%s: TxStatus %d with query %q", d.Name(), c.TxStatus, c.TxStatusQuery)
+		}
+		ddl := c.DDL
+		for _, name := range []string{ddl.Int, ddl.Uint, ddl.Float, ddl.Text, ddl.Bytes, ddl.Bool, ddl.Time, ddl.JSON, ddl.Identity} {
+			if name == "" {
+				t.Errorf("%s: a DDL type name is missing: %+v", d.Name(), ddl)
+				break
+			}
+		}
 	}
 }

@@ -71,15 +71,13 @@ func (w *Writer) literal(v any) {
 	case json.RawMessage:
 		w.stringLiteral(string(x))
 	case []byte:
-		if w.d.Name() == "postgres" {
+		if w.caps.BytesLiteral == dialect.BytesEscapedHex {
 			w.Text(`'\x`)
-			w.buf = hex.AppendEncode(w.buf, x)
-			w.Char('\'')
 		} else {
 			w.Text("X'")
-			w.buf = hex.AppendEncode(w.buf, x)
-			w.Char('\'')
 		}
+		w.buf = hex.AppendEncode(w.buf, x)
+		w.Char('\'')
 	case time.Time:
 		w.Char('\'')
 		w.buf = x.AppendFormat(w.buf, "2006-01-02 15:04:05.999999999Z07:00")
@@ -97,17 +95,17 @@ func (w *Writer) float(f float64, bits int) {
 	w.buf = strconv.AppendFloat(w.buf, f, 'g', -1, bits)
 }
 
-// stringLiteral writes 'text' with quotes doubled (and backslashes doubled on MySQL, where they
-// escape inside string literals by default).
+// stringLiteral writes 'text' with quotes doubled, and backslashes doubled where they escape
+// inside string literals (dialect.Capabilities.BackslashEscapes: MySQL by default).
 func (w *Writer) stringLiteral(s string) {
-	mysqlish := w.caps.Upsert == dialect.UpsertOnDuplicateKey // MySQL, MariaDB: backslash escapes
+	backslashes := w.caps.BackslashEscapes
 	w.Char('\'')
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == '\'':
 			w.Text("''")
-		case c == '\\' && mysqlish:
+		case c == '\\' && backslashes:
 			w.Text(`\\`)
 		default:
 			w.Char(c)

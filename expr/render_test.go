@@ -92,6 +92,8 @@ func (bracketDialect) AppendIdent(b []byte, name string) []byte {
 	return append(append(append(b, '['), name...), ']')
 }
 
-var bracketCaps = func() dialect.Capabilities { c := *dialect.SQLite.Caps(); c.IdentQuote = '['; return c }()
-
-func (bracketDialect) Caps() *dialect.Capabilities { return &bracketCaps }
+func (bracketDialect) Caps() dialect.Capabilities {
+	c := dialect.SQLite.Caps()
+	c.IdentQuote = '['
+	return c
+}

@@ -41,7 +41,7 @@ type Writer struct {
 	pool   []any
 	direct bool
 	d      dialect.Dialect
-	caps   *dialect.Capabilities
+	caps   dialect.Capabilities // d's, copied when d changes
 	clause Clause
 	err    *BuildError
 	scope  Scope
@@ -78,12 +78,13 @@ const (
 
 func acquire(d dialect.Dialect) *Writer {
 	w := writers.Get().(*Writer)
-	caps := d.Caps()
-	if w.caps == caps && sameDialect(w.d, d) {
-		return w // as last time: skip the stores (each a write barrier while the GC marks)
+	if sameDialect(w.d, d) {
+		// As last time (w.d keeps that dialect alive, so the same words are the same value,
+		// whose answers never change): skip copying its capabilities again.
+		return w
 	}
 	w.d = d
-	w.caps = caps
+	w.caps = d.Caps()
 	switch w.caps.IdentQuote {
 	case quoteStyles[0]:
 		w.qs = 0
@@ -287,8 +288,8 @@ func (w *Writer) writeFunc(write func(*Writer)) {
 // Dialect is the dialect being rendered for.
 func (w *Writer) Dialect() dialect.Dialect { return w.d }
 
-// Caps is the dialect's capabilities.
-func (w *Writer) Caps() *dialect.Capabilities { return w.caps }
+// Caps is the dialect's capabilities: the writer's copy, for reading.
+func (w *Writer) Caps() *dialect.Capabilities { return &w.caps }
 
 // The appends below re-slice w.buf in place (w.buf = w.buf[:n]) instead of assigning the
 // result of append: the compiler then updates only the length, with no GC write barrier, which

@@ -1,6 +1,7 @@
 package txn
 
 import (
+	"reflect"
 	"strconv"
 	"sync"
 
@@ -87,12 +88,13 @@ type savepointSQL struct {
 func newSavepointSQL(d dialect.Dialect, depth int) savepointSQL {
 	name := "sp" + strconv.Itoa(depth-1)
 	quoted := string(d.AppendIdent(nil, name))
+	sql := d.Caps().Savepoint
 	return savepointSQL{
 		depth:      depth,
 		name:       name,
-		save:       "SAVEPOINT " + quoted,
-		release:    "RELEASE SAVEPOINT " + quoted,
-		rollbackTo: "ROLLBACK TO SAVEPOINT " + quoted,
+		save:       sql.Save + quoted,
+		release:    sql.Release + quoted,
+		rollbackTo: sql.RollbackTo + quoted,
 	}
 }
 
@@ -114,31 +116,45 @@ func (sp savepointSQL) stmt(op Op) Statement {
 // deeper ones are rendered when used.
 const cachedSavepoints = 8
 
-// savepointCache holds each dialect's rendered savepoint statements, by dialect name.
+// savepointCache holds each dialect's rendered savepoint statements, by dialect value: two
+// dialects of one name may spell them differently (a derived dialect), and a dialect's
+// answers never change (see dialect.Dialect).
 var savepointCache struct {
 	sync.RWMutex
-	m map[string][]savepointSQL
+	m map[dialect.Dialect][]savepointSQL
 }
+
+// maxCachedDialects bounds the cache, in case a program makes dialect values as it goes.
+const maxCachedDialects = 64
 
 // savepointsOf returns d's savepoint statements for the first cachedSavepoints levels; the
 // slice is shared and read only.
 func savepointsOf(d dialect.Dialect) []savepointSQL {
-	name := d.Name()
-	savepointCache.RLock()
-	sps, ok := savepointCache.m[name]
-	savepointCache.RUnlock()
-	if ok {
-		return sps
+	// A dialect type that is not comparable cannot be a map key: its statements are
+	// rendered each time.
+	comparable := reflect.TypeOf(d).Comparable()
+	if comparable {
+		savepointCache.RLock()
+		sps, ok := savepointCache.m[d]
+		savepointCache.RUnlock()
+		if ok {
+			return sps
+		}
 	}
-	sps = make([]savepointSQL, cachedSavepoints)
+	sps := make([]savepointSQL, cachedSavepoints)
 	for i := range sps {
 		sps[i] = newSavepointSQL(d, i+2)
+	}
+	if !comparable {
+		return sps
 	}
 	savepointCache.Lock()
 	defer savepointCache.Unlock()
 	if savepointCache.m == nil {
-		savepointCache.m = map[string][]savepointSQL{}
+		savepointCache.m = map[dialect.Dialect][]savepointSQL{}
 	}
-	savepointCache.m[name] = sps
+	if len(savepointCache.m) < maxCachedDialects {
+		savepointCache.m[d] = sps
+	}
 	return sps
 }
