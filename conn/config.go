@@ -96,6 +96,12 @@ type PoolConfig struct {
 // (so concurrent writers queue on the busy timeout instead of failing with "database is
 // locked" when a read transaction tries to become a write). Times are written in SQLite's own
 // text form (the driver argument _time_format=sqlite) unless a _time_format is given.
+//
+// Double-quoted string literals are off on every connection (the driver argument _dqs=0,
+// SQLITE_DBCONFIG_DQS_DML and _DDL): a double-quoted name is always an identifier, so a
+// misspelt column fails with "no such column" (ErrProgramming) as it does on PostgreSQL and
+// MariaDB, instead of SQLite reading it as a string and, say, DELETE ... WHERE "staus" <> 'x'
+// deleting every row. Write string literals in single quotes.
 type SQLiteConfig struct {
 	// JournalMode is PRAGMA journal_mode: DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF
 	// (default WAL for files; in-memory databases keep MEMORY).

@@ -52,6 +52,12 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 		// time.Time.String ("... +0000 UTC").
 		q.Set("_time_format", "sqlite")
 	}
+	// A double-quoted name is an identifier, never a string: SQLite's legacy quirk reads one
+	// that names no column as a string literal, so a misspelt column (a descriptor's tag, a
+	// typo in raw SQL) compared or returned its own name without an error, and a DELETE
+	// filtered on it could delete every row. Off (SQLITE_DBCONFIG_DQS_DML and _DDL), the
+	// statement fails with "no such column", as on PostgreSQL and MariaDB.
+	q.Set("_dqs", "0")
 	// Write transactions take the write lock at BEGIN (by default), so concurrent writers
 	// queue on busy_timeout instead of failing with "database is locked" on their first write.
 	q.Set("_txlock", strings.ToLower(s.TxLock))
