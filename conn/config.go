@@ -94,8 +94,15 @@ type PoolConfig struct {
 // SQLiteConfig holds SQLite pragmas. The zero value gives the defaults: foreign keys on, a
 // 5-second busy timeout, WAL for file databases, and write transactions that begin IMMEDIATE
 // (so concurrent writers queue on the busy timeout instead of failing with "database is
-// locked" when a read transaction tries to become a write). Times are written in SQLite's own
-// text form (the driver argument _time_format=sqlite) unless a _time_format is given.
+// locked" when a read transaction tries to become a write).
+//
+// SQLite has no time type and compares times as text, so conn gives one instant one text:
+// a time.Time written or bound as an argument is converted to UTC and written in SQLite's own
+// form, "2006-01-02 15:04:05.999999999+00:00" (the driver arguments _timezone=UTC and
+// _time_format=sqlite). The same instant written from any zone is then equal to itself, and
+// =, <, > and ORDER BY follow time order, fractional seconds included; times read back in UTC,
+// as the instant written (compare with time.Time.Equal, not ==). A _timezone or _time_format
+// in the driver arguments replaces conn's.
 //
 // Double-quoted string literals are off on every connection (the driver argument _dqs=0,
 // SQLITE_DBCONFIG_DQS_DML and _DDL): a double-quoted name is always an identifier, so a

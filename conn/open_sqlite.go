@@ -52,6 +52,16 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 		// time.Time.String ("... +0000 UTC").
 		q.Set("_time_format", "sqlite")
 	}
+	if q.Get("_timezone") == "" {
+		// SQLite has no time type: it compares the text, so one instant must have one text.
+		// Written in the writer's zone, 10:00+05:30 and 04:30+00:00 differ, = misses the
+		// same instant and < and > compare clock faces. The driver converts every time it
+		// writes or binds to UTC first; the fraction has no trailing zeros and "+" sorts
+		// before "." and the digits, so the text sorts as the times do ("04:30:00+00:00" <
+		// "04:30:00.25+00:00" < "04:30:00.5+00:00"). Reads come back in UTC, the same
+		// instant, and text without a zone (CURRENT_TIMESTAMP) reads as UTC, which it is.
+		q.Set("_timezone", "UTC")
+	}
 	// A double-quoted name is an identifier, never a string: SQLite's legacy quirk reads one
 	// that names no column as a string literal, so a misspelt column (a descriptor's tag, a
 	// typo in raw SQL) compared or returned its own name without an error, and a DELETE
