@@ -180,11 +180,19 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		sess, h = sc.sess, sc.h
 	}
 	st := &txState{h: h, sess: sess, outer: ctx}
+	// Connection first, then the write queue: see sqlite_writequeue.go.
+	if err := st.queue(ctx, o.Lock); err != nil {
+		if pinned == nil {
+			sess.release(false)
+		}
+		return err
+	}
 	tx, err := txn.Begin(ctx, h.d, txConn{st}, o)
 	if err != nil {
 		// A failed BEGIN may leave session state behind (a pending SET TRANSACTION).
 		if pinned != nil {
 			pinned.broken.Store(true)
+			st.unqueue()
 		} else {
 			sess.release(true)
 		}
