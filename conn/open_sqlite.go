@@ -67,8 +67,9 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 	// filtered on it could delete every row. Off (SQLITE_DBCONFIG_DQS_DML and _DDL), the
 	// statement fails with "no such column", as on PostgreSQL and MariaDB.
 	q.Set("_dqs", "0")
-	// Write transactions take the write lock at BEGIN (by default), so concurrent writers
-	// queue on busy_timeout instead of failing with "database is locked" on their first write.
+	// Write transactions take the write lock at BEGIN (by default), instead of failing with
+	// "database is locked" at their first write; conn's blocks wait for their turn in the
+	// process's write queue before that BEGIN (sqlite_writequeue.go).
 	q.Set("_txlock", strings.ToLower(s.TxLock))
 	var dsn, memName string
 	if memory {
