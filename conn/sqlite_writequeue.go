@@ -39,7 +39,7 @@ type sqliteFile struct {
 
 	mu      sync.Mutex
 	held    bool
-	waiters []*writeWaiter // in the order they came; not empty only while held
+	waiters []*writeWaiter // in the order they came; the first is woken when the lock comes free
 	moves   uint64         // times the lock was given back, to tell a moving queue from a stuck one
 
 	// connect lets one connection at a time open the file (see oneAtATime).
