@@ -79,7 +79,8 @@ var (
 // rows, and if it writes rows the block has written it waits for the block's locks — which is a
 // deadlock no engine can detect if the block is waiting for that statement. PostgreSQL then
 // waits until lock_timeout or the context's deadline, MySQL for innodb_lock_wait_timeout (then
-// error 1205), SQLite for busy_timeout (then "database is locked"); with a pool of one
+// error 1205), SQLite, which locks the whole file, for busy_timeout on any write (then
+// "database is locked", from the write queue, see SQLiteConfig); with a pool of one
 // connection, the outside statement waits for the pool instead. Use the block's context.
 //
 // The block's context is for one goroutine at a time, like the connection behind it. Result
@@ -93,8 +94,9 @@ var (
 // outermost block; a nested block may repeat them but not ask for a different transaction. An
 // option the engine cannot honour is an error (txn.ErrUnsupported) before anything runs. On
 // SQLite the transaction begins as the DB's tx_lock says (IMMEDIATE unless configured), so
-// that writers queue for the write lock at BEGIN, within busy_timeout, instead of failing at
-// their first write; txn.Deferred asks for BEGIN DEFERRED. Retry runs fn again, in a new
+// that writers take the write lock at BEGIN instead of failing at their first write, and the
+// block waits its turn in the process's write queue before its BEGIN (see SQLiteConfig);
+// txn.Deferred asks for BEGIN DEFERRED, which does not queue. Retry runs fn again, in a new
 // transaction, when the outermost block fails with ErrSerialization (a serialization failure
 // or a deadlock); fn must then be safe to run again.
 //
@@ -205,11 +207,19 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		sess, h = sc.sess, sc.h
 	}
 	st := &txState{h: h, sess: sess, outer: ctx}
+	// Connection first, then the write queue: see sqlite_writequeue.go.
+	if err := st.queue(ctx, o.Lock); err != nil {
+		if pinned == nil {
+			sess.release(false)
+		}
+		return err
+	}
 	tx, err := txn.Begin(ctx, h.d, txConn{st}, o)
 	if err != nil {
 		// A failed BEGIN may leave session state behind (a pending SET TRANSACTION).
 		if pinned != nil {
 			pinned.broken.Store(true)
+			st.unqueue()
 		} else {
 			sess.release(true)
 		}

@@ -22,6 +22,9 @@ type sqlBackend struct {
 	// as a connection does (an in-memory SQLite database).
 	keep *sql.Conn
 	lent inflight
+	// wq queues the writers of a SQLite database conn opened (sqlite_writequeue.go); nil on
+	// MySQL and for a pool FromSQL wraps.
+	wq *writeQueue
 }
 
 func newSQLBackend(db *sql.DB, r Config, c *initConnector) *sqlBackend {
@@ -54,6 +57,9 @@ func (b *sqlBackend) exec(ctx context.Context, q string, args []any) (Result, er
 		return Result{}, err
 	}
 	defer b.lent.leave()
+	if b.wq != nil && sqliteStatementKind(q) != sqliteRead {
+		return b.execQueued(ctx, q, args)
+	}
 	if b.acquireTimeout <= 0 {
 		return sqlResult(b.db.ExecContext(ctx, q, args...))
 	}
@@ -65,9 +71,28 @@ func (b *sqlBackend) exec(ctx context.Context, q string, args []any) (Result, er
 	return sqlResult(c.ExecContext(ctx, q, args...))
 }
 
+// execQueued runs a statement that may write a SQLite database in its turn: on a connection
+// of its own first, then in the write queue, so that no writer ever holds the lock while it
+// waits for the pool.
+func (b *sqlBackend) execQueued(ctx context.Context, q string, args []any) (Result, error) {
+	c, err := b.acquireConn(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer c.Close()
+	if err := b.wq.lock(ctx); err != nil {
+		return Result{}, err
+	}
+	defer b.wq.unlock()
+	return sqlResult(c.ExecContext(ctx, q, args...))
+}
+
 func (b *sqlBackend) query(ctx context.Context, q string, args []any, into *driverRows) error {
 	if err := b.lent.enter(); err != nil {
 		return err
+	}
+	if b.wq != nil && sqliteStatementKind(q) != sqliteRead {
+		return b.queryQueued(ctx, q, args, into)
 	}
 	if b.acquireTimeout <= 0 {
 		r, err := b.db.QueryContext(ctx, q, args...)
@@ -93,6 +118,30 @@ func (b *sqlBackend) query(ctx context.Context, q string, args []any, into *driv
 	return nil
 }
 
+// queryQueued is execQueued for a statement with a result set (INSERT ... RETURNING): the
+// result holds the write lock until it is closed. The caller has entered b.lent.
+func (b *sqlBackend) queryQueued(ctx context.Context, q string, args []any, into *driverRows) error {
+	c, err := b.acquireConn(ctx)
+	if err != nil {
+		b.lent.leave()
+		return err
+	}
+	if err := b.wq.lock(ctx); err != nil {
+		c.Close()
+		b.lent.leave()
+		return err
+	}
+	r, err := c.QueryContext(ctx, q, args...)
+	if err != nil {
+		b.wq.unlock()
+		c.Close()
+		b.lent.leave()
+		return err
+	}
+	*into = driverRows{sql: r, sqc: c, lent: &b.lent, wq: b.wq}
+	return nil
+}
+
 func (b *sqlBackend) acquire(ctx context.Context) (session, error) {
 	if err := b.lent.enter(); err != nil {
 		return nil, err
@@ -102,7 +151,7 @@ func (b *sqlBackend) acquire(ctx context.Context) (session, error) {
 		b.lent.leave()
 		return nil, err
 	}
-	return &sqlSession{c: c, lent: &b.lent}, nil
+	return &sqlSession{c: c, lent: &b.lent, queue: sessionQueue{q: b.wq}}, nil
 }
 
 // ping is Connect's check: see warm.
@@ -151,7 +200,11 @@ func (b *sqlBackend) close(ctx context.Context, keep int) (int, error) {
 	if b.keep != nil {
 		err = b.keep.Close()
 	}
-	return inUse, errors.Join(err, b.db.Close())
+	err = errors.Join(err, b.db.Close())
+	if b.wq != nil {
+		closeSQLiteFile(b.wq.f)
+	}
+	return inUse, err
 }
 
 func sqlResult(r sql.Result, err error) (Result, error) {
@@ -168,18 +221,34 @@ func sqlResult(r sql.Result, err error) (Result, error) {
 type sqlSession struct {
 	c    *sql.Conn
 	lent *inflight
+	// queue is the connection's place in a SQLite file's write queue.
+	queue sessionQueue
 }
 
 func (s *sqlSession) exec(ctx context.Context, q string, args []any) (Result, error) {
-	return sqlResult(s.c.ExecContext(ctx, q, args...))
+	kind, held, err := s.queue.before(ctx, q)
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := sqlResult(s.c.ExecContext(ctx, q, args...))
+	s.queue.after(kind, held, err)
+	return res, err
 }
 
 func (s *sqlSession) query(ctx context.Context, q string, args []any, into *driverRows) error {
-	r, err := s.c.QueryContext(ctx, q, args...)
+	kind, held, err := s.queue.before(ctx, q)
 	if err != nil {
 		return err
 	}
+	r, err := s.c.QueryContext(ctx, q, args...)
+	if err != nil {
+		s.queue.after(kind, held, err)
+		return err
+	}
 	*into = driverRows{sql: r}
+	if held {
+		into.sq, into.sqKind = &s.queue, kind
+	}
 	return nil
 }
 
@@ -192,6 +261,7 @@ func (s *sqlSession) release(discard bool) {
 		_ = s.c.Raw(func(any) error { return driver.ErrBadConn })
 	}
 	_ = s.c.Close()
+	s.queue.release()
 	if s.lent != nil {
 		s.lent.leave()
 		s.lent = nil

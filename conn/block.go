@@ -27,6 +27,41 @@ type txState struct {
 	// current transaction: the COMMIT then takes the transaction's id first, to find out its
 	// outcome if the reply is lost (commit.go).
 	wrote atomic.Bool
+	// queued: the transaction holds its SQLite file's write lock (see queue).
+	queued bool
+}
+
+// queue takes the SQLite file's write lock for a transaction that begins IMMEDIATE or
+// EXCLUSIVE, before its BEGIN, and lets the block's statements pass by the queue: they run
+// inside the lock the transaction holds, or, in a txn.Deferred transaction, must not wait in
+// the queue behind a writer that waits for this transaction's lock (sqlite_writequeue.go).
+func (st *txState) queue(ctx context.Context, lock txn.Lock) error {
+	s, ok := st.sess.(*sqlSession)
+	if !ok || s.queue.q == nil {
+		return nil
+	}
+	if lock != txn.Deferred {
+		if err := s.queue.enter(ctx); err != nil {
+			return err
+		}
+		st.queued = true
+	}
+	s.queue.inBlock = true
+	return nil
+}
+
+// unqueue undoes queue, after the transaction's COMMIT or ROLLBACK, on a connection that stays
+// pinned (WithConn); a connection going back to the pool gives up its place as it goes.
+func (st *txState) unqueue() {
+	s, ok := st.sess.(*sqlSession)
+	if !ok || s.queue.q == nil {
+		return
+	}
+	s.queue.inBlock = false
+	if st.queued {
+		st.queued = false
+		s.queue.leave()
+	}
 }
 
 // newBlock makes the block at depth, with a scope of its own over the shared connection, so
@@ -62,9 +97,10 @@ func (st *txState) end(b *Block, pinned *scope) {
 		if discard {
 			pinned.broken.Store(true)
 		}
+		st.unqueue()
 		return
 	}
-	st.sess.release(discard)
+	st.sess.release(discard) // and its hold on the write lock, after the connection
 }
 
 // Block is the handle of one atomic block, from DB.Block: the transaction (depth 1) or a

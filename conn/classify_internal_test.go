@@ -147,3 +147,19 @@ func TestClassifyNonServerErrors(t *testing.T) {
 		t.Error("ErrClosed does not match ErrInterface")
 	}
 }
+
+// TestSQLiteMissingColumn: the column (and table, when qualified) of SQLite's "no such
+// column" message, in the forms SQLite writes it.
+func TestSQLiteMissingColumn(t *testing.T) {
+	for msg, want := range map[string][2]string{
+		`SQL logic error: no such column: "staus" - should this be a string literal in single-quotes? (1)`: {"", "staus"},
+		`SQL logic error: no such column: "a.b" - should this be a string literal in single-quotes? (1)`:   {"", "a.b"},
+		`SQL logic error: no such column: u.nmae (1)`:                                                      {"u", "nmae"},
+		`SQL logic error: no such column: nmae (1)`:                                                        {"", "nmae"},
+		`SQL logic error: no such table: jobs (1)`:                                                         {"", ""},
+	} {
+		if table, column := sqliteMissingColumn(msg); [2]string{table, column} != want {
+			t.Errorf("%s: table %q, column %q; want %q", msg, table, column, want)
+		}
+	}
+}

@@ -35,7 +35,30 @@ func sqliteError(le *sqlite.Error) *Error {
 			break
 		}
 	}
+	if e.Class == ErrProgramming {
+		e.Table, e.Column = sqliteMissingColumn(le.Error())
+	}
 	return e
+}
+
+// sqliteMissingColumn reads the column of a "no such column" error, and its table when the
+// reference was qualified:
+//
+//	SQL logic error: no such column: "staus" - should this be a string literal in single-quotes? (1)
+//	SQL logic error: no such column: u.nmae (1)
+func sqliteMissingColumn(msg string) (table, column string) {
+	detail, ok := sqliteDetail(msg, "no such column: ")
+	if !ok {
+		return "", ""
+	}
+	if quoted, ok := strings.CutPrefix(detail, `"`); ok {
+		column, _, _ = strings.Cut(quoted, `" - `)
+		return "", column
+	}
+	if t, c, ok := strings.Cut(detail, "."); ok {
+		return t, c
+	}
+	return "", detail
 }
 
 // sqliteDetail returns what follows marker in msg, without the trailing " (code)".

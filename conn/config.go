@@ -98,16 +98,44 @@ type PoolConfig struct {
 
 // SQLiteConfig holds SQLite pragmas. The zero value gives the defaults: foreign keys on, a
 // 5-second busy timeout, WAL for file databases, and write transactions that begin IMMEDIATE
-// (so concurrent writers queue on the busy timeout instead of failing with "database is
-// locked" when a read transaction tries to become a write). Times are written in SQLite's own
-// text form (the driver argument _time_format=sqlite) unless a _time_format is given.
+// (a block takes the write lock at BEGIN, instead of failing with "database is locked" when
+// its read turns into a write).
+//
+// Writers of one database queue in the process, first come first served. Every DB conn opens
+// on a file (or on sqlite:///:memory:) shares one write queue per file: an atomic block that
+// begins IMMEDIATE or EXCLUSIVE joins it before its BEGIN and leaves after its COMMIT or
+// ROLLBACK, and a statement outside any transaction that may write (anything but SELECT,
+// VALUES and EXPLAIN) joins it for the statement, or until its result set is closed. SQLite's
+// own wait for its lock polls, and under steady writing a poller could miss every turn and
+// fail after busy_timeout; in the queue a writer waits for the writers ahead of it, and gives
+// up with "database is locked" (ErrSerialization) only when the lock has stayed with one
+// writer for busy_timeout. Deferred transactions (txn.Deferred, a raw BEGIN), other processes
+// and a *sql.DB given to FromSQL are not queued: SQLite's busy_timeout applies to them as
+// before. Connections to a file are opened one at a time in the process, so that several DBs
+// opening a new file at once do not fail switching it to WAL.
+//
+// SQLite has no time type and compares times as text, so conn gives one instant one text:
+// a time.Time written or bound as an argument is converted to UTC and written in SQLite's own
+// form, "2006-01-02 15:04:05.999999999+00:00" (the driver arguments _timezone=UTC and
+// _time_format=sqlite). The same instant written from any zone is then equal to itself, and
+// =, <, > and ORDER BY follow time order, fractional seconds included; times read back in UTC,
+// as the instant written (compare with time.Time.Equal, not ==). A _timezone or _time_format
+// in the driver arguments replaces conn's.
+//
+// Double-quoted string literals are off on every connection (the driver argument _dqs=0,
+// SQLITE_DBCONFIG_DQS_DML and _DDL): a double-quoted name is always an identifier, so a
+// misspelt column fails with "no such column" (ErrProgramming) as it does on PostgreSQL and
+// MariaDB, instead of SQLite reading it as a string and, say, DELETE ... WHERE "staus" <> 'x'
+// deleting every row. Write string literals in single quotes.
 type SQLiteConfig struct {
 	// JournalMode is PRAGMA journal_mode: DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF
 	// (default WAL for files; in-memory databases keep MEMORY).
 	JournalMode string `yaml:"journal_mode,omitempty" json:"journal_mode,omitempty"`
 	// ForeignKeys is PRAGMA foreign_keys, on unless set to false explicitly.
 	ForeignKeys *bool `yaml:"foreign_keys,omitempty" json:"foreign_keys,omitempty"`
-	// BusyTimeout is PRAGMA busy_timeout (default 5s).
+	// BusyTimeout is PRAGMA busy_timeout (default 5s): how long a statement waits for a lock
+	// another connection holds, and how long a writer in the write queue lets the lock stay
+	// with one writer before it gives up.
 	BusyTimeout Duration `yaml:"busy_timeout,omitempty" json:"busy_timeout,omitempty"`
 	// CacheSize is PRAGMA cache_size: pages, or KiB when negative.
 	CacheSize int `yaml:"cache_size,omitempty" json:"cache_size,omitempty"`

@@ -28,6 +28,14 @@
 // ErrOperational. SQLite has no server or socket: its connections do not die and nothing is
 // retried.
 //
+// # SQLite
+//
+// A DB conn opens on SQLite behaves like the servers where SQLite would surprise (see
+// SQLiteConfig): a misspelt double-quoted column is an error, not a string; times are stored
+// and bound in UTC, so that one instant compares equal to itself from any zone; and writers
+// of one file queue in the process instead of polling for SQLite's lock, so that concurrent
+// writes do not fail with "database is locked".
+//
 // # Logging and tracing
 //
 // Every statement is logged at debug level through log/slog (WithLogger; slog.Default() by

@@ -29,6 +29,12 @@ type driverRows struct {
 	// closes the result when it ends, if nobody did before.
 	block *txState
 	depth int
+	// The SQLite write lock the statement holds until the result is closed: wq's for a
+	// statement on the pool, or a hold of sq, a pinned connection's, taken for a statement of
+	// kind sqKind.
+	wq     *writeQueue
+	sq     *sessionQueue
+	sqKind sqliteKind
 
 	cols   []string // the column names, made on demand
 	closed bool
@@ -124,6 +130,14 @@ func (r *driverRows) close() error {
 		err = r.pg.Err()
 	} else if r.sql != nil {
 		err = r.sql.Close()
+	}
+	if r.wq != nil {
+		r.wq.unlock()
+		r.wq = nil
+	}
+	if r.sq != nil {
+		r.sq.after(r.sqKind, true, err)
+		r.sq = nil
 	}
 	if r.pgc != nil {
 		r.pgc.Release()

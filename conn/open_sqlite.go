@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -52,13 +51,31 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 		// time.Time.String ("... +0000 UTC").
 		q.Set("_time_format", "sqlite")
 	}
-	// Write transactions take the write lock at BEGIN (by default), so concurrent writers
-	// queue on busy_timeout instead of failing with "database is locked" on their first write.
+	if q.Get("_timezone") == "" {
+		// SQLite has no time type: it compares the text, so one instant must have one text.
+		// Written in the writer's zone, 10:00+05:30 and 04:30+00:00 differ, = misses the
+		// same instant and < and > compare clock faces. The driver converts every time it
+		// writes or binds to UTC first; the fraction has no trailing zeros and "+" sorts
+		// before "." and the digits, so the text sorts as the times do ("04:30:00+00:00" <
+		// "04:30:00.25+00:00" < "04:30:00.5+00:00"). Reads come back in UTC, the same
+		// instant, and text without a zone (CURRENT_TIMESTAMP) reads as UTC, which it is.
+		q.Set("_timezone", "UTC")
+	}
+	// A double-quoted name is an identifier, never a string: SQLite's legacy quirk reads one
+	// that names no column as a string literal, so a misspelt column (a descriptor's tag, a
+	// typo in raw SQL) compared or returned its own name without an error, and a DELETE
+	// filtered on it could delete every row. Off (SQLITE_DBCONFIG_DQS_DML and _DDL), the
+	// statement fails with "no such column", as on PostgreSQL and MariaDB.
+	q.Set("_dqs", "0")
+	// Write transactions take the write lock at BEGIN (by default), instead of failing with
+	// "database is locked" at their first write; conn's blocks wait for their turn in the
+	// process's write queue before that BEGIN (sqlite_writequeue.go).
 	q.Set("_txlock", strings.ToLower(s.TxLock))
-	var dsn string
+	var dsn, memName string
 	if memory {
 		q.Set("vfs", "memdb")
-		dsn = "file:/typedsql-memory-" + randomName() + "?" + q.Encode()
+		memName = "/typedsql-memory-" + randomName()
+		dsn = "file:" + memName + "?" + q.Encode()
 	} else {
 		dsn = "file:" + (&url.URL{Path: r.Database}).EscapedPath() + "?" + q.Encode()
 	}
@@ -66,10 +83,15 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conn: sqlite config for %s: %w", r.redactedURL(), err)
 	}
+	file, err := openSQLiteFile(r.Database, memName)
+	if err != nil {
+		return nil, err
+	}
 	if !memory {
-		connector = &oneAtATime{Connector: connector}
+		connector = &oneAtATime{Connector: connector, file: file}
 	}
 	b := newSQLBackendFor(connector, r)
+	b.wq = &writeQueue{f: file, wait: time.Duration(s.BusyTimeout)}
 	if memory {
 		// The memdb database lives as long as one connection to it is open. That keeper
 		// connection is not one of the pool's: it gets a slot of its own and is left out of
@@ -79,6 +101,7 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 		keep, err := b.db.Conn(ctx)
 		if err != nil {
 			b.db.Close()
+			closeSQLiteFile(file)
 			return nil, fmt.Errorf("conn: open in-memory sqlite: %w", err)
 		}
 		b.keep = keep
@@ -92,18 +115,23 @@ func randomName() string {
 	return hex.EncodeToString(b[:])
 }
 
-// oneAtATime opens a file database's connections one at a time. The first connection to a new
-// file switches it to WAL, which needs the file to itself: a second connection opening
-// meanwhile fails with "database is locked" without waiting on busy_timeout, so a pool's
-// first concurrent statements could fail on a fresh database. Opening a local file takes
+// oneAtATime opens a file database's connections one at a time in the process, whichever DB
+// they are for. The first connection to a new file switches it to WAL, which needs the file
+// to itself: a second connection opening meanwhile fails with "database is locked" without
+// waiting on busy_timeout, so the first concurrent statements on a fresh database could fail,
+// of one DB's pool or of several DBs opened on the file at once. Opening a local file takes
 // microseconds, so the queue costs nothing worth measuring.
 type oneAtATime struct {
 	driver.Connector
-	mu sync.Mutex
+	file *sqliteFile
 }
 
 func (c *oneAtATime) Connect(ctx context.Context) (driver.Conn, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	select {
+	case c.file.connect <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("conn: waiting to open a connection to %s: %w", c.file.name, context.Cause(ctx))
+	}
+	defer func() { <-c.file.connect }()
 	return c.Connector.Connect(ctx)
 }
