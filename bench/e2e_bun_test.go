@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/mysqldialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -38,13 +40,25 @@ func (u *bunUser) user() User {
 	return User{ID: u.ID, Name: u.Name, Email: u.Email, Active: u.Active, CreatedAt: u.CreatedAt}
 }
 
-// bunImpl is uptrace/bun on the shared *sql.DB: NewSelect().Model(...).Scan, NewInsert with a
-// model, and RunInTx.
+// bunImpl is uptrace/bun: NewSelect().Model(...).Scan, NewInsert with a model, and RunInTx.
+// On MariaDB and SQLite it uses the shared *sql.DB. On PostgreSQL it has a pool of its own,
+// pgx's stdlib driver in the simple protocol, as bun's documentation sets pgx up: bun writes
+// the values into the SQL text, so in pgx's default mode every statement would be new to the
+// connection's statement cache, prepared in a round trip of its own, and would push the other
+// libraries' statements out of a shared pool's cache.
 func bunImpl(tb testing.TB, env *e2eEnv) e2eImpl {
 	var d schema.Dialect
+	sqldb := env.sql
 	switch env.engine {
 	case testcontainers.EnginePostgres:
 		d = pgdialect.New()
+		config, err := pgx.ParseConfig(env.db.URL)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		config.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		sqldb = stdlib.OpenDB(*config)
+		tb.Cleanup(func() { sqldb.Close() })
 	case testcontainers.EngineMySQL:
 		d = mysqldialect.New()
 	case testcontainers.EngineSQLite:
@@ -52,7 +66,7 @@ func bunImpl(tb testing.TB, env *e2eEnv) e2eImpl {
 	default:
 		tb.Fatalf("bun: no dialect for %s", env.engine)
 	}
-	db := bun.NewDB(env.sql, d)
+	db := bun.NewDB(sqldb, d)
 	return e2eImpl{
 		name: "bun",
 		one: func(ctx context.Context, id int64) (User, error) {

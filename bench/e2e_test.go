@@ -26,7 +26,8 @@ import (
 // The raw driver is the base of each engine's ratios: pgx through pgxpool on PostgreSQL
 // (QueryRow().Scan and a Next/Scan loop), database/sql elsewhere; database/sql with a
 // hand-written scan loop also runs on PostgreSQL, through pgx's stdlib driver, which sqlx,
-// bob, bun and gorm use there too. The libraries that take a *sql.DB share one pool.
+// bob, bun and gorm use there too. The libraries that take a *sql.DB share one pool (but bun
+// on PostgreSQL: see bunImpl).
 
 // User is the row: the benchmark's table, bench_users, holds 1,000 of them.
 type User struct {
@@ -75,7 +76,7 @@ type e2eImpl struct {
 type e2eEnv struct {
 	engine testcontainers.Engine
 	db     *testcontainers.Database
-	sql    *sql.DB       // database/sql: the pool sql, sqlx, bob, bun and gorm share
+	sql    *sql.DB       // database/sql: the pool sql, sqlx, bob, bun and gorm share (see bunImpl)
 	pgx    *pgxpool.Pool // PostgreSQL only
 	// the statements of the hand-written implementations, in the engine's placeholder form
 	oneSQL, allSQL, insertSQL, updateSQL string
