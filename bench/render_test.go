@@ -114,9 +114,9 @@ func BenchmarkRender(b *testing.B) {
 }
 
 // TestRenderEquivalent keeps the benchmark honest: every library renders the same statement,
-// with the same arguments, so none is measured doing less. The SQL is compared exactly where
-// the library can write typedsql's text; otherwise after the normalisation its renderer
-// entry names.
+// with the same arguments, so none is measured doing less. Both texts are compared with the
+// values inlined, after normalSQL; a library whose entry names no normalisation must also
+// write typedsql's text byte for byte (none of the peers does).
 func TestRenderEquivalent(t *testing.T) {
 	const n = 70000 // F's LIMIT: above 255, and the same for every library
 	ref := renderers[0]
