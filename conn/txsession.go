@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/internal/sqltext"
 	"github.com/typedsql/typedsql/txn"
 )
 
@@ -36,58 +37,11 @@ func (s *blockSession) query(ctx context.Context, q string, args []any, into *dr
 	if err := s.st.check(q); err != nil {
 		return err
 	}
-	if err := s.session.query(ctx, q, args, into); err != nil {
+	err := s.session.query(ctx, q, args, into)
+	if err != nil {
 		s.st.afterError(ctx, s.depth, err)
-		return err
 	}
-	s.st.track(into, s.depth)
-	return nil
-}
-
-// track records a result set of a block's statement. The block closes it when it ends, if fn
-// did not: an open result set keeps the connection busy, so that PostgreSQL refuses the COMMIT
-// ("conn busy") and database/sql waits for it forever before giving the connection back.
-func (st *txState) track(r *driverRows, depth int) {
-	r.block, r.depth = st, depth
-	st.mu.Lock()
-	st.open = append(st.open, r)
-	st.mu.Unlock()
-}
-
-// untrack forgets a result set that closed.
-func (st *txState) untrack(r *driverRows) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	for i, o := range st.open {
-		if o == r {
-			last := len(st.open) - 1
-			st.open[i] = st.open[last]
-			st.open[last] = nil
-			st.open = st.open[:last]
-			return
-		}
-	}
-}
-
-// closeRows closes the result sets still open that blocks at depth or deeper opened.
-func (st *txState) closeRows(depth int) {
-	st.mu.Lock()
-	var left []*driverRows
-	for i := 0; i < len(st.open); {
-		if r := st.open[i]; r.depth >= depth {
-			left = append(left, r)
-			last := len(st.open) - 1
-			st.open[i] = st.open[last]
-			st.open[last] = nil
-			st.open = st.open[:last]
-			continue
-		}
-		i++
-	}
-	st.mu.Unlock()
-	for _, r := range left {
-		r.close()
-	}
+	return err
 }
 
 func (s *blockSession) inTx() bool { return true }
@@ -100,18 +54,16 @@ func (st *txState) check(q string) error {
 	if err := st.tx.Err(); err != nil {
 		return fmt.Errorf("conn: statement not run: %w", unprefixed(err))
 	}
-	s := skipSpaceAndComments(q)
-	w := firstWord(s)
+	w, rest := sqltext.Leading(q)
 	for _, end := range [...]string{"COMMIT", "END", "BEGIN", "START"} {
 		if strings.EqualFold(w, end) {
 			return fmt.Errorf("%w: %s inside an atomic block would end its transaction behind its back; return from the block, or use DB.Block's Commit and Rollback", errTxControl, strings.ToUpper(w))
 		}
 	}
 	if strings.EqualFold(w, "ROLLBACK") {
-		next := firstWord(skipSpaceAndComments(s[len(w):]))
+		next, after := sqltext.Leading(rest)
 		if strings.EqualFold(next, "WORK") || strings.EqualFold(next, "TRANSACTION") {
-			s = skipSpaceAndComments(s[len(w):])
-			next = firstWord(skipSpaceAndComments(s[len(next):]))
+			next, _ = sqltext.Leading(after)
 		}
 		if !strings.EqualFold(next, "TO") {
 			return fmt.Errorf("%w: ROLLBACK inside an atomic block would end its transaction behind its back; return an error from the block, or use DB.Block's Rollback", errTxControl)
