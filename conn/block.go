@@ -36,31 +36,31 @@ type txState struct {
 // inside the lock the transaction holds, or, in a txn.Deferred transaction, must not wait in
 // the queue behind a writer that waits for this transaction's lock (sqlite_writequeue.go).
 func (st *txState) queue(ctx context.Context, lock txn.Lock) error {
-	s, ok := st.sess.(*sqlSession)
-	if !ok || s.queue.q == nil {
+	q := st.sess.writeQueue()
+	if q == nil || q.q == nil {
 		return nil
 	}
 	if lock != txn.Deferred {
-		if err := s.queue.enter(ctx); err != nil {
+		if err := q.enter(ctx); err != nil {
 			return err
 		}
 		st.queued = true
 	}
-	s.queue.inBlock = true
+	q.inBlock = true
 	return nil
 }
 
 // unqueue undoes queue, after the transaction's COMMIT or ROLLBACK, on a connection that stays
 // pinned (WithConn); a connection going back to the pool gives up its place as it goes.
 func (st *txState) unqueue() {
-	s, ok := st.sess.(*sqlSession)
-	if !ok || s.queue.q == nil {
+	q := st.sess.writeQueue()
+	if q == nil || q.q == nil {
 		return
 	}
-	s.queue.inBlock = false
+	q.inBlock = false
 	if st.queued {
 		st.queued = false
-		s.queue.leave()
+		q.leave()
 	}
 }
 
@@ -74,10 +74,9 @@ func (st *txState) newBlock(db *DB, parent *Block, depth int) *Block {
 	b.scope.block, b.scope.depth, b.scope.open = b, depth, st.open
 	// The same statement checks as a WithConn scope: one statement at a time, and raw SQL
 	// that changes the session beyond the transaction gets the connection closed.
-	_, pgx := st.sess.(*pgxSession)
-	b.sc.blindTx = !pgx
-	if pgx {
-		b.sc.writes = &st.wrote
+	b.sc.blindTx = !st.sess.seesTx()
+	if !b.sc.blindTx {
+		b.sc.writes = &st.wrote // see txConn.commit
 	}
 	return b
 }

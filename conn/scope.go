@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"modernc.org/sqlite"
-
 	"github.com/typedsql/typedsql/internal/sqltext"
 	"github.com/typedsql/typedsql/txn"
 )
@@ -168,8 +166,7 @@ func (db *DB) pin(ctx context.Context) (*scope, error) {
 	}
 	sc := &scope{db: db, h: h, sess: sess}
 	sc.open = &sc.rows
-	_, pgx := sess.(*pgxSession)
-	sc.blindTx = !pgx
+	sc.blindTx = !sess.seesTx()
 	return sc, nil
 }
 
@@ -208,24 +205,9 @@ func (sc *scope) end(ctx context.Context, panicked bool) {
 	sc.open.closeFrom(0)
 	discard := panicked || sc.broken.Load() || ctx.Err() != nil || sc.sess.inTx()
 	if !discard && sc.rollbackOnEnd.Load() {
-		discard = !sc.rollbackBlind(ctx)
+		discard = !sc.sess.endBlindTx(ctx)
 	}
 	sc.sess.release(discard)
-}
-
-// rollbackBlind ends a transaction the driver cannot see, if there is one, and reports
-// whether the connection is now known to be outside any transaction. MySQL and MariaDB accept
-// ROLLBACK outside a transaction; SQLite reports "no transaction is active", which here means
-// success.
-func (sc *scope) rollbackBlind(ctx context.Context) bool {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discardTimeout)
-	defer cancel()
-	_, err := sc.sess.exec(rctx, "ROLLBACK", nil)
-	if err == nil {
-		return true
-	}
-	var lite *sqlite.Error
-	return errors.As(err, &lite) && strings.Contains(lite.Error(), "no transaction is active")
 }
 
 // effect is what a raw statement may leave on its connection beyond its own result.

@@ -2,11 +2,9 @@ package conn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/internal/sqltext"
 	"github.com/typedsql/typedsql/txn"
 )
@@ -113,45 +111,9 @@ func lostError(h *handle, depth int, stmtErr error) error {
 	return e
 }
 
-// stillInTx asks the connection whether its transaction is still open. PostgreSQL tells
-// without a round trip; MySQL is asked for @@in_transaction; SQLite is sent a BEGIN, which
-// fails inside a transaction and, outside one, is rolled back at once.
+// stillInTx asks the connection whether its transaction is still open (session.stillInTx).
 func (st *txState) stillInTx(ctx context.Context) (bool, error) {
-	if p, ok := st.sess.(*pgxSession); ok {
-		pc := p.conn.PgConn()
-		if pc.IsClosed() {
-			return false, errors.New("conn: connection closed")
-		}
-		return pc.TxStatus() != 'I', nil
-	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), txn.CleanupTimeout)
-	defer cancel()
-	switch st.h.d.Caps().TxBegin {
-	case dialect.BeginSetTransaction:
-		var rows driverRows
-		if err := st.sess.query(cctx, "SELECT @@in_transaction", nil, &rows); err != nil {
-			return false, err
-		}
-		defer rows.close()
-		var in int64
-		if !rows.next() {
-			if err := rows.err(); err != nil {
-				return false, err
-			}
-			return false, errors.New("conn: SELECT @@in_transaction returned no row")
-		}
-		if err := rows.scan([]any{&in}); err != nil {
-			return false, err
-		}
-		return in != 0, rows.close()
-	case dialect.BeginLocking:
-		if _, err := st.sess.exec(cctx, "BEGIN", nil); err != nil {
-			return true, nil // "cannot start a transaction within a transaction"
-		}
-		_, err := st.sess.exec(cctx, "ROLLBACK", nil)
-		return false, err
-	}
-	return true, nil
+	return st.sess.stillInTx(ctx, st.h.d)
 }
 
 // txConn is the connection as package txn sees it: transaction control statements go to the
@@ -191,14 +153,8 @@ var txOps = [...]TxOp{
 }
 
 // Aborted reports PostgreSQL's failed-transaction state, in which COMMIT quietly rolls back.
-func (c txConn) Aborted() bool {
-	p, ok := c.st.sess.(*pgxSession)
-	return ok && p.conn.PgConn().TxStatus() == 'E'
-}
+func (c txConn) Aborted() bool { return c.st.sess.aborted() }
 
 // Closed reports a PostgreSQL connection that pgx has closed (after any network error or a
 // cancelled statement), on which a ROLLBACK could only fail.
-func (c txConn) Closed() bool {
-	p, ok := c.st.sess.(*pgxSession)
-	return ok && p.conn.PgConn().IsClosed()
-}
+func (c txConn) Closed() bool { return c.st.sess.closed() }
