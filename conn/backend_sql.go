@@ -5,10 +5,9 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
-	"strings"
 	"time"
 
-	"modernc.org/sqlite"
+	"github.com/typedsql/typedsql/internal/engine"
 )
 
 // sqlBackend runs MySQL/MariaDB and SQLite (and any *sql.DB handed to FromSQL) through
@@ -269,8 +268,12 @@ func (s *sqlSession) endBlindTx(ctx context.Context) bool {
 	if err == nil {
 		return true
 	}
-	var lite *sqlite.Error
-	return errors.As(err, &lite) && strings.Contains(lite.Error(), "no transaction is active")
+	for _, e := range engine.All() {
+		if e.NoTransaction != nil && e.NoTransaction(err) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *sqlSession) ping(ctx context.Context) error { return s.c.PingContext(ctx) }

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
+
+	"github.com/typedsql/typedsql/internal/engine"
 
 	"github.com/typedsql/typedsql/txn"
 )
@@ -74,23 +74,20 @@ func (s *sqlSession) commitTx(ctx context.Context, st *txState, text string) err
 // backend is terminated while it waits for a synchronous standby.
 func commitFailed(err error) bool {
 	var pgErr *pgconn.PgError
-	var myErr *mysql.MySQLError
-	var liteErr *sqlite.Error
-	switch {
-	case errors.As(err, &pgErr):
+	if errors.As(err, &pgErr) {
 		sev := pgErr.SeverityUnlocalized
 		if sev == "" {
 			sev = pgErr.Severity
 		}
 		return sev != "FATAL" && sev != "PANIC"
-	case errors.As(err, &myErr):
-		switch myErr.Number {
-		case 1053, 1927: // ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED
-			return false
+	}
+	for _, e := range engine.All() { // MySQL/MariaDB: not ER_SERVER_SHUTDOWN or ER_CONNECTION_KILLED
+		if e.CommitFailed == nil {
+			continue
 		}
-		return true
-	case errors.As(err, &liteErr):
-		return true
+		if failed, known := e.CommitFailed(err); known {
+			return failed
+		}
 	}
 	return errors.Is(err, driver.ErrBadConn)
 }
