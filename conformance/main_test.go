@@ -3,6 +3,8 @@ package conformance
 import (
 	"testing"
 
+	_ "github.com/typedsql/typedsql/conn/mysql"  // mysql://, mariadb://
+	_ "github.com/typedsql/typedsql/conn/sqlite" // sqlite://
 	"github.com/typedsql/typedsql/testcontainers"
 )
 

@@ -164,8 +164,7 @@ func blockOf(sc *scope) *Block {
 	if sc == nil {
 		return nil
 	}
-	b, _ := sc.tx.(*Block)
-	return b
+	return sc.block
 }
 
 // outermost runs fn in a transaction, as many times as the retry policy allows. pinned is the
@@ -207,6 +206,10 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		sess, h = sc.sess, sc.h
 	}
 	st := &txState{h: h, sess: sess, outer: ctx}
+	st.open = &st.rows
+	if pinned != nil {
+		st.open = pinned.open // one registry per connection
+	}
 	// Connection first, then the write queue: see sqlite_writequeue.go.
 	if err := st.queue(ctx, o.Lock); err != nil {
 		if pinned == nil {
@@ -234,7 +237,7 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		}
 		// fn panicked or called runtime.Goexit: roll back, give the connection back, run the
 		// hooks, and let the unwinding go on.
-		st.closeRows(1)
+		st.open.closeFrom(1)
 		hs, _ := tx.Rollback(ctx)
 		st.end(b, pinned)
 		st.runHooks(hs)
@@ -242,7 +245,7 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 	ferr := fn(b.ctx(ctx))
 	normal = true
 
-	st.closeRows(1)
+	st.open.closeFrom(1)
 	var hs txn.Hooks
 	if ferr == nil && ctx.Err() == nil {
 		hs, err = tx.Commit(ctx)
@@ -273,7 +276,7 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 		if normal {
 			return
 		}
-		st.closeRows(depth)
+		st.open.closeFrom(depth)
 		hs, _ := st.tx.RollbackTo(ctx, depth)
 		b.end()
 		st.runHooks(hs)
@@ -281,7 +284,7 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 	ferr := fn(b.ctx(ctx))
 	normal = true
 
-	st.closeRows(depth)
+	st.open.closeFrom(depth)
 	var hs txn.Hooks
 	// Savepoint opens only in a transaction that can still commit, so a fault now arose in
 	// this block: the connection was lost, or the engine rolled the transaction back.

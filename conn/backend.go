@@ -3,6 +3,8 @@ package conn
 import (
 	"context"
 	"time"
+
+	"github.com/typedsql/typedsql/dialect"
 )
 
 // querier runs statements: a pool (one borrowed connection per statement) or a session (one
@@ -21,6 +23,9 @@ type backend interface {
 	// acquire pins one physical connection until release.
 	acquire(ctx context.Context) (session, error)
 	ping(ctx context.Context) error
+	// safeToRetry reports whether a statement that failed with err on a pooled connection is
+	// known not to have reached the server, and so may run again on another.
+	safeToRetry(err error) bool
 	stats() PoolStats
 	// close refuses new work, waits (until ctx ends) for the connections in use to come back
 	// while more than keep are out, then closes the pool: at once when none is in use, or
@@ -38,6 +43,31 @@ type session interface {
 	// inTx reports whether the driver sees an open transaction on the connection, when it can
 	// tell (PostgreSQL can; database/sql drivers cannot and report false).
 	inTx() bool
+	// seesTx reports whether the driver can tell whether the connection is inside a
+	// transaction. Where it cannot, raw statements are read for what they may leave behind
+	// (scope.enter) and a transaction begun by hand is ended with endBlindTx.
+	seesTx() bool
+	// endBlindTx sends ROLLBACK for a transaction the driver cannot see, if there is one,
+	// and reports whether the connection is now known to be outside any transaction.
+	endBlindTx(ctx context.Context) bool
+	// ping checks the connection with a round trip.
+	ping(ctx context.Context) error
+	// stillInTx reports, after a failed statement in a transaction, whether the transaction
+	// is still open, or an error when the connection cannot tell any more (it is lost).
+	// d is the connection's dialect.
+	stillInTx(ctx context.Context, d dialect.Dialect) (bool, error)
+	// aborted reports a transaction that failed and can only roll back (PostgreSQL's
+	// failed-transaction state, in which COMMIT quietly rolls back); closed reports a
+	// connection the driver has closed, on which a ROLLBACK could only fail. Drivers that
+	// cannot tell report false.
+	aborted() bool
+	closed() bool
+	// commitTx sends the transaction's COMMIT (text) and reports what became of the
+	// transaction (see txConn.commit): nil when it committed, an error matching
+	// ErrCommitUnknown when nothing proves either way, any other error when it did not.
+	commitTx(ctx context.Context, st *txState, text string) error
+	// writeQueue is the connection's place in a SQLite file's write queue, or nil.
+	writeQueue() *sessionQueue
 }
 
 // PoolStats is a snapshot of a pool's counters, the same on every engine. Counters the

@@ -2,10 +2,14 @@ package conn
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/typedsql/typedsql/dialect"
 )
 
 // pgxBackend runs PostgreSQL natively on a pgxpool.Pool.
@@ -76,7 +80,7 @@ func (b *pgxBackend) acquire(ctx context.Context) (session, error) {
 // ping is Connect's check: see warm.
 func (b *pgxBackend) ping(ctx context.Context) error {
 	return warm(ctx, b.minConns, b.acquire, func(ctx context.Context, s session) error {
-		return s.(*pgxSession).conn.Ping(ctx)
+		return s.ping(ctx)
 	})
 }
 
@@ -136,6 +140,39 @@ func (s *pgxSession) query(ctx context.Context, sql string, args []any, into *dr
 }
 
 func (s *pgxSession) inTx() bool { return s.conn.PgConn().TxStatus() != 'I' }
+
+// seesTx: pgx reads the transaction status of every ReadyForQuery message.
+func (s *pgxSession) seesTx() bool { return true }
+
+// endBlindTx is never needed: pgx sees the transaction, and release discards a connection
+// still inside one.
+func (s *pgxSession) endBlindTx(context.Context) bool { return !s.inTx() }
+
+func (s *pgxSession) ping(ctx context.Context) error { return s.conn.Ping(ctx) }
+
+// stillInTx tells without a round trip: pgx knows the status from the server's last message.
+func (s *pgxSession) stillInTx(context.Context, dialect.Dialect) (bool, error) {
+	pc := s.conn.PgConn()
+	if pc.IsClosed() {
+		return false, errors.New("conn: connection closed")
+	}
+	return pc.TxStatus() != 'I', nil
+}
+
+func (s *pgxSession) aborted() bool { return s.conn.PgConn().TxStatus() == 'E' }
+
+func (s *pgxSession) closed() bool { return s.conn.PgConn().IsClosed() }
+
+func (s *pgxSession) writeQueue() *sessionQueue { return nil }
+
+// safeToRetry: pgconn marks "conn closed" safe to retry, as if the statement had met a
+// connection closed before it, but pgx 5 also reports a connection lost while waiting for a
+// statement's reply that way (MultiResultReader.NextResult drops the read error, closes the
+// connection, then fails on it): the statement may have run. A lost reply proves nothing, so
+// it is never run again.
+func (b *pgxBackend) safeToRetry(err error) bool {
+	return pgconn.SafeToRetry(err) && !errors.Is(err, pgconn.ErrConnClosed)
+}
 
 // detach takes the connection out of the pool for good and closes it, while its holder may
 // still hold the session: a connection known dead gives its place in the pool up at once (a

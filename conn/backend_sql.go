@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"time"
+
+	"github.com/typedsql/typedsql/internal/engine"
 )
 
 // sqlBackend runs MySQL/MariaDB and SQLite (and any *sql.DB handed to FromSQL) through
@@ -157,7 +159,7 @@ func (b *sqlBackend) acquire(ctx context.Context) (session, error) {
 // ping is Connect's check: see warm.
 func (b *sqlBackend) ping(ctx context.Context) error {
 	return warm(ctx, b.minConns, b.acquire, func(ctx context.Context, s session) error {
-		return s.(*sqlSession).c.PingContext(ctx)
+		return s.ping(ctx)
 	})
 }
 
@@ -253,6 +255,40 @@ func (s *sqlSession) query(ctx context.Context, q string, args []any, into *driv
 }
 
 func (s *sqlSession) inTx() bool { return false }
+
+// seesTx: database/sql drivers do not report the transaction status of a connection.
+func (s *sqlSession) seesTx() bool { return false }
+
+// endBlindTx: MySQL and MariaDB accept ROLLBACK outside a transaction; SQLite reports "no
+// transaction is active", which here means success.
+func (s *sqlSession) endBlindTx(ctx context.Context) bool {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discardTimeout)
+	defer cancel()
+	_, err := s.exec(rctx, "ROLLBACK", nil)
+	if err == nil {
+		return true
+	}
+	for _, e := range engine.All() {
+		if e.NoTransaction != nil && e.NoTransaction(err) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sqlSession) ping(ctx context.Context) error { return s.c.PingContext(ctx) }
+
+// aborted and closed: database/sql cannot tell.
+func (s *sqlSession) aborted() bool { return false }
+func (s *sqlSession) closed() bool  { return false }
+
+func (s *sqlSession) writeQueue() *sessionQueue { return &s.queue }
+
+// safeToRetry: without an acquire timeout statements go through sql.DB, which has retried
+// driver.ErrBadConn three times already.
+func (b *sqlBackend) safeToRetry(err error) bool {
+	return b.acquireTimeout > 0 && errors.Is(err, driver.ErrBadConn)
+}
 
 func (s *sqlSession) release(discard bool) {
 	if discard {

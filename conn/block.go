@@ -3,7 +3,6 @@ package conn
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 
 	"github.com/typedsql/typedsql/txn"
@@ -14,9 +13,10 @@ type txState struct {
 	h    *handle
 	sess session // the physical connection
 	tx   *txn.Tx
-	// open lists the result sets the blocks' statements opened and did not close yet.
-	mu   sync.Mutex
-	open []*driverRows
+	// open is the registry of the result sets the blocks' statements opened and did not
+	// close yet: the WithConn scope's when one pins the connection, else rows.
+	open *openRows
+	rows openRows
 	// outer is the context of the outermost block's caller. Hooks get it without its
 	// cancellation: they run after the block, when a cancelled context would fail their work.
 	outer context.Context
@@ -36,31 +36,31 @@ type txState struct {
 // inside the lock the transaction holds, or, in a txn.Deferred transaction, must not wait in
 // the queue behind a writer that waits for this transaction's lock (sqlite_writequeue.go).
 func (st *txState) queue(ctx context.Context, lock txn.Lock) error {
-	s, ok := st.sess.(*sqlSession)
-	if !ok || s.queue.q == nil {
+	q := st.sess.writeQueue()
+	if q == nil || q.q == nil {
 		return nil
 	}
 	if lock != txn.Deferred {
-		if err := s.queue.enter(ctx); err != nil {
+		if err := q.enter(ctx); err != nil {
 			return err
 		}
 		st.queued = true
 	}
-	s.queue.inBlock = true
+	q.inBlock = true
 	return nil
 }
 
 // unqueue undoes queue, after the transaction's COMMIT or ROLLBACK, on a connection that stays
 // pinned (WithConn); a connection going back to the pool gives up its place as it goes.
 func (st *txState) unqueue() {
-	s, ok := st.sess.(*sqlSession)
-	if !ok || s.queue.q == nil {
+	q := st.sess.writeQueue()
+	if q == nil || q.q == nil {
 		return
 	}
-	s.queue.inBlock = false
+	q.inBlock = false
 	if st.queued {
 		st.queued = false
-		s.queue.leave()
+		q.leave()
 	}
 }
 
@@ -70,13 +70,13 @@ func (st *txState) newBlock(db *DB, parent *Block, depth int) *Block {
 	b := &Block{st: st, parent: parent, depth: depth}
 	b.bs = blockSession{session: st.sess, st: st, depth: depth}
 	b.sc = &b.scope
-	b.scope.db, b.scope.h, b.scope.sess, b.scope.tx = db, st.h, &b.bs, b
+	b.scope.db, b.scope.h, b.scope.sess = db, st.h, &b.bs
+	b.scope.block, b.scope.depth, b.scope.open = b, depth, st.open
 	// The same statement checks as a WithConn scope: one statement at a time, and raw SQL
 	// that changes the session beyond the transaction gets the connection closed.
-	_, pgx := st.sess.(*pgxSession)
-	b.sc.blindTx = !pgx
-	if pgx {
-		b.sc.writes = &st.wrote
+	b.sc.blindTx = !st.sess.seesTx()
+	if !b.sc.blindTx {
+		b.sc.writes = &st.wrote // see txConn.commit
 	}
 	return b
 }
@@ -206,7 +206,7 @@ func (b *Block) restart(ctx context.Context, commit bool) error {
 	if commit && ctx.Err() != nil {
 		return fmt.Errorf("conn: not committed: %w", context.Cause(ctx))
 	}
-	b.st.closeRows(b.depth)
+	b.st.open.closeFrom(b.depth)
 	hs, err := b.st.tx.Restart(ctx, b.depth, commit)
 	b.st.runHooks(hs)
 	return classify(b.st.h, err)

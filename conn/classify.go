@@ -10,9 +10,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
 
 	"github.com/typedsql/typedsql/txn"
 )
@@ -20,7 +18,8 @@ import (
 // The classes of database error, after the Python DB-API hierarchy that peewee exposes. Test
 // for them with errors.Is; every error a driver reports is wrapped in an *Error of one class,
 // which still unwraps to the driver's own error (*pgconn.PgError, *mysql.MySQLError,
-// *sqlite.Error) for errors.As.
+// *sqlite.Error) for errors.As. (MySQL/MariaDB and SQLite errors are classified by their
+// engine packages, conn/mysql and conn/sqlite, which a program imports to use them.)
 //
 //	_, err := db.Exec(ctx, conn.SQL("INSERT INTO users (email) VALUES ($1)"), "ann@example.com")
 //	if errors.Is(err, conn.ErrIntegrity) { ... } // duplicate email
@@ -160,9 +159,10 @@ func classifyError(err error, secrets []string) error {
 // classifyDriver finds the class of err, or returns nil when err is not a database error.
 func classifyDriver(err error) *Error {
 	var pgErr *pgconn.PgError
-	var myErr *mysql.MySQLError
-	var liteErr *sqlite.Error
 	var connectErr *pgconn.ConnectError
+	if e := classifyEngines(err); e != nil {
+		return e // a MySQL/MariaDB or SQLite server error (conn/mysql, conn/sqlite)
+	}
 	switch {
 	case errors.As(err, &pgErr):
 		e := postgresError(pgErr)
@@ -173,10 +173,6 @@ func classifyDriver(err error) *Error {
 			e.msg = err.Error()
 		}
 		return e
-	case errors.As(err, &myErr):
-		return mysqlError(myErr)
-	case errors.As(err, &liteErr):
-		return sqliteError(liteErr)
 	case errors.As(err, &connectErr):
 		return &Error{Class: ErrOperational}
 	case errors.Is(err, ErrClosed), errors.Is(err, ErrAcquireTimeout):
@@ -199,8 +195,7 @@ func classifyDriver(err error) *Error {
 
 // isConnectionFailure recognises a lost or unreachable connection in any driver.
 func isConnectionFailure(err error) bool {
-	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) ||
-		errors.Is(err, mysql.ErrMalformPkt) || errors.Is(err, mysql.ErrPktSync) ||
+	if errors.Is(err, driver.ErrBadConn) || engineConnFailure(err) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) {

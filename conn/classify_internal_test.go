@@ -75,20 +75,6 @@ func TestMySQLErrors(t *testing.T) {
 	}
 }
 
-func TestSQLiteClasses(t *testing.T) {
-	for code, want := range map[int]error{
-		19: ErrIntegrity, 2067: ErrIntegrity, 1555: ErrIntegrity, 787: ErrIntegrity, 1299: ErrIntegrity, 275: ErrIntegrity,
-		3091: ErrData, 18: ErrData, 20: ErrData,
-		5: ErrSerialization, 517: ErrSerialization, 261: ErrOperational,
-		1: ErrProgramming, 25: ErrProgramming, 21: ErrInterface, 22: ErrNotSupported,
-		2: ErrInternal, 11: ErrInternal, 6: ErrOperational, 8: ErrOperational, 10: ErrOperational, 14: ErrOperational, 26: ErrOperational,
-	} {
-		if got := sqliteClass(code); got != want {
-			t.Errorf("SQLite code %d: %v, want %v", code, got, want)
-		}
-	}
-}
-
 func TestClassifyNonServerErrors(t *testing.T) {
 	opErr := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
 	tests := []struct {
@@ -145,21 +131,5 @@ func TestClassifyNonServerErrors(t *testing.T) {
 	}
 	if !errors.Is(ErrClosed, ErrInterface) {
 		t.Error("ErrClosed does not match ErrInterface")
-	}
-}
-
-// TestSQLiteMissingColumn: the column (and table, when qualified) of SQLite's "no such
-// column" message, in the forms SQLite writes it.
-func TestSQLiteMissingColumn(t *testing.T) {
-	for msg, want := range map[string][2]string{
-		`SQL logic error: no such column: "staus" - should this be a string literal in single-quotes? (1)`: {"", "staus"},
-		`SQL logic error: no such column: "a.b" - should this be a string literal in single-quotes? (1)`:   {"", "a.b"},
-		`SQL logic error: no such column: u.nmae (1)`:                                                      {"u", "nmae"},
-		`SQL logic error: no such column: nmae (1)`:                                                        {"", "nmae"},
-		`SQL logic error: no such table: jobs (1)`:                                                         {"", ""},
-	} {
-		if table, column := sqliteMissingColumn(msg); [2]string{table, column} != want {
-			t.Errorf("%s: table %q, column %q; want %q", msg, table, column, want)
-		}
 	}
 }

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
+
+	"github.com/typedsql/typedsql/internal/engine"
 
 	"github.com/typedsql/typedsql/txn"
 )
@@ -22,34 +22,42 @@ import (
 // id, taken just before the COMMIT, lets a new connection ask the server (commit_postgres.go);
 // the other engines offer no such question.
 func (c txConn) commit(ctx context.Context, s txn.Statement) error {
-	st := c.st
-	ctx, done := st.h.traceTx(ctx, s)
-	p, _ := st.sess.(*pgxSession)
-	if p != nil && p.conn.PgConn().IsClosed() {
-		err := errors.New("conn: COMMIT not sent: the connection is closed")
-		done(err)
-		return err
+	ctx, done := c.st.h.traceTx(ctx, s)
+	err := c.st.sess.commitTx(ctx, c.st, s.SQL)
+	done(err)
+	return err
+}
+
+// commitTx on PostgreSQL takes the transaction's id before the COMMIT when the block may have
+// written, and asks the server after a lost reply (commit_postgres.go).
+func (p *pgxSession) commitTx(ctx context.Context, st *txState, text string) error {
+	if p.conn.PgConn().IsClosed() {
+		return errors.New("conn: COMMIT not sent: the connection is closed")
 	}
 	var x xidCheck
-	if p != nil && st.wrote.Load() {
+	if st.wrote.Load() {
 		var err error
 		if x, err = readXid(ctx, p); err != nil {
 			// The COMMIT was not sent, so the transaction cannot have committed.
-			err = fmt.Errorf("conn: COMMIT not sent, because reading the transaction's id before it failed: %w", err)
-			done(err)
-			return err
+			return fmt.Errorf("conn: COMMIT not sent, because reading the transaction's id before it failed: %w", err)
 		}
 	}
-	_, err := st.sess.exec(ctx, s.SQL, nil)
+	_, err := p.exec(ctx, text, nil)
 	if err != nil && !commitFailed(err) {
 		st.broken.Store(true)
-		if p != nil {
-			err = st.resolvePostgres(ctx, p, x, err)
-		} else {
-			err = commitUnknown(st.h, err, "")
-		}
+		err = st.resolvePostgres(ctx, p, x, err)
 	}
-	done(err)
+	return err
+}
+
+// commitTx through database/sql: the engines it drives offer no way to ask what became of a
+// COMMIT whose reply was lost.
+func (s *sqlSession) commitTx(ctx context.Context, st *txState, text string) error {
+	_, err := s.exec(ctx, text, nil)
+	if err != nil && !commitFailed(err) {
+		st.broken.Store(true)
+		err = commitUnknown(st.h, err, "")
+	}
 	return err
 }
 
@@ -66,23 +74,20 @@ func (c txConn) commit(ctx context.Context, s txn.Statement) error {
 // backend is terminated while it waits for a synchronous standby.
 func commitFailed(err error) bool {
 	var pgErr *pgconn.PgError
-	var myErr *mysql.MySQLError
-	var liteErr *sqlite.Error
-	switch {
-	case errors.As(err, &pgErr):
+	if errors.As(err, &pgErr) {
 		sev := pgErr.SeverityUnlocalized
 		if sev == "" {
 			sev = pgErr.Severity
 		}
 		return sev != "FATAL" && sev != "PANIC"
-	case errors.As(err, &myErr):
-		switch myErr.Number {
-		case 1053, 1927: // ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED
-			return false
+	}
+	for _, e := range engine.All() { // MySQL/MariaDB: not ER_SERVER_SHUTDOWN or ER_CONNECTION_KILLED
+		if e.CommitFailed == nil {
+			continue
 		}
-		return true
-	case errors.As(err, &liteErr):
-		return true
+		if failed, known := e.CommitFailed(err); known {
+			return failed
+		}
 	}
 	return errors.Is(err, driver.ErrBadConn)
 }

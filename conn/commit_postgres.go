@@ -84,7 +84,12 @@ func (st *txState) resolvePostgres(ctx context.Context, p *pgxSession, x xidChec
 	if err != nil {
 		return commitUnknown(st.h, commitErr, fmt.Sprintf("asking the server on a new connection failed: %v", err))
 	}
-	status, err := xactStatus(rctx, s.(*pgxSession), pid, x.id)
+	ps, ok := s.(*pgxSession)
+	if !ok { // a PostgreSQL pool lends pgx sessions only
+		s.release(false)
+		return commitUnknown(st.h, commitErr, "the pool lent a connection that is not PostgreSQL's")
+	}
+	status, err := xactStatus(rctx, ps, pid, x.id)
 	s.release(err != nil)
 	switch {
 	case err != nil:

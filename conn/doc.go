@@ -3,6 +3,19 @@
 // Config, pooling, connection init hooks, running statements built by the builder package or
 // raw SQL, typed fetching, and classifying driver errors.
 //
+// PostgreSQL is built in. MySQL/MariaDB and SQLite are linked by importing their engine
+// packages for their side effect, as with database/sql drivers, so that a program links only
+// the drivers it uses (a PostgreSQL service does not carry SQLite's 20 MB):
+//
+//	import (
+//		"github.com/typedsql/typedsql/conn"
+//		_ "github.com/typedsql/typedsql/conn/mysql"  // mysql://, mariadb://
+//		_ "github.com/typedsql/typedsql/conn/sqlite" // sqlite://
+//	)
+//
+// Opening a URL whose engine package the program did not import is an error that names the
+// package to import.
+//
 // Which physical connection a statement runs on is decided by its context.Context: a context
 // that carries a pinned connection of this DB (from WithConn or an Atomic block) runs the
 // statement there; any other context borrows a pooled connection for the one statement.

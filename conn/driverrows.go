@@ -14,9 +14,8 @@ import (
 // statement costs no allocation of conn's beyond what the driver makes.
 //
 // Whatever the result borrowed for itself goes back when it is closed: the pool connection
-// of a statement made outside any block, the fresh session of a retry, the count that lets
-// Close wait for it, and the place an atomic block keeps it among the result sets to close
-// when the block ends.
+// of a statement made outside any block, the fresh session of a retry, and the count that lets
+// Close wait for it.
 type driverRows struct {
 	pg  pgx.Rows      // PostgreSQL; nil on database/sql
 	pgc *pgxpool.Conn // the pool connection borrowed for this one statement
@@ -25,10 +24,6 @@ type driverRows struct {
 	// sess is the fresh connection a retry ran the statement on (handle.queryFresh).
 	sess session
 	lent *inflight
-	// block is the transaction of the atomic block the statement ran in, at depth: the block
-	// closes the result when it ends, if nobody did before.
-	block *txState
-	depth int
 	// The SQLite write lock the statement holds until the result is closed: wq's for a
 	// statement on the pool, or a hold of sq, a pinned connection's, taken for a statement of
 	// kind sqKind.
@@ -121,9 +116,6 @@ func (r *driverRows) close() error {
 		return nil
 	}
 	r.closed = true
-	if r.block != nil {
-		r.block.untrack(r)
-	}
 	var err error
 	if r.pg != nil {
 		r.pg.Close()

@@ -73,6 +73,31 @@ func ExampleUsing() {
 	// Output: ann | ann (archived)
 }
 
+// WithRouter is the seam Using is built on: here a router sends the SELECTs made on the
+// primary to a replica, and leaves every other statement where it was made.
+func ExampleWithRouter() {
+	ctx := context.Background()
+	primary := exampleDB(ctx)
+	defer primary.Close()
+	replica := exampleDB(ctx)
+	defer replica.Close()
+	replica.Exec(ctx, conn.SQL("UPDATE users SET name = 'ann (replica)' WHERE id = 1"))
+
+	rctx := conn.WithRouter(ctx, conn.RouterFunc(func(ctx context.Context, db *conn.DB, stmt conn.Statement) (*conn.DB, error) {
+		if _, read := stmt.(*builder.SelectStmt); read && db == primary {
+			return replica, nil
+		}
+		return nil, nil // not mine: the routers before, or the DB it was made on
+	}))
+	q := builder.Select(ExampleUsers.Name).From(ExampleUsers).Where(ExampleUsers.ID.Eq(1))
+	name, _ := conn.Scalar[string](rctx, primary, q) // SELECT "name" FROM "users" WHERE "id" = ? -- on replica
+	primary.Exec(rctx, builder.Update(ExampleUsers).Set(ExampleUsers.Name.Set("ann (primary)")).Where(ExampleUsers.ID.Eq(1)))
+	live, _ := conn.Scalar[string](ctx, primary, q) // ctx has no router: on primary
+	to, _ := primary.Route(rctx, q)
+	fmt.Println(name, "|", live, "|", to == replica)
+	// Output: ann (replica) | ann (primary) | true
+}
+
 // A DB declared before its URL is known fails every call with ErrNotInitialized until Init.
 func ExampleDeferred() {
 	ctx := context.Background()

@@ -10,10 +10,10 @@ type target struct {
 	sc *scope
 }
 
-// targetFor resolves the DB a statement goes to (the Using override), then the connection:
-// the one ctx pins for that DB, or the pool.
+// targetFor resolves the DB a statement goes to (DB.Route: the routers of ctx, Using among
+// them), then the connection: the one ctx pins for that DB, or the pool.
 func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
-	dst, err := db.route(ctx, stmt)
+	dst, err := db.Route(ctx, stmt)
 	if err != nil {
 		return target{}, err
 	}
@@ -124,7 +124,7 @@ func (db *DB) query(ctx context.Context, stmt Statement, args []any, r *stmtRows
 		return err
 	}
 	if t.sc != nil {
-		t.sc.track(r)
+		t.sc.open.add(r)
 	}
 	return nil
 }
@@ -231,7 +231,7 @@ func (r *stmtRows) finish() {
 	r.done = true
 	r.rows.close()
 	if r.t.sc != nil {
-		r.t.sc.untrack(r)
+		r.t.sc.open.remove(r)
 		r.t.sc.leave()
 	}
 	if r.ob.on {

@@ -40,7 +40,8 @@ func FromPgxPool(pool *pgxpool.Pool, opts ...Option) (*DB, error) {
 // FromSQL wraps a *sql.DB the caller opened and keeps owning, with the dialect its driver
 // speaks: dialect.MySQL, dialect.MariaDB, dialect.SQLite, or dialect.Postgres for pgx's
 // stdlib driver. Driver errors are classified as on a DB conn opened (the driver's own error
-// types are what classification reads). The pool's settings stay the caller's; of the options,
+// types are what classification reads): import conn/mysql or conn/sqlite for the errors of
+// go-sql-driver/mysql or modernc.org/sqlite to be classified. The pool's settings stay the caller's; of the options,
 // the pool's AcquireTimeout and the logging and tracing options apply. Close stops this DB
 // (waiting for its connections in use) and leaves the *sql.DB open.
 //

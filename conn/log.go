@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
+
+	"github.com/typedsql/typedsql/internal/engine"
 )
 
 // WithLogger sends the DB's statement log to l. Every statement is logged at debug level, so
@@ -159,19 +158,16 @@ func (o *observer) errAttr(err error, args []any) slog.Attr {
 // serverErrorCode names a database server's error by its code alone.
 func serverErrorCode(err error) (string, bool) {
 	var pg *pgconn.PgError
-	var my *mysql.MySQLError
-	var lite *sqlite.Error
-	switch {
-	case errors.As(err, &pg):
+	if errors.As(err, &pg) {
 		return "postgres error SQLSTATE " + pg.Code, true
-	case errors.As(err, &my):
-		s := "mysql error " + strconv.Itoa(int(my.Number))
-		if my.SQLState != [5]byte{} {
-			s += " SQLSTATE " + string(my.SQLState[:])
+	}
+	for _, e := range engine.All() {
+		if e.ServerCode == nil {
+			continue
 		}
-		return s, true
-	case errors.As(err, &lite):
-		return "sqlite error " + strconv.Itoa(lite.Code()), true
+		if code, ok := e.ServerCode(err); ok {
+			return code, true
+		}
 	}
 	return "", false
 }

@@ -1,6 +1,9 @@
 package conn
 
-import "github.com/typedsql/typedsql/builder"
+import (
+	"github.com/typedsql/typedsql/builder"
+	"github.com/typedsql/typedsql/internal/sqltext"
+)
 
 // mayWrite reports whether a statement in a PostgreSQL transaction may give it a transaction
 // id, which PostgreSQL assigns at the first write or row lock: anything but a builder SELECT
@@ -10,55 +13,7 @@ import "github.com/typedsql/typedsql/builder"
 func mayWrite(stmt Statement, text string) bool {
 	switch stmt.(type) {
 	case *builder.SelectStmt, *builder.SetStmt:
-		return hasKeyword(text, "FOR", "INSERT", "UPDATE", "DELETE", "MERGE")
-	}
-	return true
-}
-
-// hasKeyword reports whether text has one of words (upper case) as a bare word, outside
-// quoted identifiers and string literals.
-func hasKeyword(text string, words ...string) bool {
-	for i := 0; i < len(text); {
-		c := text[i]
-		switch {
-		case c == '"' || c == '\'' || c == '`':
-			j := i + 1
-			for j < len(text) && text[j] != c {
-				j++
-			}
-			i = j + 1
-		case isWordByte(c):
-			j := i
-			for j < len(text) && isWordByte(text[j]) {
-				j++
-			}
-			for _, w := range words {
-				if len(w) == j-i && equalUpper(text[i:j], w) {
-					return true
-				}
-			}
-			i = j
-		default:
-			i++
-		}
-	}
-	return false
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c == '$' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' || c >= 0x80
-}
-
-// equalUpper compares s with the upper-case ASCII word w, ignoring s's case.
-func equalUpper(s, w string) bool {
-	for i := range len(w) {
-		c := s[i]
-		if c >= 'a' && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		if c != w[i] {
-			return false
-		}
+		return sqltext.HasKeyword(text, "FOR", "INSERT", "UPDATE", "DELETE", "MERGE")
 	}
 	return true
 }

@@ -77,14 +77,18 @@ func WithInit(fn InitFunc) Option {
 // connections), so that a bad host, password or database is Open's error.
 func ConnectEagerly() Option { return func(c *Config) { c.ConnectEagerly = true } }
 
+// openers opens each adapter's backend: PostgreSQL natively on pgxpool, the others through
+// database/sql and the engine package that registers the adapter (engines.go).
+var openers = map[string]func(context.Context, Config) (backend, error){
+	"postgres": openPostgres,
+	"mysql":    openMySQL,
+	"mariadb":  openMySQL,
+	"sqlite":   openSQLite,
+}
+
 func openBackend(ctx context.Context, r Config) (backend, error) {
-	switch r.Adapter {
-	case "postgres":
-		return openPostgres(ctx, r)
-	case "mysql", "mariadb":
-		return openMySQL(r)
-	case "sqlite":
-		return openSQLite(ctx, r)
+	if open, ok := openers[r.Adapter]; ok {
+		return open(ctx, r)
 	}
 	return nil, fmt.Errorf("conn: unknown adapter %q", r.Adapter)
 }

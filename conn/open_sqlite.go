@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"modernc.org/sqlite"
+	"github.com/typedsql/typedsql/internal/engine"
 )
 
 // openSQLite builds a modernc.org/sqlite DSN whose pragmas run on every new connection.
@@ -79,7 +79,11 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 	} else {
 		dsn = "file:" + (&url.URL{Path: r.Database}).EscapedPath() + "?" + q.Encode()
 	}
-	connector, err := sqlite.NewConnector(dsn)
+	eng, err := engineFor("sqlite")
+	if err != nil {
+		return nil, err
+	}
+	connector, err := eng.Connector(ctx, engine.Settings{DSN: dsn})
 	if err != nil {
 		return nil, fmt.Errorf("conn: sqlite config for %s: %w", r.redactedURL(), err)
 	}

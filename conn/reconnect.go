@@ -2,12 +2,9 @@ package conn
 
 import (
 	"context"
-	"database/sql/driver"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -23,20 +20,7 @@ func (h *handle) safeToRetry(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
-	switch b := h.be.(type) {
-	case *pgxBackend:
-		// pgconn marks "conn closed" safe to retry, as if the statement had met a connection
-		// closed before it, but pgx 5 also reports a connection lost while waiting for a
-		// statement's reply that way (MultiResultReader.NextResult drops the read error,
-		// closes the connection, then fails on it): the statement may have run. A lost reply
-		// proves nothing, so it is never run again.
-		return pgconn.SafeToRetry(err) && !errors.Is(err, pgconn.ErrConnClosed)
-	case *sqlBackend:
-		// Without an acquire timeout statements go through sql.DB, which has retried
-		// driver.ErrBadConn three times already.
-		return b.acquireTimeout > 0 && errors.Is(err, driver.ErrBadConn)
-	}
-	return false
+	return h.be.safeToRetry(err)
 }
 
 // freshSession takes a connection from the pool and pings it, dropping dead ones, until one
@@ -49,7 +33,7 @@ func (h *handle) freshSession(ctx context.Context) (session, error) {
 		if err != nil {
 			return nil, err
 		}
-		if last = pingSession(ctx, s); last == nil {
+		if last = s.ping(ctx); last == nil {
 			return s, nil
 		}
 		s.release(true)
@@ -58,16 +42,6 @@ func (h *handle) freshSession(ctx context.Context) (session, error) {
 		}
 	}
 	return nil, fmt.Errorf("conn: no live connection to retry on: %w", unprefixed(last))
-}
-
-func pingSession(ctx context.Context, s session) error {
-	switch s := s.(type) {
-	case *pgxSession:
-		return s.conn.Ping(ctx)
-	case *sqlSession:
-		return s.c.PingContext(ctx)
-	}
-	return nil
 }
 
 // execFresh runs a statement on a fresh connection, the retry of Exec.

@@ -126,61 +126,11 @@ func (s SQLiteConfig) check() error {
 	)
 }
 
-// overlay copies the explicitly set fields of src over dst.
+// overlay copies the explicitly set fields of src over dst: the settings of the params table
+// that src sets, its driver arguments, and its hooks, logger and tracer.
 func overlay(dst *Config, src Config) {
-	setS := func(d *string, s string) {
-		if s != "" {
-			*d = s
-		}
-	}
-	setS(&dst.Adapter, src.Adapter)
-	setS(&dst.Host, src.Host)
-	setS(&dst.User, src.User)
-	setS(&dst.Password, src.Password)
-	setS(&dst.Database, src.Database)
-	if src.Port != 0 {
-		dst.Port = src.Port
-	}
-	if src.ConnectTimeout != 0 {
-		dst.ConnectTimeout = src.ConnectTimeout
-	}
-	sp, dp := src.Pool, &dst.Pool
-	if sp.MaxConns != 0 {
-		dp.MaxConns = sp.MaxConns
-	}
-	if sp.MinConns != 0 {
-		dp.MinConns = sp.MinConns
-	}
-	if sp.MaxLifetime != 0 {
-		dp.MaxLifetime = sp.MaxLifetime
-	}
-	if sp.MaxIdleTime != 0 {
-		dp.MaxIdleTime = sp.MaxIdleTime
-	}
-	if sp.AcquireTimeout != 0 {
-		dp.AcquireTimeout = sp.AcquireTimeout
-	}
-	if sp.HealthCheckPeriod != 0 {
-		dp.HealthCheckPeriod = sp.HealthCheckPeriod
-	}
-	if sp.CloseTimeout != 0 {
-		dp.CloseTimeout = sp.CloseTimeout
-	}
-	ss, ds := src.SQLite, &dst.SQLite
-	setS(&ds.JournalMode, ss.JournalMode)
-	setS(&ds.Synchronous, ss.Synchronous)
-	setS(&ds.TxLock, ss.TxLock)
-	if ss.ForeignKeys != nil {
-		ds.ForeignKeys = ss.ForeignKeys
-	}
-	if ss.BusyTimeout != 0 {
-		ds.BusyTimeout = ss.BusyTimeout
-	}
-	if ss.CacheSize != 0 {
-		ds.CacheSize = ss.CacheSize
-	}
-	if ss.MmapSize != 0 {
-		ds.MmapSize = ss.MmapSize
+	for i := range params {
+		params[i].merge(dst, &src)
 	}
 	for k, v := range src.DriverArgs {
 		if dst.DriverArgs == nil {

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"sync/atomic"
 
-	"modernc.org/sqlite"
-
+	"github.com/typedsql/typedsql/internal/sqltext"
 	"github.com/typedsql/typedsql/txn"
 )
 
@@ -21,8 +19,10 @@ type scope struct {
 	h     *handle
 	sess  session
 	ended atomic.Bool
-	// tx is the transaction state of an Atomic block on this connection, if any.
-	tx any
+	// block is the atomic block the scope belongs to, at depth (1 for the transaction), or
+	// nil and 0 for a WithConn scope.
+	block *Block
+	depth int
 	// broken is set when the connection's state is unknown (a failed rollback, an interrupted
 	// statement), so that release discards it instead of pooling it.
 	broken atomic.Bool
@@ -43,43 +43,12 @@ type scope struct {
 	// (see mayWrite); nil elsewhere.
 	writes *atomic.Bool
 
-	// open holds the result sets made on this connection and not finished yet. The scope's
-	// end closes them: a connection cannot go back to the pool with one open (database/sql
-	// would wait for it for ever, pgx would refuse the next statement).
-	openMu sync.Mutex
-	open   []*stmtRows
-}
-
-// track records a result set made on the scope's connection, until it finishes.
-func (sc *scope) track(r *stmtRows) {
-	sc.openMu.Lock()
-	sc.open = append(sc.open, r)
-	sc.openMu.Unlock()
-}
-
-// untrack forgets a finished result set.
-func (sc *scope) untrack(r *stmtRows) {
-	sc.openMu.Lock()
-	defer sc.openMu.Unlock()
-	for i, o := range sc.open {
-		if o == r {
-			last := len(sc.open) - 1
-			sc.open[i], sc.open[last] = sc.open[last], nil
-			sc.open = sc.open[:last]
-			return
-		}
-	}
-}
-
-// closeOpen closes the result sets the block left open.
-func (sc *scope) closeOpen() {
-	sc.openMu.Lock()
-	left := sc.open
-	sc.open = nil
-	sc.openMu.Unlock()
-	for _, r := range left {
-		r.Close()
-	}
+	// open is the registry of the result sets made on this connection and not finished yet
+	// (openrows.go), rows when the scope has one of its own: a WithConn scope does, a block
+	// shares its transaction's. The scope's end closes them: a connection cannot go back to
+	// the pool with one open.
+	open *openRows
+	rows openRows
 }
 
 // scopeKey keys a DB's scope in a context. Keying by DB lets one context carry pinned
@@ -196,8 +165,8 @@ func (db *DB) pin(ctx context.Context) (*scope, error) {
 		return nil, err
 	}
 	sc := &scope{db: db, h: h, sess: sess}
-	_, pgx := sess.(*pgxSession)
-	sc.blindTx = !pgx
+	sc.open = &sc.rows
+	sc.blindTx = !sess.seesTx()
 	return sc, nil
 }
 
@@ -233,27 +202,12 @@ func (sc *scope) leave() { sc.busy.Store(false) }
 // cannot be trusted.
 func (sc *scope) end(ctx context.Context, panicked bool) {
 	sc.ended.Store(true)
-	sc.closeOpen()
+	sc.open.closeFrom(0)
 	discard := panicked || sc.broken.Load() || ctx.Err() != nil || sc.sess.inTx()
 	if !discard && sc.rollbackOnEnd.Load() {
-		discard = !sc.rollbackBlind(ctx)
+		discard = !sc.sess.endBlindTx(ctx)
 	}
 	sc.sess.release(discard)
-}
-
-// rollbackBlind ends a transaction the driver cannot see, if there is one, and reports
-// whether the connection is now known to be outside any transaction. MySQL and MariaDB accept
-// ROLLBACK outside a transaction; SQLite reports "no transaction is active", which here means
-// success.
-func (sc *scope) rollbackBlind(ctx context.Context) bool {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discardTimeout)
-	defer cancel()
-	_, err := sc.sess.exec(rctx, "ROLLBACK", nil)
-	if err == nil {
-		return true
-	}
-	var lite *sqlite.Error
-	return errors.As(err, &lite) && strings.Contains(lite.Error(), "no transaction is active")
 }
 
 // effect is what a raw statement may leave on its connection beyond its own result.
@@ -269,78 +223,19 @@ const (
 // user must not inherit. It looks at the first keyword (after comments) and at a few markers;
 // it errs towards effectTx/effectSession, whose cost is one ROLLBACK or one new connection.
 func sessionEffect(text string) effect {
-	s := skipSpaceAndComments(text)
-	if i := statementEnd(s); i >= 0 && skipSpaceAndComments(s[i+1:]) != "" {
+	s := sqltext.Skip(text)
+	if sqltext.Several(s) {
 		return effectSession // several statements: any of them may do anything
 	}
-	if containsFold(s, "autocommit") {
+	if sqltext.ContainsFold(s, "autocommit") {
 		return effectSession
 	}
-	switch w := strings.ToUpper(firstWord(s)); w {
+	w := sqltext.FirstWord(s)
+	switch strings.ToUpper(w) {
 	case "LOCK", "UNLOCK":
 		return effectSession
 	case "BEGIN", "START", "SAVEPOINT", "XA", "CALL", "DO":
 		return effectTx
 	}
 	return effectNone
-}
-
-func skipSpaceAndComments(s string) string {
-	for {
-		s = strings.TrimLeft(s, " \t\r\n\f\v")
-		switch {
-		case strings.HasPrefix(s, "--"), strings.HasPrefix(s, "#"):
-			i := strings.IndexByte(s, '\n')
-			if i < 0 {
-				return ""
-			}
-			s = s[i+1:]
-		case strings.HasPrefix(s, "/*"):
-			i := strings.Index(s[2:], "*/")
-			if i < 0 {
-				return ""
-			}
-			s = s[i+4:]
-		default:
-			return s
-		}
-	}
-}
-
-// statementEnd returns the index of the first semicolon outside quotes, or -1.
-func statementEnd(s string) int {
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"' || c == '`':
-			quote = c
-		case c == ';':
-			return i
-		}
-	}
-	return -1
-}
-
-func firstWord(s string) string {
-	for i := 0; i < len(s); i++ {
-		c := s[i] | 0x20
-		if c < 'a' || c > 'z' {
-			return s[:i]
-		}
-	}
-	return s
-}
-
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
 }

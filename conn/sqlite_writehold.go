@@ -3,6 +3,8 @@ package conn
 import (
 	"context"
 	"strings"
+
+	"github.com/typedsql/typedsql/internal/sqltext"
 )
 
 // What holds a SQLite file's write lock (sqlite_writequeue.go), and for how long:
@@ -121,16 +123,15 @@ const (
 // sqliteStatementKind reads the first keyword of q (after comments). Several statements in
 // one text count as a write whatever the first is.
 func sqliteStatementKind(q string) sqliteKind {
-	s := skipSpaceAndComments(q)
-	w := firstWord(s)
+	w, rest := sqltext.Leading(q)
 	switch {
 	case strings.EqualFold(w, "SELECT"), strings.EqualFold(w, "VALUES"), strings.EqualFold(w, "EXPLAIN"):
-		if i := statementEnd(s); i >= 0 && skipSpaceAndComments(s[i+1:]) != "" {
+		if sqltext.Several(q) {
 			return sqliteWrite
 		}
 		return sqliteRead
 	case strings.EqualFold(w, "BEGIN"):
-		next := firstWord(skipSpaceAndComments(s[len(w):]))
+		next, _ := sqltext.Leading(rest)
 		if strings.EqualFold(next, "IMMEDIATE") || strings.EqualFold(next, "EXCLUSIVE") {
 			return sqliteBeginLocking
 		}
@@ -140,10 +141,9 @@ func sqliteStatementKind(q string) sqliteKind {
 	case strings.EqualFold(w, "COMMIT"), strings.EqualFold(w, "END"):
 		return sqliteEnd
 	case strings.EqualFold(w, "ROLLBACK"):
-		rest := skipSpaceAndComments(s[len(w):])
-		next := firstWord(rest)
+		next, after := sqltext.Leading(rest)
 		if strings.EqualFold(next, "TRANSACTION") {
-			next = firstWord(skipSpaceAndComments(rest[len(next):]))
+			next, _ = sqltext.Leading(after)
 		}
 		if strings.EqualFold(next, "TO") {
 			return sqliteWrite // ROLLBACK TO a savepoint: the transaction goes on

@@ -2,11 +2,10 @@ package conn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/internal/sqltext"
 	"github.com/typedsql/typedsql/txn"
 )
 
@@ -36,58 +35,11 @@ func (s *blockSession) query(ctx context.Context, q string, args []any, into *dr
 	if err := s.st.check(q); err != nil {
 		return err
 	}
-	if err := s.session.query(ctx, q, args, into); err != nil {
+	err := s.session.query(ctx, q, args, into)
+	if err != nil {
 		s.st.afterError(ctx, s.depth, err)
-		return err
 	}
-	s.st.track(into, s.depth)
-	return nil
-}
-
-// track records a result set of a block's statement. The block closes it when it ends, if fn
-// did not: an open result set keeps the connection busy, so that PostgreSQL refuses the COMMIT
-// ("conn busy") and database/sql waits for it forever before giving the connection back.
-func (st *txState) track(r *driverRows, depth int) {
-	r.block, r.depth = st, depth
-	st.mu.Lock()
-	st.open = append(st.open, r)
-	st.mu.Unlock()
-}
-
-// untrack forgets a result set that closed.
-func (st *txState) untrack(r *driverRows) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	for i, o := range st.open {
-		if o == r {
-			last := len(st.open) - 1
-			st.open[i] = st.open[last]
-			st.open[last] = nil
-			st.open = st.open[:last]
-			return
-		}
-	}
-}
-
-// closeRows closes the result sets still open that blocks at depth or deeper opened.
-func (st *txState) closeRows(depth int) {
-	st.mu.Lock()
-	var left []*driverRows
-	for i := 0; i < len(st.open); {
-		if r := st.open[i]; r.depth >= depth {
-			left = append(left, r)
-			last := len(st.open) - 1
-			st.open[i] = st.open[last]
-			st.open[last] = nil
-			st.open = st.open[:last]
-			continue
-		}
-		i++
-	}
-	st.mu.Unlock()
-	for _, r := range left {
-		r.close()
-	}
+	return err
 }
 
 func (s *blockSession) inTx() bool { return true }
@@ -100,18 +52,16 @@ func (st *txState) check(q string) error {
 	if err := st.tx.Err(); err != nil {
 		return fmt.Errorf("conn: statement not run: %w", unprefixed(err))
 	}
-	s := skipSpaceAndComments(q)
-	w := firstWord(s)
+	w, rest := sqltext.Leading(q)
 	for _, end := range [...]string{"COMMIT", "END", "BEGIN", "START"} {
 		if strings.EqualFold(w, end) {
 			return fmt.Errorf("%w: %s inside an atomic block would end its transaction behind its back; return from the block, or use DB.Block's Commit and Rollback", errTxControl, strings.ToUpper(w))
 		}
 	}
 	if strings.EqualFold(w, "ROLLBACK") {
-		next := firstWord(skipSpaceAndComments(s[len(w):]))
+		next, after := sqltext.Leading(rest)
 		if strings.EqualFold(next, "WORK") || strings.EqualFold(next, "TRANSACTION") {
-			s = skipSpaceAndComments(s[len(w):])
-			next = firstWord(skipSpaceAndComments(s[len(next):]))
+			next, _ = sqltext.Leading(after)
 		}
 		if !strings.EqualFold(next, "TO") {
 			return fmt.Errorf("%w: ROLLBACK inside an atomic block would end its transaction behind its back; return an error from the block, or use DB.Block's Rollback", errTxControl)
@@ -161,45 +111,9 @@ func lostError(h *handle, depth int, stmtErr error) error {
 	return e
 }
 
-// stillInTx asks the connection whether its transaction is still open. PostgreSQL tells
-// without a round trip; MySQL is asked for @@in_transaction; SQLite is sent a BEGIN, which
-// fails inside a transaction and, outside one, is rolled back at once.
+// stillInTx asks the connection whether its transaction is still open (session.stillInTx).
 func (st *txState) stillInTx(ctx context.Context) (bool, error) {
-	if p, ok := st.sess.(*pgxSession); ok {
-		pc := p.conn.PgConn()
-		if pc.IsClosed() {
-			return false, errors.New("conn: connection closed")
-		}
-		return pc.TxStatus() != 'I', nil
-	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), txn.CleanupTimeout)
-	defer cancel()
-	switch st.h.d.Caps().TxBegin {
-	case dialect.BeginSetTransaction:
-		var rows driverRows
-		if err := st.sess.query(cctx, "SELECT @@in_transaction", nil, &rows); err != nil {
-			return false, err
-		}
-		defer rows.close()
-		var in int64
-		if !rows.next() {
-			if err := rows.err(); err != nil {
-				return false, err
-			}
-			return false, errors.New("conn: SELECT @@in_transaction returned no row")
-		}
-		if err := rows.scan([]any{&in}); err != nil {
-			return false, err
-		}
-		return in != 0, rows.close()
-	case dialect.BeginLocking:
-		if _, err := st.sess.exec(cctx, "BEGIN", nil); err != nil {
-			return true, nil // "cannot start a transaction within a transaction"
-		}
-		_, err := st.sess.exec(cctx, "ROLLBACK", nil)
-		return false, err
-	}
-	return true, nil
+	return st.sess.stillInTx(ctx, st.h.d)
 }
 
 // txConn is the connection as package txn sees it: transaction control statements go to the
@@ -239,14 +153,8 @@ var txOps = [...]TxOp{
 }
 
 // Aborted reports PostgreSQL's failed-transaction state, in which COMMIT quietly rolls back.
-func (c txConn) Aborted() bool {
-	p, ok := c.st.sess.(*pgxSession)
-	return ok && p.conn.PgConn().TxStatus() == 'E'
-}
+func (c txConn) Aborted() bool { return c.st.sess.aborted() }
 
 // Closed reports a PostgreSQL connection that pgx has closed (after any network error or a
 // cancelled statement), on which a ROLLBACK could only fail.
-func (c txConn) Closed() bool {
-	p, ok := c.st.sess.(*pgxSession)
-	return ok && p.conn.PgConn().IsClosed()
-}
+func (c txConn) Closed() bool { return c.st.sess.closed() }

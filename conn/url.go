@@ -158,83 +158,8 @@ func (c *Config) setParam(key, val string) error {
 	if isSecretArg(key) {
 		show = redactedPassword
 	}
-	dur := func(dst *Duration) error {
-		d, err := parseDuration(val)
-		if err != nil {
-			return fmt.Errorf("conn: URL parameter %s=%q: %w", key, show, err)
-		}
-		*dst = d
-		return nil
-	}
-	num := func(dst *int) error {
-		n, err := strconv.Atoi(val)
-		if err != nil || n < 0 {
-			return fmt.Errorf("conn: URL parameter %s=%q: want a whole number >= 0", key, show)
-		}
-		*dst = n
-		return nil
-	}
-	switch key {
-	case "pool_max_conns":
-		return num(&c.Pool.MaxConns)
-	case "pool_min_conns":
-		return num(&c.Pool.MinConns)
-	case "pool_max_conn_lifetime":
-		return dur(&c.Pool.MaxLifetime)
-	case "pool_max_conn_idle_time":
-		return dur(&c.Pool.MaxIdleTime)
-	case "pool_acquire_timeout":
-		return dur(&c.Pool.AcquireTimeout)
-	case "pool_health_check_period":
-		return dur(&c.Pool.HealthCheckPeriod)
-	case "pool_close_timeout":
-		return dur(&c.Pool.CloseTimeout)
-	case "connect_timeout":
-		return dur(&c.ConnectTimeout)
-	}
-	if c.Adapter == "sqlite" {
-		// The pragmas and modernc.org/sqlite's own spellings of them land in one place, so a
-		// URL cannot set a pragma twice with different values.
-		switch key {
-		case "journal_mode", "_journal_mode", "_journal":
-			c.SQLite.JournalMode = val
-			return nil
-		case "synchronous", "_synchronous", "_sync":
-			c.SQLite.Synchronous = val
-			return nil
-		case "_txlock", "txlock":
-			c.SQLite.TxLock = val
-			return nil
-		case "busy_timeout", "_busy_timeout", "_timeout":
-			if n, err := strconv.Atoi(val); err == nil && n >= 0 {
-				// A bare number is milliseconds, the unit of PRAGMA busy_timeout.
-				c.SQLite.BusyTimeout = Duration(time.Duration(n) * time.Millisecond)
-				return nil
-			}
-			return dur(&c.SQLite.BusyTimeout)
-		case "cache_size":
-			// Negative sizes are in KiB, as SQLite defines them.
-			n, err := strconv.Atoi(val)
-			if err != nil {
-				return fmt.Errorf("conn: URL parameter cache_size=%q: want a whole number (pages, or -KiB)", val)
-			}
-			c.SQLite.CacheSize = n
-			return nil
-		case "mmap_size":
-			n, err := strconv.ParseInt(val, 10, 64)
-			if err != nil || n < 0 {
-				return fmt.Errorf("conn: URL parameter mmap_size=%q: want a number of bytes >= 0", val)
-			}
-			c.SQLite.MmapSize = n
-			return nil
-		case "foreign_keys", "_foreign_keys", "_fk":
-			on, err := parseBool(val)
-			if err != nil {
-				return fmt.Errorf("conn: URL parameter %s=%q: want on or off", key, val)
-			}
-			c.SQLite.ForeignKeys = &on
-			return nil
-		}
+	if p, ok := urlParams[key]; ok && (!p.sqliteOnly || c.Adapter == "sqlite") {
+		return p.set(c, key, val, show)
 	}
 	if c.DriverArgs == nil {
 		c.DriverArgs = map[string]string{}

@@ -24,15 +24,13 @@ func (t Table) TableName() string { return string(t) }
 // some to another database and some not), and one statement runs on one database.
 var ErrUsingConflict = errors.New("conn: statement spans databases")
 
-// usingSet is one Using call: its tables go to db. Sets chain to the ones made before them
-// in the same context; the newest set that names a table decides where it goes.
+// usingSet is one Using call, a Router: its tables go to db. Sets chain to the ones made
+// before them in the same context; the newest set that names a table decides where it goes.
 type usingSet struct {
 	parent *usingSet
 	db     *DB
 	tables []string
 }
-
-type usingKey struct{}
 
 // Using returns a context in which statements on the given tables go to other, whichever DB
 // they are made on (peewee's Using). Statements on other tables keep their DB. A statement
@@ -50,6 +48,10 @@ type usingKey struct{}
 // inner Using wins for the tables it names. A statement sent to other runs on the connection
 // a block of other pins in ctx, if any, otherwise on other's pool; it is never part of a
 // transaction of the DB it was made on.
+//
+// Using is a Router installed with WithRouter: the Using calls of a context decide together,
+// table by table, and a statement none of their tables names goes on to the routers
+// installed before them.
 func Using(ctx context.Context, other *DB, tables ...TableRef) context.Context {
 	names := make([]string, 0, len(tables))
 	for _, t := range tables {
@@ -60,8 +62,18 @@ func Using(ctx context.Context, other *DB, tables ...TableRef) context.Context {
 			names = append(names, n)
 		}
 	}
-	parent, _ := ctx.Value(usingKey{}).(*usingSet)
-	return context.WithValue(ctx, usingKey{}, &usingSet{parent: parent, db: other, tables: names})
+	return WithRouter(ctx, &usingSet{parent: usingOf(ctx), db: other, tables: names})
+}
+
+// usingOf returns the newest Using set of ctx, or nil.
+func usingOf(ctx context.Context) *usingSet {
+	link, _ := ctx.Value(routeKey{}).(*routeLink)
+	for ; link != nil; link = link.parent {
+		if s, ok := link.r.(*usingSet); ok {
+			return s
+		}
+	}
+	return nil
 }
 
 // dbFor returns the DB the newest set naming table sends it to, or nil.
@@ -82,23 +94,21 @@ type tableLister interface {
 	Tables() []string
 }
 
-// route returns the DB a statement made on db with ctx goes to: db itself unless a Using
-// override in ctx names the statement's tables.
-func (db *DB) route(ctx context.Context, stmt Statement) (*DB, error) {
-	set, _ := ctx.Value(usingKey{}).(*usingSet)
-	if set == nil {
-		return db, nil
-	}
+// Route sends a statement whose tables the sets name to the DB they name, and leaves one they
+// do not name to the routers before them (nil). A statement whose tables would go to
+// different databases is an error matching ErrUsingConflict.
+func (s *usingSet) Route(_ context.Context, db *DB, stmt Statement) (*DB, error) {
 	tl, ok := stmt.(tableLister)
 	if !ok {
-		return db, nil
+		return nil, nil
 	}
 	var dst *DB
 	var first string
-	var firstOverridden bool
+	var firstOverridden, named bool
 	for _, table := range tl.Tables() {
-		to := set.dbFor(table)
+		to := s.dbFor(table)
 		overridden := to != nil
+		named = named || overridden
 		if to == nil {
 			to = db
 		}
@@ -111,8 +121,8 @@ func (db *DB) route(ctx context.Context, stmt Statement) (*DB, error) {
 				ErrUsingConflict, describeRoute(first, dst, firstOverridden), describeRoute(table, to, overridden))
 		}
 	}
-	if dst == nil {
-		return db, nil
+	if !named {
+		return nil, nil
 	}
 	return dst, nil
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/typedsql/typedsql/conn"
 	"github.com/typedsql/typedsql/conn/httpmw"
+	_ "github.com/typedsql/typedsql/conn/mysql"  // mysql://, mariadb://
+	_ "github.com/typedsql/typedsql/conn/sqlite" // sqlite://
 )
 
 // Each request is one transaction: committed when the handler answers below 500, rolled back

@@ -15,6 +15,7 @@ import (
 
 	"github.com/typedsql/typedsql/builder"
 	"github.com/typedsql/typedsql/conn"
+	_ "github.com/typedsql/typedsql/conn/sqlite" // links SQLite: sqlite:// URLs
 	"github.com/typedsql/typedsql/expr"
 )
 

@@ -1,22 +1,21 @@
-package conn
+package sqlite
 
 import (
 	"strconv"
 	"strings"
 
-	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/typedsql/typedsql/internal/engine"
 )
 
-// sqliteError classifies a SQLite error by its result code: the primary code (the low byte)
+// errorInfo classifies a SQLite error by its result code: the primary code (the low byte)
 // picks the class, with a few extended codes refined.
 // https://www.sqlite.org/rescode.html
-func sqliteError(le *sqlite.Error) *Error {
-	code := le.Code()
-	e := &Error{Class: sqliteClass(code), Code: strconv.Itoa(code)}
-	if e.Class == ErrIntegrity {
+func errorInfo(code int, msg string) engine.ErrorInfo {
+	e := engine.ErrorInfo{Class: sqliteClass(code), Code: strconv.Itoa(code)}
+	if e.Class == engine.Integrity {
 		// "constraint failed: UNIQUE constraint failed: users.email (2067)"
-		msg := le.Error()
 		for _, kind := range [...]string{"UNIQUE", "PRIMARY KEY", "CHECK", "NOT NULL"} {
 			detail, ok := sqliteDetail(msg, kind+" constraint failed: ")
 			if !ok {
@@ -35,8 +34,8 @@ func sqliteError(le *sqlite.Error) *Error {
 			break
 		}
 	}
-	if e.Class == ErrProgramming {
-		e.Table, e.Column = sqliteMissingColumn(le.Error())
+	if e.Class == engine.Programming {
+		e.Table, e.Column = sqliteMissingColumn(msg)
 	}
 	return e
 }
@@ -74,37 +73,37 @@ func sqliteDetail(msg, marker string) (string, bool) {
 	return detail, true
 }
 
-func sqliteClass(code int) error {
+func sqliteClass(code int) engine.Class {
 	switch code {
 	case sqlite3.SQLITE_CONSTRAINT_DATATYPE: // a STRICT table refused a value of the wrong type
-		return ErrData
+		return engine.Data
 	case sqlite3.SQLITE_BUSY_RECOVERY:
-		return ErrOperational
+		return engine.Operational
 	}
 	switch code & 0xff {
 	case sqlite3.SQLITE_CONSTRAINT:
-		return ErrIntegrity
+		return engine.Integrity
 	case sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_MISMATCH:
-		return ErrData
+		return engine.Data
 	case sqlite3.SQLITE_BUSY:
 		// "database is locked": another connection holds the lock this transaction needs.
 		// SQLite reports a deadlock the same way, at once and without waiting, and a stale
 		// WAL snapshot as SQLITE_BUSY_SNAPSHOT; in every case running the transaction again
 		// is the remedy.
-		return ErrSerialization
+		return engine.Serialization
 	case sqlite3.SQLITE_ERROR, sqlite3.SQLITE_RANGE:
 		// SQLITE_ERROR is a syntax error, a missing table or column, a wrong function; RANGE
 		// is a bind index out of range.
-		return ErrProgramming
+		return engine.Programming
 	case sqlite3.SQLITE_MISUSE:
-		return ErrInterface
+		return engine.Interface
 	case sqlite3.SQLITE_NOLFS:
-		return ErrNotSupported
+		return engine.NotSupported
 	case sqlite3.SQLITE_INTERNAL, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTFOUND,
 		sqlite3.SQLITE_EMPTY, sqlite3.SQLITE_FORMAT:
-		return ErrInternal
+		return engine.Internal
 	}
 	// PERM, ABORT, LOCKED, NOMEM, READONLY, INTERRUPT, IOERR, FULL, CANTOPEN, PROTOCOL,
 	// SCHEMA, AUTH, NOTADB: the file, the memory or the environment failed.
-	return ErrOperational
+	return engine.Operational
 }

@@ -1,0 +1,50 @@
+package engine
+
+import (
+	"slices"
+	"testing"
+)
+
+// An engine registered under several names is found by each, listed once, and a name taken
+// twice is a panic at start-up, as with database/sql's Register.
+func TestRegister(t *testing.T) {
+	e := &Engine{}
+	Register(e, "test-engine-a", "test-engine-b")
+	if Lookup("test-engine-a") != e || Lookup("test-engine-b") != e {
+		t.Fatal("Lookup does not find the engine under both names")
+	}
+	if Lookup("test-engine-none") != nil {
+		t.Error("Lookup found an engine for a name nobody registered")
+	}
+	n := 0
+	for _, x := range All() {
+		if x == e {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("All lists the engine %d times; want once", n)
+	}
+	before := slices.Clone(All())
+	defer func() {
+		if recover() == nil {
+			t.Error("registering a name twice did not panic")
+		}
+		if !slices.Equal(All(), before) {
+			t.Error("a failed registration changed the list")
+		}
+	}()
+	Register(&Engine{}, "test-engine-a")
+}
+
+func TestSQLStateClass(t *testing.T) {
+	for code, want := range map[string]Class{
+		"23505": Integrity, "40002": Integrity, "22001": Data, "40001": Serialization,
+		"40P01": Serialization, "40003": Operational, "42P01": Programming, "0A000": NotSupported,
+		"08006": Operational, "25P02": Internal, "XX000": Internal, "": Internal, "HY0": Internal,
+	} {
+		if got := SQLStateClass(code); got != want {
+			t.Errorf("SQLStateClass(%q) = %d; want %d", code, got, want)
+		}
+	}
+}
