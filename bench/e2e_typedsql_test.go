@@ -8,8 +8,10 @@ import (
 	"github.com/typedsql/typedsql/builder"
 	"github.com/typedsql/typedsql/conn"
 	"github.com/typedsql/typedsql/expr"
-	// The engines register themselves with conn. If they move to packages of their own
-	// (conn/postgres, conn/mysql, conn/sqlite), their blank imports go here.
+
+	// The engines a program opens are linked by importing them (PostgreSQL is in conn).
+	_ "github.com/typedsql/typedsql/conn/mysql"
+	_ "github.com/typedsql/typedsql/conn/sqlite"
 )
 
 type benchUsersTable struct {
