@@ -44,7 +44,8 @@
 // when the test runs as root), with the operations a read-routing test needs: wait until the
 // replicas have replayed the primary's writes, pause a replica's replay (a lagging replica),
 // stop, crash and start a server, promote a replica. Without the binaries the test is skipped,
-// or failed under TYPEDSQL_TEST_REQUIRE=1. They do not use Docker.
+// or failed under TYPEDSQL_TEST_REQUIRE=1. They do not use Docker. [StartPgBouncer] puts
+// PgBouncer in transaction pooling mode in front of any PostgreSQL database the harness gives.
 //
 // # Counting
 //

@@ -245,7 +245,9 @@ func removeOrphanReplicaSets() {
 		if err != nil || ownerAlive(string(owner)) {
 			continue
 		}
-		pidFiles, _ := filepath.Glob(filepath.Join(dir, "*", "*.pid"))
+		pidFiles, _ := filepath.Glob(filepath.Join(dir, "*.pid"))
+		nested, _ := filepath.Glob(filepath.Join(dir, "*", "*.pid"))
+		pidFiles = append(pidFiles, nested...)
 		for _, f := range pidFiles {
 			if pid := readPid(f); pid != 0 && processUnder(pid, dir) {
 				_ = syscall.Kill(pid, syscall.SIGKILL)
@@ -427,9 +429,5 @@ func poll(ctx context.Context, done func() (bool, error)) error {
 // TYPEDSQL_TEST_REQUIRE=1, like a missing server does.
 func skipOrFailReplicas(t testing.TB, e Engine, why error) {
 	t.Helper()
-	msg := fmt.Sprintf("testcontainers: no %s replica set: %v", e.title(), why)
-	if !required() {
-		t.Skipf("%s; set %s=1 to make this fail instead of skipping", msg, EnvRequire)
-	}
-	t.Fatalf("%s (failing, not skipping, because %s is set)", msg, EnvRequire)
+	skipOrFail(t, fmt.Sprintf("no %s replica set: %v", e.title(), why))
 }
