@@ -37,6 +37,16 @@
 //
 // A URL that is set but does not answer is always a failure, never a skip.
 //
+// # Replica sets
+//
+// [PostgresReplicas] and [MariaDBReplicas] start a primary with streaming replicas for one test,
+// from the server binaries installed on the machine (run as the "postgres" or "mysql" OS user
+// when the test runs as root), with the operations a read-routing test needs: wait until the
+// replicas have replayed the primary's writes, pause a replica's replay (a lagging replica),
+// stop, crash and start a server, promote a replica. Without the binaries the test is skipped,
+// or failed under TYPEDSQL_TEST_REQUIRE=1. They do not use Docker. [StartPgBouncer] puts
+// PgBouncer in transaction pooling mode in front of any PostgreSQL database the harness gives.
+//
 // # Counting
 //
 // When TYPEDSQL_TEST_TALLY names a file, every database created appends one line
