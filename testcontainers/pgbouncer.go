@@ -55,8 +55,11 @@ func StartPgBouncer(t testing.TB, upstream string, opts PgBouncerOptions) *PgBou
 		skipOrFail(t, "no PgBouncer: "+bin+" is not on PATH (apt-get install pgbouncer, or set "+EnvPgBouncer+")")
 	}
 	up, err := url.Parse(upstream)
-	if err != nil || up.Scheme != "postgres" && up.Scheme != "postgresql" {
-		t.Fatalf("testcontainers: PgBouncer needs a postgres:// URL upstream, not %q", redactedOrRaw(upstream))
+	if err == nil {
+		_, err = pgx.ParseConfig(upstream) // refuses what is not a PostgreSQL URL
+	}
+	if err != nil {
+		t.Fatalf("testcontainers: PgBouncer needs a PostgreSQL URL upstream, not %q", redactedOrRaw(upstream))
 	}
 	if opts.PoolSize <= 0 {
 		opts.PoolSize = 4
