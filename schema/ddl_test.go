@@ -176,6 +176,7 @@ type badTable struct {
 	Tags expr.Column[[]string]       `db:"tags"`
 	M    expr.Column[map[string]int] `db:"m" schema:"ondelete=cascade"`
 	Kind expr.Column[string]         `db:"kind" schema:"sise=10"`
+	Ref  expr.Column[int64]          `db:"ref" schema:"references=users(id);ondelete=set null"`
 }
 
 // TestDescribeErrors: a Go type with no column type and malformed tags are errors naming the
@@ -189,6 +190,7 @@ func TestDescribeErrors(t *testing.T) {
 		`table "bad": field Tags: Go type []string has no postgres column type`,
 		`table "bad": field M: schema tag: ondelete/onupdate without references=`,
 		`table "bad": field Kind: schema tag: unknown item "sise"`,
+		`table "bad": field Ref: set null on a column that cannot be NULL`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)

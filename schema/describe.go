@@ -173,6 +173,10 @@ func describe(d dialect.Dialect, desc any) (Table, error) {
 			t.Indexes = append(t.Indexes, Index{Name: n, Keys: []IndexKey{{Column: name}}})
 		}
 		if tag.ref != nil {
+			if !col.Nullable && (tag.onDelete == SetNull || tag.onUpdate == SetNull) {
+				errs = append(errs, fail(f.Name, "set null on a column that cannot be NULL: declare it expr.Nullable"))
+				continue
+			}
 			t.ForeignKeys = append(t.ForeignKeys, ForeignKey{Name: "fk_" + t.Name + "_" + name,
 				Columns: []string{name}, RefSchema: tag.ref.schema, RefTable: tag.ref.table,
 				RefColumns: []string{tag.ref.column}, OnDelete: tag.onDelete, OnUpdate: tag.onUpdate})

@@ -136,3 +136,5 @@ func sortByName(t *Table) {
 	slices.SortStableFunc(t.ForeignKeys, func(a, b ForeignKey) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortStableFunc(t.Checks, func(a, b Check) int { return strings.Compare(a.Name, b.Name) })
 }
+
+func isNoTable(err error) bool { return errors.Is(err, ErrNoTable) }

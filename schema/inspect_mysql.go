@@ -87,6 +87,12 @@ func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table,
 		return Table{}, err
 	}
 	addKeys(&t, append(keys, ixs...))
+	for i := range t.ForeignKeys {
+		// RESTRICT and NO ACTION are one action on MySQL/MariaDB, and a key declared with
+		// neither reads back as either, depending on the server: keep one spelling.
+		fk := &t.ForeignKeys[i]
+		fk.OnDelete, fk.OnUpdate = noRestrict(fk.OnDelete), noRestrict(fk.OnUpdate)
+	}
 	if t.PrimaryKeyName == "PRIMARY" {
 		t.PrimaryKeyName = "" // MySQL names every primary key PRIMARY
 	}
@@ -99,4 +105,11 @@ func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table,
 	}
 	sortByName(&t)
 	return t, nil
+}
+
+func noRestrict(a Action) Action {
+	if a == Restrict {
+		return NoAction
+	}
+	return a
 }

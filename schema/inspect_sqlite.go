@@ -81,8 +81,9 @@ func inspectSQLite(ctx context.Context, db *conn.DB, schema, name string) (Table
 	}
 	if len(t.PrimaryKey) == 1 {
 		// A lone INTEGER primary key is the rowid: it numbers new rows itself.
+		// It never holds NULL, although table_xinfo reports no NOT NULL on it.
 		if c, _ := t.Column(t.PrimaryKey[0]); strings.EqualFold(c.Type, "INTEGER") {
-			c.Identity = true
+			c.Identity, c.Nullable = true, false
 		}
 	}
 	schemaTable := string(db.Dialect().AppendIdent(nil, s)) + ".sqlite_schema"
