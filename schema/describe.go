@@ -101,7 +101,7 @@ func describe(d dialect.Dialect, desc any) (Table, error) {
 			}
 			t.Comment = tt.comment
 			for n, c := range tt.checks {
-				t.Checks = append(t.Checks, Check{Name: "ck_" + t.Name + "_" + strconv.Itoa(n+1), Expr: c})
+				t.Checks = append(t.Checks, CheckConstraint{Name: "ck_" + t.Name + "_" + strconv.Itoa(n+1), Expr: c})
 			}
 			continue
 		}
@@ -186,7 +186,7 @@ func describe(d dialect.Dialect, desc any) (Table, error) {
 			if n > 0 {
 				cn += "_" + strconv.Itoa(n+1)
 			}
-			t.Checks = append(t.Checks, Check{Name: cn, Expr: c})
+			t.Checks = append(t.Checks, CheckConstraint{Name: cn, Expr: c})
 		}
 		t.Columns = append(t.Columns, col)
 	}

@@ -134,7 +134,7 @@ func sortByName(t *Table) {
 	slices.SortStableFunc(t.Uniques, func(a, b Unique) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortStableFunc(t.Indexes, func(a, b Index) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortStableFunc(t.ForeignKeys, func(a, b ForeignKey) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortStableFunc(t.Checks, func(a, b Check) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(t.Checks, func(a, b CheckConstraint) int { return strings.Compare(a.Name, b.Name) })
 }
 
 func isNoTable(err error) bool { return errors.Is(err, ErrNoTable) }

@@ -109,7 +109,7 @@ func TestInspectSQLiteDetails(t *testing.T) {
 	if !reflect.DeepEqual(tb.ForeignKeys, wantFK) {
 		t.Errorf("foreign keys %+v, want %+v", tb.ForeignKeys, wantFK)
 	}
-	wantChecks := []Check{{Expr: "length(note) > 0"}, {Name: "ab_ok", Expr: "a > 0 OR b <> ''"}}
+	wantChecks := []CheckConstraint{{Expr: "length(note) > 0"}, {Name: "ab_ok", Expr: "a > 0 OR b <> ''"}}
 	if !reflect.DeepEqual(tb.Checks, wantChecks) {
 		t.Errorf("checks %+v, want %+v", tb.Checks, wantChecks)
 	}

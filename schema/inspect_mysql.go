@@ -101,7 +101,7 @@ func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table,
 		return Table{}, err
 	}
 	for _, c := range checks {
-		t.Checks = append(t.Checks, Check{Name: c.Name, Expr: checkBody(c.Expr)})
+		t.Checks = append(t.Checks, CheckConstraint{Name: c.Name, Expr: checkBody(c.Expr)})
 	}
 	sortByName(&t)
 	return t, nil

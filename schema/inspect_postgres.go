@@ -96,7 +96,7 @@ func inspectPostgres(ctx context.Context, db *conn.DB, schema, name string) (Tab
 		return Table{}, err
 	}
 	for _, c := range checks {
-		t.Checks = append(t.Checks, Check{Name: c.Name, Expr: checkBody(c.Expr)})
+		t.Checks = append(t.Checks, CheckConstraint{Name: c.Name, Expr: checkBody(c.Expr)})
 	}
 	sortByName(&t)
 	return t, nil

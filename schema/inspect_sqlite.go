@@ -268,15 +268,15 @@ func splitTopLevel(s string) []string {
 
 // parseChecks finds the CHECK constraints of a CREATE TABLE statement, named when CONSTRAINT
 // name precedes them.
-func parseChecks(s string) []Check {
+func parseChecks(s string) []CheckConstraint {
 	toks := tokenize(s)
-	var out []Check
+	var out []CheckConstraint
 	for i := 0; i+1 < len(toks); i++ {
 		if !strings.EqualFold(toks[i].text, "CHECK") || toks[i+1].text != "(" || toks[i].depth != 1 {
 			continue
 		}
 		inner, _ := group(s, toks, i+1)
-		c := Check{Expr: strings.TrimSpace(inner)}
+		c := CheckConstraint{Expr: strings.TrimSpace(inner)}
 		if i >= 2 && strings.EqualFold(toks[i-2].text, "CONSTRAINT") {
 			c.Name = unquoteName(toks[i-1].text)
 		}

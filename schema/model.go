@@ -22,7 +22,7 @@ type Table struct {
 	Uniques        []Unique
 	Indexes        []Index
 	ForeignKeys    []ForeignKey
-	Checks         []Check
+	Checks         []CheckConstraint
 	Comment        string
 }
 
@@ -98,8 +98,8 @@ const (
 	SetDefault Action = "SET DEFAULT"
 )
 
-// Check is a CHECK constraint.
-type Check struct {
+// CheckConstraint is a CHECK constraint.
+type CheckConstraint struct {
 	Name string
 	Expr string // the condition's SQL, without CHECK and the outer parentheses
 }
