@@ -182,10 +182,18 @@ type DDLTypes struct {
 	PartialIndex bool
 	// Comments is how table and column comments are written.
 	Comments CommentForm
-	// AddForeignKey reports ALTER TABLE t ADD CONSTRAINT name FOREIGN KEY ..., which creates
-	// tables that reference each other. Without it (SQLite) a table may instead reference one
-	// not created yet.
-	AddForeignKey bool
+	// AddConstraint reports ALTER TABLE t ADD CONSTRAINT name FOREIGN KEY | UNIQUE | CHECK,
+	// which also creates tables that reference each other. Without it (SQLite) a table may
+	// instead reference one not created yet, and a constraint is added by rebuilding the table.
+	AddConstraint bool
+	// AlterColumn is how a column's type, nullability and default change.
+	AlterColumn AlterColumnForm
+	// DropIndexOnTable reports DROP INDEX name ON table (MySQL); otherwise DROP INDEX
+	// [schema.]name.
+	DropIndexOnTable bool
+	// RestrictIsNoAction reports that a foreign key's RESTRICT and NO ACTION are one action,
+	// which the catalog reports as either (MySQL/MariaDB).
+	RestrictIsNoAction bool
 	// DropForeignKey is the ALTER TABLE clause that drops a foreign key, before its quoted
 	// name ("DROP CONSTRAINT ", "DROP FOREIGN KEY "); empty when there is none.
 	DropForeignKey string
@@ -207,6 +215,19 @@ const (
 	// CommentInline: c TYPE COMMENT '...' in the column and COMMENT='...' after the table's
 	// body (MySQL/MariaDB).
 	CommentInline
+)
+
+// AlterColumnForm is an engine's way of changing a column in place.
+type AlterColumnForm uint8
+
+const (
+	// AlterColumnNone: no way; the table is rebuilt (SQLite).
+	AlterColumnNone AlterColumnForm = iota
+	// AlterColumnClauses: ALTER COLUMN c TYPE t, SET / DROP NOT NULL, SET / DROP DEFAULT, one
+	// clause per change (PostgreSQL).
+	AlterColumnClauses
+	// AlterColumnModify: MODIFY COLUMN c followed by the column's whole new definition (MySQL).
+	AlterColumnModify
 )
 
 // CatalogForm names where an engine describes its schema.

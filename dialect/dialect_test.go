@@ -98,7 +98,7 @@ func TestEveryEngineSpellsItsStatements(t *testing.T) {
 			t.Errorf("%s: TxStatus %d with query %q", d.Name(), c.TxStatus, c.TxStatusQuery)
 		}
 		ddl := c.DDL
-		if ddl.Catalog == 0 || ddl.IntegerBits == 0 || ddl.AddForeignKey != (ddl.DropForeignKey != "") {
+		if ddl.Catalog == 0 || ddl.IntegerBits == 0 || ddl.AddConstraint != (ddl.DropForeignKey != "") {
 			t.Errorf("%s: DDL catalog, INTEGER width or foreign key spelling missing: %+v", d.Name(), ddl)
 		}
 		for _, name := range []string{ddl.Int, ddl.Uint, ddl.Float, ddl.Text, ddl.Bytes, ddl.Bool, ddl.Time, ddl.JSON, ddl.Identity,

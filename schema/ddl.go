@@ -27,7 +27,7 @@ func CreateSQL(d dialect.Dialect, tables []Table, ifNotExists bool) ([]string, e
 // which existed reports true.
 func createSQL(d dialect.Dialect, tables []Table, ifNotExists bool, existed func(*Table) (bool, error)) ([]string, error) {
 	ddl := d.Caps().DDL
-	c := createOrder(tables, !ddl.AddForeignKey)
+	c := createOrder(tables, !ddl.AddConstraint)
 	var out, after []string
 	for _, i := range c.order {
 		t := &tables[i]
@@ -65,7 +65,7 @@ func createSQL(d dialect.Dialect, tables []Table, ifNotExists bool, existed func
 //	DROP TABLE IF EXISTS "orders"
 func DropSQL(d dialect.Dialect, tables []Table, ifExists bool) []string {
 	ddl := d.Caps().DDL
-	c := createOrder(tables, !ddl.AddForeignKey)
+	c := createOrder(tables, !ddl.AddConstraint)
 	var out []string
 	for i, keys := range c.deferred {
 		t := &tables[i]
@@ -107,31 +107,15 @@ func createTable(d dialect.Dialect, t *Table, ifNotExists bool, skip map[int]boo
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		b = d.AppendIdent(b, col.Name)
-		b = append(b, ' ')
 		if col.Identity {
 			if len(t.PrimaryKey) != 1 || t.PrimaryKey[0] != col.Name {
 				return nil, fail("identity column %q must be the whole primary key", col.Name)
 			}
 			identityPK = true
-			b = append(b, ddl.Identity...)
-		} else {
-			if col.Type == "" {
-				return nil, fail("column %q has no type", col.Name)
-			}
-			b = append(b, col.Type...)
-			if !col.Nullable {
-				b = append(b, " NOT NULL"...)
-			}
+		} else if col.Type == "" {
+			return nil, fail("column %q has no type", col.Name)
 		}
-		if col.Default != "" {
-			b = append(b, " DEFAULT "...)
-			b = append(b, col.Default...)
-		}
-		if col.Comment != "" && ddl.Comments == dialect.CommentInline {
-			b = append(b, " COMMENT "...)
-			b = appendString(b, d, col.Comment)
-		}
+		b = appendColumnDef(b, d, col)
 	}
 	if len(t.PrimaryKey) > 0 && !identityPK {
 		b = append(b, ", PRIMARY KEY ("...)
@@ -292,4 +276,29 @@ func appendString(b []byte, d dialect.Dialect, s string) []byte {
 		s = strings.ReplaceAll(s, `\`, `\\`)
 	}
 	return append(append(append(b, '\''), strings.ReplaceAll(s, "'", "''")...), '\'')
+}
+
+// appendColumnDef writes a column's definition: "name" TYPE [NOT NULL] [DEFAULT x] [COMMENT
+// '...'], or "name" and the engine's identity spelling.
+func appendColumnDef(b []byte, d dialect.Dialect, col *Column) []byte {
+	ddl := d.Caps().DDL
+	b = d.AppendIdent(b, col.Name)
+	b = append(b, ' ')
+	if col.Identity {
+		b = append(b, ddl.Identity...)
+	} else {
+		b = append(b, col.Type...)
+		if !col.Nullable {
+			b = append(b, " NOT NULL"...)
+		}
+	}
+	if col.Default != "" {
+		b = append(b, " DEFAULT "...)
+		b = append(b, col.Default...)
+	}
+	if col.Comment != "" && ddl.Comments == dialect.CommentInline {
+		b = append(b, " COMMENT "...)
+		b = appendString(b, d, col.Comment)
+	}
+	return b
 }

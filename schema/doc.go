@@ -3,8 +3,10 @@
 // other, on PostgreSQL, MySQL/MariaDB and SQLite.
 //
 // Everything shares one model (Table, Column, Index, ForeignKey, ...): Describe builds it from
-// descriptors, Inspect from a live database, CreateSQL and DropSQL write DDL from it, and Check
-// compares the two sides.
+// descriptors, Inspect from a live database, CreateSQL and DropSQL write DDL from it, Check
+// compares the two sides for what would break statements, and Diff plans the ALTER TABLE
+// statements that bring the database to the descriptors (Apply runs them, refusing
+// destructive steps unless allowed).
 //
 //	type UsersTable struct {
 //		expr.Table `schema:"comment=People who order"`

@@ -135,3 +135,46 @@ func mustDescribe(d dialect.Dialect, descriptors ...any) []schema.Table {
 	}
 	return t
 }
+
+type PostsV2Table struct {
+	expr.Table `schema:"check=length(title) > 0"`
+	ID         expr.Column[int64]    `db:"id" schema:"identity"`
+	AuthorID   expr.Column[int64]    `db:"author_id" schema:"references=authors(id);ondelete=cascade;index"`
+	Title      expr.Column[string]   `db:"title" schema:"index"`
+	Draft      expr.Column[bool]     `db:"draft" schema:"default=TRUE"`
+	Summary    expr.Nullable[string] `db:"summary"`
+}
+
+// Diff plans the changes from the live tables to the descriptors, and Apply runs them.
+func ExampleDiff() {
+	ctx := context.Background()
+	db, err := conn.Open(ctx, "sqlite:///:memory:")
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	if err := schema.Create(ctx, db, Authors, Posts); err != nil {
+		panic(err)
+	}
+
+	postsV2 := expr.NewTable[PostsV2Table]("posts")
+	plan, err := schema.Diff(ctx, db, Authors, postsV2)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(plan)
+	for _, s := range plan.SQL() {
+		fmt.Println(s)
+	}
+	if err := schema.Apply(ctx, db, plan); err != nil {
+		panic(err)
+	}
+	plan, _ = schema.Diff(ctx, db, Authors, postsV2)
+	fmt.Println("empty after Apply:", plan.Empty())
+	// Output:
+	// add column "posts"."summary": missing
+	// add index "posts"."ix_posts_title": missing
+	// ALTER TABLE "posts" ADD COLUMN "summary" TEXT
+	// CREATE INDEX "ix_posts_title" ON "posts" ("title")
+	// empty after Apply: true
+}

@@ -60,7 +60,10 @@ var wordFamilies = map[string]family{
 
 // typeFamily classifies a column type by its name.
 func typeFamily(typ string) family {
-	w, _ := baseType(typ)
+	w, n := baseType(typ)
+	if w == "tinyint" && n == 1 { // MySQL's BOOLEAN
+		return famBool
+	}
 	return wordFamilies[w]
 }
 

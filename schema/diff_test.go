@@ -1,0 +1,118 @@
+package schema_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/typedsql/typedsql/conn"
+	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/schema"
+	"github.com/typedsql/typedsql/testcontainers"
+)
+
+// TestDiffRoundTrip: descriptors -> Create -> Diff is empty on each engine; before Create
+// the plan is the tables to create, and applying it gives the same empty diff.
+func TestDiffRoundTrip(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := context.Background()
+		db := open(t, tdb)
+		plan, err := schema.Diff(ctx, db, allTables...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan.Changes) != 1 || plan.Changes[0].Kind != schema.CreateTable {
+			t.Fatalf("plan on an empty database:\n%v", plan)
+		}
+		if err := schema.Apply(ctx, db, plan); err != nil {
+			t.Fatal(err)
+		}
+		plan, err = schema.Diff(ctx, db, allTables...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !plan.Empty() {
+			t.Errorf("diff after creating the tables is not empty:\n%v", plan)
+		}
+	})
+}
+
+type notesV1Table struct {
+	expr.Table
+	ID     expr.Column[int64]    `db:"id" schema:"identity"`
+	Title  expr.Column[string]   `db:"title" schema:"size=20"`
+	Body   expr.Nullable[string] `db:"body"`
+	Legacy expr.Nullable[string] `db:"legacy"`
+}
+
+// notesV2Table is the next version: title is longer, body NOT NULL with a default, legacy is
+// gone, there is a new column and an index.
+type notesV2Table struct {
+	expr.Table
+	ID     expr.Column[int64]  `db:"id" schema:"identity"`
+	Title  expr.Column[string] `db:"title" schema:"size=100;index"`
+	Body   expr.Column[string] `db:"body" schema:"default=''"`
+	Pinned expr.Column[bool]   `db:"pinned" schema:"default=FALSE"`
+}
+
+// TestDiffApply: the plan from one version of a descriptor to the next runs on PostgreSQL
+// and MariaDB with rows in the table, keeps them, refuses the dropped column until allowed,
+// and leaves nothing to diff; SQLite, whose ALTER TABLE cannot change a column, names the
+// changes it cannot make and refuses the plan.
+func TestDiffApply(t *testing.T) {
+	v1 := expr.NewTable[notesV1Table]("notes")
+	v2 := expr.NewTable[notesV2Table]("notes")
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := context.Background()
+		db := open(t, tdb)
+		if err := schema.Create(ctx, db, v1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, conn.SQL(`INSERT INTO notes (title, body) VALUES ('a', 'x')`)); err != nil {
+			t.Fatal(err)
+		}
+		plan, err := schema.Diff(ctx, db, v2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, c := range plan.Changes {
+			kinds = append(kinds, c.Kind.String()+" "+c.Name)
+		}
+		want := []string{"alter column title", "alter column body", "add column pinned", "drop column legacy", "add index ix_notes_title"}
+		if !slices.Equal(kinds, want) {
+			t.Fatalf("plan:\n%v\nwant %v", plan, want)
+		}
+		if !plan.Changes[3].Destructive || plan.Changes[0].Destructive {
+			t.Errorf("destructive flags:\n%v", plan)
+		}
+		if db.Dialect().Caps().DDL.AlterColumn == 0 { // SQLite
+			err := schema.Apply(ctx, db, plan, schema.AllowDestructive())
+			if !errors.Is(err, schema.ErrUnsupportedChange) || !strings.Contains(err.Error(), `alter column "notes"."title"`) {
+				t.Fatalf("Apply on SQLite: %v", err)
+			}
+			return
+		}
+		if err := schema.Apply(ctx, db, plan); !errors.Is(err, schema.ErrDestructive) || !strings.Contains(err.Error(), `drop column "notes"."legacy"`) {
+			t.Fatalf("Apply without AllowDestructive: %v", err)
+		}
+		if n, err := conn.Scalar[int64](ctx, db, conn.SQL(`SELECT COUNT(*) FROM notes WHERE legacy IS NULL`)); err != nil || n != 1 {
+			t.Fatalf("a refused plan changed the table: %d, %v", n, err)
+		}
+		if err := schema.Apply(ctx, db, plan, schema.AllowDestructive()); err != nil {
+			t.Fatalf("%v\nplan SQL: %q", err, plan.SQL())
+		}
+		if err := schema.Check(ctx, db, v2); err != nil {
+			t.Error(err)
+		}
+		if plan, err := schema.Diff(ctx, db, v2); err != nil || !plan.Empty() {
+			t.Errorf("diff after Apply: %v, %v", plan, err)
+		}
+		title, err := conn.Scalar[string](ctx, db, conn.SQL(`SELECT title FROM notes`))
+		if err != nil || title != "a" {
+			t.Errorf("row after Apply: %q, %v", title, err)
+		}
+	})
+}
