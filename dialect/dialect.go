@@ -202,6 +202,12 @@ type DDLTypes struct {
 	Transactional bool
 	// Catalog is where the engine describes its tables.
 	Catalog CatalogForm
+	// LockSQL takes a session-wide named lock, waiting for it: one row, one integer column, 1
+	// once taken; its one argument is the lock's name. UnlockSQL gives it back. Both are empty
+	// on an engine without named locks (SQLite), where a write transaction serializes writers.
+	// (MySQL's GET_LOCK waits a year: MariaDB answers NULL to the timeout -1 that means
+	// "forever" on MySQL; a caller stops waiting by cancelling its context.)
+	LockSQL, UnlockSQL string
 }
 
 // CommentForm is an engine's way of attaching comments to tables and columns.

@@ -47,7 +47,9 @@ var postgresCaps = Capabilities{
 		Int32:    "INTEGER", IntegerBits: 32, TextKey: "TEXT", BytesKey: "BYTEA",
 		PartialIndex: true, Comments: CommentOn, AddConstraint: true,
 		DropForeignKey: "DROP CONSTRAINT ", Transactional: true, Catalog: CatalogPostgres,
-		AlterColumn: AlterColumnClauses},
+		AlterColumn: AlterColumnClauses,
+		LockSQL:     "SELECT 1 FROM pg_advisory_lock(hashtext($1))",
+		UnlockSQL:   "SELECT 1 FROM pg_advisory_unlock(hashtext($1))"},
 }
 
 // standardSavepoints is SQL's spelling, which all three engines accept.
@@ -72,7 +74,8 @@ var mysqlCaps = Capabilities{
 		Int32:    "INT", IntegerBits: 32, TextKey: "VARCHAR(255)", BytesKey: "VARBINARY(255)",
 		InlineIndex: true, Comments: CommentInline, AddConstraint: true,
 		DropForeignKey: "DROP FOREIGN KEY ", Catalog: CatalogInformationSchema,
-		AlterColumn: AlterColumnModify, DropIndexOnTable: true, RestrictIsNoAction: true},
+		AlterColumn: AlterColumnModify, DropIndexOnTable: true, RestrictIsNoAction: true,
+		LockSQL: "SELECT GET_LOCK(?, 31536000)", UnlockSQL: "SELECT RELEASE_LOCK(?)"},
 }
 
 var mariadbCaps = func() Capabilities {

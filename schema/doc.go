@@ -88,4 +88,21 @@
 // TABLE). Drop drops those keys first, then the tables in the reverse order. On PostgreSQL and
 // SQLite, DDL is transactional and Create runs in one transaction; MySQL/MariaDB commit each
 // DDL statement on their own.
+//
+// # Migrations
+//
+// A Migrator applies versioned migrations (SQL files loaded with LoadMigrations from an
+// embed.FS, and Go functions made with GoMigration) in version order, once each, recording
+// them in a history table (typedsql_migrations). One runner works at a time: PostgreSQL's
+// pg_advisory_lock and MySQL's GET_LOCK, held for the run, or SQLite's write lock for each
+// migration. Each migration runs in a transaction where DDL is transactional (PostgreSQL,
+// SQLite; a file opts out with -- typedsql:no-transaction), so a failure leaves nothing
+// behind; on MySQL/MariaDB, whose DDL commits at once, every statement is recorded as it
+// completes and the next Up resumes at the statement that failed. An applied file that changed
+// (checksum), two migrations with one version and a migration older than an applied one
+// (unless AllowOutOfOrder) are refused before anything runs. Status lists what is applied;
+// DryRun prints the SQL Up would run.
+//
+//	m, err := schema.NewMigrator(db, migrations)
+//	applied, err := m.Up(ctx) // [1 2 3]
 package schema
