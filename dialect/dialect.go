@@ -208,6 +208,11 @@ type DDLTypes struct {
 	// (MySQL's GET_LOCK waits a year: MariaDB answers NULL to the timeout -1 that means
 	// "forever" on MySQL; a caller stops waiting by cancelling its context.)
 	LockSQL, UnlockSQL string
+	// Where AlterColumn is AlterColumnNone a table is changed by rebuilding it (SQLite's
+	// twelve steps): ForeignKeysQuery reads whether foreign keys are enforced (one integer),
+	// ForeignKeysOff and ForeignKeysOn switch them outside the rebuild's transaction, and
+	// ForeignKeyCheck lists the rows that break a key (none, before COMMIT).
+	ForeignKeysQuery, ForeignKeysOff, ForeignKeysOn, ForeignKeyCheck string
 }
 
 // CommentForm is an engine's way of attaching comments to tables and columns.

@@ -101,7 +101,9 @@ var sqliteCaps = Capabilities{
 		Bytes: "BLOB", Bool: "BOOLEAN", Time: "DATETIME", JSON: "TEXT",
 		Identity: "INTEGER PRIMARY KEY",
 		Int32:    "INTEGER", IntegerBits: 64, TextKey: "TEXT", BytesKey: "BLOB", TimeAsText: true,
-		PartialIndex: true, Transactional: true, Catalog: CatalogPragma},
+		PartialIndex: true, Transactional: true, Catalog: CatalogPragma,
+		ForeignKeysQuery: "PRAGMA foreign_keys", ForeignKeysOff: "PRAGMA foreign_keys = OFF",
+		ForeignKeysOn: "PRAGMA foreign_keys = ON", ForeignKeyCheck: "PRAGMA foreign_key_check"},
 	// SQLite has no isolation levels or read-only transactions: every transaction is serializable.
 	TxBegin: BeginLocking,
 }

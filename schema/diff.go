@@ -38,11 +38,20 @@ const (
 	AddCheck
 	DropCheck
 	AlterPrimaryKey
+	// RebuildTable makes every change to one table at once by rebuilding it, on an engine
+	// whose ALTER TABLE cannot change a column or a constraint (SQLite). It follows SQLite's
+	// documented procedure (https://www.sqlite.org/lang_altertable.html#otheralter): with
+	// foreign key enforcement off and in one transaction, create the new table under a
+	// temporary name, copy the rows, drop the views, drop the old table, rename the new one,
+	// create its indexes, then the triggers and views again, and run PRAGMA
+	// foreign_key_check before COMMIT. Foreign keys of other tables that point at the table
+	// keep pointing at it; a row that breaks a key rolls everything back.
+	RebuildTable
 )
 
 var changeNames = [...]string{"", "create table", "add column", "drop column", "alter column",
 	"add index", "drop index", "add unique", "drop unique", "add foreign key", "drop foreign key",
-	"add check", "drop check", "alter primary key"}
+	"add check", "drop check", "alter primary key", "rebuild table"}
 
 func (k ChangeKind) String() string {
 	if int(k) < len(changeNames) {
@@ -63,6 +72,7 @@ type Change struct {
 	// is then empty.
 	Unsupported string
 	SQL         []string
+	rebuild     bool // SQL rebuilds a table: run it by runRebuild
 }
 
 func (c Change) String() string {
@@ -114,8 +124,9 @@ func (p Plan) String() string {
 // nullability, whether there is a default); indexes, unique constraints, foreign keys and
 // checks to add or drop; a primary key that differs. Tables the descriptors do not name are
 // left alone. Dropping a column and narrowing a type are marked Destructive; changes the
-// engine cannot make in place (on SQLite, anything ALTER TABLE cannot do) are in the plan
-// with Unsupported set and no SQL. A database created from the descriptors diffs empty.
+// engine cannot make in place are in the plan with Unsupported set and no SQL; on SQLite,
+// whose ALTER TABLE cannot change a column or a constraint, the changes to such a table become
+// one RebuildTable change instead. A database created from the descriptors diffs empty.
 //
 //	plan, err := schema.Diff(ctx, db, Users, Orders)
 //	fmt.Println(plan)
@@ -140,7 +151,15 @@ func Diff(ctx context.Context, db *conn.DB, descriptors ...any) (Plan, error) {
 		if err != nil {
 			return Plan{}, err
 		}
-		plan.Changes = append(plan.Changes, diffTable(d, &want[i], &live)...)
+		chs := diffTable(d, &want[i], &live)
+		if rebuilds(d) && slices.ContainsFunc(chs, func(c Change) bool { return c.Unsupported != "" }) {
+			rb, err := rebuild(ctx, db, &want[i], &live, chs)
+			if err != nil {
+				return Plan{}, err
+			}
+			chs = []Change{rb}
+		}
+		plan.Changes = append(plan.Changes, chs...)
 	}
 	if len(missing) > 0 {
 		stmts, err := CreateSQL(d, missing, false)
@@ -190,6 +209,9 @@ func Apply(ctx context.Context, db *conn.DB, plan Plan, opts ...ApplyOption) err
 	}
 	if len(refused) > 0 {
 		return fmt.Errorf("%w (pass schema.AllowDestructive() to run it):\n\t%s", ErrDestructive, strings.Join(refused, "\n\t"))
+	}
+	if slices.ContainsFunc(plan.Changes, func(c Change) bool { return c.rebuild }) {
+		return runRebuild(ctx, db, plan.SQL())
 	}
 	return run(ctx, db, plan.SQL())
 }
