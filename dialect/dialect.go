@@ -213,6 +213,10 @@ type DDLTypes struct {
 	// ForeignKeysOff and ForeignKeysOn switch them outside the rebuild's transaction, and
 	// ForeignKeyCheck lists the rows that break a key (none, before COMMIT).
 	ForeignKeysQuery, ForeignKeysOff, ForeignKeysOn, ForeignKeyCheck string
+	// RenameQualified reports that ALTER TABLE s.t RENAME TO must name the schema again
+	// (s.new): MySQL would move the table to the current database otherwise; PostgreSQL and
+	// SQLite refuse a schema there.
+	RenameQualified bool
 }
 
 // CommentForm is an engine's way of attaching comments to tables and columns.

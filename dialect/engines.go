@@ -75,7 +75,7 @@ var mysqlCaps = Capabilities{
 		InlineIndex: true, Comments: CommentInline, AddConstraint: true,
 		DropForeignKey: "DROP FOREIGN KEY ", Catalog: CatalogInformationSchema,
 		AlterColumn: AlterColumnModify, DropIndexOnTable: true, RestrictIsNoAction: true,
-		LockSQL: "SELECT GET_LOCK(?, 31536000)", UnlockSQL: "SELECT RELEASE_LOCK(?)"},
+		LockSQL: "SELECT GET_LOCK(?, 31536000)", UnlockSQL: "SELECT RELEASE_LOCK(?)", RenameQualified: true},
 }
 
 var mariadbCaps = func() Capabilities {
