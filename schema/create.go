@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/typedsql/typedsql/conn"
 )
@@ -69,7 +70,21 @@ func drop(ctx context.Context, db *conn.DB, descriptors []any, ifExists bool) er
 	if err != nil {
 		return err
 	}
-	return run(ctx, db, DropSQL(d, tables, ifExists))
+	var present func(*Table, string) (bool, error)
+	if ifExists {
+		present = func(t *Table, fk string) (bool, error) {
+			live, err := Inspect(ctx, db, t.Schema, t.Name)
+			if errors.Is(err, ErrNoTable) {
+				return false, nil
+			}
+			return slices.ContainsFunc(live.ForeignKeys, func(k ForeignKey) bool { return k.Name == fk }), err
+		}
+	}
+	stmts, err := dropSQL(d, tables, ifExists, present)
+	if err != nil {
+		return err
+	}
+	return run(ctx, db, stmts)
 }
 
 // run executes DDL statements, in one transaction where the engine's DDL is transactional.

@@ -63,13 +63,31 @@ func createSQL(d dialect.Dialect, tables []Table, ifNotExists bool, existed func
 // table that is not there is no error.
 //
 //	DROP TABLE IF EXISTS "orders"
+//
+// With ifExists the ALTER TABLE statements are written too; DropIfExists runs them only for the
+// foreign keys that are there.
 func DropSQL(d dialect.Dialect, tables []Table, ifExists bool) []string {
+	out, _ := dropSQL(d, tables, ifExists, nil)
+	return out
+}
+
+// dropSQL is DropSQL that leaves out the foreign keys for which present reports false.
+func dropSQL(d dialect.Dialect, tables []Table, ifExists bool, present func(t *Table, fk string) (bool, error)) ([]string, error) {
 	ddl := d.Caps().DDL
 	c := createOrder(tables, !ddl.AddConstraint)
 	var out []string
-	for i, keys := range c.deferred {
+	for _, i := range c.order {
 		t := &tables[i]
-		for _, k := range keys {
+		for _, k := range c.deferred[i] {
+			if present != nil {
+				ok, err := present(t, t.ForeignKeys[k].Name)
+				if err != nil {
+					return nil, err
+				}
+				if !ok {
+					continue
+				}
+			}
 			b := appendTableName([]byte("ALTER TABLE "), d, t.Schema, t.Name)
 			b = append(b, ' ')
 			b = append(b, ddl.DropForeignKey...)
@@ -85,7 +103,7 @@ func DropSQL(d dialect.Dialect, tables []Table, ifExists bool) []string {
 		}
 		out = append(out, string(appendTableName(b, d, t.Schema, t.Name)))
 	}
-	return out
+	return out, nil
 }
 
 // createTable writes CREATE TABLE for t (without its foreign keys in skip), then its indexes
