@@ -152,3 +152,83 @@ func TestSQLiteRebuild(t *testing.T) {
 		t.Errorf("the view after the rebuild: %d, %v", n, err)
 	}
 }
+
+// cutOff cancels the statement context when a statement starting with prefix is about to
+// run, as a connection lost at that point would end it.
+type cutOff struct {
+	prefix string
+	cancel context.CancelFunc
+}
+
+func (c *cutOff) TraceQueryStart(ctx context.Context, d conn.TraceQueryStartData) context.Context {
+	if strings.HasPrefix(d.SQL, c.prefix) {
+		c.cancel()
+	}
+	return ctx
+}
+
+func (c *cutOff) TraceQueryEnd(context.Context, conn.TraceQueryEndData) {}
+
+// TestSQLiteRebuildCutOff: a rebuild whose connection goes away after the old table was
+// dropped and before the new one took its name leaves the table, its rows and its index as
+// they were, no half-built table, and foreign keys enforced.
+func TestSQLiteRebuildCutOff(t *testing.T) {
+	ctx := context.Background()
+	tdb := testcontainers.SQLite(t)
+	tr := &cutOff{prefix: `ALTER TABLE "_typedsql_new_items" RENAME`}
+	db, err := conn.Open(ctx, tdb.URL, conn.WithTracer(tr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := schema.Create(ctx, db, expr.NewTable[benchItemsA]("items")); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		`CREATE TABLE refs (item_id INTEGER REFERENCES items (id))`,
+		`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+			INSERT INTO items (id, name, price) SELECT i, 'item ' || i, i FROM n`,
+		`INSERT INTO refs VALUES (5)`,
+	} {
+		if _, err := db.Exec(ctx, conn.SQL(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, err := schema.Diff(ctx, db, expr.NewTable[benchItemsB]("items"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	tr.cancel = cancel
+	err = schema.Apply(runCtx, db, plan)
+	if err == nil {
+		t.Fatal("Apply succeeded although its context ended mid-rebuild")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	n, err := conn.Scalar[int64](ctx, db, conn.SQL(`SELECT COUNT(*) FROM items`))
+	if err != nil || n != 1000 {
+		t.Fatalf("items after the cut-off rebuild: %d, %v", n, err)
+	}
+	if plan, err := schema.Diff(ctx, db, expr.NewTable[benchItemsA]("items")); err != nil || !plan.Empty() {
+		t.Errorf("the table changed: %v, %v", plan, err)
+	}
+	if _, err := schema.Inspect(ctx, db, "", "_typedsql_new_items"); !errors.Is(err, schema.ErrNoTable) {
+		t.Errorf("the half-built table is there: %v", err)
+	}
+	// The connection that had foreign keys off went away with the cut-off; the pool enforces them.
+	err = db.Atomic(ctx, func(ctx context.Context) error {
+		on, err := conn.Scalar[int64](ctx, db, conn.SQL(`PRAGMA foreign_keys`))
+		if err == nil && on != 1 {
+			t.Errorf("PRAGMA foreign_keys = %d after the cut-off rebuild", on)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, conn.SQL(`DELETE FROM items WHERE id = 5`)); !errors.Is(err, conn.ErrIntegrity) {
+		t.Errorf("deleting a referenced item: %v, want ErrIntegrity", err)
+	}
+}
