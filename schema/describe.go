@@ -177,8 +177,12 @@ func describe(d dialect.Dialect, desc any) (Table, error) {
 				errs = append(errs, fail(f.Name, "set null on a column that cannot be NULL: declare it expr.Nullable"))
 				continue
 			}
+			refSchema := tag.ref.schema
+			if refSchema == t.Schema { // the table's own schema is written as none, as Inspect reads it
+				refSchema = ""
+			}
 			t.ForeignKeys = append(t.ForeignKeys, ForeignKey{Name: "fk_" + t.Name + "_" + name,
-				Columns: []string{name}, RefSchema: tag.ref.schema, RefTable: tag.ref.table,
+				Columns: []string{name}, RefSchema: refSchema, RefTable: tag.ref.table,
 				RefColumns: []string{tag.ref.column}, OnDelete: tag.onDelete, OnUpdate: tag.onUpdate})
 		}
 		for n, c := range tag.checks {
