@@ -136,5 +136,3 @@ func sortByName(t *Table) {
 	slices.SortStableFunc(t.ForeignKeys, func(a, b ForeignKey) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortStableFunc(t.Checks, func(a, b CheckConstraint) int { return strings.Compare(a.Name, b.Name) })
 }
-
-func isNoTable(err error) bool { return errors.Is(err, ErrNoTable) }

@@ -72,6 +72,15 @@ func TestInspectPostgresSchemas(t *testing.T) {
 	if _, err := Inspect(ctx, db, "audit", "events"); !isNoTable(err) {
 		t.Errorf("audit.events: %v, want ErrNoTable", err)
 	}
+	// A foreign key onto the table's own unique index leaves the index an index.
+	exec(t, db, `CREATE TABLE shop.nodes (id int PRIMARY KEY, code text NOT NULL, parent_code text)`,
+		`CREATE UNIQUE INDEX nodes_code ON shop.nodes (code)`,
+		`ALTER TABLE shop.nodes ADD CONSTRAINT nodes_parent FOREIGN KEY (parent_code) REFERENCES shop.nodes (code)`)
+	nodes, err := Inspect(ctx, db, "shop", "nodes")
+	wantNodeIx := []Index{{Name: "nodes_code", Unique: true, Keys: []IndexKey{{Column: "code"}}}}
+	if err != nil || !reflect.DeepEqual(nodes.Indexes, wantNodeIx) || len(nodes.ForeignKeys) != 1 || nodes.ForeignKeys[0].RefSchema != "" {
+		t.Errorf("shop.nodes: %+v, %v", nodes, err)
+	}
 }
 
 // TestInspectSQLiteDetails reads what SQLite keeps only in the CREATE statements: partial and

@@ -43,7 +43,8 @@ JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
 CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum AND k.attnum > 0
 WHERE ix.indrelid = ` + pgTable + ` AND k.ord <= ix.indnkeyatts
-	AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid)
+	AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid
+		AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY i.relname, k.ord`
 
 const pgChecks = `SELECT con.conname::text AS name, pg_get_constraintdef(con.oid, true) AS expr

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -138,6 +139,8 @@ func namesMatch(a, b Table) bool {
 	}
 	return slices.Equal(names(a), names(b))
 }
+
+func isNoTable(err error) bool { return errors.Is(err, ErrNoTable) }
 
 func openDB(t *testing.T, tdb *testcontainers.Database) *conn.DB {
 	t.Helper()
