@@ -172,12 +172,10 @@ type MigrationStatus struct {
 	AppliedAt time.Time // when it was recorded; zero if never
 }
 
-// Status lists every migration, known or only recorded, and whether it is applied.
+// Status lists every migration, known or only recorded, and whether it is applied. It changes
+// nothing in the database.
 func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
-	if err := CreateIfNotExists(ctx, m.db, m.history); err != nil {
-		return nil, err
-	}
-	rows, err := m.applied(ctx)
+	rows, err := m.appliedIfAny(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -198,13 +196,10 @@ func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
 	return out, nil
 }
 
-// DryRun writes the SQL Up would run, migration by migration, without running it. A Go
-// migration is listed by name.
+// DryRun writes the SQL Up would run, migration by migration, without running it or changing
+// anything (not even creating the history table). A Go migration is listed by name.
 func (m *Migrator) DryRun(ctx context.Context, w io.Writer) error {
-	if err := CreateIfNotExists(ctx, m.db, m.history); err != nil {
-		return err
-	}
-	rows, err := m.applied(ctx)
+	rows, err := m.appliedIfAny(ctx)
 	if err != nil {
 		return err
 	}
@@ -299,6 +294,19 @@ func (m *Migrator) inWriteLock(ctx context.Context, fn func(context.Context) err
 		return m.db.Atomic(ctx, fn)
 	}
 	return fn(ctx)
+}
+
+// appliedIfAny is applied, or nothing when the history table does not exist yet: Status and
+// DryRun change nothing in the database.
+func (m *Migrator) appliedIfAny(ctx context.Context) (map[int64]historyRow, error) {
+	_, err := Inspect(ctx, m.db, m.history.TableSchema(), m.history.TableName())
+	if errors.Is(err, ErrNoTable) {
+		return map[int64]historyRow{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m.applied(ctx)
 }
 
 func (m *Migrator) applied(ctx context.Context) (map[int64]historyRow, error) {

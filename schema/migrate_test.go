@@ -67,6 +67,12 @@ func TestMigrateUp(t *testing.T) {
 		if _, err := db.Exec(ctx, conn.SQL(`SELECT 1 FROM accounts`)); err == nil {
 			t.Fatal("DryRun ran the migrations")
 		}
+		if st, err := m.Status(ctx); err != nil || len(st) != 3 || st[0].Applied {
+			t.Fatalf("status before Up: %+v, %v", st, err)
+		}
+		if _, err := schema.Inspect(ctx, db, "", "typedsql_migrations"); !errors.Is(err, schema.ErrNoTable) {
+			t.Errorf("DryRun or Status created the history table: %v", err)
+		}
 		applied, err := m.Up(ctx)
 		if err != nil || fmt.Sprint(applied) != "[1 2 4]" {
 			t.Fatalf("Up: %v, %v", applied, err)
