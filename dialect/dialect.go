@@ -213,6 +213,10 @@ type DDLTypes struct {
 	// ForeignKeysOff and ForeignKeysOn switch them outside the rebuild's transaction, and
 	// ForeignKeyCheck lists the rows that break a key (none, before COMMIT).
 	ForeignKeysQuery, ForeignKeysOff, ForeignKeysOn, ForeignKeyCheck string
+	// DropUnique and DropCheck are the ALTER TABLE clauses that drop a UNIQUE constraint and
+	// a CHECK constraint, before the quoted name: DROP CONSTRAINT, and on MySQL DROP INDEX for
+	// a unique key (its constraint is its index); empty where the table is rebuilt instead.
+	DropUnique, DropCheck string
 	// RenameQualified reports that ALTER TABLE s.t RENAME TO must name the schema again
 	// (s.new): MySQL would move the table to the current database otherwise; PostgreSQL and
 	// SQLite refuse a schema there.

@@ -49,7 +49,8 @@ var postgresCaps = Capabilities{
 		DropForeignKey: "DROP CONSTRAINT ", Transactional: true, Catalog: CatalogPostgres,
 		AlterColumn: AlterColumnClauses,
 		LockSQL:     "SELECT 1 FROM pg_advisory_lock(hashtext($1))",
-		UnlockSQL:   "SELECT 1 FROM pg_advisory_unlock(hashtext($1))"},
+		UnlockSQL:   "SELECT 1 FROM pg_advisory_unlock(hashtext($1))",
+		DropUnique:  "DROP CONSTRAINT ", DropCheck: "DROP CONSTRAINT "},
 }
 
 // standardSavepoints is SQL's spelling, which all three engines accept.
@@ -75,7 +76,8 @@ var mysqlCaps = Capabilities{
 		InlineIndex: true, Comments: CommentInline, AddConstraint: true,
 		DropForeignKey: "DROP FOREIGN KEY ", Catalog: CatalogInformationSchema,
 		AlterColumn: AlterColumnModify, DropIndexOnTable: true, RestrictIsNoAction: true,
-		LockSQL: "SELECT GET_LOCK(?, 31536000)", UnlockSQL: "SELECT RELEASE_LOCK(?)", RenameQualified: true},
+		LockSQL: "SELECT GET_LOCK(?, 31536000)", UnlockSQL: "SELECT RELEASE_LOCK(?)", RenameQualified: true,
+		DropUnique: "DROP INDEX ", DropCheck: "DROP CONSTRAINT "},
 }
 
 var mariadbCaps = func() Capabilities {

@@ -336,7 +336,11 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 	for _, l := range live.Uniques {
 		if !slices.ContainsFunc(want.Uniques, func(u Unique) bool { return slices.Equal(u.Columns, l.Columns) }) {
 			c := change(DropUnique, l.Name, fmt.Sprintf("on %v, not in the descriptor", l.Columns))
-			unsupported(c, "dropping a unique constraint is not planned; write the migration by hand")
+			if ddl.DropUnique == "" || l.Name == "" {
+				unsupported(c, rebuild)
+			} else {
+				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropUnique...), l.Name))}
+			}
 		}
 	}
 	// Foreign keys, by what they say (SQLite keeps no names).
@@ -372,7 +376,11 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 	for _, l := range live.Checks {
 		if l.Name != "" && !impliedCheck(live, &l) && !slices.ContainsFunc(want.Checks, func(w CheckConstraint) bool { return l.Name == w.Name }) {
 			c := change(DropCheck, l.Name, "not in the descriptor")
-			unsupported(c, "dropping a check is not planned; write the migration by hand")
+			if ddl.DropCheck == "" {
+				unsupported(c, rebuild)
+			} else {
+				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropCheck...), l.Name))}
+			}
 		}
 	}
 	return out

@@ -115,3 +115,66 @@ func TestDiffApply(t *testing.T) {
 		}
 	})
 }
+
+type gadgetsV1Table struct {
+	expr.Table `schema:"check=qty >= 0"`
+	ID         expr.Column[int64]   `db:"id" schema:"identity"`
+	Serial     expr.Column[string]  `db:"serial" schema:"unique"`
+	Qty        expr.Column[int64]   `db:"qty"`
+	OwnerID    expr.Nullable[int64] `db:"owner_id"`
+}
+
+// gadgetsV2Table drops the unique constraint and the check, adds a foreign key and a unique
+// constraint over two columns.
+type gadgetsV2Table struct {
+	expr.Table
+	ID      expr.Column[int64]   `db:"id" schema:"identity"`
+	Serial  expr.Column[string]  `db:"serial" schema:"unique=uq_gadgets_serial_qty"`
+	Qty     expr.Column[int64]   `db:"qty" schema:"unique=uq_gadgets_serial_qty"`
+	OwnerID expr.Nullable[int64] `db:"owner_id" schema:"references=owners(id)"`
+}
+
+type ownersTable struct {
+	expr.Table
+	ID expr.Column[int64] `db:"id" schema:"identity"`
+}
+
+// TestDiffConstraints: unique constraints, checks and foreign keys are dropped and added in
+// place on PostgreSQL and MariaDB, by a rebuild on SQLite, and the diff is empty afterwards.
+func TestDiffConstraints(t *testing.T) {
+	owners := expr.NewTable[ownersTable]("owners")
+	v1, v2 := expr.NewTable[gadgetsV1Table]("gadgets"), expr.NewTable[gadgetsV2Table]("gadgets")
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := context.Background()
+		db := open(t, tdb)
+		if err := schema.Create(ctx, db, owners, v1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, conn.SQL(`INSERT INTO gadgets (serial, qty) VALUES ('a', 1)`)); err != nil {
+			t.Fatal(err)
+		}
+		plan, err := schema.Diff(ctx, db, owners, v2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.Apply(ctx, db, plan); err != nil {
+			t.Fatalf("%v\n%v\n%q", err, plan, plan.SQL())
+		}
+		if plan, err := schema.Diff(ctx, db, owners, v2); err != nil || !plan.Empty() {
+			t.Errorf("diff after Apply: %v, %v", plan, err)
+		}
+		for _, step := range []struct {
+			q       string
+			wantErr bool
+		}{
+			{`INSERT INTO gadgets (serial, qty) VALUES ('a', -1)`, false},
+			{`INSERT INTO gadgets (serial, qty) VALUES ('a', -1)`, true},
+			{`INSERT INTO gadgets (serial, qty, owner_id) VALUES ('b', 1, 12345)`, true},
+		} {
+			_, err := db.Exec(ctx, conn.SQL(step.q))
+			if step.wantErr != errors.Is(err, conn.ErrIntegrity) || !step.wantErr && err != nil {
+				t.Errorf("%s: %v (want an integrity error: %v)", step.q, err, step.wantErr)
+			}
+		}
+	})
+}
