@@ -89,6 +89,17 @@
 // SQLite, DDL is transactional and Create runs in one transaction; MySQL/MariaDB commit each
 // DDL statement on their own.
 //
+// # Changing a live schema
+//
+// Diff compares descriptors with the live tables and plans the statements that bring the
+// database to them: CREATE TABLE for a missing table; ADD COLUMN, DROP COLUMN, and ALTER
+// COLUMN ... TYPE / SET NOT NULL / SET DEFAULT (PostgreSQL) or MODIFY COLUMN (MySQL); CREATE and
+// DROP INDEX; ADD and DROP CONSTRAINT for unique constraints, foreign keys and checks. SQLite,
+// whose ALTER TABLE cannot change a column or a constraint, gets one RebuildTable change per
+// table instead: its documented twelve-step rebuild, with no data lost. Dropping a column and
+// narrowing a type are Destructive, and Apply refuses them unless given AllowDestructive. A
+// rename looks like a drop and an add to Diff: run RenameTable or RenameColumn first.
+//
 // # Migrations
 //
 // A Migrator applies versioned migrations (SQL files loaded with LoadMigrations from an
