@@ -157,12 +157,111 @@ const (
 	TxStatusByBegin
 )
 
-// DDLTypes are the column types an engine's CREATE TABLE uses, one per Go type family, and
-// the spelling of an auto-numbered primary key (Identity, written after the column name).
+// DDLTypes are the column types an engine's CREATE TABLE uses, one per Go type family, the
+// spelling of an auto-numbered primary key (Identity, written after the column name), and how
+// the engine spells and keeps the rest of a table's definition. Package schema reads them.
 type DDLTypes struct {
 	Int, Uint, Float, Text, Bytes, Bool, Time, JSON string
 	Identity                                        string
+	// Int32 is the type of a Go int32, int16 or int8 (4 bytes: INTEGER, INT); IntegerBits is
+	// how many bits the type called INTEGER or INT holds (32, but 64 on SQLite).
+	Int32       string
+	IntegerBits int
+	// TextKey and BytesKey are Text and Bytes for a column in a key or an index: MySQL cannot
+	// index TEXT or BLOB without a prefix length, so there they are VARCHAR(255), VARBINARY(255).
+	TextKey, BytesKey string
+	// TimeAsText reports that times are kept as text (SQLite: the connection writes UTC
+	// timestamps into a TEXT or DATETIME column and parses them back).
+	TimeAsText bool
+	// InlineIndex reports that CREATE TABLE declares the table's indexes in its body
+	// (INDEX name (cols)), which is how CREATE TABLE IF NOT EXISTS covers them on an engine
+	// without CREATE INDEX IF NOT EXISTS (MySQL); otherwise CREATE [UNIQUE] INDEX [IF NOT
+	// EXISTS] follows the table.
+	InlineIndex bool
+	// PartialIndex reports CREATE INDEX ... WHERE predicate.
+	PartialIndex bool
+	// Comments is how table and column comments are written.
+	Comments CommentForm
+	// AddConstraint reports ALTER TABLE t ADD CONSTRAINT name FOREIGN KEY | UNIQUE | CHECK,
+	// which also creates tables that reference each other. Without it (SQLite) a table may
+	// instead reference one not created yet, and a constraint is added by rebuilding the table.
+	AddConstraint bool
+	// AlterColumn is how a column's type, nullability and default change.
+	AlterColumn AlterColumnForm
+	// DropIndexOnTable reports DROP INDEX name ON table (MySQL); otherwise DROP INDEX
+	// [schema.]name.
+	DropIndexOnTable bool
+	// RestrictIsNoAction reports that a foreign key's RESTRICT and NO ACTION are one action,
+	// which the catalog reports as either (MySQL/MariaDB).
+	RestrictIsNoAction bool
+	// DropForeignKey is the ALTER TABLE clause that drops a foreign key, before its quoted
+	// name ("DROP CONSTRAINT ", "DROP FOREIGN KEY "); empty when there is none.
+	DropForeignKey string
+	// Transactional reports that DDL runs inside a transaction and rolls back with it;
+	// MySQL/MariaDB commit implicitly before and after each DDL statement.
+	Transactional bool
+	// Catalog is where the engine describes its tables.
+	Catalog CatalogForm
+	// LockSQL takes a session-wide named lock, waiting for it: one row, one integer column, 1
+	// once taken; its one argument is the lock's name. UnlockSQL gives it back. Both are empty
+	// on an engine without named locks (SQLite), where a write transaction serializes writers.
+	// (MySQL's GET_LOCK waits a year: MariaDB answers NULL to the timeout -1 that means
+	// "forever" on MySQL; a caller stops waiting by cancelling its context.)
+	LockSQL, UnlockSQL string
+	// Where AlterColumn is AlterColumnNone a table is changed by rebuilding it (SQLite's
+	// twelve steps): ForeignKeysQuery reads whether foreign keys are enforced (one integer),
+	// ForeignKeysOff and ForeignKeysOn switch them outside the rebuild's transaction, and
+	// ForeignKeyCheck lists the rows that break a key (none, before COMMIT).
+	ForeignKeysQuery, ForeignKeysOff, ForeignKeysOn, ForeignKeyCheck string
+	// DropUnique and DropCheck are the ALTER TABLE clauses that drop a UNIQUE constraint and
+	// a CHECK constraint, before the quoted name: DROP CONSTRAINT, and on MySQL DROP INDEX for
+	// a unique key (its constraint is its index); empty where the table is rebuilt instead.
+	DropUnique, DropCheck string
+	// RenameQualified reports that ALTER TABLE s.t RENAME TO must name the schema again
+	// (s.new): MySQL would move the table to the current database otherwise; PostgreSQL and
+	// SQLite refuse a schema there.
+	RenameQualified bool
 }
+
+// CommentForm is an engine's way of attaching comments to tables and columns.
+type CommentForm uint8
+
+const (
+	// CommentNone: the engine keeps no comments (SQLite).
+	CommentNone CommentForm = iota
+	// CommentOn: COMMENT ON TABLE t IS '...' and COMMENT ON COLUMN t.c IS '...' (PostgreSQL).
+	CommentOn
+	// CommentInline: c TYPE COMMENT '...' in the column and COMMENT='...' after the table's
+	// body (MySQL/MariaDB).
+	CommentInline
+)
+
+// AlterColumnForm is an engine's way of changing a column in place.
+type AlterColumnForm uint8
+
+const (
+	// AlterColumnNone: no way; the table is rebuilt (SQLite).
+	AlterColumnNone AlterColumnForm = iota
+	// AlterColumnClauses: ALTER COLUMN c TYPE t, SET / DROP NOT NULL, SET / DROP DEFAULT, one
+	// clause per change (PostgreSQL).
+	AlterColumnClauses
+	// AlterColumnModify: MODIFY COLUMN c followed by the column's whole new definition (MySQL).
+	AlterColumnModify
+)
+
+// CatalogForm names where an engine describes its schema.
+type CatalogForm uint8
+
+const (
+	// CatalogPostgres: pg_catalog (pg_attribute, pg_constraint, pg_index), per schema.
+	CatalogPostgres CatalogForm = iota + 1
+	// CatalogInformationSchema: information_schema (COLUMNS, TABLE_CONSTRAINTS,
+	// KEY_COLUMN_USAGE, STATISTICS, CHECK_CONSTRAINTS), the database being the schema (MySQL).
+	CatalogInformationSchema
+	// CatalogPragma: PRAGMA table_xinfo, index_list, index_xinfo, foreign_key_list and the
+	// CREATE statements kept in sqlite_schema (SQLite).
+	CatalogPragma
+)
 
 // BeginForm is the engine's way of starting a transaction with options.
 type BeginForm uint8

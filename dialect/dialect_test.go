@@ -98,7 +98,11 @@ func TestEveryEngineSpellsItsStatements(t *testing.T) {
 			t.Errorf("%s: TxStatus %d with query %q", d.Name(), c.TxStatus, c.TxStatusQuery)
 		}
 		ddl := c.DDL
-		for _, name := range []string{ddl.Int, ddl.Uint, ddl.Float, ddl.Text, ddl.Bytes, ddl.Bool, ddl.Time, ddl.JSON, ddl.Identity} {
+		if ddl.Catalog == 0 || ddl.IntegerBits == 0 || ddl.AddConstraint != (ddl.DropForeignKey != "") {
+			t.Errorf("%s: DDL catalog, INTEGER width or foreign key spelling missing: %+v", d.Name(), ddl)
+		}
+		for _, name := range []string{ddl.Int, ddl.Uint, ddl.Float, ddl.Text, ddl.Bytes, ddl.Bool, ddl.Time, ddl.JSON, ddl.Identity,
+			ddl.Int32, ddl.TextKey, ddl.BytesKey} {
 			if name == "" {
 				t.Errorf("%s: a DDL type name is missing: %+v", d.Name(), ddl)
 				break
