@@ -1,0 +1,7 @@
+package schematest_test
+
+// The engines the tests open, linked as a program that uses them links them.
+import (
+	_ "github.com/typedsql/typedsql/conn/mysql"
+	_ "github.com/typedsql/typedsql/conn/sqlite"
+)
