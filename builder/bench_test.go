@@ -168,7 +168,6 @@ func q5Hand() (string, []any, error) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	withoutShapeCheck(b)
 	for _, q := range benchQueries {
 		for _, impl := range []struct {
 			name string
@@ -207,7 +206,6 @@ func TestHandRenderersMatch(t *testing.T) {
 // allocates at most 2 times more than the hand-written renderer. (A statement built and
 // rendered in one expression lives on the stack; one that escapes costs one allocation more.)
 func TestRenderAllocs(t *testing.T) {
-	withoutShapeCheck(t)
 	for _, q := range benchQueries {
 		typed := testing.AllocsPerRun(100, func() { q.typed() })
 		hand := testing.AllocsPerRun(100, func() { q.hand() })

@@ -1,14 +1,11 @@
 package expr
 
 import (
-	"fmt"
-	"reflect"
 	"slices"
 	"sync/atomic"
 	"unsafe"
 
 	"github.com/typedsql/typedsql/dialect"
-	"github.com/typedsql/typedsql/internal/shapecheck"
 )
 
 // A Shape is what a statement's SQL text depends on, as a list of words: the statement's
@@ -305,9 +302,6 @@ func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []a
 				args[i] = k.args[i]
 			}
 		}
-		if shapecheck.Verify.Load() {
-			verifyShaped(d, write, e.sql, args)
-		}
 		return e.sql, args, nil
 	}
 	sql, args, err := RenderWith(d, write)
@@ -354,15 +348,4 @@ func sameArgTypes(rendered, gathered []any) bool {
 		}
 	}
 	return true
-}
-
-// verifyShaped renders a statement whose text came from the shape table and panics if the
-// result differs: the self-check the tests turn on (see internal/shapecheck), which makes
-// every test that builds a statement twice a test of the shapes.
-func verifyShaped(d dialect.Dialect, write func(*Writer), sql string, args []any) {
-	want, wantArgs, err := RenderWith(d, write)
-	if err != nil || want != sql || !reflect.DeepEqual(wantArgs, args) {
-		panic(fmt.Sprintf("typedsql: shape cache for %s served\n%s %v\nfor a statement that renders\n%s %v (%v)",
-			d.Name(), sql, args, want, wantArgs, err))
-	}
 }
