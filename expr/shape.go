@@ -32,6 +32,8 @@ type Shape struct {
 	args  [shapeArgs]any
 	nargs int
 	bad   bool
+	// dialect is the number of the dialect rendered for (see For); 0: not cached.
+	dialect uint64
 }
 
 const (
@@ -284,11 +286,25 @@ func dialectID(d dialect.Dialect) uint64 {
 	return 0 // a dialect of the application's: rendered every time
 }
 
+// For readies k for a statement to be rendered for d and reports whether the cache serves d:
+// if not, the statement need not describe its shape, and RenderShaped renders it.
+//
+//	var k expr.Shape
+//	if k.For(d) {
+//		s.shape(&k)
+//	}
+//	return expr.RenderShaped(d, &k, s.WriteSQL)
+func (k *Shape) For(d dialect.Dialect) bool {
+	k.dialect = dialectID(d)
+	return k.dialect != 0
+}
+
 // RenderShaped is RenderWith for a statement whose shape k describes: a statement of a shape
 // rendered before for d gets that SQL text and the arguments gathered in k, without writing
-// anything. Otherwise it renders with write, and keeps the text for the shape.
+// anything. Otherwise it renders with write, and keeps the text for the shape. k must have
+// been readied with For(d).
 func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []any, error) {
-	id := dialectID(d)
+	id := k.dialect
 	if k.bad || id == 0 {
 		return RenderWith(d, write)
 	}
