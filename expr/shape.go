@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"reflect"
 	"sync/atomic"
 	"unsafe"
 
@@ -375,14 +376,14 @@ func wordsEqual(a, b []uint64) bool {
 
 // sameArgTypes checks the gathered arguments against the rendered ones, argument by argument
 // by dynamic type: a statement whose shape gathered anything else is not kept. (The values
-// themselves may be boxed afresh by the writer, so their words differ.)
+// themselves may be boxed afresh by the writer, so their words differ.) It runs only when a
+// shape is first rendered; reflect.TypeOf reads the same type word unsafe would, without it.
 func sameArgTypes(rendered, gathered []any) bool {
 	if len(rendered) != len(gathered) {
 		return false
 	}
-	type eface struct{ typ, data unsafe.Pointer }
 	for i := range rendered {
-		if (*eface)(unsafe.Pointer(&rendered[i])).typ != (*eface)(unsafe.Pointer(&gathered[i])).typ {
+		if reflect.TypeOf(rendered[i]) != reflect.TypeOf(gathered[i]) {
 			return false
 		}
 	}
