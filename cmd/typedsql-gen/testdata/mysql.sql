@@ -1,0 +1,38 @@
+CREATE TABLE users (
+	id BIGINT AUTO_INCREMENT PRIMARY KEY,
+	email VARCHAR(200) NOT NULL,
+	name VARCHAR(255) NOT NULL COMMENT 'Shown on invoices',
+	avatar_url TEXT,
+	visits INT NOT NULL DEFAULT 0,
+	small SMALLINT,
+	score DOUBLE,
+	ratio FLOAT,
+	active BOOLEAN NOT NULL DEFAULT TRUE,
+	created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+	birthday DATE,
+	photo LONGBLOB,
+	meta JSON,
+	mood ENUM('happy', 'sad'),
+	hits INT UNSIGNED NOT NULL DEFAULT 0,
+	born YEAR,
+	bio TEXT,
+	CONSTRAINT uq_users_email UNIQUE (email),
+	INDEX ix_users_name (name)
+) COMMENT 'People who order';
+CREATE TABLE orders (
+	id BIGINT AUTO_INCREMENT PRIMARY KEY,
+	user_id BIGINT NOT NULL,
+	status VARCHAR(20) NOT NULL DEFAULT 'new',
+	total DECIMAL(12,2) NOT NULL,
+	note TEXT,
+	CONSTRAINT ck_orders_1 CHECK (total >= 0),
+	CONSTRAINT fk_orders_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+	INDEX ix_orders_status_total (status, total)
+);
+CREATE TABLE order_tags (
+	order_id BIGINT NOT NULL,
+	tag VARCHAR(40) NOT NULL,
+	PRIMARY KEY (order_id, tag),
+	CONSTRAINT fk_order_tags_order_id FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE
+);
+CREATE VIEW active_users AS SELECT id, email, name FROM users WHERE active
