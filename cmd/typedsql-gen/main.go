@@ -354,7 +354,7 @@ func checkTopNames(tables []*genTable) error {
 		for _, name := range []string{g.Var, g.Type, g.Row} {
 			if other, ok := owner[name]; ok {
 				errs = append(errs, fmt.Errorf("tables %s and %s both need the Go name %s: leave one out with -exclude, or generate them into two packages", other, g.Table.QualifiedName(), name))
-				continue
+				break
 			}
 			owner[name] = g.Table.QualifiedName()
 		}
