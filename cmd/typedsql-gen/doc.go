@@ -27,6 +27,15 @@
 // that repeats the run from the package's directory (a password in -url is written
 // $TYPEDSQL_GEN_PASSWORD, which go generate reads from the environment).
 //
+// # Skeletons
+//
+// The skel subcommand (peewee's pskel) writes a runnable program for a new project: an
+// in-memory SQLite database, an empty typed table (an identity id) per name, statement
+// logging at debug level to stderr, and a row written and read in each table:
+//
+//	typedsql-gen skel Users OrderItems > main.go   // tables users and order_items
+//	go run main.go
+//
 // # Flags
 //
 //	-url URL          the database, as conn.Open takes it: postgres://, mysql://, mariadb://,

@@ -49,6 +49,9 @@ type options struct {
 
 // run is the whole command; it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "skel" {
+		return runSkel(args[1:], stdout, stderr)
+	}
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -98,14 +101,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.strict, "strict", false, "warnings are an error: exit status 3 and nothing written")
 	fs.DurationVar(&o.timeout, "timeout", time.Minute, "how long reading the database may take")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: typedsql-gen -url URL -out DIR [-pkg NAME] [flags]\n\nflags:\n")
+		fmt.Fprint(stderr, "usage: typedsql-gen -url URL -out DIR [-pkg NAME] [flags]\n       typedsql-gen skel Table... > main.go\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q (flags go before arguments)", fs.Arg(0))
+		return o, fmt.Errorf("unexpected argument %q (flags go before arguments; the only subcommand is skel)", fs.Arg(0))
 	}
 	switch {
 	case o.url == "" && o.dbConfig == "":
