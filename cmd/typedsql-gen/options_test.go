@@ -235,3 +235,30 @@ func TestErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestDBConfig: the database may come from a YAML file of named databases, as conn.OpenNamed
+// reads it; the header and the go:generate line name the file and the database, not the URL.
+func TestDBConfig(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		setup(t, tdb, `CREATE TABLE "notes" ("id" INTEGER NOT NULL PRIMARY KEY, "body" TEXT)`)
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "databases.yaml")
+		t.Setenv("TYPEDSQL_GEN_TEST_URL", tdb.URL)
+		if err := os.WriteFile(cfg, []byte("other:\n  url: \"sqlite:///:memory:\"\nmain:\n  url: ${TYPEDSQL_GEN_TEST_URL}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, "db")
+		if code, stderr := gen(t, "-db-config", cfg, "-db", "main", "-out", out); code != exitOK {
+			t.Fatalf("exit status %d: %s", code, stderr)
+		}
+		src := readGenerated(t, out)
+		mustContain(t, "generated code", src, "from database main of "+filepath.ToSlash(cfg)+"; DO NOT EDIT.",
+			"-db-config "+filepath.ToSlash(cfg)+" -db main -out . -pkg db", "Body expr.Nullable[string]")
+		if strings.Contains(src, tdb.URL) {
+			t.Errorf("the generated code holds the URL from the environment:\n%s", src)
+		}
+		if code, stderr := gen(t, "-db-config", cfg, "-db", "nosuch", "-out", out); code != exitError || !strings.Contains(stderr, "nosuch") {
+			t.Errorf("an unknown database name: exit status %d, stderr %s", code, stderr)
+		}
+	})
+}
