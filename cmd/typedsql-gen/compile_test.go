@@ -76,6 +76,22 @@ func TestGeneratedCodeRuns(t *testing.T) {
 			if code, stderr := gen(t, fixtureArgs(live, filepath.Join(mod, "db"))...); code != exitOK {
 				t.Fatalf("exit status %d: %s", code, stderr)
 			}
+			// The same tables one file per table, in a second package the build compiles too.
+			perTable := append(fixtureArgs(live, filepath.Join(mod, "dbt")), "-pkg", "dbt", "-files", "table", "-no-rows")
+			if code, stderr := gen(t, perTable...); code != exitOK {
+				t.Fatalf("-files table: exit status %d: %s", code, stderr)
+			}
+			usersFile := "users.gen.go"
+			if e == testcontainers.EnginePostgres {
+				usersFile = "public_users.gen.go" // a table of a named schema: its file says which
+			}
+			users, err := os.ReadFile(filepath.Join(mod, "dbt", usersFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(users), "type UsersTable struct") || strings.Contains(string(users), "UsersRow") {
+				t.Errorf("-files table -no-rows: users.gen.go:\n%s", users)
+			}
 			prog, err := os.ReadFile(filepath.Join("testdata", "usegen", "main.go.txt"))
 			if err != nil {
 				t.Fatal(err)

@@ -103,7 +103,7 @@
 // 0 when the files are written; 1 when the database cannot be read, it has no tables to
 // generate, two tables collide or the files cannot be written; 2 for bad flags; 3 with
 // -strict when there were warnings. On any error nothing is written: every file is rendered
-// and written under a temporary name first, and renamed into place only when all are. A file of an earlier run (a
-// .gen.go file starting with the generated header) that this run does not write again is
-// removed.
+// and written under a temporary name first, and renamed into place only when all are. A
+// file of an earlier run (a .gen.go file starting with the generated header) that this run
+// does not write again is removed.
 package main

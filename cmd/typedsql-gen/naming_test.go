@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestGoName(t *testing.T) {
 	n := newNamer([]string{"sku"})
@@ -45,5 +48,25 @@ func TestParseGoType(t *testing.T) {
 		if _, err := parseGoType(bad); err == nil {
 			t.Errorf("parseGoType(%q): no error", bad)
 		}
+	}
+}
+
+// TestGenerateLine: the go:generate line repeats the run from the package's directory, with a
+// password in the URL taken from the environment, and the header names the database without
+// it.
+func TestGenerateLine(t *testing.T) {
+	o := options{url: "postgres://app:s3cret@db.internal:5432/app?sslmode=disable", out: "./internal/db", pkg: "db",
+		schemas: []string{"public", "billing"}, exclude: []string{"schema_*"}, files: "table", views: true, strict: true}
+	want := "go run github.com/typedsql/typedsql/cmd/typedsql-gen -url postgres://app:$TYPEDSQL_GEN_PASSWORD@db.internal:5432/app?sslmode=disable " +
+		"-out . -pkg db -schema public,billing -exclude schema_* -files table -views -strict"
+	if got := o.generateLine(); got != want {
+		t.Errorf("generateLine:\n got %s\nwant %s", got, want)
+	}
+	if got, want := o.source(), "postgres://app:xxxxx@db.internal:5432/app?sslmode=disable"; got != want {
+		t.Errorf("source: got %s, want %s", got, want)
+	}
+	o.url = "mysql://app@db/app?password=s3cret"
+	if got := o.source() + " " + o.generateLine(); strings.Contains(got, "s3cret") {
+		t.Errorf("a password in the query shows: %s", got)
 	}
 }

@@ -60,11 +60,11 @@ func parseGoType(s string) (goType, error) {
 // "boolean".
 func canonType(s string) string {
 	s = strings.Join(strings.Fields(strings.ToLower(s)), " ")
-	for long, short := range map[string]string{
-		"timestamp with time zone": "timestamptz", "character varying": "varchar",
-		"timestamp without time zone": "timestamp", "double precision": "double precision",
+	for _, r := range [...][2]string{
+		{"timestamp with time zone", "timestamptz"}, {"timestamp without time zone", "timestamp"},
+		{"character varying", "varchar"},
 	} {
-		s = strings.Replace(s, long, short, 1)
+		s = strings.Replace(s, r[0], r[1], 1)
 	}
 	word, n := baseType(s)
 	if intWords[word] {
