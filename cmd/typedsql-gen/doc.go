@@ -64,7 +64,7 @@
 //	bigint, int8, bigserial                           int64
 //	tinyint                                           int8             (MySQL tinyint(1): bool)
 //	... unsigned (MySQL)                              uint8..uint64
-//	real, float4, float (MySQL)                       float32          (SQLite REAL: float64)
+//	real, float4, float (MySQL)                       float32          (SQLite: float64)
 //	double precision, double, float8                  float64
 //	numeric, decimal                                  float64          type=numeric(p,s); map to a
 //	                                                                   decimal type with -config

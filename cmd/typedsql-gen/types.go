@@ -127,12 +127,10 @@ func builtinType(ddl dialect.DDLTypes, typ string) (goType, bool) {
 		return intOf(ddl.IntegerBits), true
 	case "bigint", "int8", "bigserial":
 		return intOf(64), true
-	case "real":
-		if ddl.IntegerBits == 64 { // SQLite's REAL holds 8 bytes
+	case "real", "float4", "float":
+		if ddl.IntegerBits == 64 { // SQLite: every floating type is REAL, 8 bytes, as INTEGER holds 64 bits
 			return typeFloat64, true
 		}
-		return typeFloat32, true
-	case "float4", "float":
 		return typeFloat32, true
 	case "float8", "double":
 		return typeFloat64, true

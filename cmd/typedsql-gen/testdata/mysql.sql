@@ -15,6 +15,12 @@ CREATE TABLE users (
 	mood ENUM('happy', 'sad'),
 	hits INT UNSIGNED NOT NULL DEFAULT 0,
 	born YEAR,
+	code CHAR(5),
+	digest VARBINARY(32),
+	seen_at TIMESTAMP NULL,
+	level TINYINT NOT NULL DEFAULT 1,
+	mid MEDIUMINT,
+	big_count BIGINT UNSIGNED,
 	bio TEXT,
 	CONSTRAINT uq_users_email UNIQUE (email),
 	INDEX ix_users_name (name)

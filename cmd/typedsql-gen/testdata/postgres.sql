@@ -14,8 +14,13 @@ CREATE TABLE users (
 	meta JSONB,
 	token UUID,
 	remind_every INTERVAL,
+	code CHAR(5),
+	settings JSON,
+	seen_at TIMESTAMP,
+	big_count BIGINT,
 	bio TEXT
 );
+CREATE UNIQUE INDEX ux_users_token ON users (token);
 COMMENT ON TABLE users IS 'People who order';
 COMMENT ON COLUMN users.name IS 'Shown on invoices';
 CREATE INDEX ix_users_name ON users (name);

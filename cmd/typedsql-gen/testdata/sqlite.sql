@@ -11,6 +11,9 @@ CREATE TABLE users (
 	photo BLOB,
 	meta JSON,
 	anything,
+	birthday DATE,
+	ratio FLOAT,
+	code CHAR(5),
 	bio TEXT
 );
 CREATE INDEX ix_users_name ON users (name);
