@@ -41,4 +41,11 @@ CREATE TABLE order_tags (
 	PRIMARY KEY (order_id, tag),
 	CONSTRAINT fk_order_tags_order_id FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE
 );
+CREATE TABLE tag_notes (
+	id INTEGER NOT NULL PRIMARY KEY,
+	order_id BIGINT NOT NULL,
+	tag VARCHAR(40) NOT NULL,
+	note TEXT NOT NULL,
+	CONSTRAINT fk_tag_notes_order_tag FOREIGN KEY (order_id, tag) REFERENCES order_tags (order_id, tag)
+);
 CREATE VIEW active_users AS SELECT id, email, name FROM users WHERE active

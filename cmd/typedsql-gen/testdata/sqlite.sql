@@ -31,4 +31,11 @@ CREATE TABLE order_tags (
 	tag VARCHAR(40) NOT NULL,
 	PRIMARY KEY (order_id, tag)
 );
+CREATE TABLE tag_notes (
+	id INTEGER NOT NULL PRIMARY KEY,
+	order_id INTEGER NOT NULL,
+	tag VARCHAR(40) NOT NULL,
+	note TEXT NOT NULL,
+	CONSTRAINT fk_tag_notes_order_tag FOREIGN KEY (order_id, tag) REFERENCES order_tags (order_id, tag)
+);
 CREATE VIEW active_users AS SELECT id, email, name FROM users WHERE active
