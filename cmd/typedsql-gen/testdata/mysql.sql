@@ -32,6 +32,7 @@ CREATE TABLE orders (
 	total DECIMAL(12,2) NOT NULL,
 	note TEXT,
 	CONSTRAINT ck_orders_1 CHECK (total >= 0),
+	CONSTRAINT uq_orders_user_note UNIQUE (user_id, note),
 	CONSTRAINT fk_orders_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
 	INDEX ix_orders_status_total (status, total)
 );

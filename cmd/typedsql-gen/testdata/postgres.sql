@@ -30,7 +30,8 @@ CREATE TABLE orders (
 	status VARCHAR(20) NOT NULL DEFAULT 'new',
 	total NUMERIC(12,2) NOT NULL,
 	note TEXT,
-	CONSTRAINT ck_orders_1 CHECK (total >= 0)
+	CONSTRAINT ck_orders_1 CHECK (total >= 0),
+	CONSTRAINT uq_orders_user_note UNIQUE (user_id, note)
 );
 CREATE INDEX ix_orders_status_total ON orders (status, total);
 CREATE INDEX ix_orders_lower_note ON orders (lower(note));

@@ -23,7 +23,8 @@ CREATE TABLE orders (
 	status VARCHAR(20) NOT NULL DEFAULT 'new',
 	total NUMERIC(12,2) NOT NULL,
 	note TEXT,
-	CHECK (total >= 0)
+	CHECK (total >= 0),
+	UNIQUE (user_id, note)
 );
 CREATE INDEX ix_orders_status_total ON orders (status, total);
 CREATE TABLE order_tags (
