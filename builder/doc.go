@@ -29,7 +29,7 @@ type Statement interface {
 	Build(d dialect.Dialect) (sql string, args []any, err error)
 	// Tables lists the distinct tables the statement reads or writes, schema-qualified
 	// ("schema.name") when the table has a schema. CTE names are not tables.
-	Tables() []string
+	TableLister
 }
 
 // Errors that Build returns unwrap to one of these (see expr.BuildError).
