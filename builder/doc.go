@@ -22,7 +22,14 @@ import (
 	"github.com/typedsql/typedsql/expr"
 )
 
-// Statement is what every statement of this package implements, and what conn executes.
+// Statement is what every statement of this package implements: SelectStmt, SetStmt,
+// InsertStmt, UpdateStmt, DeleteStmt and SelectOf.
+//
+// conn.Statement, what conn executes, is the same thing seen from the other side: anything
+// with Build, which a builder Statement is, and so is hand-written conn.SQL. The name is the
+// same because the thing is: a builder Statement is passed to conn as its Statement, with two
+// more methods, WriteSQL to nest inside another statement and Tables for conn's routing
+// (TableLister). (A transaction's BEGIN or COMMIT is txn.Control, not a statement of either.)
 type Statement interface {
 	expr.Expression
 	// Build renders the statement for d: SQL text and bound arguments.
