@@ -1,6 +1,9 @@
 package builder
 
-import "github.com/typedsql/typedsql/expr"
+import (
+	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/internal/render"
+)
 
 // returning is the RETURNING clause of INSERT, UPDATE and DELETE.
 type returning struct {
@@ -11,7 +14,7 @@ func (r *returning) write(w *expr.Writer, supported bool, stmt string) {
 	if len(r.cols) == 0 {
 		return
 	}
-	w.Clause(expr.ClauseReturning)
+	w.Clause(render.ClauseReturning)
 	if !supported {
 		w.Unsupported(stmt + " ... RETURNING")
 		return
