@@ -32,8 +32,24 @@ type Query interface {
 // renumbering pass. The first error is kept and later writes continue harmlessly, so writers
 // need no early returns.
 //
-// Writer is exported for statement implementations (the builder package); applications use
-// Render or the builders' Build.
+// Applications use Render or the builders' Build. Writer is exported so that an application
+// can write an expression of its own, as bob and sq allow: the Expression interface's WriteSQL
+// takes a Writer. For that, the methods to use are Text and Char (trusted SQL text), Ident (a
+// quoted identifier), Arg (a bound value), Int, WriteList (nested expressions), Dialect and
+// Caps (what the engine can do), and Fail, Unsupported and Err (errors). The rest (Clause,
+// Scope, RestoreScope, SetSoleSource, SetBare, DeclareCTE, WriteColumnName, WriteConds,
+// WriteOrders) is how the builder package's statements drive the writer: a statement's clause
+// for error messages, and the scope that qualifies column references. Their types live in
+// the internal render package; an expression of the application's never needs them.
+//
+//	// payload ->> $1   (PostgreSQL's JSON field operator)
+//	type jsonField struct{ doc expr.Expression; key string }
+//
+//	func (j jsonField) WriteSQL(w *expr.Writer) {
+//		j.doc.WriteSQL(w)
+//		w.Text(" ->> ")
+//		w.Arg(j.key)
+//	}
 type Writer struct {
 	buf  []byte
 	args []any
