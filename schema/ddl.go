@@ -185,25 +185,8 @@ func createTable(d dialect.Dialect, t *Table, ifNotExists bool, skip map[int]boo
 			b = append(b, ')')
 			continue
 		}
-		s := []byte("CREATE ")
-		if ix.Unique {
-			s = append(s, "UNIQUE "...)
-		}
-		s = append(s, "INDEX "...)
-		if ifNotExists {
-			s = append(s, "IF NOT EXISTS "...)
-		}
-		s = d.AppendIdent(s, ix.Name)
-		s = append(s, " ON "...)
-		s = appendTableName(s, d, t.Schema, t.Name)
-		s = append(s, " ("...)
-		s = appendIndexKeys(s, d, ix.Keys)
-		s = append(s, ')')
-		if ix.Where != "" {
-			s = append(s, " WHERE "...)
-			s = append(s, ix.Where...)
-		}
-		indexes = append(indexes, string(s))
+		s := createIndexSQL(d, t.Schema, t.Name, &ix, ifNotExists)
+		indexes = append(indexes, s)
 	}
 	b = append(b, ')')
 	if t.Comment != "" && ddl.Comments == dialect.CommentInline {
@@ -225,6 +208,35 @@ func createTable(d dialect.Dialect, t *Table, ifNotExists bool, skip map[int]boo
 		}
 	}
 	return out, nil
+}
+
+// createIndexSQL writes CREATE [UNIQUE] INDEX for an index of the table schema.table. The
+// schema goes on the table's name, or on the index's where the engine wants it there (SQLite:
+// CREATE INDEX "aux"."ix" ON "t").
+func createIndexSQL(d dialect.Dialect, schema, table string, ix *Index, ifNotExists bool) string {
+	s := []byte("CREATE ")
+	if ix.Unique {
+		s = append(s, "UNIQUE "...)
+	}
+	s = append(s, "INDEX "...)
+	if ifNotExists {
+		s = append(s, "IF NOT EXISTS "...)
+	}
+	if d.Caps().DDL.IndexSchemaOnName {
+		s = appendTableName(s, d, schema, ix.Name)
+		s = d.AppendIdent(append(s, " ON "...), table)
+	} else {
+		s = d.AppendIdent(s, ix.Name)
+		s = appendTableName(append(s, " ON "...), d, schema, table)
+	}
+	s = append(s, " ("...)
+	s = appendIndexKeys(s, d, ix.Keys)
+	s = append(s, ')')
+	if ix.Where != "" {
+		s = append(s, " WHERE "...)
+		s = append(s, ix.Where...)
+	}
+	return string(s)
 }
 
 func appendForeignKey(b []byte, d dialect.Dialect, t *Table, fk *ForeignKey) []byte {

@@ -140,6 +140,10 @@ func Diff(ctx context.Context, db *conn.DB, descriptors ...any) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	p, err := newPlanner(ctx, db)
+	if err != nil {
+		return Plan{}, err
+	}
 	var plan Plan
 	var missing []Table
 	for i := range want {
@@ -151,7 +155,7 @@ func Diff(ctx context.Context, db *conn.DB, descriptors ...any) (Plan, error) {
 		if err != nil {
 			return Plan{}, err
 		}
-		chs := diffTable(d, &want[i], &live)
+		chs := p.diffTable(&want[i], &live)
 		if rebuilds(d) && slices.ContainsFunc(chs, func(c Change) bool { return c.Unsupported != "" }) {
 			rb, err := rebuild(ctx, db, &want[i], &live, chs)
 			if err != nil {
@@ -216,8 +220,45 @@ func Apply(ctx context.Context, db *conn.DB, plan Plan, opts ...ApplyOption) err
 	return run(ctx, db, plan.SQL())
 }
 
-// diffTable plans the changes to one existing table.
-func diffTable(d dialect.Dialect, want, live *Table) []Change {
+// planner holds what diffTable needs to know beyond the dialect.
+type planner struct {
+	d dialect.Dialect
+	// exactDefaults compares defaults by their text, where both sides come from the catalog
+	// (Alter); otherwise by sameDefault.
+	exactDefaults bool
+	// sqliteDropColumn reports that the linked SQLite has ALTER TABLE DROP COLUMN (3.35).
+	sqliteDropColumn bool
+}
+
+// newPlanner reads what the engine's version decides.
+func newPlanner(ctx context.Context, db *conn.DB) (planner, error) {
+	p := planner{d: db.Dialect()}
+	if rebuilds(p.d) {
+		v, err := conn.Scalar[string](ctx, db, conn.SQL("SELECT sqlite_version()"))
+		if err != nil {
+			return p, fmt.Errorf("schema: reading the SQLite version: %w", err)
+		}
+		p.sqliteDropColumn = versionAtLeast(v, 3, 35)
+	}
+	return p, nil
+}
+
+// versionAtLeast reports whether a dotted version ("3.46.1") is at least major.minor.
+func versionAtLeast(v string, major, minor int) bool {
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	ma, err1 := strconv.Atoi(parts[0])
+	mi, err2 := strconv.Atoi(parts[1])
+	return err1 == nil && err2 == nil && (ma > major || ma == major && mi >= minor)
+}
+
+// diffTable plans the changes to one existing table, in the order they run: the primary key
+// dropped, then indexes and constraints that go, then columns added, altered and dropped,
+// then the primary key, indexes and constraints that are new.
+func (p planner) diffTable(want, live *Table) []Change {
+	d := p.d
 	ddl := d.Caps().DDL
 	var out []Change
 	tname := want.QualifiedName()
@@ -231,9 +272,102 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 	}
 	rebuild := "needs the table rebuilt, which this engine's ALTER TABLE cannot do"
 
+	// The primary key: dropped first, added after the columns. A new identity column
+	// declares its own (GENERATED ... PRIMARY KEY, AUTO_INCREMENT PRIMARY KEY).
+	var addPK *Change
 	if !slices.Equal(want.PrimaryKey, live.PrimaryKey) {
-		c := change(AlterPrimaryKey, "", fmt.Sprintf("%v in the database, %v in the descriptor", live.PrimaryKey, want.PrimaryKey))
-		unsupported(c, "changing a primary key is not planned; write the migration by hand")
+		detail := fmt.Sprintf("%v in the database, %v in the descriptor", live.PrimaryKey, want.PrimaryKey)
+		newIdentity := false
+		if len(want.PrimaryKey) == 1 {
+			w, _ := want.Column(want.PrimaryKey[0])
+			_, exists := live.Column(want.PrimaryKey[0])
+			newIdentity = w != nil && w.Identity && !exists
+		}
+		var clauses []string
+		switch {
+		case ddl.DropPrimaryKey == "":
+		case len(live.PrimaryKey) == 0:
+		case ddl.PrimaryKeyByName && live.PrimaryKeyName == "":
+		case ddl.PrimaryKeyByName:
+			clauses = append(clauses, string(d.AppendIdent([]byte(ddl.DropPrimaryKey), live.PrimaryKeyName)))
+		default:
+			clauses = append(clauses, ddl.DropPrimaryKey)
+		}
+		var add string
+		if len(want.PrimaryKey) > 0 && !newIdentity {
+			add = string(append(appendIdents([]byte("ADD PRIMARY KEY ("), d, want.PrimaryKey), ')'))
+		}
+		switch {
+		case ddl.DropPrimaryKey == "" || len(live.PrimaryKey) > 0 && len(clauses) == 0:
+			unsupported(change(AlterPrimaryKey, "", detail), rebuild)
+		case ddl.AlterColumn == dialect.AlterColumnModify && add != "":
+			// MySQL drops and adds in one statement, after the columns, so the table is never
+			// without a key.
+			addPK = &Change{Kind: AlterPrimaryKey, Table: tname, Detail: detail,
+				SQL: []string{string(alter()) + " " + strings.Join(append(clauses, add), ", ")}}
+		default:
+			if len(clauses) > 0 {
+				change(AlterPrimaryKey, "", detail, string(alter())+" "+clauses[0])
+			}
+			if add != "" {
+				addPK = &Change{Kind: AlterPrimaryKey, Table: tname, Detail: detail, SQL: []string{string(alter()) + " " + add}}
+			}
+		}
+	}
+	// Indexes and constraints that go, before the columns they may cover.
+	var adds []Change
+	for _, w := range want.Indexes {
+		l := findIndex(live.Indexes, w.Name)
+		if l != nil && sameIndex(&w, l) {
+			continue
+		}
+		if l != nil {
+			change(DropIndex, l.Name, "differs from the descriptor", dropIndexSQL(d, want, l.Name))
+		}
+		c := Change{Kind: AddIndex, Table: tname, Name: w.Name, Detail: "missing", SQL: []string{createIndexSQL(d, want.Schema, want.Name, &w, false)}}
+		if w.Where != "" && !ddl.PartialIndex {
+			c.Unsupported, c.SQL = d.Name()+" has no partial indexes", nil
+		}
+		adds = append(adds, c)
+	}
+	for _, l := range live.Indexes {
+		if findIndex(want.Indexes, l.Name) == nil {
+			change(DropIndex, l.Name, "not in the descriptor", dropIndexSQL(d, want, l.Name))
+		}
+	}
+	for _, l := range live.Uniques {
+		if !slices.ContainsFunc(want.Uniques, func(u Unique) bool { return slices.Equal(u.Columns, l.Columns) }) {
+			c := change(DropUnique, l.Name, fmt.Sprintf("on %v, not in the descriptor", l.Columns))
+			if ddl.DropUnique == "" || l.Name == "" {
+				unsupported(c, rebuild)
+			} else {
+				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropUnique...), l.Name))}
+			}
+		}
+	}
+	for _, l := range live.ForeignKeys {
+		if !slices.ContainsFunc(want.ForeignKeys, func(w ForeignKey) bool { return sameForeignKey(ddl, &w, &l) }) {
+			c := change(DropForeignKey, l.Name, fmt.Sprintf("%v -> %s%v not in the descriptor", l.Columns, l.RefTable, l.RefColumns))
+			if ddl.DropForeignKey == "" || l.Name == "" {
+				unsupported(c, rebuild)
+			} else {
+				b := d.AppendIdent(append(append(alter(), ' '), ddl.DropForeignKey...), l.Name)
+				if ddl.ForeignKeyIndex && !indexed(live, l.Columns) {
+					b = d.AppendIdent(append(b, ", DROP INDEX "...), l.Name) // the key's own index
+				}
+				c.SQL = []string{string(b)}
+			}
+		}
+	}
+	for _, l := range live.Checks {
+		if l.Name != "" && !impliedCheck(live, &l) && !slices.ContainsFunc(want.Checks, func(w CheckConstraint) bool { return l.Name == w.Name }) {
+			c := change(DropCheck, l.Name, "not in the descriptor")
+			if ddl.DropCheck == "" {
+				unsupported(c, rebuild)
+			} else {
+				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropCheck...), l.Name))}
+			}
+		}
 	}
 	// Columns.
 	for i := range want.Columns {
@@ -242,8 +376,8 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 		if !ok {
 			b := appendColumnDef(append(alter(), " ADD COLUMN "...), d, w)
 			c := change(AddColumn, w.Name, "missing", string(b))
-			if w.Identity {
-				unsupported(c, "adding an identity column is not planned")
+			if why := p.cannotAddColumn(want, w); why != "" {
+				unsupported(c, why)
 			}
 			continue
 		}
@@ -256,7 +390,7 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 		if nullDiff {
 			diffs = append(diffs, fmt.Sprintf("nullable %v -> %v", l.Nullable, w.Nullable))
 		}
-		defDiff := (w.Default == "") != (l.Default == "") && !w.Identity && !l.Identity
+		defDiff := !w.Identity && !l.Identity && !p.sameDefault(w, l)
 		if defDiff {
 			diffs = append(diffs, fmt.Sprintf("default %q -> %q", l.Default, w.Default))
 		}
@@ -265,10 +399,10 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 		}
 		c := change(AlterColumn, w.Name, strings.Join(diffs, ", "))
 		c.Destructive = typeDiff && narrows(ddl, l.Type, w.Type)
-		switch ddl.AlterColumn {
-		case dialect.AlterColumnModify:
+		switch {
+		case ddl.AlterColumn == dialect.AlterColumnModify:
 			c.SQL = []string{string(appendColumnDef(append(alter(), " MODIFY COLUMN "...), d, w))}
-		case dialect.AlterColumnClauses:
+		case ddl.AlterColumn == dialect.AlterColumnClauses:
 			var clauses []string
 			col := string(d.AppendIdent([]byte("ALTER COLUMN "), w.Name))
 			if typeDiff {
@@ -293,37 +427,16 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 		if _, ok := want.Column(l.Name); !ok {
 			c := change(DropColumn, l.Name, "not in the descriptor", string(d.AppendIdent(append(alter(), " DROP COLUMN "...), l.Name)))
 			c.Destructive = true
+			if why := p.cannotDropColumn(live, l.Name); why != "" {
+				unsupported(c, why)
+			}
 		}
 	}
-	// Indexes, by name.
-	for _, w := range want.Indexes {
-		l := findIndex(live.Indexes, w.Name)
-		if l != nil && sameIndex(&w, l) {
-			continue
-		}
-		if l != nil {
-			change(DropIndex, l.Name, "differs from the descriptor", dropIndexSQL(d, want, l.Name))
-		}
-		b := []byte("CREATE ")
-		if w.Unique {
-			b = append(b, "UNIQUE "...)
-		}
-		b = appendIndexKeys(append(appendTableName(append(d.AppendIdent(append(b, "INDEX "...), w.Name), " ON "...), d, want.Schema, want.Name), " ("...), d, w.Keys)
-		b = append(b, ')')
-		if w.Where != "" {
-			b = append(append(b, " WHERE "...), w.Where...)
-		}
-		c := change(AddIndex, w.Name, "missing", string(b))
-		if w.Where != "" && !ddl.PartialIndex {
-			unsupported(c, d.Name()+" has no partial indexes")
-		}
+	// What is new: the primary key, indexes, then constraints.
+	if addPK != nil {
+		out = append(out, *addPK)
 	}
-	for _, l := range live.Indexes {
-		if findIndex(want.Indexes, l.Name) == nil {
-			change(DropIndex, l.Name, "not in the descriptor", dropIndexSQL(d, want, l.Name))
-		}
-	}
-	// Unique constraints, by their columns (SQLite keeps no names).
+	out = append(out, adds...)
 	for _, w := range want.Uniques {
 		if !slices.ContainsFunc(live.Uniques, func(u Unique) bool { return slices.Equal(u.Columns, w.Columns) }) {
 			b := append(d.AppendIdent(append(alter(), " ADD CONSTRAINT "...), w.Name), " UNIQUE ("...)
@@ -333,33 +446,12 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 			}
 		}
 	}
-	for _, l := range live.Uniques {
-		if !slices.ContainsFunc(want.Uniques, func(u Unique) bool { return slices.Equal(u.Columns, l.Columns) }) {
-			c := change(DropUnique, l.Name, fmt.Sprintf("on %v, not in the descriptor", l.Columns))
-			if ddl.DropUnique == "" || l.Name == "" {
-				unsupported(c, rebuild)
-			} else {
-				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropUnique...), l.Name))}
-			}
-		}
-	}
-	// Foreign keys, by what they say (SQLite keeps no names).
 	for _, w := range want.ForeignKeys {
 		if !slices.ContainsFunc(live.ForeignKeys, func(l ForeignKey) bool { return sameForeignKey(ddl, &w, &l) }) {
 			b := appendForeignKey(append(alter(), " ADD "...), d, want, &w)
 			c := change(AddForeignKey, w.Name, fmt.Sprintf("%v -> %s%v missing", w.Columns, w.RefTable, w.RefColumns), string(b))
 			if !ddl.AddConstraint {
 				unsupported(c, rebuild)
-			}
-		}
-	}
-	for _, l := range live.ForeignKeys {
-		if !slices.ContainsFunc(want.ForeignKeys, func(w ForeignKey) bool { return sameForeignKey(ddl, &w, &l) }) {
-			c := change(DropForeignKey, l.Name, fmt.Sprintf("%v -> %s%v not in the descriptor", l.Columns, l.RefTable, l.RefColumns))
-			if ddl.DropForeignKey == "" || l.Name == "" {
-				unsupported(c, rebuild)
-			} else {
-				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropForeignKey...), l.Name))}
 			}
 		}
 	}
@@ -373,17 +465,113 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 			}
 		}
 	}
-	for _, l := range live.Checks {
-		if l.Name != "" && !impliedCheck(live, &l) && !slices.ContainsFunc(want.Checks, func(w CheckConstraint) bool { return l.Name == w.Name }) {
-			c := change(DropCheck, l.Name, "not in the descriptor")
-			if ddl.DropCheck == "" {
-				unsupported(c, rebuild)
-			} else {
-				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropCheck...), l.Name))}
-			}
-		}
-	}
 	return out
+}
+
+// indexed reports whether an index, a unique constraint or the primary key of t starts with
+// columns.
+func indexed(t *Table, columns []string) bool {
+	prefix := func(cols []string) bool {
+		return len(cols) >= len(columns) && slices.Equal(cols[:len(columns)], columns)
+	}
+	if prefix(t.PrimaryKey) || slices.ContainsFunc(t.Uniques, func(u Unique) bool { return prefix(u.Columns) }) {
+		return true
+	}
+	return slices.ContainsFunc(t.Indexes, func(ix Index) bool {
+		cols := make([]string, len(ix.Keys))
+		for i, k := range ix.Keys {
+			cols[i] = k.Column
+		}
+		return prefix(cols)
+	})
+}
+
+// cannotAddColumn says why the engine's ADD COLUMN cannot add w to t ("" when it can). Only
+// SQLite, which rebuilds instead, has limits here: no key, no NOT NULL without a default, no
+// default that is not a constant.
+func (p planner) cannotAddColumn(t *Table, w *Column) string {
+	if !rebuilds(p.d) {
+		return ""
+	}
+	switch {
+	case w.Identity || slices.Contains(t.PrimaryKey, w.Name):
+		return "SQLite's ADD COLUMN cannot add a primary key column: the table is rebuilt"
+	case !w.Nullable && w.Default == "":
+		return "SQLite's ADD COLUMN cannot add a NOT NULL column without a default: the table is rebuilt"
+	case w.Default != "" && !constantDefault(w.Default):
+		return "SQLite's ADD COLUMN cannot add a column whose default is not a constant: the table is rebuilt"
+	}
+	return ""
+}
+
+// cannotDropColumn says why the engine's DROP COLUMN cannot drop the column name of t ("" when
+// it can): on SQLite before 3.35 there is none, and SQLite's refuses a column in a key, an
+// index, a foreign key or a check.
+func (p planner) cannotDropColumn(t *Table, name string) string {
+	if !rebuilds(p.d) {
+		return ""
+	}
+	if !p.sqliteDropColumn {
+		return "the linked SQLite has no ALTER TABLE DROP COLUMN (3.35): the table is rebuilt"
+	}
+	used := slices.Contains(t.PrimaryKey, name) ||
+		slices.ContainsFunc(t.Uniques, func(u Unique) bool { return slices.Contains(u.Columns, name) }) ||
+		slices.ContainsFunc(t.ForeignKeys, func(f ForeignKey) bool { return slices.Contains(f.Columns, name) }) ||
+		slices.ContainsFunc(t.Checks, func(c CheckConstraint) bool { return mentions(c.Expr, name) })
+	if used {
+		return "SQLite's DROP COLUMN cannot drop a column of a key, a foreign key or a check: the table is rebuilt"
+	}
+	return ""
+}
+
+// constantDefault reports a default SQLite's ADD COLUMN accepts: a number, a string or blob
+// literal, NULL, TRUE or FALSE, optionally signed or in parentheses.
+func constantDefault(s string) bool {
+	s = strings.TrimSpace(s)
+	for len(s) > 1 && s[0] == '(' && s[len(s)-1] == ')' {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	s = strings.TrimLeft(s, "+-")
+	switch strings.ToUpper(s) {
+	case "NULL", "TRUE", "FALSE":
+		return true
+	}
+	if strings.HasPrefix(s, "'") || strings.HasPrefix(strings.ToUpper(s), "X'") {
+		return strings.HasSuffix(s, "'")
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
+
+// mentions reports whether an SQL expression names the identifier name as a word (quoted or
+// not), case-insensitively.
+func mentions(expr, name string) bool {
+	e, n := strings.ToLower(expr), strings.ToLower(name)
+	for i := 0; ; {
+		j := strings.Index(e[i:], n)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(n)
+		if (j == 0 || !isIdentByte(e[j-1])) && (end == len(e) || !isIdentByte(e[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// sameDefault compares a column's defaults: by text where both come from the catalog, else
+// whether each has one (the engine rewrites what it is given: 'new' comes back 'new'::text).
+func (p planner) sameDefault(w, l *Column) bool {
+	if p.exactDefaults {
+		return w.Default == l.Default
+	}
+	return (w.Default == "") == (l.Default == "")
 }
 
 func dropIndexSQL(d dialect.Dialect, t *Table, name string) string {

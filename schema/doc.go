@@ -100,6 +100,28 @@
 // narrowing a type are Destructive, and Apply refuses them unless given AllowDestructive. A
 // rename looks like a drop and an add to Diff: run RenameTable or RenameColumn first.
 //
+// A Go migration changes a table by operations, with the same statements: Alter reads the
+// table, applies the ops to that model and runs the difference (on SQLite, natively where
+// its ALTER TABLE has the change, else as one rebuild).
+//
+//	err := schema.Alter(ctx, db, "", "users",
+//		schema.AddColumnOp[expr.Nullable[string]]("nickname", "size=40"),
+//		schema.AlterColumnOp[expr.Column[string]]("email", "size=320"),
+//		schema.SetDefaultOp("visits", "0"),
+//		schema.DropColumnOp("legacy"),
+//		schema.AddUniqueOp("uq_users_nickname", "nickname"),
+//	)
+//	// ALTER TABLE "users" ALTER COLUMN "email" TYPE VARCHAR(320)
+//	// ALTER TABLE "users" ALTER COLUMN "visits" SET DEFAULT 0
+//	// ALTER TABLE "users" ADD COLUMN "nickname" VARCHAR(40)
+//	// ALTER TABLE "users" DROP COLUMN "legacy"
+//	// ALTER TABLE "users" ADD CONSTRAINT "uq_users_nickname" UNIQUE ("nickname")
+//
+// The ops: AddColumnOp, DropColumnOp, AlterColumnOp, SetNullableOp, SetDefaultOp,
+// SetPrimaryKeyOp, AddIndexOp, DropIndexOp, AddUniqueOp, DropUniqueOp, AddForeignKeyOp,
+// DropForeignKeyOp, AddCheckOp, DropCheckOp; tables: Create, Drop, DropTable, RenameTable,
+// RenameColumn.
+//
 // # Migrations
 //
 // A Migrator applies versioned migrations (SQL files loaded with LoadMigrations from an

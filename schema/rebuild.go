@@ -57,17 +57,8 @@ func rebuild(ctx context.Context, db *conn.DB, want, live *Table, chs []Change) 
 	}
 	stmts = append(stmts, string(appendTableName([]byte("DROP TABLE "), d, want.Schema, want.Name)))
 	stmts = append(stmts, string(d.AppendIdent(append(appendTableName([]byte("ALTER TABLE "), d, tmp.Schema, tmp.Name), " RENAME TO "...), want.Name)))
-	for _, ix := range want.Indexes {
-		b := []byte("CREATE ")
-		if ix.Unique {
-			b = append(b, "UNIQUE "...)
-		}
-		b = appendIndexKeys(append(appendTableName(append(d.AppendIdent(append(b, "INDEX "...), ix.Name), " ON "...), d, want.Schema, want.Name), " ("...), d, ix.Keys)
-		b = append(b, ')')
-		if ix.Where != "" {
-			b = append(append(b, " WHERE "...), ix.Where...)
-		}
-		stmts = append(stmts, string(b))
+	for i := range want.Indexes {
+		stmts = append(stmts, createIndexSQL(d, want.Schema, want.Name, &want.Indexes[i], false))
 	}
 	for _, tr := range deps.triggers {
 		stmts = append(stmts, tr.SQL)
