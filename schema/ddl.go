@@ -19,16 +19,44 @@ import (
 //
 // With ifNotExists the ALTER TABLE statements are written too; CreateIfNotExists runs them
 // only for the tables it created.
+//
+// Tables in a schema (expr.InSchema) are preceded by CREATE SCHEMA IF NOT EXISTS for it on
+// PostgreSQL, and on MySQL/MariaDB, where a schema is a database, by CREATE SCHEMA IF NOT
+// EXISTS too (which creates the database, with the server's default character set); on
+// SQLite a schema is an attached database file, which must be attached already.
+//
+//	CREATE SCHEMA IF NOT EXISTS "shop"
+//	CREATE TABLE "shop"."orders" (...)
 func CreateSQL(d dialect.Dialect, tables []Table, ifNotExists bool) ([]string, error) {
-	return createSQL(d, tables, ifNotExists, nil)
+	return createSQL(d, tables, ifNotExists, nil, nil)
 }
 
 // createSQL is CreateSQL that leaves out the foreign keys added afterwards to the tables for
-// which existed reports true.
-func createSQL(d dialect.Dialect, tables []Table, ifNotExists bool, existed func(*Table) (bool, error)) ([]string, error) {
+// which existed reports true, and the schemas for which schemaExists does.
+func createSQL(d dialect.Dialect, tables []Table, ifNotExists bool, existed func(*Table) (bool, error),
+	schemaExists func(string) (bool, error)) ([]string, error) {
 	ddl := d.Caps().DDL
 	c := createOrder(tables, !ddl.AddConstraint)
 	var out, after []string
+	if ddl.CreateSchema != "" {
+		seen := map[string]bool{"": true}
+		for _, t := range tables {
+			if seen[t.Schema] {
+				continue
+			}
+			seen[t.Schema] = true
+			if schemaExists != nil {
+				ok, err := schemaExists(t.Schema)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					continue
+				}
+			}
+			out = append(out, string(d.AppendIdent([]byte(ddl.CreateSchema), t.Schema)))
+		}
+	}
 	for _, i := range c.order {
 		t := &tables[i]
 		skip := map[int]bool{}

@@ -122,7 +122,8 @@ func (p Plan) String() string {
 // Diff compares descriptors with the live database and plans the changes that bring the
 // database to them: tables to create; columns to add, drop or alter (type, length,
 // nullability, whether there is a default); indexes, unique constraints, foreign keys and
-// checks to add or drop; a primary key that differs. Tables the descriptors do not name are
+// checks to add or drop; a primary key that differs; a new identity column (the rows there
+// are numbered; it becomes the primary key). Tables the descriptors do not name are
 // left alone. Dropping a column and narrowing a type are marked Destructive; changes the
 // engine cannot make in place are in the plan with Unsupported set and no SQL; on SQLite,
 // whose ALTER TABLE cannot change a column or a constraint, the changes to such a table become
@@ -166,7 +167,7 @@ func Diff(ctx context.Context, db *conn.DB, descriptors ...any) (Plan, error) {
 		plan.Changes = append(plan.Changes, chs...)
 	}
 	if len(missing) > 0 {
-		stmts, err := CreateSQL(d, missing, false)
+		stmts, err := createSQL(d, missing, false, nil, func(s string) (bool, error) { return schemaExists(ctx, db, s) })
 		if err != nil {
 			return Plan{}, err
 		}

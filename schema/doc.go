@@ -82,6 +82,12 @@
 //
 // # Order and cycles
 //
+// Create makes the schemas of tables declared in one (expr.InSchema) when they are not there:
+// CREATE SCHEMA IF NOT EXISTS on PostgreSQL, and on MySQL/MariaDB, where a schema is a
+// database, the same statement, which creates the database (Drop leaves schemas alone). On
+// SQLite a schema is an attached database (ATTACH, in a conn.WithInit function so that every
+// connection has it); its indexes are written CREATE INDEX "aux"."ix" ON "t" (...).
+//
 // Create makes each table after the tables it references. Tables that reference each other
 // are created without the keys that close the cycle, which ALTER TABLE ... ADD CONSTRAINT adds
 // at the end (SQLite, which accepts a reference to a table created later, keeps them in CREATE
@@ -94,7 +100,10 @@
 // Diff compares descriptors with the live tables and plans the statements that bring the
 // database to them: CREATE TABLE for a missing table; ADD COLUMN, DROP COLUMN, and ALTER
 // COLUMN ... TYPE / SET NOT NULL / SET DEFAULT (PostgreSQL) or MODIFY COLUMN (MySQL); CREATE and
-// DROP INDEX; ADD and DROP CONSTRAINT for unique constraints, foreign keys and checks. SQLite,
+// DROP INDEX; ADD and DROP CONSTRAINT for unique constraints, foreign keys and checks; a
+// changed primary key (DROP CONSTRAINT and ADD PRIMARY KEY on PostgreSQL, one ALTER TABLE
+// ... DROP PRIMARY KEY, ADD PRIMARY KEY on MySQL); a new identity column, which numbers the
+// rows already there and becomes the primary key (the old key is dropped first). SQLite,
 // whose ALTER TABLE cannot change a column or a constraint, gets one RebuildTable change per
 // table instead: its documented twelve-step rebuild, with no data lost. Dropping a column and
 // narrowing a type are Destructive, and Apply refuses them unless given AllowDestructive. A
