@@ -136,8 +136,10 @@
 // A Migrator applies versioned migrations (SQL files loaded with LoadMigrations from an
 // embed.FS, and Go functions made with GoMigration) in version order, once each, recording
 // them in a history table (typedsql_migrations). One runner works at a time: PostgreSQL's
-// pg_advisory_lock and MySQL's GET_LOCK, held for the run, or SQLite's write lock for each
-// migration. Each migration runs in a transaction where DDL is transactional (PostgreSQL,
+// pg_advisory_lock and MySQL's GET_LOCK, held for the run, or on SQLite an exclusive flock on
+// the file <database>-migrate.lock beside the database, also held for the run (so migrations
+// that opt out of a transaction are kept apart too), with SQLite's write lock for each
+// migration besides. Each migration runs in a transaction where DDL is transactional (PostgreSQL,
 // SQLite; a file opts out with -- typedsql:no-transaction), so a failure leaves nothing
 // behind; on MySQL/MariaDB, whose DDL commits at once, every statement is recorded as it
 // completes and the next Up resumes at the statement that failed. An applied file that changed
