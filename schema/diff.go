@@ -121,7 +121,8 @@ func (p Plan) String() string {
 
 // Diff compares descriptors with the live database and plans the changes that bring the
 // database to them: tables to create; columns to add, drop or alter (type, length,
-// nullability, whether there is a default); indexes, unique constraints, foreign keys and
+// nullability, the default: see "What Check and Diff compare" in the package
+// documentation); indexes, unique constraints, foreign keys and
 // checks to add or drop; a primary key that differs; a new identity column (the rows there
 // are numbered; it becomes the primary key). Tables the descriptors do not name are
 // left alone. Dropping a column and narrowing a type are marked Destructive; changes the
@@ -566,13 +567,20 @@ func isIdentByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// sameDefault compares a column's defaults: by text where both come from the catalog, else
-// whether each has one (the engine rewrites what it is given: 'new' comes back 'new'::text).
+// sameDefault compares a column's defaults: by text where both come from the catalog (Alter);
+// else whether each has one and, when both are literals or the current time, by their normal
+// form (normDefault: 'new'::text is 'new', TRUE is 1). Two expressions are not compared: the
+// engines rewrite them.
 func (p planner) sameDefault(w, l *Column) bool {
 	if p.exactDefaults {
 		return w.Default == l.Default
 	}
-	return (w.Default == "") == (l.Default == "")
+	if w.Default == "" || l.Default == "" {
+		return w.Default == l.Default
+	}
+	nw, okw := normDefault(w.Default)
+	nl, okl := normDefault(l.Default)
+	return !okw || !okl || nw == nl
 }
 
 func dropIndexSQL(d dialect.Dialect, t *Table, name string) string {

@@ -131,6 +131,36 @@
 // DropForeignKeyOp, AddCheckOp, DropCheckOp; tables: Create, Drop, DropTable, RenameTable,
 // RenameColumn.
 //
+// # What Check and Diff compare
+//
+// Check compares what makes statements fail or read wrong values: tables and columns that
+// are there, Go types against column types, nullability, size= against the column's length.
+// It does not compare defaults, keys, constraints, indexes or comments.
+//
+// Diff compares, per table the descriptors name:
+//
+//	column types        by family, integer width and length ("BIGINT" is "bigint(20)")
+//	nullability         exactly
+//	defaults            whether there is one; the values too when both are literals (a
+//	                    number, a string, TRUE/FALSE, NULL) or the current time, in a normal
+//	                    form that undoes the engines' rewriting ('new'::text is 'new', '-1'::integer
+//	                    is -1, TRUE is 1, current_timestamp() and now() are CURRENT_TIMESTAMP).
+//	                    Two expressions (lower('A'), gen_random_uuid()) are not compared by value.
+//	primary key         its columns, in order
+//	indexes             by name: uniqueness, the columns covered, whether partial; expression
+//	                    keys and WHERE predicates are not compared by text
+//	unique constraints  by their columns (SQLite keeps no names)
+//	foreign keys        by columns, referenced table and columns, ON DELETE/UPDATE (RESTRICT
+//	                    and NO ACTION are one action on MySQL/MariaDB)
+//	checks              by name only
+//
+// Check conditions, index expressions and predicates come back from the catalogs rewritten
+// beyond what can be undone reliably (PostgreSQL reads total >= 0 back as (total >= (0)::double
+// precision), MariaDB quotes identifiers, SQLite keeps the text as written): a check whose
+// condition changes needs a new name in the descriptor (or DropCheckOp and AddCheckOp in a
+// migration), and an index whose expression or predicate changes a new name. Comments are not
+// compared.
+//
 // # Migrations
 //
 // A Migrator applies versioned migrations (SQL files loaded with LoadMigrations from an
