@@ -147,7 +147,9 @@ func columnFrom[C ColumnKind](d dialect.Dialect, name, tag string) (Column, erro
 
 // AddColumnOp adds a column of kind C (expr.Column[T] or expr.Nullable[T]) declared by a
 // schema tag's column items: type=, size=, json, default=, comment=, and identity (an
-// auto-numbered column that becomes the primary key; the old key is dropped).
+// auto-numbered column that becomes the primary key; the old key is dropped, and the rows
+// there are numbered). A NOT NULL column without a default cannot be added to a table that
+// has rows: every engine refuses.
 //
 //	schema.AddColumnOp[expr.Column[int32]]("visits", "default=0")
 //	// ALTER TABLE "users" ADD COLUMN "visits" INTEGER NOT NULL DEFAULT 0
