@@ -54,7 +54,9 @@ func (o Op) String() string { return o.what }
 // constraint) makes the whole alteration one rebuild of the table, SQLite's documented twelve
 // steps (see RebuildTable): rows, indexes, triggers, views and the foreign keys pointing in
 // are kept. A rebuild recreates the table from what Inspect reads of it (columns, keys,
-// constraints, indexes); a table with generated columns or collations is not for Alter.
+// constraints, indexes): a table declared with what that model does not hold (AUTOINCREMENT,
+// COLLATE, generated columns, WITHOUT ROWID, STRICT) is not rebuilt but refused with an
+// error matching ErrUnsupportedChange, as Diff's rebuilds are.
 //
 // Renames are RenameTable and RenameColumn; Create, Drop and DropTable make and remove tables.
 func Alter(ctx context.Context, db *conn.DB, schema, table string, ops ...Op) error {

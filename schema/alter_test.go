@@ -261,3 +261,23 @@ func TestDropTable(t *testing.T) {
 		}
 	})
 }
+
+// TestAlterSQLiteRefusesLossyRebuild: a SQLite table declared with what the schema model does
+// not hold (AUTOINCREMENT, COLLATE) is not rebuilt, which would drop it silently; changes
+// SQLite's ALTER TABLE makes natively still run.
+func TestAlterSQLiteRefusesLossyRebuild(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, testcontainers.SQLite(t))
+	mustExec(t, db, `CREATE TABLE tickets (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL COLLATE NOCASE, n INTEGER)`,
+		`INSERT INTO tickets (code, n) VALUES ('a', 1)`)
+	err := schema.Alter(ctx, db, "", "tickets", schema.SetDefaultOp("n", "0"))
+	if !errors.Is(err, schema.ErrUnsupportedChange) || !strings.Contains(err.Error(), "AUTOINCREMENT, COLLATE") {
+		t.Fatalf("a rebuild that would lose AUTOINCREMENT and COLLATE: %v", err)
+	}
+	if err := schema.Alter(ctx, db, "", "tickets", schema.AddColumnOp[expr.Nullable[string]]("note", "")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := conn.Scalar[int64](ctx, db, conn.SQL(`SELECT COUNT(*) FROM tickets WHERE code = 'A'`)); err != nil || n != 1 {
+		t.Errorf("COLLATE NOCASE after a native ADD COLUMN: %d, %v", n, err)
+	}
+}

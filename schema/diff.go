@@ -45,7 +45,10 @@ const (
 	// temporary name, copy the rows, drop the views, drop the old table, rename the new one,
 	// create its indexes, then the triggers and views again, and run PRAGMA
 	// foreign_key_check before COMMIT. Foreign keys of other tables that point at the table
-	// keep pointing at it; a row that breaks a key rolls everything back.
+	// keep pointing at it; a row that breaks a key rolls everything back. A table declared
+	// with what the model does not hold (AUTOINCREMENT, COLLATE, generated columns, WITHOUT
+	// ROWID, STRICT) is not rebuilt: Diff and AlterPlan return an error matching
+	// ErrUnsupportedChange instead.
 	RebuildTable
 )
 

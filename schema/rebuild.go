@@ -34,6 +34,10 @@ func rebuild(ctx context.Context, db *conn.DB, want, live *Table, chs []Change) 
 	if err != nil {
 		return Change{}, err
 	}
+	if lost := rebuildLoses(deps.table); lost != "" {
+		return Change{}, fmt.Errorf("%w: SQLite table %q is declared with %s, which the schema model does not hold and a rebuild would lose: write this change by hand (%s)",
+			ErrUnsupportedChange, want.QualifiedName(), lost, strings.Join(details, "; "))
+	}
 	tmp := *want
 	tmp.Name, tmp.Indexes, tmp.Comment = rebuildTmpPrefix+want.Name, nil, ""
 	create, err := createTable(d, &tmp, false, nil)
@@ -70,7 +74,28 @@ func rebuild(ctx context.Context, db *conn.DB, want, live *Table, chs []Change) 
 		Destructive: destructive, SQL: stmts, rebuild: true}, nil
 }
 
-type sqliteDeps struct{ triggers, views []sqliteSQL }
+type sqliteDeps struct {
+	table           string // the table's CREATE TABLE
+	triggers, views []sqliteSQL
+}
+
+// rebuildLoses names what a table's CREATE TABLE declares that a rebuild from the model would
+// not make again ("" when nothing): the model has no AUTOINCREMENT, collations, generated
+// columns, WITHOUT ROWID or STRICT. The words are looked for in the whole text, so one in a
+// string or a comment refuses a rebuild that would have been safe: refusing is the safe side.
+func rebuildLoses(create string) string {
+	up := strings.ToUpper(create)
+	var found []string
+	for _, w := range []string{"AUTOINCREMENT", "COLLATE", "GENERATED", "WITHOUT ROWID", "STRICT"} {
+		if mentions(up, w) {
+			found = append(found, w)
+		}
+	}
+	if strings.Contains(up, " AS (") {
+		found = append(found, "a generated column (AS (...))")
+	}
+	return strings.Join(found, ", ")
+}
 
 // sqliteDependents reads the triggers on a table and every view of its schema, in the order
 // they were created: a rebuild drops the views (any may name the table) and makes them again.
@@ -82,6 +107,11 @@ func sqliteDependents(ctx context.Context, db *conn.DB, schema, table string) (s
 	from := string(db.Dialect().AppendIdent(nil, s)) + ".sqlite_schema"
 	var deps sqliteDeps
 	var err error
+	deps.table, err = conn.Scalar[string](ctx, db, conn.SQL(`SELECT sql FROM `+from+
+		` WHERE type = 'table' AND name = ?1`), table)
+	if err != nil {
+		return deps, fmt.Errorf("schema: reading the CREATE TABLE of %q: %w", table, err)
+	}
 	deps.triggers, err = conn.All[sqliteSQL](ctx, db, conn.SQL(`SELECT name, sql FROM `+from+
 		` WHERE type = 'trigger' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY rowid`), table)
 	if err != nil {
