@@ -431,8 +431,10 @@ func DropCheckOp(name string) Op {
 //	// MySQL:      ALTER TABLE `order_tags` DROP PRIMARY KEY, ADD PRIMARY KEY (`order_id`, `tag`)
 func SetPrimaryKeyOp(columns ...string) Op {
 	return Op{what: fmt.Sprintf("set primary key %v", columns), edit: func(_ dialect.Dialect, t *Table) error {
-		if err := hasColumns(t, columns); err != nil {
-			return err
+		if len(columns) > 0 {
+			if err := hasColumns(t, columns); err != nil {
+				return err
+			}
 		}
 		for _, c := range t.Columns {
 			if c.Identity && !slices.Equal(columns, []string{c.Name}) {

@@ -163,3 +163,29 @@ func TestCreateSQLSchemas(t *testing.T) {
 		}
 	}
 }
+
+// TestAlterPrimaryKey: SetPrimaryKeyOp narrows a composite key to one column, then removes
+// it, with rows in the table, on each engine (SQLite by rebuilds).
+func TestAlterPrimaryKey(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := context.Background()
+		db := open(t, tdb)
+		if err := schema.Create(ctx, db, expr.NewTable[seatsV2]("seats")); err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, db, `INSERT INTO seats (row_name, seat, price) VALUES ('a', 1, 10), ('b', 1, 20)`)
+		for _, pk := range [][]string{{"row_name"}, nil} {
+			if err := schema.Alter(ctx, db, "", "seats", schema.SetPrimaryKeyOp(pk...)); err != nil {
+				t.Fatalf("primary key %v: %v", pk, err)
+			}
+			live, err := schema.Inspect(ctx, db, "", "seats")
+			if err != nil || !slices.Equal(live.PrimaryKey, pk) {
+				t.Errorf("primary key %v, want %v (%v)", live.PrimaryKey, pk, err)
+			}
+		}
+		mustExec(t, db, `INSERT INTO seats (row_name, seat, price) VALUES ('a', 1, 30)`) // no key: a duplicate is fine
+		if n, err := conn.Scalar[int64](ctx, db, conn.SQL(`SELECT COUNT(*) FROM seats`)); err != nil || n != 3 {
+			t.Errorf("rows: %d, %v", n, err)
+		}
+	})
+}
