@@ -27,10 +27,7 @@ func normDefault(s string) (string, bool) {
 		}
 		s = t
 	}
-	if str, ok := sqlString(s); ok {
-		if f, err := strconv.ParseFloat(str, 64); err == nil && strings.TrimSpace(str) == str {
-			return strconv.FormatFloat(f, 'g', -1, 64), true // '-1'::integer
-		}
+	if _, ok := sqlString(s); ok {
 		return s, true
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
@@ -84,13 +81,29 @@ func stripCast(s string) string {
 		return s
 	}
 	v := strings.TrimSpace(s[:i])
-	if _, ok := sqlString(v); ok {
+	if str, ok := sqlString(v); ok {
+		if _, err := strconv.ParseFloat(str, 64); err == nil && numericType(s[i+2:]) {
+			return str // '-1'::integer is the number -1
+		}
 		return v
 	}
 	if _, err := strconv.ParseFloat(unparen(v), 64); err == nil {
 		return unparen(v)
 	}
 	return s
+}
+
+// numericType reports a PostgreSQL number type name, as a cast spells it.
+func numericType(t string) bool {
+	t = strings.ToLower(strings.TrimSpace(t))
+	if i := strings.IndexByte(t, '('); i >= 0 {
+		t = strings.TrimSpace(t[:i])
+	}
+	switch t {
+	case "integer", "bigint", "smallint", "numeric", "decimal", "real", "double precision", "int", "int2", "int4", "int8", "float4", "float8":
+		return true
+	}
+	return false
 }
 
 // sqlString reports whether s is one SQL string literal, and its value.

@@ -25,6 +25,9 @@ func TestNormDefault(t *testing.T) {
 		{"0", "1", false},
 		{"TRUE", "false", false},
 		{"'1'", "'2'", false},
+		{"'007'", "'7'::text", false},
+		{"7", "'7'::text", false},
+		{"12.5", "'12.5'::numeric(10,2)", true},
 	} {
 		w, okw := normDefault(c.written)
 		r, okr := normDefault(c.read)
