@@ -56,7 +56,10 @@ func (o Op) String() string { return o.what }
 // are kept. A rebuild recreates the table from what Inspect reads of it (columns, keys,
 // constraints, indexes): a table declared with what that model does not hold (AUTOINCREMENT,
 // COLLATE, generated columns, WITHOUT ROWID, STRICT) is not rebuilt but refused with an
-// error matching ErrUnsupportedChange, as Diff's rebuilds are.
+// error matching ErrUnsupportedChange, as Diff's rebuilds are. A rebuild turns foreign keys
+// off, which SQLite cannot do inside a transaction: there (in a Go migration's transaction,
+// an Atomic block) it is refused, since DROP TABLE would run the ON DELETE actions of the keys
+// pointing at the table; give such a migration NoTransaction.
 //
 // Renames are RenameTable and RenameColumn; Create, Drop and DropTable make and remove tables.
 func Alter(ctx context.Context, db *conn.DB, schema, table string, ops ...Op) error {

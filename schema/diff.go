@@ -48,7 +48,9 @@ const (
 	// keep pointing at it; a row that breaks a key rolls everything back. A table declared
 	// with what the model does not hold (AUTOINCREMENT, COLLATE, generated columns, WITHOUT
 	// ROWID, STRICT) is not rebuilt: Diff and AlterPlan return an error matching
-	// ErrUnsupportedChange instead.
+	// ErrUnsupportedChange instead. Inside a transaction, where SQLite cannot turn foreign
+	// keys off, a rebuild of a database that enforces them is refused (ErrUnsupportedChange)
+	// rather than let DROP TABLE cascade into the tables pointing at it.
 	RebuildTable
 )
 

@@ -45,7 +45,9 @@ type Migration struct {
 	Source string
 }
 
-// GoMigration is a migration written in Go.
+// GoMigration is a migration written in Go. One that rebuilds a SQLite table (Alter or
+// Apply with a RebuildTable change) needs NoTransaction set: SQLite cannot turn foreign keys
+// off inside the migration's transaction, and the rebuild refuses to run with them on.
 //
 //	schema.GoMigration(3, "backfill emails", func(ctx context.Context, db *conn.DB) error {
 //		_, err := db.Exec(ctx, conn.SQL("UPDATE users SET email = lower(email)"))

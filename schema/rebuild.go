@@ -152,6 +152,17 @@ func runRebuild(ctx context.Context, db *conn.DB, stmts []string) error {
 					err = fmt.Errorf("schema: rebuild: turning foreign keys back on: %w", rerr)
 				}
 			}()
+			// Inside a transaction the pragma changes nothing, and DROP TABLE would run the
+			// ON DELETE actions of the keys pointing at the table: CASCADE deletes their rows.
+			still, err := conn.Scalar[int64](ctx, db, conn.SQL(ddl.ForeignKeysQuery))
+			if err != nil {
+				return fmt.Errorf("schema: rebuild: %w", err)
+			}
+			if still == 1 {
+				return fmt.Errorf("%w: a SQLite table rebuild cannot run inside a transaction while foreign keys are enforced "+
+					"(PRAGMA foreign_keys cannot change in one, and DROP TABLE would run the ON DELETE actions of the keys "+
+					"pointing at the table): run it outside the transaction (a migration with NoTransaction)", ErrUnsupportedChange)
+			}
 		}
 		err = db.Atomic(ctx, func(ctx context.Context) error {
 			for _, s := range stmts {
