@@ -5,6 +5,7 @@ import "context"
 // target is where one statement runs: the handle it is rendered for, the querier (a pinned
 // connection or the pool) that runs it, and the scope when the connection is pinned.
 type target struct {
+	db *DB // the DB the statement was routed to
 	h  *handle
 	q  querier
 	sc *scope
@@ -21,13 +22,13 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 		if sc.ended.Load() {
 			return target{}, ErrBlockEnded
 		}
-		return target{h: sc.h, q: sc.sess, sc: sc}, nil
+		return target{db: dst, h: sc.h, q: sc.sess, sc: sc}, nil
 	}
 	h, err := dst.handle()
 	if err != nil {
 		return target{}, err
 	}
-	return target{h: h, q: h.be}, nil
+	return target{db: dst, h: h, q: h.be}, nil
 }
 
 // Exec runs a statement that returns no rows: a built INSERT, UPDATE or DELETE, or SQL text
@@ -45,6 +46,17 @@ func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
+	res, err := db.execOn(ctx, t, stmt, args)
+	if err != nil && t.sc == nil && db.router != nil {
+		if t2, ok := db.reroute(ctx, stmt, t, err); ok {
+			return db.execOn(ctx, t2, stmt, args)
+		}
+	}
+	return res, err
+}
+
+// execOn runs Exec's statement on its target.
+func (db *DB) execOn(ctx context.Context, t target, stmt Statement, args []any) (Result, error) {
 	text, bound, err := render(t.h.d, stmt, args)
 	if err != nil {
 		return Result{}, err
@@ -94,6 +106,17 @@ func (db *DB) query(ctx context.Context, stmt Statement, args []any, r *stmtRows
 	if err != nil {
 		return err
 	}
+	err = db.queryOn(ctx, t, stmt, args, r)
+	if err != nil && t.sc == nil && db.router != nil {
+		if t2, ok := db.reroute(ctx, stmt, t, err); ok {
+			return db.queryOn(ctx, t2, stmt, args, r)
+		}
+	}
+	return err
+}
+
+// queryOn runs query's statement on its target into r.
+func (db *DB) queryOn(ctx context.Context, t target, stmt Statement, args []any, r *stmtRows) error {
 	text, bound, err := render(t.h.d, stmt, args)
 	if err != nil {
 		return err
