@@ -3,6 +3,7 @@ package replica_test
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"testing"
 	"time"
 
@@ -100,3 +101,5 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -177,7 +177,7 @@ func (s *Set) read(ctx context.Context) (*conn.DB, error) {
 		}
 	}
 	if s.opts.ReadYourWritesWait > 0 {
-		n := cands[0]
+		n := furthest(cands)
 		wctx, cancel := context.WithTimeout(ctx, s.opts.ReadYourWritesWait)
 		ok, err := s.eng.wait(wctx, n.db, need)
 		cancel()
@@ -189,6 +189,18 @@ func (s *Set) read(ctx context.Context) (*conn.DB, error) {
 	}
 	s.logTo(ctx, "primary", "read-your-writes: no replica has replayed "+need.String())
 	return s.primary, nil
+}
+
+// furthest is the candidate that has replayed the most, as far as the set knows: the one
+// likeliest to reach a position first.
+func furthest(cands []*node) *node {
+	best := cands[0]
+	for _, n := range cands[1:] {
+		if p, b := n.replay.Load(), best.replay.Load(); p.Covers(*b) && !b.Covers(*p) {
+			best = n
+		}
+	}
+	return best
 }
 
 // candidates appends the usable replicas in the policy's order.
