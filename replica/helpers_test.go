@@ -103,3 +103,5 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func exprCount() expr.Expr[int64] { return expr.Count(items.ID) }
