@@ -103,7 +103,7 @@ func New(primary *conn.DB, replicas []*conn.DB, opts Options) (*Set, error) {
 		n.replay.Store(&Position{})
 		s.nodes = append(s.nodes, n)
 	}
-	s.DB = primary.Routed(s)
+	s.DB = primary.Routed(router{s})
 	ctx, cancel := context.WithTimeout(context.Background(), max(opts.HealthInterval, 2*time.Second))
 	s.check(ctx)
 	cancel()
@@ -146,8 +146,20 @@ func OnPrimary(ctx context.Context) context.Context {
 	return context.WithValue(ctx, onPrimaryKey{}, true)
 }
 
-// Route implements conn.Router for the set's DB (see Set).
-func (s *Set) Route(ctx context.Context, db *conn.DB, stmt conn.Statement) (*conn.DB, error) {
+// router is the set as its DB's conn.Rerouter; the Set itself keeps the DB's own Route
+// (where a statement would go).
+type router struct{ s *Set }
+
+func (r router) Route(ctx context.Context, db *conn.DB, stmt conn.Statement) (*conn.DB, error) {
+	return r.s.route(ctx, db, stmt)
+}
+
+func (r router) Reroute(ctx context.Context, db *conn.DB, stmt conn.Statement, failed *conn.DB, err error) (*conn.DB, error) {
+	return r.s.reroute(ctx, stmt, failed, err)
+}
+
+// route chooses the server of a statement made on the set's DB (see Set).
+func (s *Set) route(ctx context.Context, db *conn.DB, stmt conn.Statement) (*conn.DB, error) {
 	if db.Pinned(ctx) || !conn.IsRead(stmt) {
 		noteWrite(ctx) // a block may write; read-your-writes counts it as a write
 		return s.primary, nil
@@ -240,12 +252,12 @@ func (s *Set) fallbackRead() (*conn.DB, error) {
 	return s.primary, nil
 }
 
-// Reroute implements conn.Rerouter: a read that failed on a replica (down, connection lost)
+// reroute is the second chance conn gives a statement that failed outside a block: a read that failed on a replica (down, connection lost)
 // takes the replica out and runs once more on another usable replica or by the fallback
 // policy; a write that found the primary read-only (a failover: conn has closed the idle
 // connections) runs once more on the primary's DB, whose new connections find the new
 // primary when its URL lists every host with target_session_attrs=read-write.
-func (s *Set) Reroute(ctx context.Context, db *conn.DB, stmt conn.Statement, failed *conn.DB, err error) (*conn.DB, error) {
+func (s *Set) reroute(ctx context.Context, stmt conn.Statement, failed *conn.DB, err error) (*conn.DB, error) {
 	if errors.Is(err, conn.ErrReadOnly) && failed == s.primary {
 		s.log.Warn("replica: the primary refused a write as read-only; running it once more on new connections", "primary", s.primary, "error", err)
 		s.kickHealth()
