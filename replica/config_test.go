@@ -1,7 +1,10 @@
 package replica_test
 
 import (
+	"context"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,16 +56,66 @@ func TestOpenConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := replica.OpenConfig(ctx, c)
+	opts, err := c.Options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &captureLog{}
+	opts.Logger = slog.New(logs)
+	set, err := replica.Open(ctx, c, opts, conn.WithLogger(slog.New(logs)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer set.Close()
+	logs.reset()
 	port, err := conn.Scalar[int64](ctx, set.DB, engines[0].portQuery())
 	if err != nil || port != int64(rs.Replicas[0].Port) {
 		t.Errorf("a read ran on %d (%v); want the replica, %d", port, err, rs.Replicas[0].Port)
 	}
+	// The set's debug log names the server it chose and its lag; the statement's own log line
+	// (conn's) names the server that ran it.
+	routed, ran := logs.find("replica: read routed", ""), logs.find("", "inet_server_port")
+	redacted := set.Replicas()[0].String()
+	if routed == nil || routed["server"] != redacted || routed["lag"] == nil {
+		t.Errorf("route log %v; want server %s and its lag", routed, redacted)
+	}
+	if ran == nil || ran["db"] != redacted {
+		t.Errorf("statement log %v; want db %s", ran, redacted)
+	}
 	if _, err := replica.Open(ctx, replica.Config{Primary: rs.Primary.URL}, replica.Options{}); err == nil {
 		t.Error("Open without replicas succeeded")
 	}
+}
+
+// captureLog keeps every record at debug level and above, with its attributes.
+type captureLog struct {
+	mu   sync.Mutex
+	recs []map[string]any
+}
+
+func (c *captureLog) Enabled(context.Context, slog.Level) bool { return true }
+func (c *captureLog) Handle(_ context.Context, r slog.Record) error {
+	m := map[string]any{"msg": r.Message}
+	r.Attrs(func(a slog.Attr) bool { m[a.Key] = a.Value.Any(); return true })
+	c.mu.Lock()
+	c.recs = append(c.recs, m)
+	c.mu.Unlock()
+	return nil
+}
+func (c *captureLog) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c *captureLog) WithGroup(string) slog.Handler      { return c }
+func (c *captureLog) reset()                             { c.mu.Lock(); c.recs = nil; c.mu.Unlock() }
+
+// find returns the first record with the message msg, or, for msg "", the first statement
+// record whose SQL contains sql.
+func (c *captureLog) find(msg, sql string) map[string]any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.recs {
+		text, _ := m["sql"].(string)
+		if (msg == "" && text != "" && strings.Contains(text, sql)) || (msg != "" && m["msg"] == msg) {
+			return m
+		}
+	}
+	return nil
 }
