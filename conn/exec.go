@@ -18,6 +18,12 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
+	if dst != db && dst.router != nil {
+		// A context's router (Using) chose a routed view: its own router picks the server.
+		if dst, err = dst.routeOwn(ctx, stmt); err != nil {
+			return target{}, err
+		}
+	}
 	if sc := dst.scopeOf(ctx); sc != nil {
 		if sc.ended.Load() {
 			return target{}, ErrBlockEnded

@@ -2,7 +2,12 @@ package replica_test
 
 import (
 	"context"
+	"github.com/typedsql/typedsql/builder"
+	"github.com/typedsql/typedsql/conn/httpmw"
+	"github.com/typedsql/typedsql/expr"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -82,6 +87,37 @@ func TestOpenConfig(t *testing.T) {
 	if ran == nil || ran["db"] != redacted {
 		t.Errorf("statement log %v; want db %s", ran, redacted)
 	}
+
+	// Using a set sends a table's statements made on another DB through the set's routing;
+	// the HTTP middleware pins the primary for the request.
+	other := open(t, rs.Primary.URL)
+	defer other.Close()
+	if _, err := other.Exec(ctx, conn.SQL("CREATE TABLE items (id bigint PRIMARY KEY, name varchar(40) NOT NULL)")); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.WaitReplicated(ctx); err != nil {
+		t.Fatal(err)
+	}
+	readItems := builder.Select(expr.Raw[int64]("inet_server_port()")).From(items)
+	uctx := conn.Using(ctx, set.DB, items)
+	if _, err := other.Exec(uctx, builder.InsertInto(items).Values(items.ID.Set(1), items.Name.Set("u"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.WaitReplicated(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if port, err := conn.Scalar[int64](uctx, other, readItems); err != nil || port != int64(rs.Replicas[0].Port) {
+		t.Errorf("a read of items under Using(set) ran on %d (%v); want the replica", port, err)
+	}
+	var inRequest int64
+	h := httpmw.Transaction(set.DB)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inRequest, err = conn.Scalar[int64](r.Context(), set.DB, readItems)
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if err != nil || inRequest != int64(rs.Primary.Port) {
+		t.Errorf("a read in httpmw.Transaction ran on %d (%v); want the primary", inRequest, err)
+	}
+
 	if _, err := replica.Open(ctx, replica.Config{Primary: rs.Primary.URL}, replica.Options{}); err == nil {
 		t.Error("Open without replicas succeeded")
 	}
