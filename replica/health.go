@@ -81,17 +81,22 @@ func (s *Set) checkNode(ctx context.Context, n *node) {
 	if n.usable.Load() {
 		return
 	}
-	// Hysteresis: back only within half of MaxLag, Rise checks in a row.
+	// Hysteresis: back only within half of MaxLag, Rise checks in a row. good and why are
+	// shared with takeOut, which a failed read calls from any goroutine.
+	s.mu.Lock()
 	if s.opts.MaxLag > 0 && lag > s.opts.MaxLag/2 {
 		n.good = 0
+		s.mu.Unlock()
 		return
 	}
 	n.good++
-	if n.good >= s.opts.Rise {
-		s.mu.Lock()
+	back := n.good >= s.opts.Rise
+	if back {
 		n.why, n.good = "", 0
-		s.mu.Unlock()
 		n.usable.Store(true)
+	}
+	s.mu.Unlock()
+	if back {
 		s.log.Info("replica: back in", "server", n.name, "lag", lag)
 	}
 }
