@@ -135,6 +135,9 @@ func (db *DB) queryOn(ctx context.Context, t target, stmt Statement, args []any,
 	o := &t.h.obs
 	qctx, ob := o.startStmt(ctx, text, bound)
 	*r = stmtRows{t: t, ctx: ctx, qctx: qctx, ob: ob, sql: text, args: bound}
+	if db.router != nil && t.sc == nil {
+		r.via, r.stmt = db, stmt // a routed view's second chance at the first row (Rerouter)
+	}
 	err = t.q.query(qctx, text, bound, &r.rows)
 	if err != nil && t.sc == nil && t.h.safeToRetry(ctx, err) {
 		o.logRetry(ctx, text, bound, err)
@@ -177,6 +180,11 @@ type stmtRows struct {
 	sql  string
 	args []any
 
+	// via and stmt are set for a statement made on a routed view outside a block: a failure
+	// at the first row is offered to the view's Rerouter.
+	via  *DB
+	stmt Statement
+
 	n       int64 // rows read
 	retried bool
 	done    bool
@@ -204,6 +212,20 @@ func (r *stmtRows) Next() bool {
 				return false
 			}
 			return r.Next()
+		}
+		if err := r.rows.err(); err != nil && r.via != nil {
+			// pgx reports a server's FATAL (a replica killed mid-statement) at the first row.
+			if t2, ok := r.via.reroute(r.ctx, r.stmt, r.t, classify(r.t.h, err)); ok && t2.h.d.Name() == r.t.h.d.Name() {
+				r.rows.close()
+				r.retried = true
+				r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
+				if err := t2.q.query(r.qctx, r.sql, r.args, &r.rows); err != nil {
+					r.err = classify(t2.h, err)
+					r.finish()
+					return false
+				}
+				return r.Next()
+			}
 		}
 	}
 	r.finish()
