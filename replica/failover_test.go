@@ -250,3 +250,53 @@ func TestFailoverPrimaryTurnedReadOnly(t *testing.T) {
 	}
 	checkNothingLost(t, l, rs.Replicas[0].URL)
 }
+
+// MariaDB has no multi-host URL: after the primary stops and a replica is promoted, the set
+// finds the replica that takes writes (@@read_only OFF) and writes go there. Writers pause
+// while the primary stops (a switchover: without semi-synchronous replication a crash may
+// lose what the replicas had not received), and readers go on throughout.
+func TestFailoverMariaDBRediscovery(t *testing.T) {
+	rs, set := newSet(t, engines[1], 2, replica.Options{})
+	ctx := t.Context()
+	l := &load{}
+	stop := make(chan struct{})
+	wg := l.run(set, stop)
+	time.Sleep(time.Second)
+	l.gate.Lock()
+	if err := rs.WaitReplicated(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.Primary.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.Replicas[0].Promote(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before, _, _ := l.snapshot()
+	promotedAt := time.Now()
+	l.gate.Unlock()
+	var resumedAt time.Time
+	waitFor(t, "a write acknowledged after the promotion", func() bool {
+		_, _, last := l.snapshot()
+		if last.After(promotedAt) {
+			resumedAt = last
+			return true
+		}
+		return false
+	})
+	_, failedAtResume, _ := l.snapshot()
+	time.Sleep(2 * time.Second)
+	close(stop)
+	wg.Wait()
+	acked, failed, _ := l.snapshot()
+	t.Logf("%d acknowledged before the switch; first write on the new primary %v after the promotion; %d writes failed before (first: %v), %d after; %d acknowledged in all; reads %d, %d failed; primary now %v",
+		before, resumedAt.Sub(promotedAt).Round(time.Millisecond), failedAtResume, l.firstErr, failed-failedAtResume, acked,
+		l.readsDone.Load(), l.readErrs.Load(), set.Primary())
+	if set.Primary() != set.Replicas()[0] {
+		t.Errorf("writes go to %v; want the promoted replica", set.Primary())
+	}
+	if failed-failedAtResume > 4 {
+		t.Errorf("%d writes failed after writes had resumed", failed-failedAtResume)
+	}
+	checkNothingLost(t, l, rs.Replicas[0].URL)
+}

@@ -45,7 +45,10 @@ func (s *Set) kickHealth() {
 // position it has replayed, and its lag, which is how long ago the primary was first seen at
 // a position the replica has not replayed (0 when it has replayed the latest sample).
 func (s *Set) check(ctx context.Context) {
-	if pos, err := s.eng.primaryPosition(ctx, s.primary); err == nil {
+	pos, err := s.eng.primaryPosition(ctx, s.primary)
+	if err != nil {
+		s.rediscover(ctx)
+	} else {
 		s.mu.Lock()
 		if len(s.samples) == 0 || !s.samples[len(s.samples)-1].pos.Covers(pos) {
 			if len(s.samples) == maxSamples {

@@ -18,6 +18,8 @@ type engine interface {
 	// probe reads a replica's role and the position it has replayed; an error or
 	// ok == false (not a replica, replication stopped) makes it unusable, with why.
 	probe(ctx context.Context, db *conn.DB) (replayed Position, ok bool, why string, err error)
+	// writable reports whether the server takes writes (a primary).
+	writable(ctx context.Context, db *conn.DB) (bool, error)
 	// wait waits until the replica has replayed pos or ctx ends, and reports whether it has.
 	wait(ctx context.Context, db *conn.DB, pos Position) (bool, error)
 }
@@ -176,4 +178,14 @@ func (mariaEngine) wait(ctx context.Context, db *conn.DB, pos Position) (bool, e
 		return false, err
 	}
 	return r != nil && *r == 0, nil
+}
+
+func (pgEngine) writable(ctx context.Context, db *conn.DB) (bool, error) {
+	ro, err := conn.Scalar[string](ctx, db, conn.SQL("SELECT CASE WHEN pg_is_in_recovery() THEN 'on' ELSE current_setting('default_transaction_read_only') END"))
+	return err == nil && ro == "off", err
+}
+
+func (mariaEngine) writable(ctx context.Context, db *conn.DB) (bool, error) {
+	ro, err := conn.Scalar[int64](ctx, db, conn.SQL("SELECT @@read_only"))
+	return err == nil && ro == 0, err
 }

@@ -52,7 +52,7 @@ func TestRoutingSpread(t *testing.T) {
 			t.Errorf("conn.ReadOnly SQL text ran on port %d (%v); want a replica", port, err)
 		}
 		lock := builder.Select(items.ID).From(items).ForUpdate()
-		if dst, _ := set.DB.Route(ctx, lock); dst != set.Primary() {
+		if dst, _ := set.DB.Route(ctx, lock); dst != set.DB.Base() || dst == set.Replicas()[0] || dst == set.Replicas()[1] {
 			t.Errorf("SELECT ... FOR UPDATE routed to %v; want the primary", dst)
 		}
 		// Writes: on the primary; a replica refuses them (read-only).

@@ -38,8 +38,13 @@ type Set struct {
 	// DB is the routed handle: the primary's pool, asking the set for every statement.
 	*conn.DB
 
+	// primary is the DB writes go to: a proxy's DB, pointed at the primary New got (given)
+	// and re-pointed by rediscovery when a replica has been promoted (failover.go).
 	primary *conn.DB
+	proxy   *conn.Proxy
+	given   *conn.DB
 	nodes   []*node
+	redisc  sync.Mutex
 	eng     engine
 	opts    Options
 	log     *slog.Logger
@@ -92,8 +97,12 @@ func New(primary *conn.DB, replicas []*conn.DB, opts Options) (*Set, error) {
 		}
 	}
 	opts = opts.withDefaults()
+	proxy := conn.NewProxy(nil)
+	if _, err := proxy.Set(primary); err != nil {
+		return nil, fmt.Errorf("replica: the primary: %w", err)
+	}
 	s := &Set{
-		primary: primary, eng: eng, opts: opts, log: opts.logger(),
+		primary: proxy.DB, proxy: proxy, given: primary, eng: eng, opts: opts, log: opts.logger(),
 		kick: make(chan struct{}, 1), stop: make(chan struct{}),
 	}
 	s.fallback.init(opts.FallbackRate)
@@ -103,7 +112,7 @@ func New(primary *conn.DB, replicas []*conn.DB, opts Options) (*Set, error) {
 		n.replay.Store(&Position{})
 		s.nodes = append(s.nodes, n)
 	}
-	s.DB = primary.Routed(router{s})
+	s.DB = proxy.DB.Routed(router{s})
 	ctx, cancel := context.WithTimeout(context.Background(), max(opts.HealthInterval, 2*time.Second))
 	s.check(ctx)
 	cancel()
@@ -112,8 +121,9 @@ func New(primary *conn.DB, replicas []*conn.DB, opts Options) (*Set, error) {
 	return s, nil
 }
 
-// Primary is the primary's own DB: statements made on it are never routed.
-func (s *Set) Primary() *conn.DB { return s.primary }
+// Primary is the DB writes go to now: the primary New got, or the replica found promoted
+// after a failover. Statements made on it are never routed.
+func (s *Set) Primary() *conn.DB { return s.proxy.Target() }
 
 // Replicas are the replicas' own DBs, in the order New got them.
 func (s *Set) Replicas() []*conn.DB {
@@ -132,7 +142,7 @@ func (s *Set) Close() error {
 	for _, n := range s.nodes {
 		errs = append(errs, n.db.Close())
 	}
-	return errors.Join(append(errs, s.primary.Close())...)
+	return errors.Join(append(errs, s.given.Close())...)
 }
 
 type onPrimaryKey struct{}
@@ -259,11 +269,14 @@ func (s *Set) fallbackRead() (*conn.DB, error) {
 // primary when its URL lists every host with target_session_attrs=read-write.
 func (s *Set) reroute(ctx context.Context, stmt conn.Statement, failed *conn.DB, err error) (*conn.DB, error) {
 	if errors.Is(err, conn.ErrReadOnly) && failed == s.primary {
-		s.log.Warn("replica: the primary refused a write as read-only; running it once more on new connections", "primary", s.primary, "error", err)
-		s.kickHealth()
+		s.log.Warn("replica: the primary refused a write as read-only; running it once more on new connections", "primary", s.Primary(), "error", err)
+		s.rediscover(ctx)
 		return s.primary, nil
 	}
 	if !conn.IsRead(stmt) {
+		if failed == s.primary {
+			s.kickHealth() // the primary may be down: the health loop looks for a promoted replica
+		}
 		return nil, nil
 	}
 	for _, n := range s.nodes {
