@@ -186,6 +186,7 @@ type stmtRows struct {
 	stmt Statement
 
 	n       int64 // rows read
+	pending bool  // settle read row n ahead of Next
 	retried bool
 	done    bool
 	err     error // an error of the retry, or of a scan, which replaces the result's own
@@ -195,41 +196,77 @@ func (r *stmtRows) Next() bool {
 	if r.done {
 		return false
 	}
+	if r.pending {
+		r.pending = false
+		return true
+	}
 	if r.rows.next() {
 		r.n++
 		return true
 	}
-	if r.n == 0 && !r.retried && r.t.sc == nil {
-		// pgx reports a statement it could not send when the first row is asked for, not
-		// from Query: retry here under the same rule as Exec.
-		if err := r.rows.err(); err != nil && r.t.h.safeToRetry(r.ctx, err) {
-			r.rows.close()
-			r.retried = true
-			r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
-			if err := r.t.h.queryFresh(r.qctx, r.sql, r.args, &r.rows); err != nil {
-				r.err = err
-				r.finish()
-				return false
-			}
-			return r.Next()
-		}
-		if err := r.rows.err(); err != nil && r.via != nil {
-			// pgx reports a server's FATAL (a replica killed mid-statement) at the first row.
-			if t2, ok := r.via.reroute(r.ctx, r.stmt, r.t, classify(r.t.h, err)); ok && t2.h.d.Name() == r.t.h.d.Name() {
-				r.rows.close()
-				r.retried = true
-				r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
-				if err := t2.q.query(r.qctx, r.sql, r.args, &r.rows); err != nil {
-					r.err = classify(t2.h, err)
-					r.finish()
-					return false
-				}
-				return r.Next()
-			}
-		}
+	if r.retryFirst() {
+		return r.Next()
 	}
 	r.finish()
 	return false
+}
+
+// retryFirst runs when the driver's rows ended before the first row with an error: pgx
+// reports there a statement it could not send, and a server's FATAL (a replica killed
+// mid-statement). Outside a block, a statement that provably never reached the server runs
+// once more on a fresh connection (the rule of Exec), and one made on a routed view is offered
+// to its Rerouter. It reports whether r now holds the new result; when not, r.err may hold
+// the retry's error and the caller finishes r.
+func (r *stmtRows) retryFirst() bool {
+	if r.n != 0 || r.retried || r.t.sc != nil {
+		return false
+	}
+	err := r.rows.err()
+	if err == nil {
+		return false
+	}
+	if r.t.h.safeToRetry(r.ctx, err) {
+		r.rows.close()
+		r.retried = true
+		r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
+		if err := r.t.h.queryFresh(r.qctx, r.sql, r.args, &r.rows); err != nil {
+			r.err = err
+			return false
+		}
+		return true
+	}
+	if r.via == nil {
+		return false
+	}
+	t2, ok := r.via.reroute(r.ctx, r.stmt, r.t, classify(r.t.h, err))
+	if !ok || t2.h.d.Name() != r.t.h.d.Name() {
+		return false
+	}
+	r.rows.close()
+	r.retried = true
+	r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
+	if err := t2.q.query(r.qctx, r.sql, r.args, &r.rows); err != nil {
+		r.err = classify(t2.h, err)
+		return false
+	}
+	return true
+}
+
+// settle is for a result that shows no columns: one whose statement failed before its first
+// row, which retryFirst may replace by a new result, or one that returns no rows (an INSERT
+// without RETURNING). A row it has to read to tell stays pending for the next Next.
+func (r *stmtRows) settle() {
+	if r.done || r.n != 0 || r.pending {
+		return
+	}
+	if r.rows.next() {
+		r.n++
+		r.pending = true
+		return
+	}
+	if !r.retryFirst() {
+		r.finish()
+	}
 }
 
 func (r *stmtRows) Scan(dest ...any) error { return r.scan(dest) }
