@@ -18,7 +18,8 @@ type itemRow struct {
 // BenchmarkRoutedRead compares a read through a Set (routed to its one replica) with the same
 // read made on that replica's own DB, paired: every iteration runs one of each, back to back,
 // in alternating order, so both meet the same server and machine state. It reports each side's
-// mean wall time, routed/direct (the ratio of the totals), and each side's allocations:
+// mean wall time, routed/direct (the ratio of the totals), each side's allocations, and the
+// time of the routing decision alone (route-decision-ns), which is all a routed read adds:
 //
 //	go test ./replica -run '^$' -bench BenchmarkRoutedRead -benchtime 20000x -benchmem
 func BenchmarkRoutedRead(b *testing.B) {
@@ -62,6 +63,16 @@ func BenchmarkRoutedRead(b *testing.B) {
 			if dst, _ := set.DB.Route(ctx, builder.Select(items.ID).From(items)); dst != direct {
 				b.Fatalf("the set routes reads to %v, not its replica", dst)
 			}
+			// The routing decision alone, the whole of what a routed read adds.
+			q := builder.Select(items.ID, items.Name).From(items).Where(items.ID.Eq(7))
+			const decisions = 20000
+			start := time.Now()
+			for range decisions {
+				if _, err := set.DB.Route(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+			routeNs := float64(time.Since(start).Nanoseconds()) / decisions
 			allocsDirect := testing.AllocsPerRun(200, func() { read(direct, 7) })
 			allocsRouted := testing.AllocsPerRun(200, func() { read(set.DB, 7) })
 			var routed, plain time.Duration
@@ -82,6 +93,7 @@ func BenchmarkRoutedRead(b *testing.B) {
 			b.ReportMetric(float64(plain.Nanoseconds())/n, "direct-ns/op")
 			b.ReportMetric(float64(routed)/float64(plain), "routed/direct")
 			b.ReportMetric(allocsRouted, "routed-allocs/op")
+			b.ReportMetric(routeNs, "route-decision-ns")
 			b.ReportMetric(allocsDirect, "direct-allocs/op")
 		})
 	}
