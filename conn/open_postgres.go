@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,6 +18,11 @@ import (
 // get pgx's own handling.
 func openPostgres(ctx context.Context, r Config) (backend, error) {
 	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(r.Host, strconv.Itoa(r.Port)), Path: "/" + r.Database}
+	if strings.Contains(r.Host, ",") {
+		// A multi-host URL (h1:p1,h2:p2, for failover with target_session_attrs): the port
+		// belongs to the last host, and pgx reads the list as it was written.
+		u.Host = r.Host + ":" + strconv.Itoa(r.Port)
+	}
 	switch {
 	case r.Password != "":
 		u.User = url.UserPassword(r.User, r.Password)
@@ -26,6 +32,9 @@ func openPostgres(ctx context.Context, r Config) (backend, error) {
 	q := url.Values{}
 	for k, v := range r.DriverArgs {
 		q.Set(k, v)
+	}
+	if err := applyPooler(q); err != nil {
+		return nil, err
 	}
 	u.RawQuery = q.Encode()
 	pc, err := pgxpool.ParseConfig(u.String())

@@ -1,0 +1,10 @@
+package replica_test
+
+import (
+	"testing"
+
+	_ "github.com/typedsql/typedsql/conn/mysql"
+	"github.com/typedsql/typedsql/testcontainers"
+)
+
+func TestMain(m *testing.M) { testcontainers.Main(m) }
