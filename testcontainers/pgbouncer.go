@@ -208,7 +208,7 @@ func versionAtLeast(v string, major, minor int) bool {
 // root, does not pass signals on) and removes its directory.
 func (pb *PgBouncer) close() error {
 	var err error
-	if pid := readPid(filepath.Join(pb.dir, "pgbouncer.pid")); pid != 0 && processAlive(pid) {
+	if pid := readPid(filepath.Join(pb.dir, "pgbouncer.pid")); pid != 0 && processAlive(pid) && processUnder(pid, pb.dir) {
 		_ = syscall.Kill(pid, syscall.SIGTERM) // immediate shutdown
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if poll(ctx, func() (bool, error) { return !processAlive(pid), nil }) != nil {

@@ -306,8 +306,8 @@ func childrenOf(pid int) []int {
 	return kids
 }
 
-// processUnder reports whether pid's command line names dir: a pid file's process is only
-// killed if it is the server of that directory, not another process that reused the id.
+// processUnder reports whether pid's command line names dir: a process is only signalled if
+// it is the server of that directory, not another process that reused a dead server's id.
 func processUnder(pid int, dir string) bool {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
 	return err == nil && strings.Contains(string(b), dir)

@@ -161,7 +161,10 @@ func (my *myAdmin) stop(ctx context.Context, n *Node) error {
 
 func (my *myAdmin) pid(n *Node) int {
 	cmd := my.cmds[n.Name]
-	if cmd == nil || cmd.Process == nil || !processAlive(cmd.Process.Pid) {
+	// Once the server has exited and been reaped, the machine may give its id to any new
+	// process (pid_max is 32768 here): only a live process running this node's option file is
+	// this node's server. Signalling a reused id shut down the machine's own MariaDB once.
+	if cmd == nil || cmd.Process == nil || !processAlive(cmd.Process.Pid) || !processUnder(cmd.Process.Pid, n.dir) {
 		return 0
 	}
 	return cmd.Process.Pid

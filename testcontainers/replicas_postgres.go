@@ -164,8 +164,8 @@ func (pg *pgAdmin) stop(ctx context.Context, n *Node) error {
 // process is checked too).
 func (pg *pgAdmin) pid(n *Node) int {
 	pid := readPid(filepath.Join(n.dir, "postmaster.pid"))
-	if pid == 0 || !processAlive(pid) {
-		return 0
+	if pid == 0 || !processAlive(pid) || !processUnder(pid, n.dir) {
+		return 0 // a crash leaves the file, and the machine may reuse the id for anything
 	}
 	return pid
 }
