@@ -1,6 +1,10 @@
 package conn
 
-import "context"
+import (
+	"context"
+
+	"github.com/typedsql/typedsql/dialect"
+)
 
 // target is where one statement runs: the handle it is rendered for, the querier (a pinned
 // connection or the pool) that runs it, and the scope when the connection is pinned.
@@ -239,7 +243,7 @@ func (r *stmtRows) retryFirst() bool {
 		return false
 	}
 	t2, ok := r.via.reroute(r.ctx, r.stmt, r.t, classify(r.t.h, err))
-	if !ok || t2.h.d.Name() != r.t.h.d.Name() {
+	if !ok || !dialect.Same(t2.h.d, r.t.h.d) { // the SQL already rendered must be t2's too
 		return false
 	}
 	r.rows.close()

@@ -123,6 +123,9 @@ type Capabilities struct {
 	// TxStatusQuery is the query that answers it when TxStatus is TxStatusByQuery: one row,
 	// one integer column, non-zero inside a transaction.
 	TxStatusQuery string
+	// Replication is how the engine's streaming replicas report what they have replayed, for
+	// package replica's health checks and read-your-writes.
+	Replication ReplicationForm
 	// DDL names the column types CREATE TABLE uses for each Go type family.
 	DDL DDLTypes
 }
@@ -155,6 +158,22 @@ const (
 	// TxStatusByBegin: send BEGIN, which fails inside a transaction; outside one it succeeded
 	// and is rolled back at once (SQLite, which has no status query).
 	TxStatusByBegin
+)
+
+// ReplicationForm says how a primary's write position and a replica's replay position are read
+// and compared.
+type ReplicationForm uint8
+
+const (
+	// ReplicationNone: no streaming replicas (SQLite), or none typedsql knows how to follow
+	// (MySQL's GTID functions differ from MariaDB's; open a MariaDB server as mariadb://).
+	ReplicationNone ReplicationForm = iota
+	// ReplicationWAL: PostgreSQL's write-ahead log positions, pg_current_wal_lsn() on the
+	// primary against pg_last_wal_replay_lsn() on a hot standby.
+	ReplicationWAL
+	// ReplicationMariaDBGTID: MariaDB's global transaction ids, @@gtid_binlog_pos on the
+	// primary, MASTER_GTID_WAIT and @@gtid_slave_pos on a replica.
+	ReplicationMariaDBGTID
 )
 
 // DDLTypes are the column types an engine's CREATE TABLE uses, one per Go type family, the

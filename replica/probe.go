@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/typedsql/typedsql/conn"
+	"github.com/typedsql/typedsql/dialect"
 )
 
 // engine is what the set asks a server, per engine: never by guessing from SQL text, always
@@ -29,13 +30,14 @@ func engineOf(db *conn.DB) (engine, error) {
 	if d == nil {
 		return nil, fmt.Errorf("replica: %v: %w", db, conn.ErrNotInitialized)
 	}
-	switch d.Name() {
-	case "postgres":
+	switch d.Caps().Replication {
+	case dialect.ReplicationWAL:
 		return pgEngine{}, nil
-	case "mysql", "mariadb":
+	case dialect.ReplicationMariaDBGTID:
 		return mariaEngine{}, nil
 	}
-	return nil, fmt.Errorf("replica: %s has no streaming replicas; replica sets are for PostgreSQL and MariaDB", d.Name())
+	return nil, fmt.Errorf("replica: the %s dialect follows no streaming replicas; replica sets are for PostgreSQL and MariaDB "+
+		"(open a MariaDB server with a mariadb:// URL)", d.Name())
 }
 
 type pgEngine struct{}
