@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/typedsql/typedsql/internal/engine"
 
 	"github.com/typedsql/typedsql/txn"
@@ -65,23 +63,13 @@ func (s *sqlSession) commitTx(ctx context.Context, st *txState, text string) err
 // commit: the server answered with an error (a serialization failure, a deferred constraint,
 // SQLITE_BUSY), or, through database/sql, the driver reported driver.ErrBadConn, which
 // go-sql-driver does only when it wrote nothing. Anything else — EOF, a reset, a closed
-// connection, a timeout, txn.CleanupTimeout running out — proves nothing. pgconn's
-// SafeToRetry is no proof here: pgx reports a connection lost while it waits for the COMMIT's
-// reply as "conn closed", the same error it gives for a statement never sent, and marks it
-// safe to retry (on PostgreSQL the server is asked instead, which is always right). A server
-// error that ends the session (a PostgreSQL FATAL, a killed MariaDB connection) proves
-// nothing either: the server may have committed before it ended it, as PostgreSQL does when a
-// backend is terminated while it waits for a synchronous standby.
+// connection, a timeout, txn.CleanupTimeout running out — proves nothing (on PostgreSQL the
+// server is asked instead, which is always right). A server error that ends the session (a
+// PostgreSQL FATAL, a killed MariaDB connection) proves nothing either: the server may have
+// committed before it ended it. Which server errors prove it is each engine's knowledge
+// (engine.Engine.CommitFailed).
 func commitFailed(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		sev := pgErr.SeverityUnlocalized
-		if sev == "" {
-			sev = pgErr.Severity
-		}
-		return sev != "FATAL" && sev != "PANIC"
-	}
-	for _, e := range engine.All() { // MySQL/MariaDB: not ER_SERVER_SHUTDOWN or ER_CONNECTION_KILLED
+	for _, e := range engine.All() {
 		if e.CommitFailed == nil {
 			continue
 		}

@@ -2,13 +2,10 @@ package conn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/typedsql/typedsql/internal/engine"
 )
@@ -157,10 +154,6 @@ func (o *observer) errAttr(err error, args []any) slog.Attr {
 
 // serverErrorCode names a database server's error by its code alone.
 func serverErrorCode(err error) (string, bool) {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return "postgres error SQLSTATE " + pg.Code, true
-	}
 	for _, e := range engine.All() {
 		if e.ServerCode == nil {
 			continue

@@ -10,6 +10,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	// PostgreSQL's error knowledge registers from conn/postgres. conn still opens pgx pools
+	// itself, so it links the package for every program until the backend moves there too.
+	_ "github.com/typedsql/typedsql/conn/postgres"
 )
 
 // openPostgres translates the config into pgxpool's own Config. The URL handed to pgx's parser

@@ -1,5 +1,5 @@
-// Package engine is the contract between package conn and the engine packages that drive a
-// database through database/sql (conn/mysql, conn/sqlite). An engine package registers what
+// Package engine is the contract between package conn and the engine packages (conn/postgres,
+// conn/mysql, conn/sqlite). An engine package registers what
 // only its driver knows (how to make a connector, what its errors mean) under its adapter
 // names in init; conn looks the engine up when a URL or Config names the adapter, and so
 // links only the drivers of the engine packages a program imports. Neither side imports the
@@ -75,6 +75,9 @@ type Engine struct {
 	// ServerCode names a server error by its code alone, for logs that must not quote the
 	// message: "mysql error 1062 SQLSTATE 23000". ok is false when err is not the driver's.
 	ServerCode func(err error) (code string, ok bool)
+	// FailedColumn reads the index of the column a scan failed on from one of the driver's
+	// scan errors; nil when the driver's scan errors are database/sql's.
+	FailedColumn func(err error) (index int, ok bool)
 }
 
 var (
