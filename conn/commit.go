@@ -17,8 +17,8 @@ import (
 //
 // A COMMIT that failed without a reply from the server may have committed: the server may
 // have committed and its reply been lost with the connection. On PostgreSQL the transaction's
-// id, taken just before the COMMIT, lets a new connection ask the server (commit_postgres.go);
-// the other engines offer no such question.
+// id, taken just before the COMMIT, lets a new connection ask the server (conn/postgres's
+// commit.go); the other engines offer no such question.
 func (c txConn) commit(ctx context.Context, s txn.Statement) error {
 	ctx, done := c.st.h.traceTx(ctx, s)
 	err := c.st.sess.commitTx(ctx, c.st, s.SQL)
@@ -26,26 +26,25 @@ func (c txConn) commit(ctx context.Context, s txn.Statement) error {
 	return err
 }
 
-// commitTx on PostgreSQL takes the transaction's id before the COMMIT when the block may have
-// written, and asks the server after a lost reply (commit_postgres.go).
-func (p *pgxSession) commitTx(ctx context.Context, st *txState, text string) error {
-	if p.conn.PgConn().IsClosed() {
-		return errors.New("conn: COMMIT not sent: the connection is closed")
-	}
-	var x xidCheck
-	if st.wrote.Load() {
-		var err error
-		if x, err = readXid(ctx, p); err != nil {
-			// The COMMIT was not sent, so the transaction cannot have committed.
-			return fmt.Errorf("conn: COMMIT not sent, because reading the transaction's id before it failed: %w", err)
-		}
-	}
-	_, err := p.exec(ctx, text, nil)
-	if err != nil && !commitFailed(err) {
+// commitTx on a native engine leaves the COMMIT to the engine, which may find out what
+// became of it after a lost reply (on PostgreSQL, conn/postgres asks the server on a new
+// connection).
+func (s *nativeSession) commitTx(ctx context.Context, st *txState, text string) error {
+	c := s.s.Commit(ctx, text, st.wrote.Load(), st.h)
+	if c.Lost {
 		st.broken.Store(true)
-		err = st.resolvePostgres(ctx, p, x, err)
 	}
-	return err
+	switch {
+	case c.Status == engine.Committed:
+		return nil
+	case c.Status == engine.CommitUnknown:
+		return commitUnknown(st.h, c.Err, c.Why)
+	case c.NotSent:
+		return fmt.Errorf("conn: %w", c.Err)
+	case c.Lost:
+		return &Error{Class: ErrOperational, Err: c.Err, msg: redactString(c.Why, st.h.cfg.secrets())}
+	}
+	return c.Err
 }
 
 // commitTx through database/sql: the engines it drives offer no way to ask what became of a

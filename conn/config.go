@@ -65,7 +65,7 @@ type Config struct {
 
 // PoolConfig sets the pool's limits. Zero values take the defaults named on each field.
 //
-// PostgreSQL runs on pgxpool, which implements every field itself. MySQL/MariaDB and SQLite run
+// PostgreSQL runs on pgxpool (conn/postgres), which implements every field itself. MySQL/MariaDB and SQLite run
 // on database/sql, whose pool differs in two ways: MinConns connections are opened by Connect
 // (and by Open with ConnectEagerly), but database/sql does not reopen them later, and closes
 // idle ones after MaxIdleTime even below MinConns; and idle connections are checked when they

@@ -6,16 +6,17 @@ import (
 	"github.com/typedsql/typedsql/internal/engine"
 )
 
-// Engines other than PostgreSQL are linked by the packages that register them
-// (internal/engine): conn/mysql for "mysql" and "mariadb", conn/sqlite for "sqlite". A
-// program links only the drivers of the engine packages it imports.
+// Engines are linked by the packages that register them (internal/engine): conn/postgres for
+// "postgres", conn/mysql for "mysql" and "mariadb", conn/sqlite for "sqlite". A program links
+// only the drivers of the engine packages it imports.
 
 // enginePackages names the package that registers each adapter, for the error of a program
 // that did not import it.
 var enginePackages = map[string]string{
-	"mysql":   "github.com/typedsql/typedsql/conn/mysql",
-	"mariadb": "github.com/typedsql/typedsql/conn/mysql",
-	"sqlite":  "github.com/typedsql/typedsql/conn/sqlite",
+	"postgres": "github.com/typedsql/typedsql/conn/postgres",
+	"mysql":    "github.com/typedsql/typedsql/conn/mysql",
+	"mariadb":  "github.com/typedsql/typedsql/conn/mysql",
+	"sqlite":   "github.com/typedsql/typedsql/conn/sqlite",
 }
 
 // engineFor returns the engine registered for adapter, or an error naming the package to

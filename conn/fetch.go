@@ -181,7 +181,7 @@ type rowScanner[T any] struct {
 	v     T // the reused value: a struct's fields, or the scalar, are scanned into it
 	dest  []any
 	buf   [8]any
-	pg    pgScan // pgx's plans for dest, on PostgreSQL
+	pg    nativePlans // a native driver's plans for dest (pgx's, on PostgreSQL)
 }
 
 // getScanner takes an idle scanner of T from its type's pool, or makes one.

@@ -77,10 +77,11 @@ func WithInit(fn InitFunc) Option {
 // connections), so that a bad host, password or database is Open's error.
 func ConnectEagerly() Option { return func(c *Config) { c.ConnectEagerly = true } }
 
-// openers opens each adapter's backend: PostgreSQL natively on pgxpool, the others through
-// database/sql and the engine package that registers the adapter (engines.go).
+// openers opens each adapter's backend: PostgreSQL on the native pool conn/postgres
+// registers (pgxpool), the others through database/sql and the engine package that
+// registers the adapter (engines.go).
 var openers = map[string]func(context.Context, Config) (backend, error){
-	"postgres": openPostgres,
+	"postgres": openNative,
 	"mysql":    openMySQL,
 	"mariadb":  openMySQL,
 	"sqlite":   openSQLite,

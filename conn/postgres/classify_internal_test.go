@@ -72,3 +72,11 @@ func TestServerCodeAndFailedColumn(t *testing.T) {
 		t.Error("failedColumn read an error that is not a scan error")
 	}
 }
+
+func TestPgMajor(t *testing.T) {
+	for v, want := range map[string]int{"15.20 (Debian 15.20-0+deb12u1)": 15, "9.6.24": 9, "17beta1": 17, "12.22": 12, "": 0, "x": 0} {
+		if got := pgMajor(v); got != want {
+			t.Errorf("pgMajor(%q) = %d; want %d", v, got, want)
+		}
+	}
+}

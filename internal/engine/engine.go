@@ -54,9 +54,11 @@ type Settings struct {
 	DSN string
 }
 
-// Engine is one database/sql engine's knowledge.
+// Engine is one engine's knowledge.
 type Engine struct {
-	// Connector makes the driver's connector. Its errors do not repeat the settings: conn
+	// Open makes a native engine's own pool (native.go); nil for a database/sql engine.
+	Open OpenFunc
+	// Connector makes a database/sql driver's connector. Its errors do not repeat the settings: conn
 	// wraps them with the redacted URL.
 	Connector func(ctx context.Context, s Settings) (driver.Connector, error)
 	// Classify reads err (anywhere in its chain) as one of the driver's errors; ok is false
