@@ -76,7 +76,9 @@ func (b *nativeBackend) acquire(ctx context.Context) (session, error) {
 		b.lent.leave()
 		return nil, err
 	}
-	return &nativeSession{s: b.pool.Pin(l), rr: b.rr, lent: &b.lent}, nil
+	p := b.pool.Pin(l)
+	p.Reader, p.Lent = b.rr, &b.lent
+	return (*nativeSession)(p), nil
 }
 
 // ping is Connect's check: see warm.
@@ -101,58 +103,56 @@ func (b *nativeBackend) close(ctx context.Context, keep int) (int, error) {
 	return inUse, nil
 }
 
-// nativeSession is one connection pinned out of a native pool.
-type nativeSession struct {
-	s    engine.Session
-	rr   engine.RowsReader
-	lent *inflight
-}
+// nativeSession is one connection pinned out of a native pool: the engine.Pinned inside the
+// engine's session (so that pinning allocates once), with Lent the backend's *inflight until
+// release.
+type nativeSession engine.Pinned
 
 func (s *nativeSession) exec(ctx context.Context, sql string, args []any) (Result, error) {
-	n, err := s.s.Exec(ctx, sql, args)
+	n, err := s.Session.Exec(ctx, sql, args)
 	return Result{RowsAffected: n}, err
 }
 
 func (s *nativeSession) query(ctx context.Context, sql string, args []any, into *driverRows) error {
-	r, err := s.s.Query(ctx, sql, args)
+	r, err := s.Session.Query(ctx, sql, args)
 	if err != nil {
 		return err
 	}
-	*into = driverRows{nat: r, natr: s.rr}
+	*into = driverRows{nat: r, natr: s.Reader}
 	return nil
 }
 
-func (s *nativeSession) inTx() bool { return s.s.InTx() }
+func (s *nativeSession) inTx() bool { return s.Session.InTx() }
 
 // seesTx: a native driver reads the transaction status the server reports.
 func (s *nativeSession) seesTx() bool { return true }
 
 // endBlindTx is never needed: the driver sees the transaction, and release discards a
 // connection still inside one.
-func (s *nativeSession) endBlindTx(context.Context) bool { return !s.s.InTx() }
+func (s *nativeSession) endBlindTx(context.Context) bool { return !s.Session.InTx() }
 
-func (s *nativeSession) ping(ctx context.Context) error { return s.s.Ping(ctx) }
+func (s *nativeSession) ping(ctx context.Context) error { return s.Session.Ping(ctx) }
 
 // stillInTx tells without a round trip: the driver knows the status from the server's last
 // message.
 func (s *nativeSession) stillInTx(context.Context, dialect.Dialect) (bool, error) {
-	if s.s.Closed() {
+	if s.Session.Closed() {
 		return false, errors.New("conn: connection closed")
 	}
-	return s.s.InTx(), nil
+	return s.Session.InTx(), nil
 }
 
-func (s *nativeSession) aborted() bool { return s.s.Aborted() }
+func (s *nativeSession) aborted() bool { return s.Session.Aborted() }
 
-func (s *nativeSession) closed() bool { return s.s.Closed() }
+func (s *nativeSession) closed() bool { return s.Session.Closed() }
 
 func (s *nativeSession) writeQueue() *sessionQueue { return nil }
 
 func (s *nativeSession) release(discard bool) {
-	s.s.Release(discard)
-	if s.lent != nil {
-		s.lent.leave()
-		s.lent = nil
+	s.Session.Release(discard)
+	if lent, _ := s.Lent.(*inflight); lent != nil {
+		lent.leave()
+		s.Lent = nil
 	}
 }
 
@@ -168,7 +168,7 @@ func (h *handle) WithFresh(ctx context.Context, fn func(engine.Session) error) e
 		s.release(false)
 		return errors.New("the pool lent a connection that is not the engine's")
 	}
-	err = fn(ns.s)
+	err = fn(ns.Session)
 	s.release(err != nil)
 	return err
 }

@@ -30,7 +30,7 @@ func (c txConn) commit(ctx context.Context, s txn.Statement) error {
 // became of it after a lost reply (on PostgreSQL, conn/postgres asks the server on a new
 // connection).
 func (s *nativeSession) commitTx(ctx context.Context, st *txState, text string) error {
-	c := s.s.Commit(ctx, text, st.wrote.Load(), st.h)
+	c := s.Session.Commit(ctx, text, st.wrote.Load(), st.h)
 	if c.Lost {
 		st.broken.Store(true)
 	}

@@ -40,9 +40,11 @@ func (b *pool) Query(ctx context.Context, l engine.Lease, sql string, args []any
 	return r, nil
 }
 
-func (b *pool) Pin(l engine.Lease) engine.Session {
+func (b *pool) Pin(l engine.Lease) *engine.Pinned {
 	c := l.(*pgxpool.Conn)
-	return &session{c: c, conn: c.Conn()}
+	s := &session{c: c, conn: c.Conn()}
+	s.pinned.Session = s
+	return &s.pinned
 }
 
 // MaxConns copies the pool's whole config: conn asks only on the error path.
@@ -88,7 +90,8 @@ const discardTimeout = 5 * time.Second
 
 // session is one connection taken out of the pgx pool.
 type session struct {
-	c *pgxpool.Conn
+	pinned engine.Pinned // conn's view of the session
+	c      *pgxpool.Conn
 	// conn is c's connection, kept apart so that it can still be asked about (and fail
 	// statements cleanly) once detach has taken it out of the pool, after which c is spent.
 	conn     *pgx.Conn

@@ -80,8 +80,9 @@ type Pool interface {
 	// Query runs a statement on a leased connection; the lease stays with the result until
 	// conn releases it after closing the rows.
 	Query(ctx context.Context, l Lease, sql string, args []any) (Rows, error)
-	// Pin makes a leased connection a session, which owns it until its Release.
-	Pin(l Lease) Session
+	// Pin makes a leased connection a session, which owns it until its Release, and returns
+	// the Pinned the session keeps inside itself (so that pinning costs one allocation).
+	Pin(l Lease) *Pinned
 	// MaxConns is the pool's limit on open connections.
 	MaxConns() int
 	Stats() PoolStats
@@ -99,6 +100,15 @@ type PoolStats struct {
 	WaitCount                          int64
 	WaitDuration                       time.Duration
 	NewConns, LifetimeClose, IdleClose int64
+}
+
+// Pinned is conn's part of a session, kept inside the engine's session value so that
+// pinning a connection allocates once: the engine sets Session to the session itself, and
+// conn sets the rest.
+type Pinned struct {
+	Session Session
+	Reader  RowsReader
+	Lent    any // what conn counts the connection in
 }
 
 // Session is one physical connection pinned out of a native pool.
