@@ -2,7 +2,6 @@ package conn
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -77,21 +76,22 @@ func WithInit(fn InitFunc) Option {
 // connections), so that a bad host, password or database is Open's error.
 func ConnectEagerly() Option { return func(c *Config) { c.ConnectEagerly = true } }
 
-// openers opens each adapter's backend: PostgreSQL on the native pool conn/postgres
-// registers (pgxpool), the others through database/sql and the engine package that
-// registers the adapter (engines.go).
-var openers = map[string]func(context.Context, Config) (backend, error){
-	"postgres": openNative,
-	"mysql":    openMySQL,
-	"mariadb":  openMySQL,
-	"sqlite":   openSQLite,
-}
-
+// openBackend opens the backend of the engine registered for the adapter (engines.go): a
+// native engine's own pool (PostgreSQL's pgxpool, from conn/postgres), or a database/sql pool
+// on the engine's connector, with the pragmas, in-memory keeper and write queue of a file
+// engine (SQLite).
 func openBackend(ctx context.Context, r Config) (backend, error) {
-	if open, ok := openers[r.Adapter]; ok {
-		return open(ctx, r)
+	eng, err := engineFor(r.Adapter)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("conn: unknown adapter %q", r.Adapter)
+	switch {
+	case eng.Open != nil:
+		return openNative(ctx, r)
+	case eng.File:
+		return openSQLite(ctx, r)
+	}
+	return openMySQL(ctx, r)
 }
 
 func durationOr(d Duration, def time.Duration) time.Duration {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/typedsql/typedsql/internal/engine"
 	"github.com/typedsql/typedsql/txn"
 )
 
@@ -180,8 +181,10 @@ func WithTracer(t Tracer) Option { return func(c *Config) { c.Tracer = t } }
 // endpointOf describes a resolved config for tracers.
 func endpointOf(r Config) *Endpoint {
 	e := &Endpoint{System: r.Adapter, Host: r.Host, Port: r.Port, Database: r.Database}
-	if e.System == "postgres" {
-		e.System = "postgresql"
+	if _, eng, ok := engine.Scheme(r.Adapter); ok {
+		if s, ok := eng.Systems[r.Adapter]; ok {
+			e.System = s // OpenTelemetry's name: "postgresql"
+		}
 	}
 	return e
 }

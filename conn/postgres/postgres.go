@@ -27,6 +27,9 @@ import (
 
 func init() {
 	engine.Register(&engine.Engine{
+		Schemes:      map[string]string{"postgresql": "postgres", "pgx": "postgres"},
+		DefaultPort:  5432,
+		Systems:      map[string]string{"postgres": "postgresql"},
 		Open:         open,
 		Classify:     classify,
 		ConnFailure:  connFailure,

@@ -9,6 +9,7 @@ package engine
 import (
 	"context"
 	"database/sql/driver"
+	"strings"
 	"sync"
 	"time"
 )
@@ -56,6 +57,23 @@ type Settings struct {
 
 // Engine is one engine's knowledge.
 type Engine struct {
+	// Schemes maps each URL scheme the engine reads (lower case) to the adapter name it
+	// stands for: "postgresql" to "postgres". Register also maps each adapter name to itself.
+	Schemes map[string]string
+	// DefaultPort is the server's port where a URL or Config names none; 0 for an engine
+	// without a server.
+	DefaultPort int
+	// File says the database is a file named by the URL's path (sqlite:///app.db), with no
+	// host, port, user or password, and that the engine takes conn's SQLite settings
+	// (SQLiteConfig: its pragmas, in the URL or a Config).
+	File bool
+	// Systems names each adapter as OpenTelemetry's db.system does ("postgresql"), where the
+	// adapter name is not that already.
+	Systems map[string]string
+	// CheckArgs refuses driver arguments the driver cannot take; its error names the
+	// argument. nil when the driver takes any.
+	CheckArgs func(args map[string]string) error
+
 	// Open makes a native engine's own pool (native.go); nil for a database/sql engine.
 	Open OpenFunc
 	// Connector makes a database/sql driver's connector. Its errors do not repeat the settings: conn
@@ -85,7 +103,8 @@ type Engine struct {
 var (
 	mu      sync.RWMutex
 	engines = map[string]*Engine{}
-	all     []*Engine // each once, in registration order
+	schemes = map[string]string{} // URL scheme to adapter name
+	all     []*Engine             // each once, in registration order
 )
 
 // Register makes e the engine of the given adapter names. Engine packages call it in init.
@@ -99,8 +118,17 @@ func Register(e *Engine, names ...string) {
 			panic("typedsql/internal/engine: Register called twice for adapter " + n)
 		}
 	}
+	for s := range e.Schemes {
+		if _, dup := schemes[s]; dup {
+			panic("typedsql/internal/engine: Register called twice for URL scheme " + s)
+		}
+	}
 	for _, n := range names {
 		engines[n] = e
+		schemes[n] = n
+	}
+	for s, a := range e.Schemes {
+		schemes[s] = a
 	}
 	all = append(all[:len(all):len(all)], e)
 }
@@ -110,6 +138,19 @@ func Lookup(name string) *Engine {
 	mu.RLock()
 	defer mu.RUnlock()
 	return engines[name]
+}
+
+// Scheme returns the adapter name a URL scheme (or an adapter name) stands for, and its
+// engine; ok is false when no registered engine reads the scheme. Schemes are matched
+// without regard to case.
+func Scheme(scheme string) (adapter string, e *Engine, ok bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	adapter, ok = schemes[strings.ToLower(scheme)]
+	if !ok {
+		return "", nil, false
+	}
+	return adapter, engines[adapter], true
 }
 
 // All returns the registered engines, each once, in the order they registered. The caller
