@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/internal/engine"
 )
@@ -197,7 +198,7 @@ func openNative(ctx context.Context, r Config) (backend, error) {
 		HealthCheckPeriod: time.Duration(p.HealthCheckPeriod),
 	}, init)
 	if err != nil {
-		return nil, fmt.Errorf("conn: %s: %w", r.redactedURL(), redactErr(err, r.secrets()...))
+		return nil, fmt.Errorf("conn: %s: %w", config.RedactedURL(r), redactErr(err, config.Secrets(r)...))
 	}
 	return &nativeBackend{
 		pool:           pool,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/txn"
 )
 
@@ -131,7 +132,7 @@ func classify(h *handle, err error) error {
 	}
 	var secrets []string
 	if h != nil {
-		secrets = h.cfg.secrets()
+		secrets = config.Secrets(h.cfg)
 	}
 	return classifyError(err, secrets)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/typedsql/typedsql/internal/engine"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/txn"
 )
 
@@ -42,7 +43,7 @@ func (s *nativeSession) commitTx(ctx context.Context, st *txState, text string) 
 	case c.NotSent:
 		return fmt.Errorf("conn: %w", c.Err)
 	case c.Lost:
-		return &Error{Class: ErrOperational, Err: c.Err, msg: redactString(c.Why, st.h.cfg.secrets())}
+		return &Error{Class: ErrOperational, Err: c.Err, msg: redactString(c.Why, config.Secrets(st.h.cfg))}
 	}
 	return c.Err
 }
@@ -86,5 +87,5 @@ func commitUnknown(h *handle, commitErr error, why string) error {
 	if why != "" {
 		msg += "; " + why
 	}
-	return &Error{Class: ErrCommitUnknown, Err: commitErr, msg: redactString(msg, h.cfg.secrets())}
+	return &Error{Class: ErrCommitUnknown, Err: commitErr, msg: redactString(msg, config.Secrets(h.cfg))}
 }

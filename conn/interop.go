@@ -29,13 +29,13 @@ func FromSQL(sqlDB *sql.DB, d dialect.Dialect, opts ...Option) (*DB, error) {
 	if ours, ok := dialect.ByName(d.Name()); !ok || ours != d {
 		return nil, fmt.Errorf("conn: FromSQL: dialect %q is not one of dialect.Postgres, dialect.MySQL, dialect.MariaDB or dialect.SQLite", d.Name())
 	}
-	r, err := wrapConfig(Config{Adapter: d.Name(), label: d.Name() + " (a *sql.DB opened by the caller)"}, opts)
+	r, err := wrapConfig(Config{Adapter: d.Name()}, opts)
 	if err != nil {
 		return nil, err
 	}
 	r.Pool.MaxConns = sqlDB.Stats().MaxOpenConnections
 	be := &sqlBackend{db: sqlDB, acquireTimeout: time.Duration(r.Pool.AcquireTimeout), maxConns: r.Pool.MaxConns}
-	return newDB(r, be), nil
+	return newNamedDB(r, be, d.Name()+" (a *sql.DB opened by the caller)"), nil
 }
 
 // wrapConfig applies the options to the config of a pool conn did not open and refuses the

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/internal/engine"
 )
 
@@ -40,7 +41,7 @@ type observer struct {
 }
 
 func newObserver(r Config) observer {
-	o := observer{logger: r.Logger, logArgs: r.LogArguments, tracer: r.Tracer, endpoint: endpointOf(r), name: r.redactedURL()}
+	o := observer{logger: r.Logger, logArgs: r.LogArguments, tracer: r.Tracer, endpoint: endpointOf(r), name: config.RedactedURL(r)}
 	o.acquireTracer, _ = r.Tracer.(AcquireTracer)
 	o.txTracer, _ = r.Tracer.(TxTracer)
 	return o

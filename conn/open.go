@@ -3,12 +3,19 @@ package conn
 import (
 	"context"
 	"time"
+
+	"github.com/typedsql/typedsql/conn/config"
 )
 
 // Pool defaults shared by every engine, so a DB behaves the same whichever one it talks to.
 const (
-	defaultMaxLifetime = time.Hour
-	defaultMaxIdleTime = 30 * time.Minute
+	defaultMaxLifetime  = time.Hour
+	defaultMaxIdleTime  = 30 * time.Minute
+	defaultCloseTimeout = 30 * time.Second
+	// discardTimeout bounds cleaning up a connection conn is about to discard.
+	discardTimeout = 5 * time.Second
+	// sqliteMemoryDatabase is the database name of an in-memory SQLite database.
+	sqliteMemoryDatabase = ":memory:"
 )
 
 // Open returns a DB for the database URL (see ParseURL for the forms). It returns quickly
@@ -36,7 +43,7 @@ func OpenConfig(ctx context.Context, cfg Config, opts ...Option) (*DB, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	r, err := cfg.resolve()
+	r, err := config.Resolve(cfg)
 	if err != nil {
 		return nil, err
 	}

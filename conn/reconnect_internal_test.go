@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/typedsql/typedsql/conn/config"
+
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
@@ -75,7 +77,7 @@ func TestReconnectNotDoubledOverDatabaseSQL(t *testing.T) {
 		{"conn-acquired connection", time.Second, 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := Config{URL: tdb.URL, Pool: PoolConfig{AcquireTimeout: Duration(c.acquireTimeout)}}.resolve()
+			r, err := config.Resolve(Config{URL: tdb.URL, Pool: PoolConfig{AcquireTimeout: Duration(c.acquireTimeout)}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -140,6 +140,23 @@ func Lookup(name string) *Engine {
 	return engines[name]
 }
 
+// packages names the engine package that registers each adapter and URL scheme, for the
+// error of a program that did not import it. It is a hint only: what a scheme means, and
+// everything else about an engine, is what the engine package registers.
+var packages = map[string]string{
+	"postgres":   "github.com/typedsql/typedsql/conn/postgres",
+	"postgresql": "github.com/typedsql/typedsql/conn/postgres",
+	"pgx":        "github.com/typedsql/typedsql/conn/postgres",
+	"mysql":      "github.com/typedsql/typedsql/conn/mysql",
+	"mariadb":    "github.com/typedsql/typedsql/conn/mysql",
+	"sqlite":     "github.com/typedsql/typedsql/conn/sqlite",
+	"sqlite3":    "github.com/typedsql/typedsql/conn/sqlite",
+}
+
+// Package returns the import path of the engine package that registers an adapter or URL
+// scheme (lower case), or "".
+func Package(name string) string { return packages[name] }
+
 // Scheme returns the adapter name a URL scheme (or an adapter name) stands for, and its
 // engine; ok is false when no registered engine reads the scheme. Schemes are matched
 // without regard to case.

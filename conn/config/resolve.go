@@ -1,4 +1,4 @@
-package conn
+package config
 
 import (
 	"errors"
@@ -8,18 +8,24 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/typedsql/typedsql/dialect"
 )
 
 // Defaults applied by resolve.
 const (
-	defaultMaxConns      = 10
-	defaultBusyTimeout   = 5 * time.Second
-	discardTimeout       = 5 * time.Second
-	defaultCloseTimeout  = 30 * time.Second
-	sqliteMemoryDatabase = ":memory:"
+	defaultMaxConns    = 10
+	defaultBusyTimeout = 5 * time.Second
 )
+
+// Resolve merges c's URL into its explicit fields (explicit, non-zero fields win), checks the
+// result and applies the defaults: what conn.OpenConfig opens. The returned Config has no URL.
+//
+//	r, err := config.Resolve(config.Config{URL: "postgres://app@db/app", Pool: config.PoolConfig{MaxConns: 20}})
+//	// r.Host "db", r.Port 5432, r.Pool.MaxConns 20
+func Resolve(c Config) (Config, error) { return c.resolve() }
+
+// RedactedURL writes a resolved config as a URL whose password, and any secret driver
+// argument, read "xxxxx": the name conn gives a DB in its String, logs and errors.
+func RedactedURL(r Config) string { return r.redactedURL() }
 
 // resolve merges the URL into the explicit fields (explicit, non-zero fields win), checks the
 // result and applies defaults. The returned Config has no URL.
@@ -139,21 +145,12 @@ func overlay(dst *Config, src Config) {
 	dst.ConnectEagerly = dst.ConnectEagerly || src.ConnectEagerly
 	dst.OnConnect = src.OnConnect
 	dst.Logger, dst.LogArguments, dst.Tracer = src.Logger, src.LogArguments, src.Tracer
-	dst.label = src.label
-}
-
-func (r Config) dialect() dialect.Dialect {
-	d, _ := dialect.ByName(r.Adapter)
-	return d
 }
 
 // redactedURL writes a resolved config as a URL whose password, if any, reads "xxxxx".
 // Secret driver arguments (password=, sslpassword=), and any whose value is the password,
 // read "xxxxx" too.
 func (r Config) redactedURL() string {
-	if r.label != "" {
-		return r.label
-	}
 	q := url.Values{}
 	for k, v := range r.DriverArgs {
 		if isSecretArg(k) || (v != "" && v == r.Password) {
