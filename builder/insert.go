@@ -183,7 +183,9 @@ func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) {
 		return expr.Render(d, (*InsertStmt)(nil))
 	}
 	var k expr.Shape
-	s.shape(&k)
+	if k.For(d) { // else no cache serves d: skip the shape
+		s.shape(&k)
+	}
 	return expr.RenderShaped(d, &k, s.WriteSQL)
 }
 

@@ -19,7 +19,6 @@ import (
 func BenchmarkRenderPaired(b *testing.B) {
 	// A batch long enough that reading the clock is noise, short enough to alternate often.
 	const batch = 64
-	withoutShapeCheck(b)
 	for _, q := range benchQueries {
 		b.Run("q="+q.name, func(b *testing.B) {
 			var typed, hand time.Duration

@@ -14,6 +14,7 @@ import (
 
 	"github.com/typedsql/typedsql/builder"
 	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/expr"
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
@@ -123,9 +124,17 @@ func (tc *stmtCase) run(t *testing.T, db *testcontainers.Database) {
 func (tc *stmtCase) check(t *testing.T, db *testcontainers.Database, d dialect.Dialect) (problems []string) {
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	// Built twice, and the second statement run: its SQL may come from the shape cache (see
-	// expr.Shape), which the self-check then compares with a fresh rendering.
+	// expr.Shape), so it is compared with a fresh rendering, which does not use the cache.
 	_, _, _ = tc.stmt().Build(d)
 	query, args, err := tc.stmt().Build(d)
+	if e, ok := tc.stmt().(expr.Expression); ok {
+		// A new statement of the case: its values may differ (times), its SQL may not.
+		if fresh, freshArgs, freshErr := expr.Render(d, e); fresh != query ||
+			len(freshArgs) != len(args) || (freshErr == nil) != (err == nil) {
+			fail("Build on %s served %q %v (%v) where a fresh rendering gives %q %v (%v)",
+				d.Name(), query, args, err, fresh, freshArgs, freshErr)
+		}
+	}
 	if frag, ok := tc.unsupported[d.Name()]; ok {
 		if !errors.Is(err, builder.ErrUnsupported) || !strings.Contains(err.Error(), frag) {
 			fail("Build on %s: got %q, %v; want an ErrUnsupported error containing %q", d.Name(), query, err, frag)

@@ -1,7 +1,6 @@
 package conn_test
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"testing"
@@ -11,17 +10,12 @@ import (
 	_ "github.com/typedsql/typedsql/conn/mysql"
 	_ "github.com/typedsql/typedsql/conn/postgres"
 	_ "github.com/typedsql/typedsql/conn/sqlite"
-	"github.com/typedsql/typedsql/internal/shapecheck"
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
 // TestMain removes any containers the harness started and then checks that no test left a
-// goroutine behind: every DB a test opens must be closed, pools included. Statements served
-// from the shape cache are checked against a fresh rendering (see expr.Shape), except while
-// benchmarking, which would measure the check.
+// goroutine behind: every DB a test opens must be closed, pools included.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	shapecheck.Verify.Store(flag.Lookup("test.bench").Value.String() == "")
 	code := m.Run()
 	if err := testcontainers.Purge(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -96,11 +96,12 @@ var fnNames = [...]string{
 // aggCol is an aggregate of one column. Each column holds one per aggregate function, so that
 // expr.Count(o.ID) needs no allocation.
 type aggCol struct {
-	c  *column
-	fn fnID
+	c    *column
+	fn   fnID
+	word uint64 // its word in a Shape, 0 if its column is invalid (see setWords)
 }
 
-var countStar = &aggCol{fn: fnCount}
+var countStar = &aggCol{fn: fnCount, word: uint64(fnCount)<<partBits | partAgg}
 
 func (a *aggCol) writeNode(w *Writer) {
 	w.Text(fnNames[a.fn])
@@ -133,6 +134,9 @@ type column struct {
 	table *tableInfo
 	name  string
 	id    uint64 // for Shape
+	// word is the column's word in a Shape, 0 while it has none: made once its table is
+	// known to be valid (see bind), so that a shape does not check the table each time.
+	word uint64
 	// bare and qual are the column quoted with each quoting style ('"', '`'): "id" and
 	// "u"."id".
 	bare, qual [2]string

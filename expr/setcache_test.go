@@ -59,6 +59,7 @@ func TestShapeCacheKeepsAnApplicationsStatements(t *testing.T) {
 	base := shapeIDs.Add(shapes) // words no other test uses
 	shape := func(i int) *Shape {
 		k := &Shape{}
+		k.For(dialect.SQLite)
 		k.Word(base + uint64(i))
 		return k
 	}

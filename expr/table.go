@@ -326,6 +326,11 @@ func bind(s any, tbl *Table, info *tableInfo) {
 		v.Field(i).Addr().Interface().(columnBinder).bindColumn(c)
 		info.cols = append(info.cols, c)
 	}
+	if info.err == "" { // else the columns keep word 0: not a part of a shape
+		for _, c := range info.cols {
+			c.setWords()
+		}
+	}
 }
 
 // snakeCase turns a Go field name into a column name: CreatedAt -> created_at, UserID -> user_id.
