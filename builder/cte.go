@@ -1,6 +1,9 @@
 package builder
 
-import "github.com/typedsql/typedsql/expr"
+import (
+	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/internal/render"
+)
 
 // WithQuery is one common table expression: a name (a table descriptor, whose columns name the
 // CTE's columns) and its query. Make it with CTE.
@@ -33,7 +36,7 @@ func (c *with) write(w *expr.Writer) {
 	if len(c.ctes) == 0 {
 		return
 	}
-	prev := w.Clause(expr.ClauseWith)
+	prev := w.Clause(render.ClauseWith)
 	// Declare every name first: a recursive CTE refers to itself, and later CTEs to earlier ones.
 	for _, q := range c.ctes {
 		if q.t == nil {
@@ -80,7 +83,7 @@ func (c *with) write(w *expr.Writer) {
 // accepts one; it reports whether rendering may go on.
 func (c *with) writeDML(w *expr.Writer, stmt string) bool {
 	if len(c.ctes) > 0 && !w.Caps().WithDML {
-		w.Clause(expr.ClauseWith)
+		w.Clause(render.ClauseWith)
 		w.Unsupported("WITH ... " + stmt)
 		return false
 	}

@@ -3,6 +3,7 @@ package builder
 import (
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/internal/render"
 )
 
 // DeleteStmt is a DELETE statement. Build it with DeleteFrom.
@@ -85,7 +86,7 @@ func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil *DeleteStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(expr.ClauseDelete)
+	scope, clause := w.Scope(), w.Clause(render.ClauseDelete)
 	s.writeBody(w)
 	w.RestoreScope(scope)
 	w.Clause(clause)
@@ -108,7 +109,7 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 	} else {
 		w.SetSoleSource(s.table)
 	}
-	w.Clause(expr.ClauseDelete)
+	w.Clause(render.ClauseDelete)
 	switch {
 	case !multi:
 		w.Text("DELETE FROM ")
@@ -116,7 +117,7 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 	case c.DeleteUsing:
 		w.Text("DELETE FROM ")
 		s.table.WriteSource(w)
-		w.Clause(expr.ClauseUsing)
+		w.Clause(render.ClauseUsing)
 		w.Text(" USING ")
 		writeSources(w, s.using)
 	case c.DeleteJoin:
@@ -132,12 +133,12 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 		w.Text(", ")
 		writeSources(w, s.using)
 	default:
-		w.Clause(expr.ClauseUsing)
+		w.Clause(render.ClauseUsing)
 		w.Unsupported("DELETE with other tables (USING)")
 		return
 	}
 	if len(s.conds) > 0 {
-		w.Clause(expr.ClauseWhere)
+		w.Clause(render.ClauseWhere)
 		w.Text(" WHERE ")
 		w.WriteConds(s.conds)
 	}

@@ -22,14 +22,21 @@ import (
 	"github.com/typedsql/typedsql/expr"
 )
 
-// Statement is what every statement of this package implements, and what conn executes.
+// Statement is what every statement of this package implements: SelectStmt, SetStmt,
+// InsertStmt, UpdateStmt, DeleteStmt and SelectOf.
+//
+// conn.Statement, what conn executes, is the same thing seen from the other side: anything
+// with Build, which a builder Statement is, and so is hand-written conn.SQL. The name is the
+// same because the thing is: a builder Statement is passed to conn as its Statement, with two
+// more methods, WriteSQL to nest inside another statement and Tables for conn's routing
+// (TableLister). (A transaction's BEGIN or COMMIT is txn.Control, not a statement of either.)
 type Statement interface {
 	expr.Expression
 	// Build renders the statement for d: SQL text and bound arguments.
 	Build(d dialect.Dialect) (sql string, args []any, err error)
 	// Tables lists the distinct tables the statement reads or writes, schema-qualified
 	// ("schema.name") when the table has a schema. CTE names are not tables.
-	Tables() []string
+	TableLister
 }
 
 // Errors that Build returns unwrap to one of these (see expr.BuildError).

@@ -170,3 +170,10 @@ func ExampleUpdateStmt_Join() {
 	// UPDATE `users` AS `u` INNER JOIN `orders` AS `o` ON `o`.`user_id` = `u`.`id` SET `u`.`active` = ? WHERE `o`.`total` > ? [false 1000]
 	// UPDATE "users" AS "u" SET "active" = $1 FROM "orders" AS "o" WHERE "o"."user_id" = "u"."id" AND "o"."total" > $2 [false 1000]
 }
+
+func ExampleTableLister() {
+	var q builder.TableLister = builder.Select(u.Name).From(u).Join(o, o.UserID.EqExpr(u.ID))
+	fmt.Println(q.Tables())
+	// Output:
+	// [users orders]
+}

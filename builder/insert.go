@@ -5,6 +5,7 @@ import (
 
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/internal/render"
 )
 
 // InsertStmt is an INSERT statement. Build it with InsertInto.
@@ -201,7 +202,7 @@ func (s *InsertStmt) WriteSQL(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil *InsertStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(expr.ClauseInsert)
+	scope, clause := w.Scope(), w.Clause(render.ClauseInsert)
 	s.writeBody(w)
 	w.RestoreScope(scope)
 	w.Clause(clause)
@@ -238,7 +239,7 @@ func (s *InsertStmt) writeBody(w *expr.Writer) {
 	if !x.with.writeDML(w, "INSERT") {
 		return
 	}
-	w.Clause(expr.ClauseInsert)
+	w.Clause(render.ClauseInsert)
 	w.Text("INSERT ")
 	if s.ignore {
 		switch {
@@ -283,7 +284,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 	}
 	w.Char(')')
 	if q := s.x; q != nil && q.query != nil {
-		w.Clause(expr.ClauseSelect)
+		w.Clause(render.ClauseSelect)
 		w.Char(' ')
 		if len(q.query.columns()) > 0 {
 			w.Fail(expr.ErrInvalid, "INSERT ... SELECT: the SELECT's list comes from the assignments; build it with builder.Select()")
@@ -292,7 +293,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 		q.query.write(w, first)
 		return
 	}
-	w.Clause(expr.ClauseValues)
+	w.Clause(render.ClauseValues)
 	w.Text(" VALUES ")
 	width := int(s.width)
 	for r := 0; r < int(s.nrows); r++ {
@@ -323,12 +324,12 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 	pgIgnore := s.ignore && !c.InsertIgnore && !c.InsertOrIgnore && c.Upsert == dialect.UpsertOnConflict
 	if cf.action == 0 && !pgIgnore {
 		if cf.declared {
-			w.Clause(expr.ClauseOnConflict)
+			w.Clause(render.ClauseOnConflict)
 			w.Fail(expr.ErrInvalid, "OnConflict without DoNothing or DoUpdate")
 		}
 		return
 	}
-	w.Clause(expr.ClauseOnConflict)
+	w.Clause(render.ClauseOnConflict)
 	if cf.action != 0 && s.ignore {
 		w.Fail(expr.ErrInvalid, "both Ignore and OnConflict")
 		return

@@ -1,6 +1,9 @@
 package builder
 
-import "github.com/typedsql/typedsql/expr"
+import (
+	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/internal/render"
+)
 
 type joinKind uint8
 
@@ -12,9 +15,9 @@ const (
 	crossJoin
 )
 
-var joinClause = [...]expr.Clause{
-	innerJoin: expr.ClauseInnerJoin, leftJoin: expr.ClauseLeftJoin, rightJoin: expr.ClauseRightJoin,
-	fullJoin: expr.ClauseFullJoin, crossJoin: expr.ClauseCrossJoin,
+var joinClause = [...]render.Clause{
+	innerJoin: render.ClauseInnerJoin, leftJoin: render.ClauseLeftJoin, rightJoin: render.ClauseRightJoin,
+	fullJoin: render.ClauseFullJoin, crossJoin: render.ClauseCrossJoin,
 }
 
 var joinText = [...]string{

@@ -1,6 +1,9 @@
 package builder
 
-import "github.com/typedsql/typedsql/expr"
+import (
+	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/internal/render"
+)
 
 type lockStrength uint8
 
@@ -26,12 +29,12 @@ type lockClause struct {
 func (l lockClause) write(w *expr.Writer) {
 	if l.strength == lockNone {
 		if l.wait != waitDefault {
-			w.Clause(expr.ClauseForUpdate)
+			w.Clause(render.ClauseForUpdate)
 			w.Fail(expr.ErrInvalid, "SKIP LOCKED or NOWAIT without FOR UPDATE or FOR SHARE")
 		}
 		return
 	}
-	prev := w.Clause(expr.ClauseForUpdate)
+	prev := w.Clause(render.ClauseForUpdate)
 	c := w.Caps()
 	switch {
 	case !c.ForUpdate:

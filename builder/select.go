@@ -3,6 +3,7 @@ package builder
 import (
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/internal/render"
 )
 
 // SelectStmt is a SELECT statement. Build it with Select; it is also a Query usable as a
@@ -228,7 +229,7 @@ func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
 		w.Fail(expr.ErrInvalid, "nil *SelectStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(expr.ClauseSelect)
+	scope, clause := w.Scope(), w.Clause(render.ClauseSelect)
 	s.writeBody(w, assigns)
 	w.RestoreScope(scope)
 	w.Clause(clause)
@@ -245,7 +246,7 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	} else {
 		w.SetSoleSource(nil)
 	}
-	w.Clause(expr.ClauseSelect)
+	w.Clause(render.ClauseSelect)
 	if s.distinct {
 		w.Text("SELECT DISTINCT ")
 	} else {
@@ -266,7 +267,7 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 		w.WriteList(cols)
 	}
 	if s.from != nil {
-		w.Clause(expr.ClauseFrom)
+		w.Clause(render.ClauseFrom)
 		w.Text(" FROM ")
 		s.from.WriteSource(w)
 		if len(x.from) > 0 {
@@ -278,22 +279,22 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 		joins[i].write(w)
 	}
 	if where := s.where.items(x.where); len(where) > 0 {
-		w.Clause(expr.ClauseWhere)
+		w.Clause(render.ClauseWhere)
 		w.Text(" WHERE ")
 		w.WriteConds(where)
 	}
 	if group := s.group.items(x.group); len(group) > 0 {
-		w.Clause(expr.ClauseGroupBy)
+		w.Clause(render.ClauseGroupBy)
 		w.Text(" GROUP BY ")
 		w.WriteList(group)
 	}
 	if having := s.having.items(x.having); len(having) > 0 {
-		w.Clause(expr.ClauseHaving)
+		w.Clause(render.ClauseHaving)
 		w.Text(" HAVING ")
 		w.WriteConds(having)
 	}
 	if order := s.order.items(x.order); len(order) > 0 {
-		w.Clause(expr.ClauseOrderBy)
+		w.Clause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 		w.WriteOrders(order)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/internal/render"
 )
 
 // SetStmt is a set operation over queries: UNION, UNION ALL, INTERSECT, EXCEPT, with an
@@ -102,7 +103,7 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil *SetStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(expr.ClauseUnion)
+	scope, clause := w.Scope(), w.Clause(render.ClauseUnion)
 	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
 	s.with.write(w)
 	c := w.Caps()
@@ -132,11 +133,11 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 		}
 		switch name {
 		case "INTERSECT":
-			w.Clause(expr.ClauseIntersect)
+			w.Clause(render.ClauseIntersect)
 		case "EXCEPT":
-			w.Clause(expr.ClauseExcept)
+			w.Clause(render.ClauseExcept)
 		default:
-			w.Clause(expr.ClauseUnion)
+			w.Clause(render.ClauseUnion)
 		}
 		if (name == "INTERSECT" || name == "EXCEPT") && !c.Intersect {
 			w.Unsupported(name)
@@ -172,7 +173,7 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 	w.SetSoleSource(nil)
 	prevBare := w.SetBare(true)
 	if len(s.order) > 0 {
-		w.Clause(expr.ClauseOrderBy)
+		w.Clause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 		w.WriteOrders(s.order)
 	}

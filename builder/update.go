@@ -3,6 +3,7 @@ package builder
 import (
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"
+	"github.com/typedsql/typedsql/internal/render"
 )
 
 // UpdateStmt is an UPDATE statement. Build it with Update.
@@ -161,7 +162,7 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil *UpdateStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(expr.ClauseUpdate)
+	scope, clause := w.Scope(), w.Clause(render.ClauseUpdate)
 	s.writeBody(w)
 	w.RestoreScope(scope)
 	w.Clause(clause)
@@ -180,7 +181,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "UPDATE without a table")
 		return
 	case len(s.assignments()) == 0:
-		w.Clause(expr.ClauseSet)
+		w.Clause(render.ClauseSet)
 		w.Fail(expr.ErrInvalid, "UPDATE with no SET assignments")
 		return
 	}
@@ -193,7 +194,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 	} else {
 		w.SetSoleSource(s.table)
 	}
-	w.Clause(expr.ClauseUpdate)
+	w.Clause(render.ClauseUpdate)
 	w.Text("UPDATE ")
 	s.table.WriteSource(w)
 	joined := false // MySQL: the other tables are part of the table list
@@ -206,23 +207,23 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 				x.joins[i].write(w)
 			}
 			if len(x.from) > 0 {
-				w.Clause(expr.ClauseUpdate)
+				w.Clause(render.ClauseUpdate)
 				w.Text(", ")
 				writeSources(w, x.from)
 			}
 		default:
-			w.Clause(expr.ClauseFrom)
+			w.Clause(render.ClauseFrom)
 			w.Unsupported("UPDATE with other tables")
 			return
 		}
 	}
-	w.Clause(expr.ClauseSet)
+	w.Clause(render.ClauseSet)
 	checkAssignments(w, s.table, s.assignments())
 	w.Text(" SET ")
 	writeSet(w, s.assignments(), joined)
 	where := " WHERE "
 	if multi && !joined {
-		w.Clause(expr.ClauseFrom)
+		w.Clause(render.ClauseFrom)
 		w.Text(" FROM ")
 		for i := range x.joins {
 			if i > 0 {
@@ -240,14 +241,14 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		writeSources(w, x.from)
 		// The join conditions lead the WHERE clause.
 		for i := range x.joins {
-			w.Clause(expr.ClauseInnerJoin)
+			w.Clause(render.ClauseInnerJoin)
 			w.Text(where)
 			x.joins[i].on[0].WriteSQL(w)
 			where = " AND "
 		}
 	}
 	if conds := s.conds(); len(conds) > 0 {
-		w.Clause(expr.ClauseWhere)
+		w.Clause(render.ClauseWhere)
 		w.Text(where)
 		w.WriteConds(conds)
 	}
@@ -266,15 +267,15 @@ func writeOrderLimit(w *expr.Writer, order []expr.Order, l *limitOffset, ok bool
 	}
 	if !ok {
 		if len(order) > 0 {
-			w.Clause(expr.ClauseOrderBy)
+			w.Clause(render.ClauseOrderBy)
 		} else {
-			w.Clause(expr.ClauseLimit)
+			w.Clause(render.ClauseLimit)
 		}
 		w.Unsupported(stmt + " ... ORDER BY/LIMIT (or with several tables)")
 		return
 	}
 	if len(order) > 0 {
-		w.Clause(expr.ClauseOrderBy)
+		w.Clause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 		w.WriteOrders(order)
 	}

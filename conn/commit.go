@@ -20,7 +20,7 @@ import (
 // have committed and its reply been lost with the connection. On PostgreSQL the transaction's
 // id, taken just before the COMMIT, lets a new connection ask the server (conn/postgres's
 // commit.go); the other engines offer no such question.
-func (c txConn) commit(ctx context.Context, s txn.Statement) error {
+func (c txConn) commit(ctx context.Context, s txn.Control) error {
 	ctx, done := c.st.h.traceTx(ctx, s)
 	err := c.st.sess.commitTx(ctx, c.st, s.SQL)
 	done(err)

@@ -23,7 +23,7 @@ func observeOnce(h *handle, ctx context.Context, args []any) {
 	if ob.on {
 		o.endStmt(qctx, ob, "conn: exec", "SELECT 1 WHERE 1 = $1", args, 1, nil, false)
 	}
-	_, done := h.traceTx(ctx, txn.Statement{Op: txn.OpBegin, Depth: 1, SQL: "BEGIN"})
+	_, done := h.traceTx(ctx, txn.Control{Op: txn.OpBegin, Depth: 1, SQL: "BEGIN"})
 	done(nil)
 }
 

@@ -71,14 +71,14 @@ func noTxEnd(error) {}
 // SAVEPOINT, RELEASE and ROLLBACK TO it runs, and calls the returned function with that
 // operation's error (nil on success), classified or not:
 //
-//	ctx, done := sc.h.traceTx(ctx, txn.Statement{Op: txn.OpBegin, Depth: 1, SQL: "BEGIN"})
+//	ctx, done := sc.h.traceTx(ctx, txn.Control{Op: txn.OpBegin, Depth: 1, SQL: "BEGIN"})
 //	_, err := sc.sess.exec(ctx, "BEGIN", nil)
 //	done(err)
 //
 // Use the returned context for the operation itself, so a span the tracer starts is its
 // parent. When neither a TxTracer nor a debug-level logger is set it returns ctx and a
 // function that does nothing, without allocating.
-func (h *handle) traceTx(ctx context.Context, s txn.Statement) (context.Context, func(error)) {
+func (h *handle) traceTx(ctx context.Context, s txn.Control) (context.Context, func(error)) {
 	tt := h.obs.txTracer
 	lg := h.obs.debugLogger(ctx)
 	if tt == nil && lg == nil {

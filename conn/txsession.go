@@ -123,7 +123,7 @@ type txConn struct{ st *txState }
 
 // One operation is one trace span, even when it takes two statements (MySQL's SET
 // TRANSACTION before START TRANSACTION).
-func (c txConn) Exec(ctx context.Context, s txn.Statement) error {
+func (c txConn) Exec(ctx context.Context, s txn.Control) error {
 	switch s.Op {
 	case txn.OpCommit:
 		return c.commit(ctx, s)

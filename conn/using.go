@@ -88,12 +88,6 @@ func (s *usingSet) dbFor(table string) *DB {
 	return nil
 }
 
-// tableLister is what builder statements implement: the schema-qualified names of the tables
-// the statement reads or writes.
-type tableLister interface {
-	Tables() []string
-}
-
 // Route sends a statement whose tables the sets name to the DB they name, and leaves one they
 // do not name to the routers before them (nil). A statement whose tables would go to
 // different databases is an error matching ErrUsingConflict.

@@ -221,6 +221,22 @@ type DDLTypes struct {
 	// (s.new): MySQL would move the table to the current database otherwise; PostgreSQL and
 	// SQLite refuse a schema there.
 	RenameQualified bool
+	// DropPrimaryKey is the ALTER TABLE clause that drops a table's primary key: "DROP
+	// PRIMARY KEY" (MySQL), or "DROP CONSTRAINT " before the key's quoted name
+	// (PrimaryKeyByName, PostgreSQL); empty where the table is rebuilt instead (SQLite).
+	DropPrimaryKey   string
+	PrimaryKeyByName bool
+	// CreateSchema creates a schema that may exist already, before its quoted name: CREATE
+	// SCHEMA IF NOT EXISTS (PostgreSQL; on MySQL/MariaDB a schema is a database, which
+	// CREATE SCHEMA creates). Empty where a schema is an attached database file (SQLite).
+	CreateSchema string
+	// IndexSchemaOnName reports that CREATE INDEX puts an index of a table in another
+	// schema on the index's name and leaves the table's unqualified (SQLite: CREATE INDEX
+	// "aux"."ix" ON "t" (...)); otherwise the table's name carries the schema.
+	IndexSchemaOnName bool
+	// ForeignKeyIndex reports that a foreign key over columns no index starts with gets an
+	// index of its own, named after the key, which dropping the key leaves behind (MySQL).
+	ForeignKeyIndex bool
 }
 
 // CommentForm is an engine's way of attaching comments to tables and columns.

@@ -50,7 +50,9 @@ var postgresCaps = Capabilities{
 		AlterColumn: AlterColumnClauses,
 		LockSQL:     "SELECT 1 FROM pg_advisory_lock(hashtext($1))",
 		UnlockSQL:   "SELECT 1 FROM pg_advisory_unlock(hashtext($1))",
-		DropUnique:  "DROP CONSTRAINT ", DropCheck: "DROP CONSTRAINT "},
+		DropUnique:  "DROP CONSTRAINT ", DropCheck: "DROP CONSTRAINT ",
+		DropPrimaryKey: "DROP CONSTRAINT ", PrimaryKeyByName: true,
+		CreateSchema: "CREATE SCHEMA IF NOT EXISTS "},
 }
 
 // standardSavepoints is SQL's spelling, which all three engines accept.
@@ -77,7 +79,9 @@ var mysqlCaps = Capabilities{
 		DropForeignKey: "DROP FOREIGN KEY ", Catalog: CatalogInformationSchema,
 		AlterColumn: AlterColumnModify, DropIndexOnTable: true, RestrictIsNoAction: true,
 		LockSQL: "SELECT GET_LOCK(?, 31536000)", UnlockSQL: "SELECT RELEASE_LOCK(?)", RenameQualified: true,
-		DropUnique: "DROP INDEX ", DropCheck: "DROP CONSTRAINT "},
+		DropUnique: "DROP INDEX ", DropCheck: "DROP CONSTRAINT ",
+		DropPrimaryKey: "DROP PRIMARY KEY", CreateSchema: "CREATE SCHEMA IF NOT EXISTS ",
+		ForeignKeyIndex: true},
 }
 
 var mariadbCaps = func() Capabilities {
@@ -105,7 +109,8 @@ var sqliteCaps = Capabilities{
 		Int32:    "INTEGER", IntegerBits: 64, TextKey: "TEXT", BytesKey: "BLOB", TimeAsText: true,
 		PartialIndex: true, Transactional: true, Catalog: CatalogPragma,
 		ForeignKeysQuery: "PRAGMA foreign_keys", ForeignKeysOff: "PRAGMA foreign_keys = OFF",
-		ForeignKeysOn: "PRAGMA foreign_keys = ON", ForeignKeyCheck: "PRAGMA foreign_key_check"},
+		ForeignKeysOn: "PRAGMA foreign_keys = ON", ForeignKeyCheck: "PRAGMA foreign_key_check",
+		IndexSchemaOnName: true},
 	// SQLite has no isolation levels or read-only transactions: every transaction is serializable.
 	TxBegin: BeginLocking,
 }

@@ -106,3 +106,20 @@ func ExampleRaw() {
 	// Output:
 	// EXTRACT(YEAR FROM "app"."people"."created_at") = $1 [2024]
 }
+
+// jsonField is an expression of the application's own: PostgreSQL's ->> operator.
+type jsonField struct {
+	doc expr.Expression
+	key string
+}
+
+func (j jsonField) WriteSQL(w *expr.Writer) {
+	j.doc.WriteSQL(w)
+	w.Text(" ->> ")
+	w.Arg(j.key)
+}
+
+func ExampleWriter() {
+	show(dialect.Postgres, jsonField{expr.Raw[string]("payload"), "name"})
+	// Output: payload ->> $1 [name]
+}

@@ -163,7 +163,7 @@ func (w *Writer) column(c *column) {
 		w.columnSlow(c)
 		return
 	}
-	if w.scope.bare || uintptr(unsafe.Pointer(c.table)) == w.scope.sole {
+	if w.scope.Bare || uintptr(unsafe.Pointer(c.table)) == w.scope.Sole {
 		w.Text(c.bare[w.qs])
 	} else {
 		w.Text(c.qual[w.qs])
@@ -182,7 +182,7 @@ func (w *Writer) columnSlow(c *column) {
 		w.Fail(ErrInvalid, t.err)
 		return
 	}
-	if !(w.scope.bare || uintptr(unsafe.Pointer(t)) == w.scope.sole) {
+	if !(w.scope.Bare || uintptr(unsafe.Pointer(t)) == w.scope.Sole) {
 		t.writeRef(w)
 		w.Char('.')
 	}

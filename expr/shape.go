@@ -308,14 +308,14 @@ func (k *Shape) For(d dialect.Dialect) bool {
 	return k.dialect != 0
 }
 
-// RenderShaped is RenderWith for a statement whose shape k describes: a statement of a shape
+// RenderShaped is renderWith for a statement whose shape k describes: a statement of a shape
 // rendered before for d gets that SQL text and the arguments gathered in k, without writing
 // anything. Otherwise it renders with write, and keeps the text for the shape. k must have
 // been readied with For(d).
 func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []any, error) {
 	id := k.dialect
 	if k.bad || id == 0 {
-		return RenderWith(d, write)
+		return renderWith(d, write)
 	}
 	words := k.words[:k.n]
 	h := shapeHash(id, words)
@@ -329,7 +329,7 @@ func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []a
 		}
 		return e.sql, args, nil
 	}
-	sql, args, err := RenderWith(d, write)
+	sql, args, err := renderWith(d, write)
 	if err == nil && sameArgTypes(args, k.args[:k.nargs]) {
 		shapeTexts.add(h, &shapeEntry{hash: h, dialect: id, words: append([]uint64(nil), words...),
 			sql: sql, nargs: k.nargs})

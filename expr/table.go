@@ -200,11 +200,6 @@ type Source interface {
 	shapeWord() uint64 // see Shape
 }
 
-// SameSource reports whether a and b are the same descriptor (same table and alias).
-func SameSource(a, b Source) bool {
-	return a != nil && b != nil && a.sourceInfo() != nil && a.sourceInfo() == b.sourceInfo()
-}
-
 // TableOption configures NewTable.
 type TableOption func(*tableInfo)
 

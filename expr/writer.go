@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/internal/render"
 )
 
 // Expression is anything that renders itself as SQL: columns, typed expressions, conditions,
@@ -31,8 +32,24 @@ type Query interface {
 // renumbering pass. The first error is kept and later writes continue harmlessly, so writers
 // need no early returns.
 //
-// Writer is exported for statement implementations (the builder package); applications use
-// Render or the builders' Build.
+// Applications use Render or the builders' Build. Writer is exported so that an application
+// can write an expression of its own, as bob and sq allow: the Expression interface's WriteSQL
+// takes a Writer. For that, the methods to use are Text and Char (trusted SQL text), Ident (a
+// quoted identifier), Arg (a bound value), Int, WriteList (nested expressions), Dialect and
+// Caps (what the engine can do), and Fail, Unsupported and Err (errors). The rest (Clause,
+// Scope, RestoreScope, SetSoleSource, SetBare, DeclareCTE, WriteColumnName, WriteConds,
+// WriteOrders) is how the builder package's statements drive the writer: a statement's clause
+// for error messages, and the scope that qualifies column references. Their types live in
+// the internal render package; an expression of the application's never needs them.
+//
+//	// payload ->> $1   (PostgreSQL's JSON field operator)
+//	type jsonField struct{ doc expr.Expression; key string }
+//
+//	func (j jsonField) WriteSQL(w *expr.Writer) {
+//		j.doc.WriteSQL(w)
+//		w.Text(" ->> ")
+//		w.Arg(j.key)
+//	}
 type Writer struct {
 	buf  []byte
 	args []any
@@ -42,27 +59,15 @@ type Writer struct {
 	direct bool
 	d      dialect.Dialect
 	caps   dialect.Capabilities // d's, copied when d changes
-	clause Clause
+	clause render.Clause
 	err    *BuildError
-	scope  Scope
+	scope  render.Scope // how column references are qualified
 	qs     int          // index of the dialect's quote character in quoteStyles, or -1
 	ctes   []*tableInfo // CTE names in effect; not tables for Tables()
 	debug  bool         // write values as literals (Debug)
 	// collect: record the tables written as sources (TablesOf).
 	collect bool
 	tables  []string
-}
-
-// Scope decides how column references are qualified. Statements set it around their clauses:
-// a column of the statement's only table is written bare ("id"), any other column qualified
-// ("u"."id"), so a correlated subquery never captures an outer column by mistake.
-type Scope struct {
-	// sole is the sole source's *tableInfo, kept only to compare with: as a uintptr, saving
-	// and restoring a scope stores no pointer into the (heap) writer, so it needs no write
-	// barrier. The statement being rendered keeps the descriptor alive, and Go's heap does not
-	// move objects.
-	sole uintptr
-	bare bool
 }
 
 var writers = sync.Pool{New: func() any {
@@ -120,12 +125,12 @@ func release(w *Writer) {
 	if cap(w.args) != cap(w.pool) { // grown: keep the larger storage
 		w.pool = w.args
 	}
-	w.clause, w.debug = ClauseNone, false
+	w.clause, w.debug = render.ClauseNone, false
 	if w.err != nil {
 		w.err = nil
 	}
-	if w.scope != (Scope{}) {
-		w.scope = Scope{}
+	if w.scope != (render.Scope{}) {
+		w.scope = render.Scope{}
 	}
 	if w.collect || len(w.ctes) > 0 {
 		clear(w.ctes)
@@ -179,12 +184,12 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 	return sql, args, nil
 }
 
-// RenderWith is Render for a statement that writes itself with write (its WriteSQL method
-// value), which must not keep w. The builders use it rather than Render because it does not
+// renderWith is Render for a statement that writes itself with write (its WriteSQL method
+// value), which must not keep w. RenderShaped uses it rather than Render because it does not
 // make the statement escape: a statement built and rendered in one expression can then live
 // on the stack, costing no allocation and no write barriers. The arguments are returned in a
 // new slice of their exact length.
-func RenderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any, err error) {
+func renderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any, err error) {
 	if d == nil {
 		return "", nil, &BuildError{Reason: "no dialect given", Kind: ErrInvalid}
 	}
@@ -275,7 +280,7 @@ func (w *Writer) write(e Expression) {
 	e.WriteSQL(w)
 }
 
-// writeFunc is write for RenderWith.
+// writeFunc is write for renderWith.
 func (w *Writer) writeFunc(write func(*Writer)) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -405,7 +410,7 @@ func TooManyArgs(d dialect.Dialect, n int) *BuildError {
 
 // Clause sets the clause being written, for error messages, and returns the previous one so
 // that the caller can restore it.
-func (w *Writer) Clause(c Clause) (prev Clause) {
+func (w *Writer) Clause(c render.Clause) (prev render.Clause) {
 	prev, w.clause = w.clause, c
 	return prev
 }
@@ -431,24 +436,24 @@ func (w *Writer) Err() error {
 }
 
 // Scope returns the current column-qualification scope, for restoring it later.
-func (w *Writer) Scope() Scope { return w.scope }
+func (w *Writer) Scope() render.Scope { return w.scope }
 
 // RestoreScope puts back a scope saved with Scope.
-func (w *Writer) RestoreScope(s Scope) { w.scope = s }
+func (w *Writer) RestoreScope(s render.Scope) { w.scope = s }
 
 // SetSoleSource declares src the statement's only source: its columns are written unqualified.
 // With a nil src (several sources, or none) every column is qualified.
 func (w *Writer) SetSoleSource(src Source) {
-	w.scope = Scope{}
+	w.scope = render.Scope{}
 	if src != nil {
-		w.scope.sole = uintptr(unsafe.Pointer(src.sourceInfo()))
+		w.scope.Sole = uintptr(unsafe.Pointer(src.sourceInfo()))
 	}
 }
 
 // SetBare makes every column render unqualified (INSERT column lists, the ORDER BY of a set
 // operation) and returns the previous setting.
 func (w *Writer) SetBare(bare bool) (prev bool) {
-	prev, w.scope.bare = w.scope.bare, bare
+	prev, w.scope.Bare = w.scope.Bare, bare
 	return prev
 }
 
@@ -480,55 +485,3 @@ func (w *Writer) recordTable(t *tableInfo) {
 }
 
 func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
-// Clause identifies the part of a statement being written, for error messages.
-type Clause uint8
-
-// The clauses named in build errors.
-const (
-	ClauseNone Clause = iota
-	ClauseWith
-	ClauseSelect
-	ClauseFrom
-	ClauseInnerJoin
-	ClauseLeftJoin
-	ClauseRightJoin
-	ClauseFullJoin
-	ClauseCrossJoin
-	ClauseWhere
-	ClauseGroupBy
-	ClauseHaving
-	ClauseOrderBy
-	ClauseLimit
-	ClauseForUpdate
-	ClauseUnion
-	ClauseIntersect
-	ClauseExcept
-	ClauseInsert
-	ClauseValues
-	ClauseOnConflict
-	ClauseUpdate
-	ClauseSet
-	ClauseDelete
-	ClauseUsing
-	ClauseReturning
-)
-
-var clauseNames = [...]string{
-	ClauseNone: "", ClauseWith: "WITH", ClauseSelect: "SELECT", ClauseFrom: "FROM",
-	ClauseInnerJoin: "INNER JOIN", ClauseLeftJoin: "LEFT JOIN", ClauseRightJoin: "RIGHT JOIN",
-	ClauseFullJoin: "FULL JOIN", ClauseCrossJoin: "CROSS JOIN", ClauseWhere: "WHERE",
-	ClauseGroupBy: "GROUP BY", ClauseHaving: "HAVING", ClauseOrderBy: "ORDER BY",
-	ClauseLimit: "LIMIT", ClauseForUpdate: "FOR UPDATE", ClauseUnion: "UNION",
-	ClauseIntersect: "INTERSECT", ClauseExcept: "EXCEPT", ClauseInsert: "INSERT",
-	ClauseValues: "VALUES", ClauseOnConflict: "ON CONFLICT", ClauseUpdate: "UPDATE",
-	ClauseSet: "SET", ClauseDelete: "DELETE", ClauseUsing: "USING", ClauseReturning: "RETURNING",
-}
-
-// String is the clause as SQL spells it: "WHERE", "ON CONFLICT".
-func (c Clause) String() string {
-	if int(c) < len(clauseNames) {
-		return clauseNames[c]
-	}
-	return "clause " + strconv.Itoa(int(c))
-}

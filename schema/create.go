@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/typedsql/typedsql/conn"
+	"github.com/typedsql/typedsql/dialect"
 )
 
 // Create creates the tables of the descriptors (the pointers expr.NewTable returns) with their
@@ -57,7 +58,7 @@ func create(ctx context.Context, db *conn.DB, descriptors []any, ifNotExists boo
 			return err == nil, err
 		}
 	}
-	stmts, err := createSQL(d, tables, ifNotExists, existed)
+	stmts, err := createSQL(d, tables, ifNotExists, existed, func(s string) (bool, error) { return schemaExists(ctx, db, s) })
 	if err != nil {
 		return err
 	}
@@ -85,6 +86,25 @@ func drop(ctx context.Context, db *conn.DB, descriptors []any, ifExists bool) er
 		return err
 	}
 	return run(ctx, db, stmts)
+}
+
+// schemaExists reports whether the schema name exists: Create asks before CREATE SCHEMA IF NOT
+// EXISTS, which needs the right to create schemas even when there is nothing to create.
+func schemaExists(ctx context.Context, db *conn.DB, name string) (bool, error) {
+	var q string
+	switch db.Dialect().Caps().DDL.Catalog {
+	case dialect.CatalogPostgres:
+		q = `SELECT COUNT(*) FROM pg_catalog.pg_namespace WHERE nspname = $1`
+	case dialect.CatalogInformationSchema:
+		q = `SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`
+	default:
+		return true, nil
+	}
+	n, err := conn.Scalar[int64](ctx, db, conn.SQL(q), name)
+	if err != nil {
+		return false, fmt.Errorf("schema: looking for schema %q: %w", name, err)
+	}
+	return n > 0, nil
 }
 
 // run executes DDL statements, in one transaction where the engine's DDL is transactional.

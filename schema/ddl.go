@@ -19,16 +19,44 @@ import (
 //
 // With ifNotExists the ALTER TABLE statements are written too; CreateIfNotExists runs them
 // only for the tables it created.
+//
+// Tables in a schema (expr.InSchema) are preceded by CREATE SCHEMA IF NOT EXISTS for it on
+// PostgreSQL, and on MySQL/MariaDB, where a schema is a database, by CREATE SCHEMA IF NOT
+// EXISTS too (which creates the database, with the server's default character set); on
+// SQLite a schema is an attached database file, which must be attached already.
+//
+//	CREATE SCHEMA IF NOT EXISTS "shop"
+//	CREATE TABLE "shop"."orders" (...)
 func CreateSQL(d dialect.Dialect, tables []Table, ifNotExists bool) ([]string, error) {
-	return createSQL(d, tables, ifNotExists, nil)
+	return createSQL(d, tables, ifNotExists, nil, nil)
 }
 
 // createSQL is CreateSQL that leaves out the foreign keys added afterwards to the tables for
-// which existed reports true.
-func createSQL(d dialect.Dialect, tables []Table, ifNotExists bool, existed func(*Table) (bool, error)) ([]string, error) {
+// which existed reports true, and the schemas for which schemaExists does.
+func createSQL(d dialect.Dialect, tables []Table, ifNotExists bool, existed func(*Table) (bool, error),
+	schemaExists func(string) (bool, error)) ([]string, error) {
 	ddl := d.Caps().DDL
 	c := createOrder(tables, !ddl.AddConstraint)
 	var out, after []string
+	if ddl.CreateSchema != "" {
+		seen := map[string]bool{"": true}
+		for _, t := range tables {
+			if seen[t.Schema] {
+				continue
+			}
+			seen[t.Schema] = true
+			if schemaExists != nil {
+				ok, err := schemaExists(t.Schema)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					continue
+				}
+			}
+			out = append(out, string(d.AppendIdent([]byte(ddl.CreateSchema), t.Schema)))
+		}
+	}
 	for _, i := range c.order {
 		t := &tables[i]
 		skip := map[int]bool{}
@@ -185,25 +213,8 @@ func createTable(d dialect.Dialect, t *Table, ifNotExists bool, skip map[int]boo
 			b = append(b, ')')
 			continue
 		}
-		s := []byte("CREATE ")
-		if ix.Unique {
-			s = append(s, "UNIQUE "...)
-		}
-		s = append(s, "INDEX "...)
-		if ifNotExists {
-			s = append(s, "IF NOT EXISTS "...)
-		}
-		s = d.AppendIdent(s, ix.Name)
-		s = append(s, " ON "...)
-		s = appendTableName(s, d, t.Schema, t.Name)
-		s = append(s, " ("...)
-		s = appendIndexKeys(s, d, ix.Keys)
-		s = append(s, ')')
-		if ix.Where != "" {
-			s = append(s, " WHERE "...)
-			s = append(s, ix.Where...)
-		}
-		indexes = append(indexes, string(s))
+		s := createIndexSQL(d, t.Schema, t.Name, &ix, ifNotExists)
+		indexes = append(indexes, s)
 	}
 	b = append(b, ')')
 	if t.Comment != "" && ddl.Comments == dialect.CommentInline {
@@ -225,6 +236,35 @@ func createTable(d dialect.Dialect, t *Table, ifNotExists bool, skip map[int]boo
 		}
 	}
 	return out, nil
+}
+
+// createIndexSQL writes CREATE [UNIQUE] INDEX for an index of the table schema.table. The
+// schema goes on the table's name, or on the index's where the engine wants it there (SQLite:
+// CREATE INDEX "aux"."ix" ON "t").
+func createIndexSQL(d dialect.Dialect, schema, table string, ix *Index, ifNotExists bool) string {
+	s := []byte("CREATE ")
+	if ix.Unique {
+		s = append(s, "UNIQUE "...)
+	}
+	s = append(s, "INDEX "...)
+	if ifNotExists {
+		s = append(s, "IF NOT EXISTS "...)
+	}
+	if d.Caps().DDL.IndexSchemaOnName {
+		s = appendTableName(s, d, schema, ix.Name)
+		s = d.AppendIdent(append(s, " ON "...), table)
+	} else {
+		s = d.AppendIdent(s, ix.Name)
+		s = appendTableName(append(s, " ON "...), d, schema, table)
+	}
+	s = append(s, " ("...)
+	s = appendIndexKeys(s, d, ix.Keys)
+	s = append(s, ')')
+	if ix.Where != "" {
+		s = append(s, " WHERE "...)
+		s = append(s, ix.Where...)
+	}
+	return string(s)
 }
 
 func appendForeignKey(b []byte, d dialect.Dialect, t *Table, fk *ForeignKey) []byte {

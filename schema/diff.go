@@ -45,7 +45,12 @@ const (
 	// temporary name, copy the rows, drop the views, drop the old table, rename the new one,
 	// create its indexes, then the triggers and views again, and run PRAGMA
 	// foreign_key_check before COMMIT. Foreign keys of other tables that point at the table
-	// keep pointing at it; a row that breaks a key rolls everything back.
+	// keep pointing at it; a row that breaks a key rolls everything back. A table declared
+	// with what the model does not hold (AUTOINCREMENT, COLLATE, generated columns, WITHOUT
+	// ROWID, STRICT) is not rebuilt: Diff and AlterPlan return an error matching
+	// ErrUnsupportedChange instead. Inside a transaction, where SQLite cannot turn foreign
+	// keys off, a rebuild of a database that enforces them is refused (ErrUnsupportedChange)
+	// rather than let DROP TABLE cascade into the tables pointing at it.
 	RebuildTable
 )
 
@@ -121,8 +126,10 @@ func (p Plan) String() string {
 
 // Diff compares descriptors with the live database and plans the changes that bring the
 // database to them: tables to create; columns to add, drop or alter (type, length,
-// nullability, whether there is a default); indexes, unique constraints, foreign keys and
-// checks to add or drop; a primary key that differs. Tables the descriptors do not name are
+// nullability, the default: see "What Check and Diff compare" in the package
+// documentation); indexes, unique constraints, foreign keys and
+// checks to add or drop; a primary key that differs; a new identity column (the rows there
+// are numbered; it becomes the primary key). Tables the descriptors do not name are
 // left alone. Dropping a column and narrowing a type are marked Destructive; changes the
 // engine cannot make in place are in the plan with Unsupported set and no SQL; on SQLite,
 // whose ALTER TABLE cannot change a column or a constraint, the changes to such a table become
@@ -140,6 +147,10 @@ func Diff(ctx context.Context, db *conn.DB, descriptors ...any) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	p, err := newPlanner(ctx, db)
+	if err != nil {
+		return Plan{}, err
+	}
 	var plan Plan
 	var missing []Table
 	for i := range want {
@@ -151,7 +162,7 @@ func Diff(ctx context.Context, db *conn.DB, descriptors ...any) (Plan, error) {
 		if err != nil {
 			return Plan{}, err
 		}
-		chs := diffTable(d, &want[i], &live)
+		chs := p.diffTable(&want[i], &live)
 		if rebuilds(d) && slices.ContainsFunc(chs, func(c Change) bool { return c.Unsupported != "" }) {
 			rb, err := rebuild(ctx, db, &want[i], &live, chs)
 			if err != nil {
@@ -162,7 +173,7 @@ func Diff(ctx context.Context, db *conn.DB, descriptors ...any) (Plan, error) {
 		plan.Changes = append(plan.Changes, chs...)
 	}
 	if len(missing) > 0 {
-		stmts, err := CreateSQL(d, missing, false)
+		stmts, err := createSQL(d, missing, false, nil, func(s string) (bool, error) { return schemaExists(ctx, db, s) })
 		if err != nil {
 			return Plan{}, err
 		}
@@ -216,8 +227,11 @@ func Apply(ctx context.Context, db *conn.DB, plan Plan, opts ...ApplyOption) err
 	return run(ctx, db, plan.SQL())
 }
 
-// diffTable plans the changes to one existing table.
-func diffTable(d dialect.Dialect, want, live *Table) []Change {
+// diffTable plans the changes to one existing table, in the order they run: the primary key
+// dropped, then indexes and constraints that go, then columns added, altered and dropped,
+// then the primary key, indexes and constraints that are new.
+func (p planner) diffTable(want, live *Table) []Change {
+	d := p.d
 	ddl := d.Caps().DDL
 	var out []Change
 	tname := want.QualifiedName()
@@ -231,9 +245,102 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 	}
 	rebuild := "needs the table rebuilt, which this engine's ALTER TABLE cannot do"
 
+	// The primary key: dropped first, added after the columns. A new identity column
+	// declares its own (GENERATED ... PRIMARY KEY, AUTO_INCREMENT PRIMARY KEY).
+	var addPK *Change
 	if !slices.Equal(want.PrimaryKey, live.PrimaryKey) {
-		c := change(AlterPrimaryKey, "", fmt.Sprintf("%v in the database, %v in the descriptor", live.PrimaryKey, want.PrimaryKey))
-		unsupported(c, "changing a primary key is not planned; write the migration by hand")
+		detail := fmt.Sprintf("%v in the database, %v in the descriptor", live.PrimaryKey, want.PrimaryKey)
+		newIdentity := false
+		if len(want.PrimaryKey) == 1 {
+			w, _ := want.Column(want.PrimaryKey[0])
+			_, exists := live.Column(want.PrimaryKey[0])
+			newIdentity = w != nil && w.Identity && !exists
+		}
+		var clauses []string
+		switch {
+		case ddl.DropPrimaryKey == "":
+		case len(live.PrimaryKey) == 0:
+		case ddl.PrimaryKeyByName && live.PrimaryKeyName == "":
+		case ddl.PrimaryKeyByName:
+			clauses = append(clauses, string(d.AppendIdent([]byte(ddl.DropPrimaryKey), live.PrimaryKeyName)))
+		default:
+			clauses = append(clauses, ddl.DropPrimaryKey)
+		}
+		var add string
+		if len(want.PrimaryKey) > 0 && !newIdentity {
+			add = string(append(appendIdents([]byte("ADD PRIMARY KEY ("), d, want.PrimaryKey), ')'))
+		}
+		switch {
+		case ddl.DropPrimaryKey == "" || len(live.PrimaryKey) > 0 && len(clauses) == 0:
+			unsupported(change(AlterPrimaryKey, "", detail), rebuild)
+		case ddl.AlterColumn == dialect.AlterColumnModify && add != "":
+			// MySQL drops and adds in one statement, after the columns, so the table is never
+			// without a key.
+			addPK = &Change{Kind: AlterPrimaryKey, Table: tname, Detail: detail,
+				SQL: []string{string(alter()) + " " + strings.Join(append(clauses, add), ", ")}}
+		default:
+			if len(clauses) > 0 {
+				change(AlterPrimaryKey, "", detail, string(alter())+" "+clauses[0])
+			}
+			if add != "" {
+				addPK = &Change{Kind: AlterPrimaryKey, Table: tname, Detail: detail, SQL: []string{string(alter()) + " " + add}}
+			}
+		}
+	}
+	// Indexes and constraints that go, before the columns they may cover.
+	var adds []Change
+	for _, w := range want.Indexes {
+		l := findIndex(live.Indexes, w.Name)
+		if l != nil && sameIndex(&w, l) {
+			continue
+		}
+		if l != nil {
+			change(DropIndex, l.Name, "differs from the descriptor", dropIndexSQL(d, want, l.Name))
+		}
+		c := Change{Kind: AddIndex, Table: tname, Name: w.Name, Detail: "missing", SQL: []string{createIndexSQL(d, want.Schema, want.Name, &w, false)}}
+		if w.Where != "" && !ddl.PartialIndex {
+			c.Unsupported, c.SQL = d.Name()+" has no partial indexes", nil
+		}
+		adds = append(adds, c)
+	}
+	for _, l := range live.Indexes {
+		if findIndex(want.Indexes, l.Name) == nil {
+			change(DropIndex, l.Name, "not in the descriptor", dropIndexSQL(d, want, l.Name))
+		}
+	}
+	for _, l := range live.Uniques {
+		if !slices.ContainsFunc(want.Uniques, func(u Unique) bool { return slices.Equal(u.Columns, l.Columns) }) {
+			c := change(DropUnique, l.Name, fmt.Sprintf("on %v, not in the descriptor", l.Columns))
+			if ddl.DropUnique == "" || l.Name == "" {
+				unsupported(c, rebuild)
+			} else {
+				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropUnique...), l.Name))}
+			}
+		}
+	}
+	for _, l := range live.ForeignKeys {
+		if !slices.ContainsFunc(want.ForeignKeys, func(w ForeignKey) bool { return sameForeignKey(ddl, &w, &l) }) {
+			c := change(DropForeignKey, l.Name, fmt.Sprintf("%v -> %s%v not in the descriptor", l.Columns, l.RefTable, l.RefColumns))
+			if ddl.DropForeignKey == "" || l.Name == "" {
+				unsupported(c, rebuild)
+			} else {
+				b := d.AppendIdent(append(append(alter(), ' '), ddl.DropForeignKey...), l.Name)
+				if ddl.ForeignKeyIndex && !indexed(live, l.Columns) {
+					b = d.AppendIdent(append(b, ", DROP INDEX "...), l.Name) // the key's own index
+				}
+				c.SQL = []string{string(b)}
+			}
+		}
+	}
+	for _, l := range live.Checks {
+		if l.Name != "" && !impliedCheck(live, &l) && !slices.ContainsFunc(want.Checks, func(w CheckConstraint) bool { return l.Name == w.Name }) {
+			c := change(DropCheck, l.Name, "not in the descriptor")
+			if ddl.DropCheck == "" {
+				unsupported(c, rebuild)
+			} else {
+				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropCheck...), l.Name))}
+			}
+		}
 	}
 	// Columns.
 	for i := range want.Columns {
@@ -242,8 +349,8 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 		if !ok {
 			b := appendColumnDef(append(alter(), " ADD COLUMN "...), d, w)
 			c := change(AddColumn, w.Name, "missing", string(b))
-			if w.Identity {
-				unsupported(c, "adding an identity column is not planned")
+			if why := p.cannotAddColumn(want, w); why != "" {
+				unsupported(c, why)
 			}
 			continue
 		}
@@ -256,7 +363,7 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 		if nullDiff {
 			diffs = append(diffs, fmt.Sprintf("nullable %v -> %v", l.Nullable, w.Nullable))
 		}
-		defDiff := (w.Default == "") != (l.Default == "") && !w.Identity && !l.Identity
+		defDiff := !w.Identity && !l.Identity && !p.sameDefault(w, l)
 		if defDiff {
 			diffs = append(diffs, fmt.Sprintf("default %q -> %q", l.Default, w.Default))
 		}
@@ -265,10 +372,10 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 		}
 		c := change(AlterColumn, w.Name, strings.Join(diffs, ", "))
 		c.Destructive = typeDiff && narrows(ddl, l.Type, w.Type)
-		switch ddl.AlterColumn {
-		case dialect.AlterColumnModify:
+		switch {
+		case ddl.AlterColumn == dialect.AlterColumnModify:
 			c.SQL = []string{string(appendColumnDef(append(alter(), " MODIFY COLUMN "...), d, w))}
-		case dialect.AlterColumnClauses:
+		case ddl.AlterColumn == dialect.AlterColumnClauses:
 			var clauses []string
 			col := string(d.AppendIdent([]byte("ALTER COLUMN "), w.Name))
 			if typeDiff {
@@ -293,37 +400,16 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 		if _, ok := want.Column(l.Name); !ok {
 			c := change(DropColumn, l.Name, "not in the descriptor", string(d.AppendIdent(append(alter(), " DROP COLUMN "...), l.Name)))
 			c.Destructive = true
+			if why := p.cannotDropColumn(live, l.Name); why != "" {
+				unsupported(c, why)
+			}
 		}
 	}
-	// Indexes, by name.
-	for _, w := range want.Indexes {
-		l := findIndex(live.Indexes, w.Name)
-		if l != nil && sameIndex(&w, l) {
-			continue
-		}
-		if l != nil {
-			change(DropIndex, l.Name, "differs from the descriptor", dropIndexSQL(d, want, l.Name))
-		}
-		b := []byte("CREATE ")
-		if w.Unique {
-			b = append(b, "UNIQUE "...)
-		}
-		b = appendIndexKeys(append(appendTableName(append(d.AppendIdent(append(b, "INDEX "...), w.Name), " ON "...), d, want.Schema, want.Name), " ("...), d, w.Keys)
-		b = append(b, ')')
-		if w.Where != "" {
-			b = append(append(b, " WHERE "...), w.Where...)
-		}
-		c := change(AddIndex, w.Name, "missing", string(b))
-		if w.Where != "" && !ddl.PartialIndex {
-			unsupported(c, d.Name()+" has no partial indexes")
-		}
+	// What is new: the primary key, indexes, then constraints.
+	if addPK != nil {
+		out = append(out, *addPK)
 	}
-	for _, l := range live.Indexes {
-		if findIndex(want.Indexes, l.Name) == nil {
-			change(DropIndex, l.Name, "not in the descriptor", dropIndexSQL(d, want, l.Name))
-		}
-	}
-	// Unique constraints, by their columns (SQLite keeps no names).
+	out = append(out, adds...)
 	for _, w := range want.Uniques {
 		if !slices.ContainsFunc(live.Uniques, func(u Unique) bool { return slices.Equal(u.Columns, w.Columns) }) {
 			b := append(d.AppendIdent(append(alter(), " ADD CONSTRAINT "...), w.Name), " UNIQUE ("...)
@@ -333,33 +419,12 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 			}
 		}
 	}
-	for _, l := range live.Uniques {
-		if !slices.ContainsFunc(want.Uniques, func(u Unique) bool { return slices.Equal(u.Columns, l.Columns) }) {
-			c := change(DropUnique, l.Name, fmt.Sprintf("on %v, not in the descriptor", l.Columns))
-			if ddl.DropUnique == "" || l.Name == "" {
-				unsupported(c, rebuild)
-			} else {
-				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropUnique...), l.Name))}
-			}
-		}
-	}
-	// Foreign keys, by what they say (SQLite keeps no names).
 	for _, w := range want.ForeignKeys {
 		if !slices.ContainsFunc(live.ForeignKeys, func(l ForeignKey) bool { return sameForeignKey(ddl, &w, &l) }) {
 			b := appendForeignKey(append(alter(), " ADD "...), d, want, &w)
 			c := change(AddForeignKey, w.Name, fmt.Sprintf("%v -> %s%v missing", w.Columns, w.RefTable, w.RefColumns), string(b))
 			if !ddl.AddConstraint {
 				unsupported(c, rebuild)
-			}
-		}
-	}
-	for _, l := range live.ForeignKeys {
-		if !slices.ContainsFunc(want.ForeignKeys, func(w ForeignKey) bool { return sameForeignKey(ddl, &w, &l) }) {
-			c := change(DropForeignKey, l.Name, fmt.Sprintf("%v -> %s%v not in the descriptor", l.Columns, l.RefTable, l.RefColumns))
-			if ddl.DropForeignKey == "" || l.Name == "" {
-				unsupported(c, rebuild)
-			} else {
-				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropForeignKey...), l.Name))}
 			}
 		}
 	}
@@ -373,16 +438,6 @@ func diffTable(d dialect.Dialect, want, live *Table) []Change {
 			}
 		}
 	}
-	for _, l := range live.Checks {
-		if l.Name != "" && !impliedCheck(live, &l) && !slices.ContainsFunc(want.Checks, func(w CheckConstraint) bool { return l.Name == w.Name }) {
-			c := change(DropCheck, l.Name, "not in the descriptor")
-			if ddl.DropCheck == "" {
-				unsupported(c, rebuild)
-			} else {
-				c.SQL = []string{string(d.AppendIdent(append(append(alter(), ' '), ddl.DropCheck...), l.Name))}
-			}
-		}
-	}
 	return out
 }
 
@@ -391,84 +446,4 @@ func dropIndexSQL(d dialect.Dialect, t *Table, name string) string {
 		return string(appendTableName(append(d.AppendIdent([]byte("DROP INDEX "), name), " ON "...), d, t.Schema, t.Name))
 	}
 	return string(appendTableName([]byte("DROP INDEX "), d, t.Schema, name))
-}
-
-func findIndex(ixs []Index, name string) *Index {
-	for i := range ixs {
-		if ixs[i].Name == name {
-			return &ixs[i]
-		}
-	}
-	return nil
-}
-
-// sameIndex compares what an index covers; expressions and predicates come back rewritten by
-// the engine, so only whether there is one counts.
-func sameIndex(a, b *Index) bool {
-	if a.Unique != b.Unique || (a.Where == "") != (b.Where == "") || len(a.Keys) != len(b.Keys) {
-		return false
-	}
-	for i := range a.Keys {
-		if a.Keys[i].Column != b.Keys[i].Column {
-			return false
-		}
-	}
-	return true
-}
-
-func sameForeignKey(ddl dialect.DDLTypes, a, b *ForeignKey) bool {
-	act := func(x Action) Action {
-		if ddl.RestrictIsNoAction && x == Restrict {
-			return NoAction
-		}
-		return x
-	}
-	return slices.Equal(a.Columns, b.Columns) && a.RefSchema == b.RefSchema && a.RefTable == b.RefTable &&
-		slices.Equal(a.RefColumns, b.RefColumns) && act(a.OnDelete) == act(b.OnDelete) && act(a.OnUpdate) == act(b.OnUpdate)
-}
-
-// sameType reports whether two spellings name one type: the same family, integer width and
-// length ("BIGINT" and "bigint(20)", "VARCHAR(200)" and "character varying(200)").
-func sameType(ddl dialect.DDLTypes, a, b string) bool {
-	if strings.EqualFold(a, b) {
-		return true
-	}
-	fa, fb := typeFamily(a), typeFamily(b)
-	if jsonAsText(a, fa, b, fb) || jsonAsText(b, fb, a, fa) {
-		return true
-	}
-	if fa != fb || fa == famOther {
-		return false
-	}
-	if fa == famInt && intBits(a, ddl.IntegerBits) != intBits(b, ddl.IntegerBits) {
-		return false
-	}
-	return typeLength(a) == typeLength(b)
-}
-
-// narrows reports whether changing a column from type from to type to can lose values: another
-// family, fewer integer bits, a shorter length.
-func narrows(ddl dialect.DDLTypes, from, to string) bool {
-	ff, ft := typeFamily(from), typeFamily(to)
-	if ff != ft {
-		return true
-	}
-	if ff == famInt && intBits(to, ddl.IntegerBits) < intBits(from, ddl.IntegerBits) {
-		return true
-	}
-	lf, lt := typeLength(from), typeLength(to)
-	return lt > 0 && (lf == 0 || lt < lf)
-}
-
-// jsonAsText reports JSON kept as LONGTEXT, which is what MariaDB's JSON is.
-func jsonAsText(a string, fa family, b string, fb family) bool {
-	w, _ := baseType(b)
-	return fa == famJSON && fb == famText && w == "longtext"
-}
-
-// impliedCheck reports a check the engine added on its own: MariaDB's json_valid(column) on a
-// JSON column, named after the column.
-func impliedCheck(t *Table, c *CheckConstraint) bool {
-	_, isCol := t.Column(c.Name)
-	return isCol && strings.HasPrefix(strings.ToLower(c.Expr), "json_valid(")
 }

@@ -178,3 +178,56 @@ func TestDiffConstraints(t *testing.T) {
 		}
 	})
 }
+
+type flagsV1Table struct {
+	expr.Table
+	ID     expr.Column[int64]   `db:"id" schema:"identity"`
+	Status expr.Column[string]  `db:"status" schema:"default='new'"`
+	Level  expr.Column[int32]   `db:"level" schema:"default=-1"`
+	On     expr.Column[bool]    `db:"on_" schema:"default=TRUE"`
+	Rate   expr.Column[float64] `db:"rate" schema:"default=0.5"`
+}
+
+// flagsV2Table changes every default's value, not whether there is one.
+type flagsV2Table struct {
+	expr.Table
+	ID     expr.Column[int64]   `db:"id" schema:"identity"`
+	Status expr.Column[string]  `db:"status" schema:"default='old'"`
+	Level  expr.Column[int32]   `db:"level" schema:"default=2"`
+	On     expr.Column[bool]    `db:"on_" schema:"default=FALSE"`
+	Rate   expr.Column[float64] `db:"rate" schema:"default=1.25"`
+}
+
+// TestDiffDefaultValues: a default whose value changed is planned (the engines read them back
+// rewritten: 'new'::text, '-1'::integer, 1 for TRUE), applied, and then diffs empty.
+func TestDiffDefaultValues(t *testing.T) {
+	v1, v2 := expr.NewTable[flagsV1Table]("flags"), expr.NewTable[flagsV2Table]("flags")
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := context.Background()
+		db := open(t, tdb)
+		if err := schema.Create(ctx, db, v1); err != nil {
+			t.Fatal(err)
+		}
+		if plan, err := schema.Diff(ctx, db, v1); err != nil || !plan.Empty() {
+			t.Fatalf("diff right after Create: %v, %v", plan, err)
+		}
+		plan, err := schema.Diff(ctx, db, v2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect().Caps().DDL.AlterColumn != 0 && len(plan.Changes) != 4 {
+			t.Errorf("plan: want the 4 defaults altered:\n%v", plan)
+		}
+		if err := schema.Apply(ctx, db, plan); err != nil {
+			t.Fatalf("%v\n%q", err, plan.SQL())
+		}
+		if plan, err := schema.Diff(ctx, db, v2); err != nil || !plan.Empty() {
+			t.Errorf("diff after Apply: %v, %v", plan, err)
+		}
+		mustExec(t, db, `INSERT INTO flags (id) VALUES (1)`)
+		got, err := conn.Scalar[string](ctx, db, conn.SQL(`SELECT status FROM flags`))
+		if err != nil || got != "old" {
+			t.Errorf("status default: %q, %v", got, err)
+		}
+	})
+}

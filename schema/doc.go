@@ -82,6 +82,12 @@
 //
 // # Order and cycles
 //
+// Create makes the schemas of tables declared in one (expr.InSchema) when they are not there:
+// CREATE SCHEMA IF NOT EXISTS on PostgreSQL, and on MySQL/MariaDB, where a schema is a
+// database, the same statement, which creates the database (Drop leaves schemas alone). On
+// SQLite a schema is an attached database (ATTACH, in a conn.WithInit function so that every
+// connection has it); its indexes are written CREATE INDEX "aux"."ix" ON "t" (...).
+//
 // Create makes each table after the tables it references. Tables that reference each other
 // are created without the keys that close the cycle, which ALTER TABLE ... ADD CONSTRAINT adds
 // at the end (SQLite, which accepts a reference to a table created later, keeps them in CREATE
@@ -94,19 +100,76 @@
 // Diff compares descriptors with the live tables and plans the statements that bring the
 // database to them: CREATE TABLE for a missing table; ADD COLUMN, DROP COLUMN, and ALTER
 // COLUMN ... TYPE / SET NOT NULL / SET DEFAULT (PostgreSQL) or MODIFY COLUMN (MySQL); CREATE and
-// DROP INDEX; ADD and DROP CONSTRAINT for unique constraints, foreign keys and checks. SQLite,
+// DROP INDEX; ADD and DROP CONSTRAINT for unique constraints, foreign keys and checks; a
+// changed primary key (DROP CONSTRAINT and ADD PRIMARY KEY on PostgreSQL, one ALTER TABLE
+// ... DROP PRIMARY KEY, ADD PRIMARY KEY on MySQL); a new identity column, which numbers the
+// rows already there and becomes the primary key (the old key is dropped first). SQLite,
 // whose ALTER TABLE cannot change a column or a constraint, gets one RebuildTable change per
 // table instead: its documented twelve-step rebuild, with no data lost. Dropping a column and
 // narrowing a type are Destructive, and Apply refuses them unless given AllowDestructive. A
 // rename looks like a drop and an add to Diff: run RenameTable or RenameColumn first.
+//
+// A Go migration changes a table by operations, with the same statements: Alter reads the
+// table, applies the ops to that model and runs the difference (on SQLite, natively where
+// its ALTER TABLE has the change, else as one rebuild).
+//
+//	err := schema.Alter(ctx, db, "", "users",
+//		schema.AddColumnOp[expr.Nullable[string]]("nickname", "size=40"),
+//		schema.AlterColumnOp[expr.Column[string]]("email", "size=320"),
+//		schema.SetDefaultOp("visits", "0"),
+//		schema.DropColumnOp("legacy"),
+//		schema.AddUniqueOp("uq_users_nickname", "nickname"),
+//	)
+//	// ALTER TABLE "users" ALTER COLUMN "email" TYPE VARCHAR(320)
+//	// ALTER TABLE "users" ALTER COLUMN "visits" SET DEFAULT 0
+//	// ALTER TABLE "users" ADD COLUMN "nickname" VARCHAR(40)
+//	// ALTER TABLE "users" DROP COLUMN "legacy"
+//	// ALTER TABLE "users" ADD CONSTRAINT "uq_users_nickname" UNIQUE ("nickname")
+//
+// The ops: AddColumnOp, DropColumnOp, AlterColumnOp, SetNullableOp, SetDefaultOp,
+// SetPrimaryKeyOp, AddIndexOp, DropIndexOp, AddUniqueOp, DropUniqueOp, AddForeignKeyOp,
+// DropForeignKeyOp, AddCheckOp, DropCheckOp; tables: Create, Drop, DropTable, RenameTable,
+// RenameColumn.
+//
+// # What Check and Diff compare
+//
+// Check compares what makes statements fail or read wrong values: tables and columns that
+// are there, Go types against column types, nullability, size= against the column's length.
+// It does not compare defaults, keys, constraints, indexes or comments.
+//
+// Diff compares, per table the descriptors name:
+//
+//	column types        by family, integer width and length ("BIGINT" is "bigint(20)")
+//	nullability         exactly
+//	defaults            whether there is one; the values too when both are literals (a
+//	                    number, a string, TRUE/FALSE, NULL) or the current time, in a normal
+//	                    form that undoes the engines' rewriting ('new'::text is 'new', '-1'::integer
+//	                    is -1, TRUE is 1, current_timestamp() and now() are CURRENT_TIMESTAMP).
+//	                    Two expressions (lower('A'), gen_random_uuid()) are not compared by value.
+//	primary key         its columns, in order
+//	indexes             by name: uniqueness, the columns covered, whether partial; expression
+//	                    keys and WHERE predicates are not compared by text
+//	unique constraints  by their columns (SQLite keeps no names)
+//	foreign keys        by columns, referenced table and columns, ON DELETE/UPDATE (RESTRICT
+//	                    and NO ACTION are one action on MySQL/MariaDB)
+//	checks              by name only
+//
+// Check conditions, index expressions and predicates come back from the catalogs rewritten
+// beyond what can be undone reliably (PostgreSQL reads total >= 0 back as (total >= (0)::double
+// precision), MariaDB quotes identifiers, SQLite keeps the text as written): a check whose
+// condition changes needs a new name in the descriptor (or DropCheckOp and AddCheckOp in a
+// migration), and an index whose expression or predicate changes a new name. Comments are not
+// compared.
 //
 // # Migrations
 //
 // A Migrator applies versioned migrations (SQL files loaded with LoadMigrations from an
 // embed.FS, and Go functions made with GoMigration) in version order, once each, recording
 // them in a history table (typedsql_migrations). One runner works at a time: PostgreSQL's
-// pg_advisory_lock and MySQL's GET_LOCK, held for the run, or SQLite's write lock for each
-// migration. Each migration runs in a transaction where DDL is transactional (PostgreSQL,
+// pg_advisory_lock and MySQL's GET_LOCK, held for the run, or on SQLite an exclusive flock on
+// the file <database>-migrate.lock beside the database, also held for the run (so migrations
+// that opt out of a transaction are kept apart too), with SQLite's write lock for each
+// migration besides. Each migration runs in a transaction where DDL is transactional (PostgreSQL,
 // SQLite; a file opts out with -- typedsql:no-transaction), so a failure leaves nothing
 // behind; on MySQL/MariaDB, whose DDL commits at once, every statement is recorded as it
 // completes and the next Up resumes at the statement that failed. An applied file that changed

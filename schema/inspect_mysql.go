@@ -7,14 +7,18 @@ import (
 	"github.com/typedsql/typedsql/conn"
 )
 
-// In every query the first argument is the schema (” for the current database), the second
-// the table; the schema is repeated where a query needs it twice.
+// In every query the first argument is the schema, the second the table, repeated for every
+// information_schema table the query reads: MariaDB fills an information_schema table from
+// the data dictionary of every database unless that table's own WHERE names the schema and
+// the table, and doing so for all databases while another session drops one has crashed
+// MariaDB 10.11 (a segfault in create_tmp_table_for_schema's cleanup, seen twice under the
+// test suite's parallel CREATE/DROP DATABASE).
 const myColumns = `SELECT c.COLUMN_NAME AS name, c.COLUMN_TYPE AS type, c.IS_NULLABLE = 'YES' AS nullable,
 	c.COLUMN_DEFAULT AS def, c.EXTRA LIKE '%auto_increment%' AS ident, c.COLUMN_COMMENT AS comment,
 	t.TABLE_COMMENT AS table_comment
 FROM information_schema.COLUMNS c
-JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
-WHERE c.TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND c.TABLE_NAME = ?
+JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?
+WHERE c.TABLE_SCHEMA = ? AND c.TABLE_NAME = ?
 ORDER BY c.ORDINAL_POSITION`
 
 const myConstraints = `SELECT k.CONSTRAINT_NAME AS name,
@@ -26,9 +30,9 @@ const myConstraints = `SELECT k.CONSTRAINT_NAME AS name,
 FROM information_schema.KEY_COLUMN_USAGE k
 JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA
 	AND tc.TABLE_NAME = k.TABLE_NAME AND tc.CONSTRAINT_NAME = k.CONSTRAINT_NAME
-LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA
-	AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
-WHERE k.TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND k.TABLE_NAME = ?
+LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = ?
+	AND r.TABLE_NAME = ? AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+WHERE k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ? AND tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ?
 	AND tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')
 ORDER BY k.CONSTRAINT_NAME, kind, k.ORDINAL_POSITION`
 
@@ -38,17 +42,17 @@ const myIndexes = `SELECT s.INDEX_NAME AS name, CASE WHEN s.NON_UNIQUE = 0 THEN 
 	COALESCE(s.COLUMN_NAME, '') AS col, '' AS expr, '' AS ref_schema, '' AS ref_table, '' AS ref_col,
 	'' AS on_delete, '' AS on_update, '' AS pred
 FROM information_schema.STATISTICS s
-WHERE s.TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND s.TABLE_NAME = ?
+WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ?
 	AND NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS tc
-		WHERE tc.CONSTRAINT_SCHEMA = s.TABLE_SCHEMA AND tc.TABLE_NAME = s.TABLE_NAME
+		WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ?
 		AND tc.CONSTRAINT_NAME = s.INDEX_NAME AND tc.CONSTRAINT_TYPE <> 'CHECK')
 ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX`
 
 const myChecks = `SELECT cc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS expr
 FROM information_schema.CHECK_CONSTRAINTS cc
-JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA
+JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ?
 	AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'
-WHERE tc.TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND tc.TABLE_NAME = ?
+WHERE cc.CONSTRAINT_SCHEMA = ? -- MySQL 8's CHECK_CONSTRAINTS has no TABLE_NAME
 ORDER BY cc.CONSTRAINT_NAME`
 
 type myColumn struct {
@@ -62,7 +66,19 @@ type myColumn struct {
 }
 
 func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table, error) {
-	cols, err := conn.All[myColumn](ctx, db, conn.SQL(myColumns), schema, name)
+	if schema == "" {
+		// The current database, named: a function in the WHERE would make MariaDB read
+		// every database's dictionary (see above).
+		cur, err := conn.Scalar[sql.NullString](ctx, db, conn.SQL("SELECT DATABASE()"))
+		if err != nil {
+			return Table{}, err
+		}
+		if !cur.Valid {
+			return Table{}, noTable(schema, name)
+		}
+		schema = cur.String
+	}
+	cols, err := conn.All[myColumn](ctx, db, conn.SQL(myColumns), schema, name, schema, name)
 	if err != nil {
 		return Table{}, err
 	}
@@ -78,11 +94,11 @@ func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table,
 		t.Columns = append(t.Columns, Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable,
 			Default: def, Identity: c.Identity, Comment: c.Comment, Length: typeLength(c.Type)})
 	}
-	keys, err := conn.All[keyPart](ctx, db, conn.SQL(myConstraints), schema, name)
+	keys, err := conn.All[keyPart](ctx, db, conn.SQL(myConstraints), schema, name, schema, name, schema, name)
 	if err != nil {
 		return Table{}, err
 	}
-	ixs, err := conn.All[keyPart](ctx, db, conn.SQL(myIndexes), schema, name)
+	ixs, err := conn.All[keyPart](ctx, db, conn.SQL(myIndexes), schema, name, schema, name)
 	if err != nil {
 		return Table{}, err
 	}
@@ -96,7 +112,7 @@ func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table,
 	if t.PrimaryKeyName == "PRIMARY" {
 		t.PrimaryKeyName = "" // MySQL names every primary key PRIMARY
 	}
-	checks, err := conn.All[catalogCheck](ctx, db, conn.SQL(myChecks), schema, name)
+	checks, err := conn.All[catalogCheck](ctx, db, conn.SQL(myChecks), schema, name, schema)
 	if err != nil {
 		return Table{}, err
 	}

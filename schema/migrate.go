@@ -45,7 +45,9 @@ type Migration struct {
 	Source string
 }
 
-// GoMigration is a migration written in Go.
+// GoMigration is a migration written in Go. One that rebuilds a SQLite table (Alter or
+// Apply with a RebuildTable change) needs NoTransaction set: SQLite cannot turn foreign keys
+// off inside the migration's transaction, and the rebuild refuses to run with them on.
 //
 //	schema.GoMigration(3, "backfill emails", func(ctx context.Context, db *conn.DB) error {
 //		_, err := db.Exec(ctx, conn.SQL("UPDATE users SET email = lower(email)"))
@@ -222,8 +224,12 @@ func (m *Migrator) DryRun(ctx context.Context, w io.Writer) error {
 
 // Up applies every pending migration in version order and returns the versions it applied.
 // One runner works at a time: it holds a named lock for the whole run (pg_advisory_lock,
-// GET_LOCK), or on SQLite takes the write lock for each migration and reads the history
-// under it, so concurrent runners apply each migration once.
+// GET_LOCK), or on SQLite an exclusive flock(2) on a file beside the database,
+// <database>-migrate.lock (released by the system if the process dies; an in-memory
+// database takes an in-process lock), so concurrent runners apply each migration once, with
+// or without a transaction. On SQLite each migration also reads the history under the write
+// lock its transaction takes; on a system without flock only that keeps runners of two
+// processes apart, which covers migrations that run in a transaction.
 //
 // A migration runs in a transaction where DDL is transactional (PostgreSQL, SQLite) unless
 // it opts out: a failure leaves the database and the history as they were. On MySQL/MariaDB,
@@ -272,7 +278,7 @@ func (m *Migrator) Up(ctx context.Context) ([]int64, error) {
 func (m *Migrator) lock(ctx context.Context) (func(), error) {
 	ddl := m.db.Dialect().Caps().DDL
 	if ddl.LockSQL == "" {
-		return func() {}, nil
+		return m.lockSQLite(ctx)
 	}
 	n, err := conn.Scalar[*int64](ctx, m.db, conn.SQL(ddl.LockSQL), m.lockName)
 	if err != nil {
@@ -285,6 +291,20 @@ func (m *Migrator) lock(ctx context.Context) (func(), error) {
 		// A lock that cannot be given back goes with the connection when WithConn closes it.
 		_, _ = conn.Scalar[*int64](context.WithoutCancel(ctx), m.db, conn.SQL(ddl.UnlockSQL), m.lockName)
 	}, nil
+}
+
+// lockSQLite takes SQLite's migration lock: an exclusive flock on the file beside the
+// database, <database>-migrate.lock (an in-memory database, which is one pool's, takes an
+// in-process lock on its pool and the history table's name instead).
+func (m *Migrator) lockSQLite(ctx context.Context) (func(), error) {
+	file, err := conn.Scalar[string](ctx, m.db, conn.SQL(`SELECT file FROM pragma_database_list WHERE name = 'main'`))
+	if err != nil {
+		return nil, fmt.Errorf("schema: finding the database file for the migration lock: %w", err)
+	}
+	if file == "" {
+		return lockLocal(ctx, fmt.Sprintf("%p:%s", m.db, m.lockName))
+	}
+	return lockFile(ctx, file+"-migrate.lock")
 }
 
 // inWriteLock runs fn in a transaction where the engine has no named lock (SQLite's BEGIN

@@ -218,3 +218,46 @@ func TestMigrateConcurrentRunners(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrateConcurrentRunnersNoTransaction: 4 runners at once, each in its own pool, on
+// migrations that opt out of the transaction (and would fail if run twice): each runs once.
+// On SQLite the write lock alone did not keep such migrations apart; the runners now hold a
+// lock file beside the database for the run.
+func TestMigrateConcurrentRunnersNoTransaction(t *testing.T) {
+	fsys := fstest.MapFS{"m/0001_ran.sql": file("-- typedsql:no-transaction\nCREATE TABLE ran (version INT NOT NULL)")}
+	for v := 2; v <= 6; v++ {
+		fsys[fmt.Sprintf("m/%04d_step.sql", v)] = file(fmt.Sprintf("-- typedsql:no-transaction\nCREATE TABLE t%d (x INT);\nINSERT INTO ran (version) VALUES (%d)", v, v))
+	}
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		total := make(chan int, 4)
+		errs := make(chan error, 4)
+		for range 4 {
+			db := open(t, tdb)
+			m := migrator(t, db, load(t, fsys))
+			wg.Go(func() {
+				applied, err := m.Up(ctx)
+				total <- len(applied)
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(total)
+		close(errs)
+		sum := 0
+		for n := range total {
+			sum += n
+		}
+		for err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+		db := open(t, tdb)
+		rows, err := conn.All[int64](ctx, db, conn.SQL(`SELECT version FROM ran ORDER BY version`))
+		if err != nil || fmt.Sprint(rows) != "[2 3 4 5 6]" || sum != 6 {
+			t.Errorf("rows %v (%v), %d migrations applied in all, want 6", rows, err, sum)
+		}
+	})
+}

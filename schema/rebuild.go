@@ -34,6 +34,10 @@ func rebuild(ctx context.Context, db *conn.DB, want, live *Table, chs []Change) 
 	if err != nil {
 		return Change{}, err
 	}
+	if lost := rebuildLoses(deps.table); lost != "" {
+		return Change{}, fmt.Errorf("%w: SQLite table %q is declared with %s, which the schema model does not hold and a rebuild would lose: write this change by hand (%s)",
+			ErrUnsupportedChange, want.QualifiedName(), lost, strings.Join(details, "; "))
+	}
 	tmp := *want
 	tmp.Name, tmp.Indexes, tmp.Comment = rebuildTmpPrefix+want.Name, nil, ""
 	create, err := createTable(d, &tmp, false, nil)
@@ -57,17 +61,8 @@ func rebuild(ctx context.Context, db *conn.DB, want, live *Table, chs []Change) 
 	}
 	stmts = append(stmts, string(appendTableName([]byte("DROP TABLE "), d, want.Schema, want.Name)))
 	stmts = append(stmts, string(d.AppendIdent(append(appendTableName([]byte("ALTER TABLE "), d, tmp.Schema, tmp.Name), " RENAME TO "...), want.Name)))
-	for _, ix := range want.Indexes {
-		b := []byte("CREATE ")
-		if ix.Unique {
-			b = append(b, "UNIQUE "...)
-		}
-		b = appendIndexKeys(append(appendTableName(append(d.AppendIdent(append(b, "INDEX "...), ix.Name), " ON "...), d, want.Schema, want.Name), " ("...), d, ix.Keys)
-		b = append(b, ')')
-		if ix.Where != "" {
-			b = append(append(b, " WHERE "...), ix.Where...)
-		}
-		stmts = append(stmts, string(b))
+	for i := range want.Indexes {
+		stmts = append(stmts, createIndexSQL(d, want.Schema, want.Name, &want.Indexes[i], false))
 	}
 	for _, tr := range deps.triggers {
 		stmts = append(stmts, tr.SQL)
@@ -79,7 +74,28 @@ func rebuild(ctx context.Context, db *conn.DB, want, live *Table, chs []Change) 
 		Destructive: destructive, SQL: stmts, rebuild: true}, nil
 }
 
-type sqliteDeps struct{ triggers, views []sqliteSQL }
+type sqliteDeps struct {
+	table           string // the table's CREATE TABLE
+	triggers, views []sqliteSQL
+}
+
+// rebuildLoses names what a table's CREATE TABLE declares that a rebuild from the model would
+// not make again ("" when nothing): the model has no AUTOINCREMENT, collations, generated
+// columns, WITHOUT ROWID or STRICT. The words are looked for in the whole text, so one in a
+// string or a comment refuses a rebuild that would have been safe: refusing is the safe side.
+func rebuildLoses(create string) string {
+	up := strings.ToUpper(create)
+	var found []string
+	for _, w := range []string{"AUTOINCREMENT", "COLLATE", "GENERATED", "WITHOUT ROWID", "STRICT"} {
+		if mentions(up, w) {
+			found = append(found, w)
+		}
+	}
+	if strings.Contains(up, " AS (") {
+		found = append(found, "a generated column (AS (...))")
+	}
+	return strings.Join(found, ", ")
+}
 
 // sqliteDependents reads the triggers on a table and every view of its schema, in the order
 // they were created: a rebuild drops the views (any may name the table) and makes them again.
@@ -91,6 +107,11 @@ func sqliteDependents(ctx context.Context, db *conn.DB, schema, table string) (s
 	from := string(db.Dialect().AppendIdent(nil, s)) + ".sqlite_schema"
 	var deps sqliteDeps
 	var err error
+	deps.table, err = conn.Scalar[string](ctx, db, conn.SQL(`SELECT sql FROM `+from+
+		` WHERE type = 'table' AND name = ?1`), table)
+	if err != nil {
+		return deps, fmt.Errorf("schema: reading the CREATE TABLE of %q: %w", table, err)
+	}
 	deps.triggers, err = conn.All[sqliteSQL](ctx, db, conn.SQL(`SELECT name, sql FROM `+from+
 		` WHERE type = 'trigger' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY rowid`), table)
 	if err != nil {
@@ -131,6 +152,17 @@ func runRebuild(ctx context.Context, db *conn.DB, stmts []string) error {
 					err = fmt.Errorf("schema: rebuild: turning foreign keys back on: %w", rerr)
 				}
 			}()
+			// Inside a transaction the pragma changes nothing, and DROP TABLE would run the
+			// ON DELETE actions of the keys pointing at the table: CASCADE deletes their rows.
+			still, err := conn.Scalar[int64](ctx, db, conn.SQL(ddl.ForeignKeysQuery))
+			if err != nil {
+				return fmt.Errorf("schema: rebuild: %w", err)
+			}
+			if still == 1 {
+				return fmt.Errorf("%w: a SQLite table rebuild cannot run inside a transaction while foreign keys are enforced "+
+					"(PRAGMA foreign_keys cannot change in one, and DROP TABLE would run the ON DELETE actions of the keys "+
+					"pointing at the table): run it outside the transaction (a migration with NoTransaction)", ErrUnsupportedChange)
+			}
 		}
 		err = db.Atomic(ctx, func(ctx context.Context) error {
 			for _, s := range stmts {

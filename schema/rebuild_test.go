@@ -232,3 +232,54 @@ func TestSQLiteRebuildCutOff(t *testing.T) {
 		t.Errorf("deleting a referenced item: %v, want ErrIntegrity", err)
 	}
 }
+
+// TestSQLiteRebuildInTransaction: a rebuild inside a transaction (a Go migration's) with
+// foreign keys enforced would let DROP TABLE cascade into the tables pointing at it, because
+// PRAGMA foreign_keys cannot change in a transaction: it is refused, the rows stay, and the
+// same migration with NoTransaction rebuilds the table and keeps them.
+func TestSQLiteRebuildInTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, testcontainers.SQLite(t))
+	if _, err := db.Exec(ctx, conn.SQL(`CREATE TABLE p (id INTEGER PRIMARY KEY, n INTEGER)`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`CREATE TABLE c (pid INTEGER REFERENCES p (id) ON DELETE CASCADE)`,
+		`INSERT INTO p VALUES (1, 1)`, `INSERT INTO c VALUES (1)`} {
+		if _, err := db.Exec(ctx, conn.SQL(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mg := schema.GoMigration(1, "default n", func(ctx context.Context, db *conn.DB) error {
+		return schema.Alter(ctx, db, "", "p", schema.SetDefaultOp("n", "0"))
+	})
+	children := func() int64 {
+		n, err := conn.Scalar[int64](ctx, db, conn.SQL(`SELECT COUNT(*) FROM c`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	m, err := schema.NewMigrator(db, []schema.Migration{mg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(ctx); !errors.Is(err, schema.ErrUnsupportedChange) || !strings.Contains(err.Error(), "NoTransaction") {
+		t.Fatalf("a rebuild in the migration's transaction: %v", err)
+	}
+	if n := children(); n != 1 {
+		t.Fatalf("rows of the table pointing in: %d, want 1", n)
+	}
+	mg.NoTransaction = true
+	if m, err = schema.NewMigrator(db, []schema.Migration{mg}); err != nil {
+		t.Fatal(err)
+	}
+	if applied, err := m.Up(ctx); err != nil || len(applied) != 1 {
+		t.Fatalf("with NoTransaction: %v, %v", applied, err)
+	}
+	if n := children(); n != 1 {
+		t.Errorf("rows of the table pointing in after the rebuild: %d, want 1", n)
+	}
+	if live, err := schema.Inspect(ctx, db, "", "p"); err != nil || live.Columns[1].Default != "0" {
+		t.Errorf("after the migration: %+v, %v", live.Columns, err)
+	}
+}

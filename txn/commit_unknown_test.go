@@ -16,7 +16,7 @@ import (
 // connection breaks after a COMMIT was sent, reports the COMMIT's outcome unknown.
 type lostReply struct{ *recConn }
 
-func (l lostReply) Exec(ctx context.Context, s txn.Statement) error {
+func (l lostReply) Exec(ctx context.Context, s txn.Control) error {
 	if err := l.recConn.Exec(ctx, s); err != nil {
 		return err
 	}

@@ -99,8 +99,8 @@ func newSavepointSQL(d dialect.Dialect, depth int) savepointSQL {
 }
 
 // stmt returns the savepoint's statement for op.
-func (sp savepointSQL) stmt(op Op) Statement {
-	s := Statement{Op: op, Depth: sp.depth, Savepoint: sp.name}
+func (sp savepointSQL) stmt(op Op) Control {
+	s := Control{Op: op, Depth: sp.depth, Savepoint: sp.name}
 	switch op {
 	case OpSavepoint:
 		s.SQL = sp.save

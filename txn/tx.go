@@ -14,13 +14,18 @@ import (
 // Conn is the one connection a transaction runs on. Exec runs one transaction control
 // statement (it has no arguments) and reports the engine's error as it is.
 type Conn interface {
-	Exec(ctx context.Context, s Statement) error
+	Exec(ctx context.Context, s Control) error
 }
 
-// Statement is one transaction control operation, described for tracing as well as rendered.
-// It is one statement, except where the engine needs a statement before it: MySQL's SET
-// TRANSACTION ISOLATION LEVEL comes before START TRANSACTION, and the two are one BEGIN.
-type Statement struct {
+// Control is one transaction control operation (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE
+// SAVEPOINT, ROLLBACK TO SAVEPOINT), described for tracing as well as rendered. It is not a
+// query: it has no arguments and returns no rows, which is why it is not named Statement like
+// the builder's statements and what conn executes. It is one SQL statement, except where the
+// engine needs one before it: MySQL's SET TRANSACTION ISOLATION LEVEL comes before START
+// TRANSACTION, and the two are one BEGIN.
+//
+//	txn.Control{Op: txn.OpSavepoint, Depth: 2, Savepoint: "sp1", SQL: `SAVEPOINT "sp1"`}   // PostgreSQL
+type Control struct {
 	Op        Op
 	Depth     int    // 1 for the transaction, 2 for the first savepoint inside it, ...
 	Savepoint string // the savepoint's name, unquoted, for the savepoint operations
@@ -128,7 +133,7 @@ func Begin(ctx context.Context, d dialect.Dialect, c Conn, o Options) (*Tx, erro
 
 func (t *Tx) startLocked(ctx context.Context) error {
 	last := len(t.begin) - 1
-	if err := t.c.Exec(ctx, Statement{Op: OpBegin, Depth: 1, Before: t.begin[:last:last], SQL: t.begin[last]}); err != nil {
+	if err := t.c.Exec(ctx, Control{Op: OpBegin, Depth: 1, Before: t.begin[:last:last], SQL: t.begin[last]}); err != nil {
 		return fmt.Errorf("txn: %s: %w", strings.Join(t.begin, "; "), err)
 	}
 	t.active, t.clean, t.fault = true, false, nil
@@ -323,7 +328,7 @@ func (t *Tx) commitLocked(ctx context.Context) (Hooks, error) {
 		// cut off mid-way leaves unknown whether the work committed, which no caller can
 		// handle. The caller decides with ctx whether to commit at all.
 		cctx, cancel := cleanupContext(ctx)
-		err = t.c.Exec(cctx, Statement{Op: OpCommit, Depth: 1, SQL: "COMMIT"})
+		err = t.c.Exec(cctx, Control{Op: OpCommit, Depth: 1, SQL: "COMMIT"})
 		cancel()
 		if err == nil {
 			hs := t.frames[0].committed()
@@ -376,7 +381,7 @@ func (t *Tx) rollbackLocked(ctx context.Context) (Hooks, error) {
 	}
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
-	err := t.c.Exec(cctx, Statement{Op: OpRollback, Depth: 1, SQL: "ROLLBACK"})
+	err := t.c.Exec(cctx, Control{Op: OpRollback, Depth: 1, SQL: "ROLLBACK"})
 	t.endLocked(err == nil)
 	if err != nil {
 		return hs, fmt.Errorf("txn: ROLLBACK: %w", err)

@@ -21,7 +21,7 @@ type recConn struct {
 	log []string
 }
 
-func (r *recConn) Exec(ctx context.Context, s txn.Statement) error {
+func (r *recConn) Exec(ctx context.Context, s txn.Control) error {
 	for _, q := range append(s.Before[:len(s.Before):len(s.Before)], s.SQL) {
 		r.log = append(r.log, q)
 		if _, err := r.c.ExecContext(ctx, q); err != nil {

@@ -1,0 +1,16 @@
+package render
+
+// Scope decides how column references are qualified. Statements set it around their clauses
+// (expr's Writer.SetSoleSource, SetBare) and save and restore it around nested statements
+// (Writer.Scope, RestoreScope): a column of the statement's only table is written bare
+// ("id"), any other column qualified ("u"."id"), so a correlated subquery never captures an
+// outer column by mistake.
+type Scope struct {
+	// Sole is the sole source's table descriptor, kept only to compare with: as a uintptr,
+	// saving and restoring a scope stores no pointer into the (heap) writer, so it needs no
+	// write barrier. The statement being rendered keeps the descriptor alive, and Go's heap
+	// does not move objects. 0: no sole source, every column is qualified.
+	Sole uintptr
+	// Bare makes every column unqualified (INSERT column lists, a set operation's ORDER BY).
+	Bare bool
+}
