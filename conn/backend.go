@@ -27,6 +27,8 @@ type backend interface {
 	// known not to have reached the server, and so may run again on another.
 	safeToRetry(err error) bool
 	stats() PoolStats
+	// evictIdle closes the pool's idle connections (a server they talk to turned read-only).
+	evictIdle()
 	// close refuses new work, waits (until ctx ends) for the connections in use to come back
 	// while more than keep are out, then closes the pool: at once when none is in use, or
 	// else each remaining connection as it comes back. It returns how many were in use when

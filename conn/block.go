@@ -70,7 +70,7 @@ func (st *txState) newBlock(db *DB, parent *Block, depth int) *Block {
 	b := &Block{st: st, parent: parent, depth: depth}
 	b.bs = blockSession{session: st.sess, st: st, depth: depth}
 	b.sc = &b.scope
-	b.scope.db, b.scope.h, b.scope.sess = db, st.h, &b.bs
+	b.scope.db, b.scope.h, b.scope.sess = db.root(), st.h, &b.bs
 	b.scope.block, b.scope.depth, b.scope.open = b, depth, st.open
 	// The same statement checks as a WithConn scope: one statement at a time, and raw SQL
 	// that changes the session beyond the transaction gets the connection closed.

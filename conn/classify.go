@@ -116,7 +116,7 @@ func (e *Error) Is(target error) bool {
 	case e.Class, ErrDatabase:
 		return true
 	case ErrOperational:
-		return e.Class == ErrSerialization || e.Class == ErrCommitUnknown
+		return e.Class == ErrSerialization || e.Class == ErrCommitUnknown || e.Class == ErrReadOnly
 	case txn.ErrCommitUnknown:
 		return e.Class == ErrCommitUnknown
 	}
@@ -147,6 +147,9 @@ func classifyError(err error, secrets []string) error {
 		return redactErr(err, secrets...)
 	}
 	e.Err = err
+	if readOnlyServer(e, err) {
+		e.Class = ErrReadOnly
+	}
 	if e.msg == "" {
 		e.msg = err.Error()
 	}

@@ -19,6 +19,10 @@ type DB struct {
 	h atomic.Pointer[handle]
 	// proxy is set on the DB a Proxy embeds: its handle is the proxy's to swap, never Init's.
 	proxy *Proxy
+	// base and router are set on a routed view (routed.go): the view runs on base's handle,
+	// pins base's connections, and asks router where each statement goes.
+	base   *DB
+	router Router
 }
 
 // handle is one opened database: its backend, dialect and the resolved config it came from.
@@ -49,6 +53,9 @@ func newNamedDB(r Config, be backend, name string) *DB {
 func (db *DB) handle() (*handle, error) {
 	if db == nil {
 		return nil, ErrNotInitialized
+	}
+	if db.base != nil {
+		db = db.base
 	}
 	h := db.h.Load()
 	if h == nil {

@@ -34,6 +34,7 @@ func (db *DB) InitConfig(ctx context.Context, cfg Config, opts ...Option) error 
 	if db == nil {
 		return ErrNotInitialized
 	}
+	db = db.root() // a routed view initialises the DB it is a view of
 	if db.proxy != nil {
 		return errInitProxy
 	}
@@ -54,4 +55,4 @@ func (db *DB) InitConfig(ctx context.Context, cfg Config, opts ...Option) error 
 
 // Initialized reports whether the DB has a database, so code that may run before Init can
 // tell without making a statement.
-func (db *DB) Initialized() bool { return db != nil && db.h.Load() != nil }
+func (db *DB) Initialized() bool { return db != nil && db.root().h.Load() != nil }

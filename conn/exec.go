@@ -5,6 +5,7 @@ import "context"
 // target is where one statement runs: the handle it is rendered for, the querier (a pinned
 // connection or the pool) that runs it, and the scope when the connection is pinned.
 type target struct {
+	db *DB // the DB the statement was routed to
 	h  *handle
 	q  querier
 	sc *scope
@@ -17,17 +18,23 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
+	if dst != db && dst.router != nil {
+		// A context's router (Using) chose a routed view: its own router picks the server.
+		if dst, err = dst.routeOwn(ctx, stmt); err != nil {
+			return target{}, err
+		}
+	}
 	if sc := dst.scopeOf(ctx); sc != nil {
 		if sc.ended.Load() {
 			return target{}, ErrBlockEnded
 		}
-		return target{h: sc.h, q: sc.sess, sc: sc}, nil
+		return target{db: dst, h: sc.h, q: sc.sess, sc: sc}, nil
 	}
 	h, err := dst.handle()
 	if err != nil {
 		return target{}, err
 	}
-	return target{h: h, q: h.be}, nil
+	return target{db: dst, h: h, q: h.be}, nil
 }
 
 // Exec runs a statement that returns no rows: a built INSERT, UPDATE or DELETE, or SQL text
@@ -45,6 +52,17 @@ func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
+	res, err := db.execOn(ctx, t, stmt, args)
+	if err != nil && t.sc == nil && db.router != nil {
+		if t2, ok := db.reroute(ctx, stmt, t, err); ok {
+			return db.execOn(ctx, t2, stmt, args)
+		}
+	}
+	return res, err
+}
+
+// execOn runs Exec's statement on its target.
+func (db *DB) execOn(ctx context.Context, t target, stmt Statement, args []any) (Result, error) {
 	text, bound, err := render(t.h.d, stmt, args)
 	if err != nil {
 		return Result{}, err
@@ -94,6 +112,17 @@ func (db *DB) query(ctx context.Context, stmt Statement, args []any, r *stmtRows
 	if err != nil {
 		return err
 	}
+	err = db.queryOn(ctx, t, stmt, args, r)
+	if err != nil && t.sc == nil && db.router != nil {
+		if t2, ok := db.reroute(ctx, stmt, t, err); ok {
+			return db.queryOn(ctx, t2, stmt, args, r)
+		}
+	}
+	return err
+}
+
+// queryOn runs query's statement on its target into r.
+func (db *DB) queryOn(ctx context.Context, t target, stmt Statement, args []any, r *stmtRows) error {
 	text, bound, err := render(t.h.d, stmt, args)
 	if err != nil {
 		return err
@@ -106,6 +135,9 @@ func (db *DB) query(ctx context.Context, stmt Statement, args []any, r *stmtRows
 	o := &t.h.obs
 	qctx, ob := o.startStmt(ctx, text, bound)
 	*r = stmtRows{t: t, ctx: ctx, qctx: qctx, ob: ob, sql: text, args: bound}
+	if db.router != nil && t.sc == nil {
+		r.via, r.stmt = db, stmt // a routed view's second chance at the first row (Rerouter)
+	}
 	err = t.q.query(qctx, text, bound, &r.rows)
 	if err != nil && t.sc == nil && t.h.safeToRetry(ctx, err) {
 		o.logRetry(ctx, text, bound, err)
@@ -148,7 +180,13 @@ type stmtRows struct {
 	sql  string
 	args []any
 
+	// via and stmt are set for a statement made on a routed view outside a block: a failure
+	// at the first row is offered to the view's Rerouter.
+	via  *DB
+	stmt Statement
+
 	n       int64 // rows read
+	pending bool  // settle read row n ahead of Next
 	retried bool
 	done    bool
 	err     error // an error of the retry, or of a scan, which replaces the result's own
@@ -158,27 +196,77 @@ func (r *stmtRows) Next() bool {
 	if r.done {
 		return false
 	}
+	if r.pending {
+		r.pending = false
+		return true
+	}
 	if r.rows.next() {
 		r.n++
 		return true
 	}
-	if r.n == 0 && !r.retried && r.t.sc == nil {
-		// pgx reports a statement it could not send when the first row is asked for, not
-		// from Query: retry here under the same rule as Exec.
-		if err := r.rows.err(); err != nil && r.t.h.safeToRetry(r.ctx, err) {
-			r.rows.close()
-			r.retried = true
-			r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
-			if err := r.t.h.queryFresh(r.qctx, r.sql, r.args, &r.rows); err != nil {
-				r.err = err
-				r.finish()
-				return false
-			}
-			return r.Next()
-		}
+	if r.retryFirst() {
+		return r.Next()
 	}
 	r.finish()
 	return false
+}
+
+// retryFirst runs when the driver's rows ended before the first row with an error: pgx
+// reports there a statement it could not send, and a server's FATAL (a replica killed
+// mid-statement). Outside a block, a statement that provably never reached the server runs
+// once more on a fresh connection (the rule of Exec), and one made on a routed view is offered
+// to its Rerouter. It reports whether r now holds the new result; when not, r.err may hold
+// the retry's error and the caller finishes r.
+func (r *stmtRows) retryFirst() bool {
+	if r.n != 0 || r.retried || r.t.sc != nil {
+		return false
+	}
+	err := r.rows.err()
+	if err == nil {
+		return false
+	}
+	if r.t.h.safeToRetry(r.ctx, err) {
+		r.rows.close()
+		r.retried = true
+		r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
+		if err := r.t.h.queryFresh(r.qctx, r.sql, r.args, &r.rows); err != nil {
+			r.err = err
+			return false
+		}
+		return true
+	}
+	if r.via == nil {
+		return false
+	}
+	t2, ok := r.via.reroute(r.ctx, r.stmt, r.t, classify(r.t.h, err))
+	if !ok || t2.h.d.Name() != r.t.h.d.Name() {
+		return false
+	}
+	r.rows.close()
+	r.retried = true
+	r.t.h.obs.logRetry(r.ctx, r.sql, r.args, err)
+	if err := t2.q.query(r.qctx, r.sql, r.args, &r.rows); err != nil {
+		r.err = classify(t2.h, err)
+		return false
+	}
+	return true
+}
+
+// settle is for a result that shows no columns: one whose statement failed before its first
+// row, which retryFirst may replace by a new result, or one that returns no rows (an INSERT
+// without RETURNING). A row it has to read to tell stays pending for the next Next.
+func (r *stmtRows) settle() {
+	if r.done || r.n != 0 || r.pending {
+		return
+	}
+	if r.rows.next() {
+		r.n++
+		r.pending = true
+		return
+	}
+	if !r.retryFirst() {
+		r.finish()
+	}
 }
 
 func (r *stmtRows) Scan(dest ...any) error { return r.scan(dest) }

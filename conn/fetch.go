@@ -295,7 +295,14 @@ func resultColumns(rows Rows) ([]string, error) {
 	if cols := rows.Columns(); len(cols) > 0 {
 		return cols, nil
 	}
-	rows.Next()
+	if sr, ok := rows.(*stmtRows); ok {
+		sr.settle() // may run the statement once more (stmtRows.retryFirst)
+		if cols := rows.Columns(); len(cols) > 0 {
+			return cols, nil
+		}
+	} else {
+		rows.Next()
+	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}

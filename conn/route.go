@@ -52,7 +52,8 @@ func WithRouter(ctx context.Context, r Router) context.Context {
 }
 
 // Route returns the DB a statement made on db with ctx runs on: the choice of the routers in
-// ctx (WithRouter, Using), or db itself when none chooses. Exec, Query and the fetch functions
+// ctx (WithRouter, Using), then of db's own router when db is a routed view (Routed), or db
+// itself when none chooses. Exec, Query and the fetch functions
 // route every statement this way; Route lets a router or a test see where one would go.
 func (db *DB) Route(ctx context.Context, stmt Statement) (*DB, error) {
 	link, _ := ctx.Value(routeKey{}).(*routeLink)
@@ -64,6 +65,9 @@ func (db *DB) Route(ctx context.Context, stmt Statement) (*DB, error) {
 		if dst != nil {
 			return dst, nil
 		}
+	}
+	if db != nil && db.router != nil {
+		return db.routeOwn(ctx, stmt)
 	}
 	return db, nil
 }

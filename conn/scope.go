@@ -57,7 +57,7 @@ type scopeKey struct{ db *DB }
 
 // scopeOf returns the scope of db that ctx carries, or nil.
 func (db *DB) scopeOf(ctx context.Context) *scope {
-	sc, _ := ctx.Value(scopeKey{db}).(*scope)
+	sc, _ := ctx.Value(scopeKey{db.root()}).(*scope)
 	return sc
 }
 
@@ -123,7 +123,7 @@ func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error, 
 	}
 	panicked := true
 	defer func() { sc.end(ctx, panicked) }()
-	err = fn(context.WithValue(ctx, scopeKey{db}, sc))
+	err = fn(context.WithValue(ctx, scopeKey{db.root()}, sc))
 	panicked = false
 	return err
 }
@@ -164,7 +164,7 @@ func (db *DB) pin(ctx context.Context) (*scope, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := &scope{db: db, h: h, sess: sess}
+	sc := &scope{db: db.root(), h: h, sess: sess}
 	sc.open = &sc.rows
 	sc.blindTx = !sess.seesTx()
 	return sc, nil
@@ -184,7 +184,7 @@ func (sc *scope) enter(stmt Statement, text string) error {
 		sc.writes.Store(true)
 	}
 	if sc.blindTx {
-		if _, raw := stmt.(SQL); raw {
+		if _, raw := unwrapReadOnly(stmt).(SQL); raw {
 			switch sessionEffect(text) {
 			case effectTx:
 				sc.rollbackOnEnd.Store(true)

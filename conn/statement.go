@@ -31,6 +31,7 @@ func render(d dialect.Dialect, stmt Statement, extra []any) (string, []any, erro
 	if stmt == nil {
 		return "", nil, errNilStatement
 	}
+	stmt = unwrapReadOnly(stmt)
 	if s, ok := stmt.(SQL); ok {
 		if limit := d.Caps().MaxParams; limit > 0 && len(extra) > limit {
 			return "", nil, programmingError(expr.TooManyArgs(d, len(extra)))

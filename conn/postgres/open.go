@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,11 @@ import (
 // ...) get pgx's own handling.
 func open(ctx context.Context, s engine.Settings, p engine.PoolSettings, init func(context.Context, engine.Execer) error) (engine.Pool, error) {
 	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(s.Host, strconv.Itoa(s.Port)), Path: "/" + s.Database}
+	if strings.Contains(s.Host, ",") {
+		// A multi-host URL (h1:p1,h2:p2, for failover with target_session_attrs): the port
+		// belongs to the last host, and pgx reads the list as it was written.
+		u.Host = s.Host + ":" + strconv.Itoa(s.Port)
+	}
 	switch {
 	case s.Password != "":
 		u.User = url.UserPassword(s.User, s.Password)
@@ -28,6 +34,9 @@ func open(ctx context.Context, s engine.Settings, p engine.PoolSettings, init fu
 	q := url.Values{}
 	for k, v := range s.DriverArgs {
 		q.Set(k, v)
+	}
+	if err := applyPooler(q); err != nil {
+		return nil, err
 	}
 	u.RawQuery = q.Encode()
 	pc, err := pgxpool.ParseConfig(u.String())

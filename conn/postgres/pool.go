@@ -65,6 +65,10 @@ func (b *pool) Stats() engine.PoolStats {
 	}
 }
 
+// EvictIdle: pgxpool's Reset closes the idle connections now and the others when they come
+// back.
+func (b *pool) EvictIdle() { b.p.Reset() }
+
 // Close closes the pool. pgxpool's Close itself waits for every acquired connection, so with
 // some still out it runs in the background and returns once they are back.
 func (b *pool) Close(inUse int) {

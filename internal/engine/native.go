@@ -89,6 +89,9 @@ type Pool interface {
 	// SafeToRetry reports whether a statement that failed with err on a pooled connection is
 	// known not to have reached the server.
 	SafeToRetry(err error) bool
+	// EvictIdle closes the pool's idle connections now and the others when they come back,
+	// so that none outlives a change of the server's role (a primary turned standby).
+	EvictIdle()
 	// Close closes the pool. inUse connections are still lent out: the driver closes each
 	// when it comes back, and Close must not wait for them.
 	Close(inUse int)

@@ -1,0 +1,120 @@
+package replica
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// A Position is a point in the primary's write history: a PostgreSQL WAL location
+// ("0/3000148", from pg_current_wal_lsn()) or a MariaDB GTID set ("0-1-42,1-2-7", from
+// @@gtid_binlog_pos). A replica that has replayed a position has every write committed before
+// the primary reported it. The zero Position is before every write.
+type Position struct {
+	text string
+	// lsn is a PostgreSQL position; gtids a MariaDB one (domain -> sequence number).
+	lsn   uint64
+	gtids map[uint64]uint64
+	pg    bool
+}
+
+// IsZero reports whether p is the zero Position.
+func (p Position) IsZero() bool { return p.text == "" }
+
+// String is the engine's own text of the position.
+func (p Position) String() string { return p.text }
+
+// parsePGPosition reads PostgreSQL's "X/Y" WAL location.
+func parsePGPosition(s string) (Position, error) {
+	hi, lo, ok := strings.Cut(s, "/")
+	h, err1 := strconv.ParseUint(hi, 16, 32)
+	l, err2 := strconv.ParseUint(lo, 16, 32)
+	if !ok || err1 != nil || err2 != nil {
+		return Position{}, fmt.Errorf("replica: %q is not a PostgreSQL WAL location (X/Y in hexadecimal)", s)
+	}
+	return Position{text: s, lsn: h<<32 | l, pg: true}, nil
+}
+
+// parseGTIDPosition reads MariaDB's GTID list "domain-server-seq[,...]"; "" is the start.
+func parseGTIDPosition(s string) (Position, error) {
+	p := Position{text: s, gtids: map[uint64]uint64{}}
+	if s == "" {
+		p.text = "-" // a known, empty position: not the zero Position
+		return p, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		f := strings.Split(strings.TrimSpace(part), "-")
+		if len(f) != 3 {
+			return Position{}, fmt.Errorf("replica: %q is not a MariaDB GTID list (domain-server-sequence, ...)", s)
+		}
+		d, err1 := strconv.ParseUint(f[0], 10, 32)
+		_, err2 := strconv.ParseUint(f[1], 10, 32)
+		n, err3 := strconv.ParseUint(f[2], 10, 64)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return Position{}, fmt.Errorf("replica: %q is not a MariaDB GTID list: %w", s, err)
+		}
+		if n > p.gtids[d] {
+			p.gtids[d] = n
+		}
+	}
+	return p, nil
+}
+
+// Covers reports whether a replica at p has replayed everything up to q. Every replica covers
+// the zero Position; positions of different engines never cover each other.
+func (p Position) Covers(q Position) bool {
+	if q.IsZero() {
+		return true
+	}
+	if p.IsZero() || p.pg != q.pg {
+		return false
+	}
+	if p.pg {
+		return p.lsn >= q.lsn
+	}
+	for d, n := range q.gtids {
+		if p.gtids[d] < n {
+			return false
+		}
+	}
+	return true
+}
+
+// gtidText is the GTID list for MASTER_GTID_WAIT ("" for the empty position).
+func (p Position) gtidText() string {
+	if p.text == "-" {
+		return ""
+	}
+	return p.text
+}
+
+// Token is p in a form to carry in a cookie or a header and read back with ParseToken:
+// "pg:0/3000148" or "my:0-1-42". It holds no secret, only a position.
+func (p Position) Token() string {
+	switch {
+	case p.IsZero():
+		return ""
+	case p.pg:
+		return "pg:" + p.text
+	}
+	return "my:" + p.text
+}
+
+// ParseToken reads a token made by Position.Token. The empty token is the zero Position.
+func ParseToken(token string) (Position, error) {
+	if token == "" {
+		return Position{}, nil
+	}
+	kind, text, _ := strings.Cut(token, ":")
+	switch kind {
+	case "pg":
+		return parsePGPosition(text)
+	case "my":
+		if text == "-" {
+			text = ""
+		}
+		return parseGTIDPosition(text)
+	}
+	return Position{}, fmt.Errorf("replica: token %q is not a position token (pg:... or my:...)", token)
+}
