@@ -11,6 +11,7 @@ import (
 
 	// The engines a program opens are linked by importing them (PostgreSQL is in conn).
 	_ "github.com/typedsql/typedsql/conn/mysql"
+	_ "github.com/typedsql/typedsql/conn/postgres"
 	_ "github.com/typedsql/typedsql/conn/sqlite"
 )
 

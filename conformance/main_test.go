@@ -3,8 +3,9 @@ package conformance
 import (
 	"testing"
 
-	_ "github.com/typedsql/typedsql/conn/mysql"  // mysql://, mariadb://
-	_ "github.com/typedsql/typedsql/conn/sqlite" // sqlite://
+	_ "github.com/typedsql/typedsql/conn/mysql"    // mysql://, mariadb://
+	_ "github.com/typedsql/typedsql/conn/postgres" // postgres://
+	_ "github.com/typedsql/typedsql/conn/sqlite"   // sqlite://
 	"github.com/typedsql/typedsql/testcontainers"
 )
 

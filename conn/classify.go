@@ -10,16 +10,15 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/txn"
 )
 
 // The classes of database error, after the Python DB-API hierarchy that peewee exposes. Test
 // for them with errors.Is; every error a driver reports is wrapped in an *Error of one class,
 // which still unwraps to the driver's own error (*pgconn.PgError, *mysql.MySQLError,
-// *sqlite.Error) for errors.As. (MySQL/MariaDB and SQLite errors are classified by their
-// engine packages, conn/mysql and conn/sqlite, which a program imports to use them.)
+// *sqlite.Error) for errors.As. (Each engine's errors are classified by its engine package,
+// conn/postgres, conn/mysql or conn/sqlite, which a program imports to use the engine.)
 //
 //	_, err := db.Exec(ctx, conn.SQL("INSERT INTO users (email) VALUES ($1)"), "ann@example.com")
 //	if errors.Is(err, conn.ErrIntegrity) { ... } // duplicate email
@@ -133,7 +132,7 @@ func classify(h *handle, err error) error {
 	}
 	var secrets []string
 	if h != nil {
-		secrets = h.cfg.secrets()
+		secrets = config.Secrets(h.cfg)
 	}
 	return classifyError(err, secrets)
 }
@@ -161,23 +160,10 @@ func classifyError(err error, secrets []string) error {
 
 // classifyDriver finds the class of err, or returns nil when err is not a database error.
 func classifyDriver(err error) *Error {
-	var pgErr *pgconn.PgError
-	var connectErr *pgconn.ConnectError
 	if e := classifyEngines(err); e != nil {
-		return e // a MySQL/MariaDB or SQLite server error (conn/mysql, conn/sqlite)
+		return e // an engine's error (conn/postgres, conn/mysql, conn/sqlite)
 	}
 	switch {
-	case errors.As(err, &pgErr):
-		e := postgresError(pgErr)
-		if errors.As(err, &connectErr) {
-			// A wrong password or database name is reported as a server error, but it is a
-			// failure to connect, whatever its SQLSTATE class says.
-			e.Class = ErrOperational
-			e.msg = err.Error()
-		}
-		return e
-	case errors.As(err, &connectErr):
-		return &Error{Class: ErrOperational}
 	case errors.Is(err, ErrClosed), errors.Is(err, ErrAcquireTimeout):
 		return nil // conn's own errors carry their class already
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -186,10 +172,6 @@ func classifyDriver(err error) *Error {
 		return nil
 	case errors.Is(err, sql.ErrConnDone), errors.Is(err, sql.ErrTxDone):
 		return &Error{Class: ErrInterface}
-	case strings.HasPrefix(err.Error(), "extended protocol limited to"):
-		// pgconn refuses a statement of more than 65535 parameters with a plain error before
-		// sending it: the statement is wrong, and no retry can help.
-		return &Error{Class: ErrProgramming}
 	case isConnectionFailure(err):
 		return &Error{Class: ErrOperational}
 	}
@@ -205,8 +187,5 @@ func isConnectionFailure(err error) bool {
 		return true
 	}
 	var netErr net.Error
-	if errors.As(err, &netErr) {
-		return true
-	}
-	return pgconn.Timeout(err) || pgconn.SafeToRetry(err)
+	return errors.As(err, &netErr)
 }

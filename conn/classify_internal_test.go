@@ -18,22 +18,6 @@ import (
 // down the tables for codes the test servers cannot produce on demand (MySQL 8's messages,
 // PostgreSQL's rarer classes) and the errors that come from no server at all.
 
-func TestPostgresClasses(t *testing.T) {
-	for code, want := range map[string]error{
-		"23505": ErrIntegrity, "23503": ErrIntegrity, "23502": ErrIntegrity, "23514": ErrIntegrity, "23P01": ErrIntegrity,
-		"22001": ErrData, "22012": ErrData, "22P02": ErrData, "22003": ErrData,
-		"40001": ErrSerialization, "40P01": ErrSerialization, "40002": ErrIntegrity, "40003": ErrOperational,
-		"42601": ErrProgramming, "42P01": ErrProgramming, "42703": ErrProgramming, "42501": ErrProgramming, "3D000": ErrProgramming,
-		"08006": ErrOperational, "28P01": ErrOperational, "57014": ErrOperational, "57P01": ErrOperational, "53300": ErrOperational, "55P03": ErrOperational,
-		"0A000": ErrNotSupported,
-		"25P02": ErrInternal, "XX000": ErrInternal, "P0001": ErrInternal, "2D000": ErrInternal, "": ErrInternal,
-	} {
-		if got := postgresClass(code); got != want {
-			t.Errorf("SQLSTATE %q: %v, want %v", code, got, want)
-		}
-	}
-}
-
 func TestMySQLErrors(t *testing.T) {
 	state := func(s string) (b [5]byte) { copy(b[:], s); return }
 	tests := []struct {

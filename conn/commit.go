@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/typedsql/typedsql/internal/engine"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/txn"
 )
 
@@ -19,8 +18,8 @@ import (
 //
 // A COMMIT that failed without a reply from the server may have committed: the server may
 // have committed and its reply been lost with the connection. On PostgreSQL the transaction's
-// id, taken just before the COMMIT, lets a new connection ask the server (commit_postgres.go);
-// the other engines offer no such question.
+// id, taken just before the COMMIT, lets a new connection ask the server (conn/postgres's
+// commit.go); the other engines offer no such question.
 func (c txConn) commit(ctx context.Context, s txn.Control) error {
 	ctx, done := c.st.h.traceTx(ctx, s)
 	err := c.st.sess.commitTx(ctx, c.st, s.SQL)
@@ -28,26 +27,25 @@ func (c txConn) commit(ctx context.Context, s txn.Control) error {
 	return err
 }
 
-// commitTx on PostgreSQL takes the transaction's id before the COMMIT when the block may have
-// written, and asks the server after a lost reply (commit_postgres.go).
-func (p *pgxSession) commitTx(ctx context.Context, st *txState, text string) error {
-	if p.conn.PgConn().IsClosed() {
-		return errors.New("conn: COMMIT not sent: the connection is closed")
-	}
-	var x xidCheck
-	if st.wrote.Load() {
-		var err error
-		if x, err = readXid(ctx, p); err != nil {
-			// The COMMIT was not sent, so the transaction cannot have committed.
-			return fmt.Errorf("conn: COMMIT not sent, because reading the transaction's id before it failed: %w", err)
-		}
-	}
-	_, err := p.exec(ctx, text, nil)
-	if err != nil && !commitFailed(err) {
+// commitTx on a native engine leaves the COMMIT to the engine, which may find out what
+// became of it after a lost reply (on PostgreSQL, conn/postgres asks the server on a new
+// connection).
+func (s *nativeSession) commitTx(ctx context.Context, st *txState, text string) error {
+	c := s.Session.Commit(ctx, text, st.wrote.Load(), st.h)
+	if c.Lost {
 		st.broken.Store(true)
-		err = st.resolvePostgres(ctx, p, x, err)
 	}
-	return err
+	switch {
+	case c.Status == engine.Committed:
+		return nil
+	case c.Status == engine.CommitUnknown:
+		return commitUnknown(st.h, c.Err, c.Why)
+	case c.NotSent:
+		return fmt.Errorf("conn: %w", c.Err)
+	case c.Lost:
+		return &Error{Class: ErrOperational, Err: c.Err, msg: redactString(c.Why, config.Secrets(st.h.cfg))}
+	}
+	return c.Err
 }
 
 // commitTx through database/sql: the engines it drives offer no way to ask what became of a
@@ -65,23 +63,13 @@ func (s *sqlSession) commitTx(ctx context.Context, st *txState, text string) err
 // commit: the server answered with an error (a serialization failure, a deferred constraint,
 // SQLITE_BUSY), or, through database/sql, the driver reported driver.ErrBadConn, which
 // go-sql-driver does only when it wrote nothing. Anything else — EOF, a reset, a closed
-// connection, a timeout, txn.CleanupTimeout running out — proves nothing. pgconn's
-// SafeToRetry is no proof here: pgx reports a connection lost while it waits for the COMMIT's
-// reply as "conn closed", the same error it gives for a statement never sent, and marks it
-// safe to retry (on PostgreSQL the server is asked instead, which is always right). A server
-// error that ends the session (a PostgreSQL FATAL, a killed MariaDB connection) proves
-// nothing either: the server may have committed before it ended it, as PostgreSQL does when a
-// backend is terminated while it waits for a synchronous standby.
+// connection, a timeout, txn.CleanupTimeout running out — proves nothing (on PostgreSQL the
+// server is asked instead, which is always right). A server error that ends the session (a
+// PostgreSQL FATAL, a killed MariaDB connection) proves nothing either: the server may have
+// committed before it ended it. Which server errors prove it is each engine's knowledge
+// (engine.Engine.CommitFailed).
 func commitFailed(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		sev := pgErr.SeverityUnlocalized
-		if sev == "" {
-			sev = pgErr.Severity
-		}
-		return sev != "FATAL" && sev != "PANIC"
-	}
-	for _, e := range engine.All() { // MySQL/MariaDB: not ER_SERVER_SHUTDOWN or ER_CONNECTION_KILLED
+	for _, e := range engine.All() {
 		if e.CommitFailed == nil {
 			continue
 		}
@@ -99,5 +87,5 @@ func commitUnknown(h *handle, commitErr error, why string) error {
 	if why != "" {
 		msg += "; " + why
 	}
-	return &Error{Class: ErrCommitUnknown, Err: commitErr, msg: redactString(msg, h.cfg.secrets())}
+	return &Error{Class: ErrCommitUnknown, Err: commitErr, msg: redactString(msg, config.Secrets(h.cfg))}
 }

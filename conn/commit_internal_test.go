@@ -53,14 +53,6 @@ func TestMayWrite(t *testing.T) {
 	}
 }
 
-func TestPgMajor(t *testing.T) {
-	for v, want := range map[string]int{"15.20 (Debian 15.20-0+deb12u1)": 15, "9.6.24": 9, "17beta1": 17, "12.22": 12, "": 0, "x": 0} {
-		if got := pgMajor(v); got != want {
-			t.Errorf("pgMajor(%q) = %d; want %d", v, got, want)
-		}
-	}
-}
-
 // TestCommitFailed: only a server's error reply, or a COMMIT that never left, proves that the
 // transaction did not commit; a server ending the session as it replies proves nothing.
 func TestCommitFailed(t *testing.T) {

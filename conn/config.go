@@ -2,194 +2,56 @@ package conn
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"log/slog"
-	"time"
+
+	"github.com/typedsql/typedsql/conn/config"
 )
 
-// Config describes one database: either a URL, or the adapter and connection fields, plus pool
-// settings and driver arguments. Fields set explicitly win over what the URL says. It loads from
-// YAML or JSON (see LoadConfigs for a file of several named databases):
+// A database's configuration lives in package conn/config (one table of settings drives its
+// URL, YAML and environment forms and its redaction); conn re-exports its types under the
+// same names and opens what they describe.
+type (
+	// Config describes one database: a URL, or the adapter and connection fields, plus pool
+	// settings and driver arguments (config.Config).
+	Config = config.Config
+	// PoolConfig sets the pool's limits (config.PoolConfig).
+	PoolConfig = config.PoolConfig
+	// SQLiteConfig holds the pragmas applied to every new SQLite connection
+	// (config.SQLiteConfig).
+	SQLiteConfig = config.SQLiteConfig
+	// Duration is a time.Duration that reads and writes as text ("30s") in YAML and JSON
+	// (config.Duration).
+	Duration = config.Duration
+	// InitFunc runs on every new physical connection before it is used (config.InitFunc).
+	InitFunc = config.InitFunc
+	// InitConn is the connection an InitFunc runs its statements on (config.InitConn).
+	InitConn = config.InitConn
+)
+
+// ParseURL reads a database URL into a Config (see config.ParseURL for the forms):
 //
-//	adapter: postgres
-//	host: localhost
-//	user: app
-//	password: ${APP_DB_PASSWORD}
-//	database: app
-//	pool: {max_conns: 20, max_lifetime: 1h, acquire_timeout: 5s}
-//	driver_args: {sslmode: disable}
+//	cfg, err := conn.ParseURL("postgres://app@db/app?sslmode=disable&pool_max_conns=20")
+func ParseURL(raw string) (Config, error) { return config.ParseURL(raw) }
+
+// LoadConfigs reads a YAML file holding several named databases, each a Config, with
+// ${NAME} references to the environment (see config.LoadConfigs).
 //
-// Printing a Config (%v, %+v, %#v, String, log/slog) shows its URL with the password masked,
-// and encoding it (encoding/json, YAML, slog's JSON handler, inside other values too) masks the
-// password, the URL's password and secret driver arguments (see MarshalJSON).
-type Config struct {
-	// URL is a database URL: postgres://, postgresql://, mysql://, mariadb://, sqlite:///.
-	URL string `yaml:"url,omitempty" json:"url,omitempty"`
-	// Adapter is the engine: "postgres", "mysql", "mariadb" or "sqlite".
-	Adapter  string `yaml:"adapter,omitempty" json:"adapter,omitempty"`
-	Host     string `yaml:"host,omitempty" json:"host,omitempty"`
-	Port     int    `yaml:"port,omitempty" json:"port,omitempty"`
-	User     string `yaml:"user,omitempty" json:"user,omitempty"`
-	Password string `yaml:"password,omitempty" json:"password,omitempty"`
-	// Database is the database name; for SQLite, the file path or ":memory:".
-	Database string `yaml:"database,omitempty" json:"database,omitempty"`
-	// ConnectTimeout bounds establishing one physical connection.
-	ConnectTimeout Duration   `yaml:"connect_timeout,omitempty" json:"connect_timeout,omitempty"`
-	Pool           PoolConfig `yaml:"pool,omitempty" json:"pool,omitempty"`
-	// SQLite holds the pragmas applied to every new SQLite connection.
-	SQLite SQLiteConfig `yaml:"sqlite,omitempty" json:"sqlite,omitempty"`
-	// DriverArgs are vendor parameters handed to the driver as they are (sslmode,
-	// application_name, charset, tls, _time_format, ...). Unknown URL query parameters land
-	// here.
-	DriverArgs map[string]string `yaml:"driver_args,omitempty" json:"driver_args,omitempty"`
-	// ConnectEagerly makes Open connect and ping before returning, so a bad host, password or
-	// database surfaces at once.
-	ConnectEagerly bool `yaml:"connect_eagerly,omitempty" json:"connect_eagerly,omitempty"`
+//	cfgs, err := conn.LoadConfigs("config/databases.yml")
+func LoadConfigs(path string) (map[string]Config, error) { return config.LoadConfigs(path) }
 
-	// OnConnect runs, in order, on every new physical connection before it is used.
-	OnConnect []InitFunc `yaml:"-" json:"-"`
+// ParseConfigs is LoadConfigs for YAML already in memory.
+func ParseConfigs(data []byte) (map[string]Config, error) { return config.ParseConfigs(data) }
 
-	// Logger receives a debug record for every statement (see WithLogger); nil means
-	// slog.Default().
-	Logger *slog.Logger `yaml:"-" json:"-"`
-	// LogArguments puts bound values into log records and trace data (see LogArguments).
-	LogArguments bool `yaml:"log_arguments,omitempty" json:"log_arguments,omitempty"`
-	// Tracer sees every statement (see Tracer, WithTracer).
-	Tracer Tracer `yaml:"-" json:"-"`
-
-	// label, when set, is what String shows instead of a URL (a DB wrapping a pool the caller
-	// built, whose URL conn never saw).
-	label string
-}
-
-// PoolConfig sets the pool's limits. Zero values take the defaults named on each field.
+// OpenNamed opens the database called name in the YAML file at path (see LoadConfigs).
 //
-// PostgreSQL runs on pgxpool, which implements every field itself. MySQL/MariaDB and SQLite run
-// on database/sql, whose pool differs in two ways: MinConns connections are opened by Connect
-// (and by Open with ConnectEagerly), but database/sql does not reopen them later, and closes
-// idle ones after MaxIdleTime even below MinConns; and idle connections are checked when they
-// are reused (go-sql-driver/mysql checks the socket before each reuse) rather than every
-// HealthCheckPeriod.
-type PoolConfig struct {
-	// MaxConns limits open connections (default 10). 1 means no pool: one connection shared,
-	// one statement at a time.
-	MaxConns int `yaml:"max_conns,omitempty" json:"max_conns,omitempty"`
-	// MinConns keeps at least this many connections open (see the type's comment for
-	// MySQL/MariaDB and SQLite).
-	MinConns int `yaml:"min_conns,omitempty" json:"min_conns,omitempty"`
-	// MaxLifetime closes a connection this long after it was opened (the stale timeout;
-	// default 1h).
-	MaxLifetime Duration `yaml:"max_lifetime,omitempty" json:"max_lifetime,omitempty"`
-	// MaxIdleTime closes a connection idle in the pool for this long (the keep-alive;
-	// default 30m).
-	MaxIdleTime Duration `yaml:"max_idle_time,omitempty" json:"max_idle_time,omitempty"`
-	// AcquireTimeout bounds the wait for a free connection; a caller that waits longer gets
-	// an error matching ErrAcquireTimeout and ErrOperational. Zero waits as long as the
-	// context allows.
-	AcquireTimeout Duration `yaml:"acquire_timeout,omitempty" json:"acquire_timeout,omitempty"`
-	// HealthCheckPeriod is how often idle connections are checked for lifetime, idle time
-	// and MinConns (PostgreSQL; default 1m).
-	HealthCheckPeriod Duration `yaml:"health_check_period,omitempty" json:"health_check_period,omitempty"`
-	// CloseTimeout bounds how long Close waits for the connections in use to come back before
-	// it closes the pool anyway (default 30s; see DB.Close).
-	CloseTimeout Duration `yaml:"close_timeout,omitempty" json:"close_timeout,omitempty"`
-}
-
-// SQLiteConfig holds SQLite pragmas. The zero value gives the defaults: foreign keys on, a
-// 5-second busy timeout, WAL for file databases, and write transactions that begin IMMEDIATE
-// (a block takes the write lock at BEGIN, instead of failing with "database is locked" when
-// its read turns into a write).
+//	db, err := conn.OpenNamed(ctx, "config/databases.yml", "primary")
 //
-// Writers of one database queue in the process, first come first served. Every DB conn opens
-// on a file (or on sqlite:///:memory:) shares one write queue per file: an atomic block that
-// begins IMMEDIATE or EXCLUSIVE joins it before its BEGIN and leaves after its COMMIT or
-// ROLLBACK, and a statement outside any transaction that may write (anything but SELECT,
-// VALUES and EXPLAIN) joins it for the statement, or until its result set is closed. SQLite's
-// own wait for its lock polls, and under steady writing a poller could miss every turn and
-// fail after busy_timeout; in the queue a writer waits for the writers ahead of it, and gives
-// up with "database is locked" (ErrSerialization) only when the lock has stayed with one
-// writer for busy_timeout. Deferred transactions (txn.Deferred, a raw BEGIN), other processes
-// and a *sql.DB given to FromSQL are not queued: SQLite's busy_timeout applies to them as
-// before. Connections to a file are opened one at a time in the process, so that several DBs
-// opening a new file at once do not fail switching it to WAL.
-//
-// SQLite has no time type and compares times as text, so conn gives one instant one text:
-// a time.Time written or bound as an argument is converted to UTC and written in SQLite's own
-// form, "2006-01-02 15:04:05.999999999+00:00" (the driver arguments _timezone=UTC and
-// _time_format=sqlite). The same instant written from any zone is then equal to itself, and
-// =, <, > and ORDER BY follow time order, fractional seconds included; times read back in UTC,
-// as the instant written (compare with time.Time.Equal, not ==). A _timezone or _time_format
-// in the driver arguments replaces conn's.
-//
-// Double-quoted string literals are off on every connection (the driver argument _dqs=0,
-// SQLITE_DBCONFIG_DQS_DML and _DDL): a double-quoted name is always an identifier, so a
-// misspelt column fails with "no such column" (ErrProgramming) as it does on PostgreSQL and
-// MariaDB, instead of SQLite reading it as a string and, say, DELETE ... WHERE "staus" <> 'x'
-// deleting every row. Write string literals in single quotes.
-type SQLiteConfig struct {
-	// JournalMode is PRAGMA journal_mode: DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF
-	// (default WAL for files; in-memory databases keep MEMORY).
-	JournalMode string `yaml:"journal_mode,omitempty" json:"journal_mode,omitempty"`
-	// ForeignKeys is PRAGMA foreign_keys, on unless set to false explicitly.
-	ForeignKeys *bool `yaml:"foreign_keys,omitempty" json:"foreign_keys,omitempty"`
-	// BusyTimeout is PRAGMA busy_timeout (default 5s): how long a statement waits for a lock
-	// another connection holds, and how long a writer in the write queue lets the lock stay
-	// with one writer before it gives up.
-	BusyTimeout Duration `yaml:"busy_timeout,omitempty" json:"busy_timeout,omitempty"`
-	// CacheSize is PRAGMA cache_size: pages, or KiB when negative.
-	CacheSize int `yaml:"cache_size,omitempty" json:"cache_size,omitempty"`
-	// MmapSize is PRAGMA mmap_size in bytes.
-	MmapSize int64 `yaml:"mmap_size,omitempty" json:"mmap_size,omitempty"`
-	// Synchronous is PRAGMA synchronous: OFF, NORMAL, FULL or EXTRA.
-	Synchronous string `yaml:"synchronous,omitempty" json:"synchronous,omitempty"`
-	// TxLock is how transactions begin: "immediate" (the default), "deferred" or "exclusive".
-	TxLock string `yaml:"tx_lock,omitempty" json:"tx_lock,omitempty"`
-}
-
-// InitFunc runs on each new physical connection (PRAGMAs, SET statements, session settings).
-// An error discards the connection and fails the statement that needed it.
-type InitFunc func(ctx context.Context, c InitConn) error
-
-// InitConn is the new connection an InitFunc prepares.
-type InitConn interface {
-	// Exec runs one statement with the engine's placeholders ($1 or ?).
-	Exec(ctx context.Context, sql string, args ...any) error
-}
-
-// Duration is a time.Duration that reads and writes as text ("30s", "1h") in YAML and JSON; a
-// bare number is a number of seconds.
-type Duration time.Duration
-
-// String formats like time.Duration.
-func (d Duration) String() string { return time.Duration(d).String() }
-
-// MarshalText writes the duration as "1h0m0s".
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
-
-// UnmarshalText reads "250ms", "30s", "1h", or "30" (seconds).
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := parseDuration(string(b))
+// Only that database's settings are read and checked, and only its ${NAME} references
+// expanded: a process that opens "primary" needs none of the environment variables of
+// "analytics". A name the file does not have is an error listing the names it has.
+func OpenNamed(ctx context.Context, path, name string, opts ...Option) (*DB, error) {
+	cfg, err := config.LoadNamed(path, name)
 	if err != nil {
-		return fmt.Errorf("conn: duration %q: want a Go duration such as 30s or 1h, or a number of seconds", b)
+		return nil, err
 	}
-	*d = v
-	return nil
-}
-
-// MarshalJSON writes the duration as a string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
-
-// UnmarshalJSON accepts "30s" or a number of seconds.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		return d.UnmarshalText([]byte(s))
-	}
-	var secs float64
-	if err := json.Unmarshal(b, &secs); err != nil {
-		return fmt.Errorf("conn: duration %s: want a string such as \"30s\" or a number of seconds", b)
-	}
-	*d = Duration(secs * float64(time.Second))
-	return nil
+	return OpenConfig(ctx, cfg, opts...)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/dialect"
 )
 
@@ -29,13 +30,22 @@ type handle struct {
 	be  backend
 	d   dialect.Dialect
 	cfg Config
+	// name is the database as String shows it: the redacted URL, or what stands for it.
+	name string
 	// obs is the statement log and tracer (log.go, trace.go).
 	obs observer
 }
 
-func newDB(r Config, be backend) *DB {
+func newDB(r Config, be backend) *DB { return newNamedDB(r, be, config.RedactedURL(r)) }
+
+// newNamedDB is newDB for a DB whose name is not its URL (a pool the caller built, whose URL
+// conn never saw): name is what String, logs and errors show.
+func newNamedDB(r Config, be backend, name string) *DB {
 	db := &DB{}
-	db.h.Store(&handle{be: be, d: r.dialect(), cfg: r, obs: newObserver(r)})
+	d, _ := dialect.ByName(r.Adapter)
+	obs := newObserver(r)
+	obs.name = name
+	db.h.Store(&handle{be: be, d: d, cfg: r, name: name, obs: obs})
 	return db
 }
 
@@ -68,7 +78,7 @@ func (db *DB) String() string {
 	if err != nil {
 		return "conn.DB(uninitialized)"
 	}
-	return h.cfg.redactedURL()
+	return h.name
 }
 
 // Connect opens a connection and pings the server, so that a wrong host, password or database
@@ -79,7 +89,7 @@ func (db *DB) Connect(ctx context.Context) error {
 		return err
 	}
 	if err := h.be.ping(ctx); err != nil {
-		return classify(h, fmt.Errorf("conn: connect to %s: %w", h.cfg.redactedURL(), err))
+		return classify(h, fmt.Errorf("conn: connect to %s: %w", h.name, err))
 	}
 	return nil
 }

@@ -3,14 +3,15 @@
 // Config, pooling, connection init hooks, running statements built by the builder package or
 // raw SQL, typed fetching, and classifying driver errors.
 //
-// PostgreSQL is built in. MySQL/MariaDB and SQLite are linked by importing their engine
-// packages for their side effect, as with database/sql drivers, so that a program links only
-// the drivers it uses (a PostgreSQL service does not carry SQLite's 20 MB):
+// conn links no driver. Each engine is linked by importing its engine package for its side
+// effect, as with database/sql drivers, so that a program links only the drivers it uses (a
+// PostgreSQL service does not carry SQLite's 20 MB, a SQLite tool does not carry pgx):
 //
 //	import (
 //		"github.com/typedsql/typedsql/conn"
-//		_ "github.com/typedsql/typedsql/conn/mysql"  // mysql://, mariadb://
-//		_ "github.com/typedsql/typedsql/conn/sqlite" // sqlite://
+//		_ "github.com/typedsql/typedsql/conn/mysql"    // mysql://, mariadb://
+//		_ "github.com/typedsql/typedsql/conn/postgres" // postgres://
+//		_ "github.com/typedsql/typedsql/conn/sqlite"   // sqlite://
 //	)
 //
 // Opening a URL whose engine package the program did not import is an error that names the

@@ -3,12 +3,11 @@ package conn
 import (
 	"database/sql"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/typedsql/typedsql/internal/engine"
 )
 
-// driverRows is a driver's result set as conn reads it, on either backend: pgx's rows on
-// PostgreSQL, database/sql's on MySQL/MariaDB and SQLite. It is a value filled in by
+// driverRows is a driver's result set as conn reads it, on either backend: a native engine's
+// rows (pgx's on PostgreSQL), database/sql's on MySQL/MariaDB and SQLite. It is a value filled in by
 // querier.query, not an object a backend allocates, so that it lives inside the stmtRows
 // that reads it (which the fetch functions reuse from one statement to the next) and a
 // statement costs no allocation of conn's beyond what the driver makes.
@@ -17,10 +16,11 @@ import (
 // of a statement made outside any block, the fresh session of a retry, and the count that lets
 // Close wait for it.
 type driverRows struct {
-	pg  pgx.Rows      // PostgreSQL; nil on database/sql
-	pgc *pgxpool.Conn // the pool connection borrowed for this one statement
-	sql *sql.Rows
-	sqc *sql.Conn // the database/sql connection borrowed for this one statement
+	nat  engine.Rows       // a native engine's; nil on database/sql
+	natr engine.RowsReader // what reads nat's columns and plans its scans
+	natl engine.Lease      // the native pool connection borrowed for this one statement
+	sql  *sql.Rows
+	sqc  *sql.Conn // the database/sql connection borrowed for this one statement
 	// sess is the fresh connection a retry ran the statement on (handle.queryFresh).
 	sess session
 	lent *inflight
@@ -42,8 +42,8 @@ func (r *driverRows) next() bool {
 		return false
 	}
 	var ok bool
-	if r.pg != nil {
-		ok = r.pg.Next()
+	if r.nat != nil {
+		ok = r.nat.Next()
 	} else {
 		// database/sql's Next closes its Rows at their end, but not when another result
 		// set follows (a CALL on MySQL), and there is no telling which from outside:
@@ -57,15 +57,15 @@ func (r *driverRows) next() bool {
 }
 
 func (r *driverRows) scan(dest []any) error {
-	if r.pg != nil {
-		return r.pg.Scan(dest...)
+	if r.nat != nil {
+		return r.nat.Scan(dest...)
 	}
 	return r.sql.Scan(dest...)
 }
 
 func (r *driverRows) err() error {
-	if r.pg != nil {
-		return r.pg.Err()
+	if r.nat != nil {
+		return r.nat.Err()
 	}
 	if r.sql != nil {
 		return r.sql.Err()
@@ -76,12 +76,8 @@ func (r *driverRows) err() error {
 // columns returns the result's column names, made once per result.
 func (r *driverRows) columns() []string {
 	if r.cols == nil {
-		if r.pg != nil {
-			fds := r.pg.FieldDescriptions()
-			r.cols = make([]string, len(fds))
-			for i := range fds {
-				r.cols[i] = fds[i].Name
-			}
+		if r.nat != nil {
+			r.cols = r.natr.Columns(r.nat)
 		} else if r.sql != nil {
 			r.cols, _ = r.sql.Columns()
 		}
@@ -89,24 +85,15 @@ func (r *driverRows) columns() []string {
 	return r.cols
 }
 
-// sameColumns reports whether the result's columns are cols, in order. On PostgreSQL it
-// reads pgx's field descriptions in place, so that a fetch whose columns match the plan it
-// scanned with last time makes no list of names; database/sql has no such view, and its
-// Columns makes one.
+// sameColumns reports whether the result's columns are cols, in order. A native engine
+// reads its driver's column descriptions in place, so that a fetch whose columns match the
+// plan it scanned with last time makes no list of names; database/sql has no such view, and
+// its Columns makes one.
 func (r *driverRows) sameColumns(cols []string) bool {
-	if r.pg == nil {
+	if r.nat == nil {
 		return equalStrings(r.columns(), cols)
 	}
-	fds := r.pg.FieldDescriptions()
-	if len(fds) != len(cols) {
-		return false
-	}
-	for i := range fds {
-		if fds[i].Name != cols[i] {
-			return false
-		}
-	}
-	return true
+	return r.natr.SameColumns(r.nat, cols)
 }
 
 // close releases the result set and what it borrowed; it is safe to call more than once, and
@@ -117,9 +104,9 @@ func (r *driverRows) close() error {
 	}
 	r.closed = true
 	var err error
-	if r.pg != nil {
-		r.pg.Close()
-		err = r.pg.Err()
+	if r.nat != nil {
+		r.nat.Close()
+		err = r.nat.Err()
 	} else if r.sql != nil {
 		err = r.sql.Close()
 	}
@@ -131,9 +118,9 @@ func (r *driverRows) close() error {
 		r.sq.after(r.sqKind, true, err)
 		r.sq = nil
 	}
-	if r.pgc != nil {
-		r.pgc.Release()
-		r.pgc = nil
+	if r.natl != nil {
+		r.natl.Release()
+		r.natl = nil
 	}
 	if r.sqc != nil {
 		r.sqc.Close()
@@ -148,4 +135,34 @@ func (r *driverRows) close() error {
 		r.lent = nil
 	}
 	return err
+}
+
+// nativePlans holds a fetch function's scanner's plans for a native driver, made by the first
+// reader that scans with them and kept with the scanner (which its type's pool reuses), so
+// that a fetch of the same shape plans nothing and allocates nothing for them.
+type nativePlans struct {
+	rr    engine.RowsReader
+	plans engine.ScanPlans
+}
+
+// get returns the plans for rr's rows, made anew when the scanner last read another engine's.
+func (p *nativePlans) get(rr engine.RowsReader) engine.ScanPlans {
+	if p.plans == nil || p.rr != rr {
+		p.rr, p.plans = rr, rr.NewScanPlans()
+	}
+	return p.plans
+}
+
+// reset drops the plans: the scanner's destinations changed.
+func (p *nativePlans) reset() {
+	if p.plans != nil {
+		p.plans.Reset()
+	}
+}
+
+// newResult makes the next scan check the plans against a new result's columns.
+func (p *nativePlans) newResult() {
+	if p.plans != nil {
+		p.plans.NewResult()
+	}
 }

@@ -6,17 +6,9 @@ import (
 	"github.com/typedsql/typedsql/internal/engine"
 )
 
-// Engines other than PostgreSQL are linked by the packages that register them
-// (internal/engine): conn/mysql for "mysql" and "mariadb", conn/sqlite for "sqlite". A
-// program links only the drivers of the engine packages it imports.
-
-// enginePackages names the package that registers each adapter, for the error of a program
-// that did not import it.
-var enginePackages = map[string]string{
-	"mysql":   "github.com/typedsql/typedsql/conn/mysql",
-	"mariadb": "github.com/typedsql/typedsql/conn/mysql",
-	"sqlite":  "github.com/typedsql/typedsql/conn/sqlite",
-}
+// Engines are linked by the packages that register them (internal/engine): conn/postgres for
+// "postgres", conn/mysql for "mysql" and "mariadb", conn/sqlite for "sqlite". A program links
+// only the drivers of the engine packages it imports.
 
 // engineFor returns the engine registered for adapter, or an error naming the package to
 // import.
@@ -24,7 +16,7 @@ func engineFor(adapter string) (*engine.Engine, error) {
 	if e := engine.Lookup(adapter); e != nil {
 		return e, nil
 	}
-	if pkg, ok := enginePackages[adapter]; ok {
+	if pkg := engine.Package(adapter); pkg != "" {
 		return nil, fmt.Errorf("conn: no %s engine is linked into this program: import _ %q", adapter, pkg)
 	}
 	return nil, fmt.Errorf("conn: unknown adapter %q", adapter)

@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/typedsql/typedsql/builder"
 	"github.com/typedsql/typedsql/conn"
 	"github.com/typedsql/typedsql/dialect"
@@ -222,22 +220,6 @@ func ExampleError() {
 		fmt.Println("duplicate:", e.Constraint)
 	}
 	// Output: duplicate: users.email
-}
-
-func ExampleFromPgxPool() {
-	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
-	if err != nil {
-		panic(err)
-	}
-	defer pool.Close() // the pool stays the caller's
-	db, err := conn.FromPgxPool(pool)
-	if err != nil {
-		panic(err)
-	}
-	defer db.Close() // stops db; leaves pool open
-	n, err := conn.Scalar[int64](ctx, db, conn.SQL("SELECT count(*) FROM users"))
-	fmt.Println(n, err)
 }
 
 func ExampleFromSQL() {

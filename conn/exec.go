@@ -282,14 +282,15 @@ func (r *stmtRows) scan(dest []any) error {
 	return nil
 }
 
-// scanPlanned is scan for a fetch function's scanner, which keeps pgx's plans in p from one
-// statement to the next (see pgScan). A failed scan ends the result with its error, as pgx's
-// own Scan does, so that Err, Close and the statement's log record report it.
-func (r *stmtRows) scanPlanned(p *pgScan, dest []any) error {
-	if r.rows.pg == nil {
+// scanPlanned is scan for a fetch function's scanner, which keeps a native driver's scan
+// plans in p from one statement to the next (engine.ScanPlans). A failed scan ends the
+// result with its error, as pgx's own Scan does, so that Err, Close and the statement's log
+// record report it.
+func (r *stmtRows) scanPlanned(p *nativePlans, dest []any) error {
+	if r.rows.nat == nil {
 		return r.scan(dest)
 	}
-	if err := p.scan(r.rows.pg, dest); err != nil {
+	if err := p.get(r.rows.natr).Scan(r.rows.nat, dest); err != nil {
 		r.err = err
 		r.rows.close()
 		return classify(r.t.h, err)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/typedsql/typedsql/internal/engine"
 )
 
 // All runs a statement and returns every row as a T. T is a struct whose fields take the
@@ -181,7 +181,7 @@ type rowScanner[T any] struct {
 	v     T // the reused value: a struct's fields, or the scalar, are scanned into it
 	dest  []any
 	buf   [8]any
-	pg    pgScan // pgx's plans for dest, on PostgreSQL
+	pg    nativePlans // a native driver's plans for dest (pgx's, on PostgreSQL)
 }
 
 // getScanner takes an idle scanner of T from its type's pool, or makes one.
@@ -324,9 +324,13 @@ func scanError(err error, cols []string, plan *scanPlan, t reflect.Type) error {
 
 // failedColumn finds the index of the column a driver's scan error is about, or -1.
 func failedColumn(err error) int {
-	var pgErr pgx.ScanArgError
-	if errors.As(err, &pgErr) {
-		return pgErr.ColumnIndex
+	for _, e := range engine.All() { // pgx's ScanArgError
+		if e.FailedColumn == nil {
+			continue
+		}
+		if i, ok := e.FailedColumn(err); ok {
+			return i
+		}
 	}
 	// database/sql: "sql: Scan error on column index 2, name \"email\": ..."
 	var i int

@@ -6,43 +6,15 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/typedsql/typedsql/dialect"
 )
-
-// FromPgxPool wraps a pgxpool.Pool the caller made and keeps owning: statements, fetches and
-// blocks run on it like on any DB. The pool's own settings (size, lifetimes, AfterConnect)
-// stay as the caller made them; of the options, the pool's AcquireTimeout and the logging and
-// tracing options apply. Close stops this DB (waiting for its connections in use) and leaves
-// the pool open.
-//
-//	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
-//	db, err := conn.FromPgxPool(pool)
-//	users, err := conn.All[User](ctx, db, builder.Select(Users.ID, Users.Name).From(Users))
-//	db.Close()   // pool stays open
-//	pool.Close() // the caller's to close
-func FromPgxPool(pool *pgxpool.Pool, opts ...Option) (*DB, error) {
-	if pool == nil {
-		return nil, errors.New("conn: FromPgxPool: nil pool")
-	}
-	cc := pool.Config().ConnConfig
-	cfg := Config{Adapter: "postgres", Host: cc.Host, Port: int(cc.Port), User: cc.User, Password: cc.Password, Database: cc.Database}
-	r, err := wrapConfig(cfg, opts)
-	if err != nil {
-		return nil, err
-	}
-	r.Pool.MaxConns = int(pool.Config().MaxConns)
-	be := &pgxBackend{pool: pool, acquireTimeout: time.Duration(r.Pool.AcquireTimeout)}
-	return newDB(r, be), nil
-}
 
 // FromSQL wraps a *sql.DB the caller opened and keeps owning, with the dialect its driver
 // speaks: dialect.MySQL, dialect.MariaDB, dialect.SQLite, or dialect.Postgres for pgx's
 // stdlib driver. Driver errors are classified as on a DB conn opened (the driver's own error
-// types are what classification reads): import conn/mysql or conn/sqlite for the errors of
-// go-sql-driver/mysql or modernc.org/sqlite to be classified. The pool's settings stay the caller's; of the options,
-// the pool's AcquireTimeout and the logging and tracing options apply. Close stops this DB
+// types are what classification reads): import conn/postgres, conn/mysql or conn/sqlite for
+// the errors of pgx, go-sql-driver/mysql or modernc.org/sqlite to be classified. The pool's
+// settings stay the caller's; of the options, the pool's AcquireTimeout and the logging and tracing options apply. Close stops this DB
 // (waiting for its connections in use) and leaves the *sql.DB open.
 //
 //	sqlDB, err := sql.Open("sqlite", "file:app.db")
@@ -57,13 +29,13 @@ func FromSQL(sqlDB *sql.DB, d dialect.Dialect, opts ...Option) (*DB, error) {
 	if ours, ok := dialect.ByName(d.Name()); !ok || ours != d {
 		return nil, fmt.Errorf("conn: FromSQL: dialect %q is not one of dialect.Postgres, dialect.MySQL, dialect.MariaDB or dialect.SQLite", d.Name())
 	}
-	r, err := wrapConfig(Config{Adapter: d.Name(), label: d.Name() + " (a *sql.DB opened by the caller)"}, opts)
+	r, err := wrapConfig(Config{Adapter: d.Name()}, opts)
 	if err != nil {
 		return nil, err
 	}
 	r.Pool.MaxConns = sqlDB.Stats().MaxOpenConnections
 	be := &sqlBackend{db: sqlDB, acquireTimeout: time.Duration(r.Pool.AcquireTimeout), maxConns: r.Pool.MaxConns}
-	return newDB(r, be), nil
+	return newNamedDB(r, be, d.Name()+" (a *sql.DB opened by the caller)"), nil
 }
 
 // wrapConfig applies the options to the config of a pool conn did not open and refuses the

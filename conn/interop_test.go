@@ -9,11 +9,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/typedsql/typedsql/conn"
+	"github.com/typedsql/typedsql/conn/postgres"
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
-func TestFromPgxPool(t *testing.T) {
+func TestFromPool(t *testing.T) {
 	tdb := testcontainers.Postgres(t)
 	ctx := t.Context()
 	pool, err := pgxpool.New(ctx, tdb.URL)
@@ -21,7 +22,7 @@ func TestFromPgxPool(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	db, err := conn.FromPgxPool(pool, conn.WithPool(conn.PoolConfig{AcquireTimeout: conn.Duration(100e6)}))
+	db, err := postgres.FromPool(pool, conn.WithPool(conn.PoolConfig{AcquireTimeout: conn.Duration(100e6)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,10 +39,10 @@ func TestFromPgxPool(t *testing.T) {
 	if err := pool.Ping(ctx); err != nil {
 		t.Errorf("Close closed the caller's pool: %v", err)
 	}
-	if _, err := conn.FromPgxPool(nil); err == nil {
-		t.Error("FromPgxPool(nil) succeeded")
+	if _, err := postgres.FromPool(nil); err == nil {
+		t.Error("FromPool(nil) succeeded")
 	}
-	_, err = conn.FromPgxPool(pool, conn.WithInit(func(context.Context, conn.InitConn) error { return nil }))
+	_, err = postgres.FromPool(pool, conn.WithInit(func(context.Context, conn.InitConn) error { return nil }))
 	if err == nil || !strings.Contains(err.Error(), "AfterConnect") {
 		t.Errorf("init hook on a caller's pool: %v", err)
 	}

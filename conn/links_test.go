@@ -16,9 +16,9 @@ func goTool(t *testing.T) string {
 	return p
 }
 
-// A program that imports conn for PostgreSQL links no SQLite and no MySQL driver: those come
-// only with conn/sqlite and conn/mysql. The engine packages do link theirs, so the check can
-// fail.
+// conn links no database driver: each engine package links its own, so a program that
+// imports only conn/postgres links no SQLite and no MySQL driver, and one that imports only
+// conn/sqlite links no pgx. The engine packages do link theirs, so the check can fail.
 func TestConnLinksNoOtherDriver(t *testing.T) {
 	deps := func(pkg string) string {
 		out, err := exec.Command(goTool(t), "list", "-deps", pkg).CombinedOutput()
@@ -27,20 +27,31 @@ func TestConnLinksNoOtherDriver(t *testing.T) {
 		}
 		return string(out)
 	}
-	conn := deps("github.com/typedsql/typedsql/conn")
-	for _, driver := range []string{"modernc.org/sqlite", "github.com/go-sql-driver/mysql"} {
-		if strings.Contains(conn, driver+"\n") {
-			t.Errorf("conn links %s", driver)
+	const (
+		pgx    = "github.com/jackc/pgx/v5"
+		sqlite = "modernc.org/sqlite"
+		mysql  = "github.com/go-sql-driver/mysql"
+	)
+	for _, c := range []struct {
+		pkg        string
+		links, not []string
+	}{
+		{"github.com/typedsql/typedsql/conn", nil, []string{pgx, sqlite, mysql}},
+		{"github.com/typedsql/typedsql/conn/postgres", []string{pgx}, []string{sqlite, mysql}},
+		{"github.com/typedsql/typedsql/conn/sqlite", []string{sqlite}, []string{pgx, mysql}},
+		{"github.com/typedsql/typedsql/conn/mysql", []string{mysql}, []string{pgx, sqlite}},
+	} {
+		list := deps(c.pkg)
+		for _, d := range c.links {
+			if !strings.Contains(list, d+"\n") {
+				t.Errorf("%s does not link %s: is this list of dependencies right?", c.pkg, d)
+			}
 		}
-	}
-	if !strings.Contains(conn, "github.com/jackc/pgx/v5\n") {
-		t.Error("conn does not link pgx: is this list of dependencies right?")
-	}
-	if !strings.Contains(deps("github.com/typedsql/typedsql/conn/sqlite"), "modernc.org/sqlite\n") {
-		t.Error("conn/sqlite does not link modernc.org/sqlite")
-	}
-	if !strings.Contains(deps("github.com/typedsql/typedsql/conn/mysql"), "github.com/go-sql-driver/mysql\n") {
-		t.Error("conn/mysql does not link go-sql-driver/mysql")
+		for _, d := range c.not {
+			if strings.Contains(list, d+"\n") {
+				t.Errorf("%s links %s", c.pkg, d)
+			}
+		}
 	}
 }
 
@@ -55,6 +66,7 @@ func TestOpenWithoutEngine(t *testing.T) {
 	for _, want := range []string{
 		`conn: no sqlite engine is linked into this program: import _ "github.com/typedsql/typedsql/conn/sqlite"`,
 		`conn: no mariadb engine is linked into this program: import _ "github.com/typedsql/typedsql/conn/mysql"`,
+		`conn: no postgres engine is linked into this program: import _ "github.com/typedsql/typedsql/conn/postgres"`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)

@@ -2,14 +2,12 @@ package conn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/internal/engine"
 )
 
@@ -43,7 +41,7 @@ type observer struct {
 }
 
 func newObserver(r Config) observer {
-	o := observer{logger: r.Logger, logArgs: r.LogArguments, tracer: r.Tracer, endpoint: endpointOf(r), name: r.redactedURL()}
+	o := observer{logger: r.Logger, logArgs: r.LogArguments, tracer: r.Tracer, endpoint: endpointOf(r), name: config.RedactedURL(r)}
 	o.acquireTracer, _ = r.Tracer.(AcquireTracer)
 	o.txTracer, _ = r.Tracer.(TxTracer)
 	return o
@@ -157,10 +155,6 @@ func (o *observer) errAttr(err error, args []any) slog.Attr {
 
 // serverErrorCode names a database server's error by its code alone.
 func serverErrorCode(err error) (string, bool) {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return "postgres error SQLSTATE " + pg.Code, true
-	}
 	for _, e := range engine.All() {
 		if e.ServerCode == nil {
 			continue

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/goleak"
 
 	_ "github.com/typedsql/typedsql/conn/mysql"
+	_ "github.com/typedsql/typedsql/conn/postgres"
 	_ "github.com/typedsql/typedsql/conn/sqlite"
 	"github.com/typedsql/typedsql/testcontainers"
 )

@@ -2,14 +2,20 @@ package conn
 
 import (
 	"context"
-	"fmt"
 	"time"
+
+	"github.com/typedsql/typedsql/conn/config"
 )
 
 // Pool defaults shared by every engine, so a DB behaves the same whichever one it talks to.
 const (
-	defaultMaxLifetime = time.Hour
-	defaultMaxIdleTime = 30 * time.Minute
+	defaultMaxLifetime  = time.Hour
+	defaultMaxIdleTime  = 30 * time.Minute
+	defaultCloseTimeout = 30 * time.Second
+	// discardTimeout bounds cleaning up a connection conn is about to discard.
+	discardTimeout = 5 * time.Second
+	// sqliteMemoryDatabase is the database name of an in-memory SQLite database.
+	sqliteMemoryDatabase = ":memory:"
 )
 
 // Open returns a DB for the database URL (see ParseURL for the forms). It returns quickly
@@ -37,7 +43,7 @@ func OpenConfig(ctx context.Context, cfg Config, opts ...Option) (*DB, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	r, err := cfg.resolve()
+	r, err := config.Resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -77,20 +83,22 @@ func WithInit(fn InitFunc) Option {
 // connections), so that a bad host, password or database is Open's error.
 func ConnectEagerly() Option { return func(c *Config) { c.ConnectEagerly = true } }
 
-// openers opens each adapter's backend: PostgreSQL natively on pgxpool, the others through
-// database/sql and the engine package that registers the adapter (engines.go).
-var openers = map[string]func(context.Context, Config) (backend, error){
-	"postgres": openPostgres,
-	"mysql":    openMySQL,
-	"mariadb":  openMySQL,
-	"sqlite":   openSQLite,
-}
-
+// openBackend opens the backend of the engine registered for the adapter (engines.go): a
+// native engine's own pool (PostgreSQL's pgxpool, from conn/postgres), or a database/sql pool
+// on the engine's connector, with the pragmas, in-memory keeper and write queue of a file
+// engine (SQLite).
 func openBackend(ctx context.Context, r Config) (backend, error) {
-	if open, ok := openers[r.Adapter]; ok {
-		return open(ctx, r)
+	eng, err := engineFor(r.Adapter)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("conn: unknown adapter %q", r.Adapter)
+	switch {
+	case eng.Open != nil:
+		return openNative(ctx, r)
+	case eng.File:
+		return openSQLite(ctx, r)
+	}
+	return openMySQL(ctx, r)
 }
 
 func durationOr(d Duration, def time.Duration) time.Duration {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/internal/engine"
 )
 
@@ -20,7 +21,7 @@ func openMySQL(ctx context.Context, r Config) (backend, error) {
 		ConnectTimeout: time.Duration(r.ConnectTimeout), DriverArgs: r.DriverArgs,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("conn: %s: %w", r.redactedURL(), redactErr(err, r.secrets()...))
+		return nil, fmt.Errorf("conn: %s: %w", config.RedactedURL(r), redactErr(err, config.Secrets(r)...))
 	}
 	return newSQLBackendFor(connector, r), nil
 }

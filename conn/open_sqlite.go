@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/internal/engine"
 )
 
@@ -85,7 +86,7 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 	}
 	connector, err := eng.Connector(ctx, engine.Settings{DSN: dsn})
 	if err != nil {
-		return nil, fmt.Errorf("conn: sqlite config for %s: %w", r.redactedURL(), err)
+		return nil, fmt.Errorf("conn: sqlite config for %s: %w", config.RedactedURL(r), err)
 	}
 	file, err := openSQLiteFile(r.Database, memName)
 	if err != nil {

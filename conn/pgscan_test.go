@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/typedsql/typedsql/conn"
+	"github.com/typedsql/typedsql/conn/postgres"
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
@@ -121,7 +122,7 @@ func pgxDB(t *testing.T, tdb *testcontainers.Database, maxConns int32, opts ...c
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	db, err := conn.FromPgxPool(pool, opts...)
+	db, err := postgres.FromPool(pool, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,14 +3,11 @@ package conn
 import (
 	"context"
 	"fmt"
-	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Reconnect-once (peewee's RetryOperationalError, made safe): the rules are in the package
 // documentation, "Reconnecting". A dead pooled connection is dropped at two points: when it
-// leaves the pool (pingStale below; go-sql-driver/mysql's CheckConnLiveness), and when a
+// leaves the pool (conn/postgres has pgxpool check the socket; go-sql-driver/mysql's CheckConnLiveness), and when a
 // statement outside any block fails in a way that proves nothing reached the server
 // (safeToRetry), after which the statement runs once more on a pinged connection.
 
@@ -68,25 +65,4 @@ func (h *handle) queryFresh(ctx context.Context, text string, args []any, into *
 	}
 	into.sess = s
 	return nil
-}
-
-// staleCheckAfter is how long a connection must have been idle before taking it from the pool
-// checks its socket. Under load connections come back within microseconds and are not
-// checked, so the hot path pays nothing; a connection idle long enough for something to have
-// happened to it pays one non-blocking recv.
-const staleCheckAfter = time.Millisecond
-
-// pingStale is conn's pgxpool ShouldPing: pgxpool pings a connection idle for over a second
-// (its own default), and conn adds one whose socket has something waiting, which on an idle
-// connection means the server ended the session (a FATAL such as "terminating connection due
-// to administrator command", then EOF). A failed ping makes pgxpool drop the connection and
-// take another, so the statement never meets the dead one.
-func pingStale(_ context.Context, p pgxpool.ShouldPingParams) bool {
-	if p.IdleDuration > time.Second {
-		return true
-	}
-	if p.IdleDuration < staleCheckAfter || p.Conn == nil {
-		return false
-	}
-	return socketHasPending(p.Conn.PgConn().Conn())
 }

@@ -3,39 +3,15 @@ package conn
 import (
 	"log/slog"
 	"strings"
+
+	"github.com/typedsql/typedsql/conn/config"
 )
-
-// redactedPassword stands in for a password wherever a config is shown.
-const redactedPassword = "xxxxx"
-
-// isSecretArg reports whether a driver argument holds a secret (password=, sslpassword=,
-// passwd=, auth_token=...), so that it is masked like the password.
-func isSecretArg(key string) bool {
-	k := strings.ToLower(key)
-	return strings.Contains(k, "pass") || strings.Contains(k, "secret") ||
-		strings.Contains(k, "token") || k == "pwd"
-}
-
-// secrets lists the strings of a config that must never be shown: the password and the
-// values of secret driver arguments.
-func (c Config) secrets() []string {
-	var s []string
-	if c.Password != "" {
-		s = append(s, c.Password)
-	}
-	for k, v := range c.DriverArgs {
-		if v != "" && isSecretArg(k) {
-			s = append(s, v)
-		}
-	}
-	return s
-}
 
 // redactString masks every secret in s.
 func redactString(s string, secrets []string) string {
 	for _, p := range secrets {
 		if p != "" && strings.Contains(s, p) {
-			s = strings.ReplaceAll(s, p, redactedPassword)
+			s = strings.ReplaceAll(s, p, config.Mask)
 		}
 	}
 	return s
@@ -61,10 +37,6 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
-
-// LogValue makes log/slog record a Config as its redacted URL, whatever the handler (the
-// JSON handler would otherwise marshal the password field).
-func (c Config) LogValue() slog.Value { return slog.StringValue(c.Redacted()) }
 
 // GoString keeps %#v of a DB to its redacted URL.
 func (db *DB) GoString() string { return "conn.DB(" + db.String() + ")" }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/internal/sqltext"
 	"github.com/typedsql/typedsql/txn"
 )
@@ -107,7 +108,7 @@ func lostError(h *handle, depth int, stmtErr error) error {
 		e = &Error{}
 	}
 	e.Class, e.Err = ErrOperational, stmtErr
-	e.msg = redactString(fmt.Sprintf("the connection was lost %s, and the transaction with it: %v", where, stmtErr), h.cfg.secrets())
+	e.msg = redactString(fmt.Sprintf("the connection was lost %s, and the transaction with it: %v", where, stmtErr), config.Secrets(h.cfg))
 	return e
 }
 

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	_ "github.com/typedsql/typedsql/conn/mysql"
+	_ "github.com/typedsql/typedsql/conn/postgres"
 	"github.com/typedsql/typedsql/testcontainers"
 )
 

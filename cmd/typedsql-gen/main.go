@@ -15,8 +15,9 @@ import (
 	"time"
 
 	"github.com/typedsql/typedsql/conn"
-	_ "github.com/typedsql/typedsql/conn/mysql"  // mysql:// and mariadb:// URLs
-	_ "github.com/typedsql/typedsql/conn/sqlite" // sqlite:// URLs
+	_ "github.com/typedsql/typedsql/conn/mysql"    // mysql:// and mariadb:// URLs
+	_ "github.com/typedsql/typedsql/conn/postgres" // postgres:// URLs
+	_ "github.com/typedsql/typedsql/conn/sqlite"   // sqlite:// URLs
 	"github.com/typedsql/typedsql/schema"
 )
 

@@ -9,8 +9,9 @@ import (
 
 	"github.com/typedsql/typedsql/conn"
 	"github.com/typedsql/typedsql/conn/httpmw"
-	_ "github.com/typedsql/typedsql/conn/mysql"  // mysql://, mariadb://
-	_ "github.com/typedsql/typedsql/conn/sqlite" // sqlite://
+	_ "github.com/typedsql/typedsql/conn/mysql"    // mysql://, mariadb://
+	_ "github.com/typedsql/typedsql/conn/postgres" // postgres://
+	_ "github.com/typedsql/typedsql/conn/sqlite"   // sqlite://
 )
 
 // Each request is one transaction: committed when the handler answers below 500, rolled back

@@ -31,6 +31,8 @@ import (
 
 func init() {
 	engine.Register(&engine.Engine{
+		DefaultPort:  3306,
+		CheckArgs:    checkArgs,
 		Connector:    connector,
 		Classify:     classify,
 		ConnFailure:  connFailure,
@@ -65,6 +67,14 @@ func connector(_ context.Context, s engine.Settings) (driver.Connector, error) {
 		return nil, fmt.Errorf("mysql config: %w", err)
 	}
 	return c, nil
+}
+
+// checkArgs refuses a driver argument the driver panics on: the long-removed strict.
+func checkArgs(args map[string]string) error {
+	if _, ok := args["strict"]; ok {
+		return errors.New("mysql driver argument strict was removed from the driver: set sql_mode on the server or as a driver argument instead")
+	}
+	return nil
 }
 
 // driverArgs parses the driver arguments with the driver's own parser. The parser panics on a

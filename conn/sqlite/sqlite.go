@@ -28,6 +28,8 @@ import (
 
 func init() {
 	engine.Register(&engine.Engine{
+		Schemes:       map[string]string{"sqlite3": "sqlite"},
+		File:          true,
 		Connector:     connector,
 		Classify:      classify,
 		CommitFailed:  commitFailed,

@@ -1,5 +1,5 @@
-// Package engine is the contract between package conn and the engine packages that drive a
-// database through database/sql (conn/mysql, conn/sqlite). An engine package registers what
+// Package engine is the contract between package conn and the engine packages (conn/postgres,
+// conn/mysql, conn/sqlite). An engine package registers what
 // only its driver knows (how to make a connector, what its errors mean) under its adapter
 // names in init; conn looks the engine up when a URL or Config names the adapter, and so
 // links only the drivers of the engine packages a program imports. Neither side imports the
@@ -9,6 +9,7 @@ package engine
 import (
 	"context"
 	"database/sql/driver"
+	"strings"
 	"sync"
 	"time"
 )
@@ -54,9 +55,28 @@ type Settings struct {
 	DSN string
 }
 
-// Engine is one database/sql engine's knowledge.
+// Engine is one engine's knowledge.
 type Engine struct {
-	// Connector makes the driver's connector. Its errors do not repeat the settings: conn
+	// Schemes maps each URL scheme the engine reads (lower case) to the adapter name it
+	// stands for: "postgresql" to "postgres". Register also maps each adapter name to itself.
+	Schemes map[string]string
+	// DefaultPort is the server's port where a URL or Config names none; 0 for an engine
+	// without a server.
+	DefaultPort int
+	// File says the database is a file named by the URL's path (sqlite:///app.db), with no
+	// host, port, user or password, and that the engine takes conn's SQLite settings
+	// (SQLiteConfig: its pragmas, in the URL or a Config).
+	File bool
+	// Systems names each adapter as OpenTelemetry's db.system does ("postgresql"), where the
+	// adapter name is not that already.
+	Systems map[string]string
+	// CheckArgs refuses driver arguments the driver cannot take; its error names the
+	// argument. nil when the driver takes any.
+	CheckArgs func(args map[string]string) error
+
+	// Open makes a native engine's own pool (native.go); nil for a database/sql engine.
+	Open OpenFunc
+	// Connector makes a database/sql driver's connector. Its errors do not repeat the settings: conn
 	// wraps them with the redacted URL.
 	Connector func(ctx context.Context, s Settings) (driver.Connector, error)
 	// Classify reads err (anywhere in its chain) as one of the driver's errors; ok is false
@@ -75,12 +95,16 @@ type Engine struct {
 	// ServerCode names a server error by its code alone, for logs that must not quote the
 	// message: "mysql error 1062 SQLSTATE 23000". ok is false when err is not the driver's.
 	ServerCode func(err error) (code string, ok bool)
+	// FailedColumn reads the index of the column a scan failed on from one of the driver's
+	// scan errors; nil when the driver's scan errors are database/sql's.
+	FailedColumn func(err error) (index int, ok bool)
 }
 
 var (
 	mu      sync.RWMutex
 	engines = map[string]*Engine{}
-	all     []*Engine // each once, in registration order
+	schemes = map[string]string{} // URL scheme to adapter name
+	all     []*Engine             // each once, in registration order
 )
 
 // Register makes e the engine of the given adapter names. Engine packages call it in init.
@@ -94,8 +118,17 @@ func Register(e *Engine, names ...string) {
 			panic("typedsql/internal/engine: Register called twice for adapter " + n)
 		}
 	}
+	for s := range e.Schemes {
+		if _, dup := schemes[s]; dup {
+			panic("typedsql/internal/engine: Register called twice for URL scheme " + s)
+		}
+	}
 	for _, n := range names {
 		engines[n] = e
+		schemes[n] = n
+	}
+	for s, a := range e.Schemes {
+		schemes[s] = a
 	}
 	all = append(all[:len(all):len(all)], e)
 }
@@ -105,6 +138,36 @@ func Lookup(name string) *Engine {
 	mu.RLock()
 	defer mu.RUnlock()
 	return engines[name]
+}
+
+// packages names the engine package that registers each adapter and URL scheme, for the
+// error of a program that did not import it. It is a hint only: what a scheme means, and
+// everything else about an engine, is what the engine package registers.
+var packages = map[string]string{
+	"postgres":   "github.com/typedsql/typedsql/conn/postgres",
+	"postgresql": "github.com/typedsql/typedsql/conn/postgres",
+	"pgx":        "github.com/typedsql/typedsql/conn/postgres",
+	"mysql":      "github.com/typedsql/typedsql/conn/mysql",
+	"mariadb":    "github.com/typedsql/typedsql/conn/mysql",
+	"sqlite":     "github.com/typedsql/typedsql/conn/sqlite",
+	"sqlite3":    "github.com/typedsql/typedsql/conn/sqlite",
+}
+
+// Package returns the import path of the engine package that registers an adapter or URL
+// scheme (lower case), or "".
+func Package(name string) string { return packages[name] }
+
+// Scheme returns the adapter name a URL scheme (or an adapter name) stands for, and its
+// engine; ok is false when no registered engine reads the scheme. Schemes are matched
+// without regard to case.
+func Scheme(scheme string) (adapter string, e *Engine, ok bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	adapter, ok = schemes[strings.ToLower(scheme)]
+	if !ok {
+		return "", nil, false
+	}
+	return adapter, engines[adapter], true
 }
 
 // All returns the registered engines, each once, in the order they registered. The caller

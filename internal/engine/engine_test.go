@@ -48,3 +48,27 @@ func TestSQLStateClass(t *testing.T) {
 		}
 	}
 }
+
+// An engine's URL schemes and its adapter names lead to it, whatever their case; a scheme
+// taken twice is a panic at start-up.
+func TestScheme(t *testing.T) {
+	e := &Engine{Schemes: map[string]string{"test-scheme-x": "test-engine-s"}}
+	Register(e, "test-engine-s")
+	for _, s := range []string{"test-scheme-x", "TEST-Scheme-X", "test-engine-s"} {
+		if a, got, ok := Scheme(s); !ok || a != "test-engine-s" || got != e {
+			t.Errorf("Scheme(%q) = %q, %p, %v; want test-engine-s, %p, true", s, a, got, ok, e)
+		}
+	}
+	if _, _, ok := Scheme("test-scheme-none"); ok {
+		t.Error("Scheme found an engine for a scheme nobody registered")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("registering a scheme twice did not panic")
+		}
+		if Lookup("test-engine-t") != nil {
+			t.Error("a failed registration registered its adapter")
+		}
+	}()
+	Register(&Engine{Schemes: map[string]string{"test-scheme-x": "test-engine-t"}}, "test-engine-t")
+}

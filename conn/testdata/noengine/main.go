@@ -1,4 +1,4 @@
-// Command noengine opens a SQLite URL in a program that imports conn but no engine package,
+// Command noengine opens a SQLite, a MariaDB and a PostgreSQL URL in a program that imports conn but no engine package,
 // and prints the error (conn's links_test.go runs it).
 package main
 
@@ -11,7 +11,7 @@ import (
 
 func main() {
 	ctx := context.Background()
-	for _, u := range []string{"sqlite:///:memory:", "mariadb://app:hunter2hunter2@localhost/app"} {
+	for _, u := range []string{"sqlite:///:memory:", "mariadb://app:hunter2hunter2@localhost/app", "postgres://app:hunter2hunter2@localhost/app"} {
 		db, err := conn.Open(ctx, u)
 		if err == nil {
 			db.Close()

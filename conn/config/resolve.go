@@ -1,4 +1,4 @@
-package conn
+package config
 
 import (
 	"errors"
@@ -8,20 +8,24 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/typedsql/typedsql/dialect"
 )
 
 // Defaults applied by resolve.
 const (
-	defaultMaxConns      = 10
-	defaultBusyTimeout   = 5 * time.Second
-	defaultPostgresPort  = 5432
-	defaultMySQLPort     = 3306
-	discardTimeout       = 5 * time.Second
-	defaultCloseTimeout  = 30 * time.Second
-	sqliteMemoryDatabase = ":memory:"
+	defaultMaxConns    = 10
+	defaultBusyTimeout = 5 * time.Second
 )
+
+// Resolve merges c's URL into its explicit fields (explicit, non-zero fields win), checks the
+// result and applies the defaults: what conn.OpenConfig opens. The returned Config has no URL.
+//
+//	r, err := config.Resolve(config.Config{URL: "postgres://app@db/app", Pool: config.PoolConfig{MaxConns: 20}})
+//	// r.Host "db", r.Port 5432, r.Pool.MaxConns 20
+func Resolve(c Config) (Config, error) { return c.resolve() }
+
+// RedactedURL writes a resolved config as a URL whose password, and any secret driver
+// argument, read "xxxxx": the name conn gives a DB in its String, logs and errors.
+func RedactedURL(r Config) string { return r.redactedURL() }
 
 // resolve merges the URL into the explicit fields (explicit, non-zero fields win), checks the
 // result and applies defaults. The returned Config has no URL.
@@ -39,14 +43,18 @@ func (c Config) resolve() (Config, error) {
 	if r.Adapter == "" {
 		return Config{}, errors.New("conn: config names no database: set url, or adapter (postgres, mysql, mariadb or sqlite) and the connection fields")
 	}
-	if _, err := adapterOf(r.Adapter); err != nil {
+	adapter, eng, err := engineOf(r.Adapter)
+	if err != nil {
+		return Config{}, err
+	}
+	if eng == nil {
 		return Config{}, fmt.Errorf("conn: config adapter %q: want postgres, mysql, mariadb or sqlite", r.Adapter)
 	}
-	r.Adapter, _ = adapterOf(r.Adapter)
+	r.Adapter = adapter
 	if r.Port < 0 || r.Port > 65535 {
 		return Config{}, fmt.Errorf("conn: config port %d: want 1 to 65535", r.Port)
 	}
-	if r.Adapter == "sqlite" {
+	if eng.File {
 		if r.Database == "" {
 			return Config{}, errors.New("conn: sqlite config names no database file: set database to a path or \":memory:\"")
 		}
@@ -61,21 +69,17 @@ func (c Config) resolve() (Config, error) {
 		if k == "" {
 			return Config{}, errors.New("conn: config driver_args has an empty name")
 		}
-		if k == "strict" && (r.Adapter == "mysql" || r.Adapter == "mariadb") {
-			// go-sql-driver/mysql panics on this long-removed parameter.
-			return Config{}, errors.New("conn: mysql driver argument strict was removed from the driver: set sql_mode on the server or as a driver argument instead")
+	}
+	if eng.CheckArgs != nil {
+		if err := eng.CheckArgs(r.DriverArgs); err != nil {
+			return Config{}, fmt.Errorf("conn: %w", err)
 		}
 	}
-	if r.Adapter != "sqlite" && r.Host == "" {
+	if !eng.File && r.Host == "" {
 		r.Host = "localhost"
 	}
 	if r.Port == 0 {
-		switch r.Adapter {
-		case "postgres":
-			r.Port = defaultPostgresPort
-		case "mysql", "mariadb":
-			r.Port = defaultMySQLPort
-		}
+		r.Port = eng.DefaultPort
 	}
 	p := &r.Pool
 	if p.MaxConns < 0 || p.MinConns < 0 {
@@ -141,21 +145,12 @@ func overlay(dst *Config, src Config) {
 	dst.ConnectEagerly = dst.ConnectEagerly || src.ConnectEagerly
 	dst.OnConnect = src.OnConnect
 	dst.Logger, dst.LogArguments, dst.Tracer = src.Logger, src.LogArguments, src.Tracer
-	dst.label = src.label
-}
-
-func (r Config) dialect() dialect.Dialect {
-	d, _ := dialect.ByName(r.Adapter)
-	return d
 }
 
 // redactedURL writes a resolved config as a URL whose password, if any, reads "xxxxx".
 // Secret driver arguments (password=, sslpassword=), and any whose value is the password,
 // read "xxxxx" too.
 func (r Config) redactedURL() string {
-	if r.label != "" {
-		return r.label
-	}
 	q := url.Values{}
 	for k, v := range r.DriverArgs {
 		if isSecretArg(k) || (v != "" && v == r.Password) {
@@ -167,8 +162,8 @@ func (r Config) redactedURL() string {
 	if query != "" {
 		query = "?" + query
 	}
-	if r.Adapter == "sqlite" {
-		return "sqlite:///" + r.Database + query
+	if fileEngine(r.Adapter) {
+		return r.Adapter + ":///" + r.Database + query
 	}
 	u := url.URL{Scheme: r.Adapter, Host: net.JoinHostPort(r.Host, strconv.Itoa(r.Port)), Path: "/" + r.Database}
 	switch {

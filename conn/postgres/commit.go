@@ -1,7 +1,8 @@
-package conn
+package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/typedsql/typedsql/internal/engine"
 	"github.com/typedsql/typedsql/txn"
 )
 
@@ -33,10 +35,37 @@ type xidCheck struct {
 	id   uint64 // the transaction's id (xid8); 0, never a transaction's, when it has none
 }
 
+// Commit takes the transaction's id before the COMMIT when the block may have written, and
+// asks the server on a fresh connection after a lost reply.
+func (s *session) Commit(ctx context.Context, text string, wrote bool, fresh engine.Fresh) engine.Commit {
+	if s.conn.PgConn().IsClosed() {
+		return engine.Commit{Status: engine.NotCommitted, NotSent: true, Err: errors.New("COMMIT not sent: the connection is closed")}
+	}
+	var x xidCheck
+	if wrote {
+		var err error
+		if x, err = readXid(ctx, s); err != nil {
+			// The COMMIT was not sent, so the transaction cannot have committed.
+			return engine.Commit{Status: engine.NotCommitted, NotSent: true,
+				Err: fmt.Errorf("COMMIT not sent, because reading the transaction's id before it failed: %w", err)}
+		}
+	}
+	_, err := s.Exec(ctx, text, nil)
+	if err == nil {
+		return engine.Commit{Status: engine.Committed}
+	}
+	if failed, _ := commitFailed(err); failed {
+		return engine.Commit{Status: engine.NotCommitted, Err: err}
+	}
+	c := s.resolve(ctx, x, err, fresh)
+	c.Lost, c.Err = true, err
+	return c
+}
+
 // readXid asks for the id of the connection's transaction. It is on the path of every
 // COMMIT of a block that may have written, so it talks to pgconn directly: one simple-protocol
 // round trip, whatever the DB's statement cache mode.
-func readXid(ctx context.Context, p *pgxSession) (xidCheck, error) {
+func readXid(ctx context.Context, p *session) (xidCheck, error) {
 	pc := p.conn.PgConn()
 	current, _ := xidSQL(pc)
 	mrr := pc.Exec(ctx, current)
@@ -63,44 +92,47 @@ func readXid(ctx context.Context, p *pgxSession) (xidCheck, error) {
 	return x, nil
 }
 
-// resolvePostgres finds out what became of the transaction whose COMMIT failed with
-// commitErr, which proves nothing, and returns what commit returns. The block's connection is
-// dead (pgx closed it): it is detached first, so that even a pool of one has room for the
-// connection that asks.
-func (st *txState) resolvePostgres(ctx context.Context, p *pgxSession, x xidCheck, commitErr error) error {
-	pid := p.conn.PgConn().PID()
-	p.detach()
+// resolve finds out what became of the transaction whose COMMIT failed with commitErr, which
+// proves nothing. The session's connection is dead (pgx closed it): it is detached first, so
+// that even a pool of one has room for the connection that asks.
+func (s *session) resolve(ctx context.Context, x xidCheck, commitErr error, fresh engine.Fresh) engine.Commit {
+	pid := s.conn.PgConn().PID()
+	s.detach()
+	unknown := func(why string) engine.Commit { return engine.Commit{Status: engine.CommitUnknown, Why: why} }
 	switch {
 	case !x.read:
-		return commitUnknown(st.h, commitErr, "the block ran only SELECTs built without a locking clause, so its transaction's id was not taken before COMMIT")
+		return unknown("the block ran only SELECTs built without a locking clause, so its transaction's id was not taken before COMMIT")
 	case x.id == 0:
 		// No id: the transaction wrote nothing, so committed and rolled back are the same.
 		// (A NOTIFY takes its id only in the COMMIT: it may or may not have been sent.)
-		return nil
+		return engine.Commit{Status: engine.Committed}
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resolveTimeout)
 	defer cancel()
-	s, err := st.h.freshSession(rctx)
-	if err != nil {
-		return commitUnknown(st.h, commitErr, fmt.Sprintf("asking the server on a new connection failed: %v", err))
-	}
-	ps, ok := s.(*pgxSession)
-	if !ok { // a PostgreSQL pool lends pgx sessions only
-		s.release(false)
-		return commitUnknown(st.h, commitErr, "the pool lent a connection that is not PostgreSQL's")
-	}
-	status, err := xactStatus(rctx, ps, pid, x.id)
-	s.release(err != nil)
+	var status string
+	asked := false
+	err := fresh.WithFresh(rctx, func(f engine.Session) error {
+		asked = true
+		ps, ok := f.(*session)
+		if !ok { // a PostgreSQL pool lends pgx sessions only
+			return errors.New("the pool lent a connection that is not PostgreSQL's")
+		}
+		var err error
+		status, err = xactStatus(rctx, ps, pid, x.id)
+		return err
+	})
 	switch {
+	case err != nil && !asked:
+		return unknown(fmt.Sprintf("asking the server on a new connection failed: %v", err))
 	case err != nil:
-		return commitUnknown(st.h, commitErr, fmt.Sprintf("asking the server about transaction %d failed: %v", x.id, err))
+		return unknown(fmt.Sprintf("asking the server about transaction %d failed: %v", x.id, err))
 	case status == "committed":
-		return nil
+		return engine.Commit{Status: engine.Committed}
 	case status == "aborted":
-		return &Error{Class: ErrOperational, Err: commitErr, msg: redactString(fmt.Sprintf(
-			"COMMIT got no reply (%v), and the server reports transaction %d aborted: nothing of it was committed", commitErr, x.id), st.h.cfg.secrets())}
+		return engine.Commit{Status: engine.NotCommitted, Why: fmt.Sprintf(
+			"COMMIT got no reply (%v), and the server reports transaction %d aborted: nothing of it was committed", commitErr, x.id)}
 	}
-	return commitUnknown(st.h, commitErr, fmt.Sprintf("the server reports transaction %d %s", x.id, status))
+	return unknown(fmt.Sprintf("the server reports transaction %d %s", x.id, status))
 }
 
 // xactStatus returns the status of transaction xid: "committed" or "aborted", or, when it is
@@ -109,7 +141,7 @@ func (st *txState) resolvePostgres(ctx context.Context, p *pgxSession, x xidChec
 // backend, pid, once it is sure to be this transaction's (its backend_xid matches: behind a
 // pooler the pid the client knows may be another session's); without the privilege to, the
 // server is left to notice the dead socket by itself.
-func xactStatus(ctx context.Context, s *pgxSession, pid uint32, xid uint64) (string, error) {
+func xactStatus(ctx context.Context, s *session, pid uint32, xid uint64) (string, error) {
 	xid32 := strconv.FormatUint(xid&0xffffffff, 10) // backend_xid is the 32-bit xid
 	_, statusSQL := xidSQL(s.conn.PgConn())
 	var terminateErr error

@@ -1,4 +1,4 @@
-package conn
+package postgres
 
 import (
 	"fmt"
@@ -35,7 +35,7 @@ func applyPooler(q url.Values) error {
 	pooler := q.Get(poolerParam)
 	q.Del(poolerParam)
 	if pooler != "pgbouncer" {
-		return fmt.Errorf("conn: pooler=%q: the only pooler conn knows is pgbouncer (transaction pooling)", pooler)
+		return fmt.Errorf("pooler=%q: the only pooler conn knows is pgbouncer (transaction pooling)", pooler)
 	}
 	const key = "default_query_exec_mode"
 	switch mode := q.Get(key); mode {
@@ -43,11 +43,11 @@ func applyPooler(q url.Values) error {
 		q.Set(key, "cache_describe")
 	case "cache_describe", "exec", "simple_protocol":
 	case "cache_statement":
-		return fmt.Errorf("conn: %s=%s is unsafe behind a pooler (pooler=pgbouncer): named prepared statements collide on shared server connections (42P05); use cache_describe, exec or simple_protocol", key, mode)
+		return fmt.Errorf("%s=%s is unsafe behind a pooler (pooler=pgbouncer): named prepared statements collide on shared server connections (42P05); use cache_describe, exec or simple_protocol", key, mode)
 	case "describe_exec":
-		return fmt.Errorf("conn: %s=%s is unsafe behind a pooler (pooler=pgbouncer): its two round trips may reach two server connections and return another client's result; use cache_describe, exec or simple_protocol", key, mode)
+		return fmt.Errorf("%s=%s is unsafe behind a pooler (pooler=pgbouncer): its two round trips may reach two server connections and return another client's result; use cache_describe, exec or simple_protocol", key, mode)
 	default:
-		return fmt.Errorf("conn: %s=%q is not one of pgx's exec modes", key, mode)
+		return fmt.Errorf("%s=%q is not one of pgx's exec modes", key, mode)
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package conn
+package postgres
 
 import "net"
 

@@ -1,10 +1,43 @@
-package conn
+package postgres
 
 import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/typedsql/typedsql/internal/engine"
 )
+
+// rowsReader reads pgx's rows for conn: their column names from pgx's field descriptions,
+// and scans through plans kept from one statement to the next. It has no state: the pool and
+// its sessions share it.
+type rowsReader struct{}
+
+func (rowsReader) Columns(r engine.Rows) []string {
+	fds := r.(pgx.Rows).FieldDescriptions()
+	cols := make([]string, len(fds))
+	for i := range fds {
+		cols[i] = fds[i].Name
+	}
+	return cols
+}
+
+// SameColumns reads pgx's field descriptions in place, so that a fetch whose columns match
+// the plan it scanned with last time makes no list of names.
+func (rowsReader) SameColumns(r engine.Rows, cols []string) bool {
+	fds := r.(pgx.Rows).FieldDescriptions()
+	if len(fds) != len(cols) {
+		return false
+	}
+	for i := range fds {
+		if fds[i].Name != cols[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (rowsReader) NewScanPlans() engine.ScanPlans { return new(pgScan) }
 
 // pgScan keeps pgx's scan plans for one result shape from one statement to the next. pgx's
 // Rows.Scan plans each column afresh for every result (its plans live in the result), which
@@ -29,14 +62,15 @@ type pgScan struct {
 	plans   []pgtype.ScanPlan
 }
 
-// reset drops the plans: the scanner's destinations changed.
-func (p *pgScan) reset() { p.typeMap, p.checked = nil, false }
+// Reset drops the plans: the scanner's destinations changed.
+func (p *pgScan) Reset() { p.typeMap, p.checked = nil, false }
 
-// newResult makes the next scan check the plans against a new result's columns.
-func (p *pgScan) newResult() { p.checked = false }
+// NewResult makes the next scan check the plans against a new result's columns.
+func (p *pgScan) NewResult() { p.checked = false }
 
-// scan reads rows' current row into dest, as rows.Scan(dest...) would.
-func (p *pgScan) scan(rows pgx.Rows, dest []any) error {
+// Scan reads r's current row into dest, as r.Scan(dest...) would.
+func (p *pgScan) Scan(r engine.Rows, dest []any) error {
+	rows := r.(pgx.Rows)
 	fds := rows.FieldDescriptions()
 	values := rows.RawValues()
 	if len(fds) != len(dest) || len(values) != len(dest) || rows.Conn() == nil {

@@ -1,7 +1,6 @@
-package conn
+package config
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -33,7 +32,7 @@ import (
 //
 // ${NAME} in a value is replaced by the environment variable NAME (an unset one is an error
 // unless written ${NAME:-default}), so passwords need not be in the file. Every database is
-// checked as Open would check it; an unknown key, a value of the wrong type or a bad setting is
+// checked as conn.Open would check it; an unknown key, a value of the wrong type or a bad setting is
 // an error naming the database, the key and the line. Errors never show a password or a value
 // taken from the environment.
 func LoadConfigs(path string) (map[string]Config, error) {
@@ -66,21 +65,22 @@ func ParseConfigs(data []byte) (map[string]Config, error) {
 	return out, nil
 }
 
-// OpenNamed opens the database called name in the YAML file at path (see LoadConfigs).
+// LoadNamed reads the database called name in the YAML file at path (see LoadConfigs); it is
+// what conn.OpenNamed opens.
 //
-//	db, err := conn.OpenNamed(ctx, "config/databases.yml", "primary")
+//	cfg, err := config.LoadNamed("config/databases.yml", "primary")
 //
 // Only that database's settings are read and checked, and only its ${NAME} references
 // expanded: a process that opens "primary" needs none of the environment variables of
 // "analytics". A name the file does not have is an error listing the names it has.
-func OpenNamed(ctx context.Context, path, name string, opts ...Option) (*DB, error) {
+func LoadNamed(path, name string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("conn: database config file: %w", err)
+		return Config{}, fmt.Errorf("conn: database config file: %w", err)
 	}
 	root, err := parseConfigDoc(data)
 	if err != nil {
-		return nil, fmt.Errorf("conn: %s: %w", path, errors.Unwrap(err))
+		return Config{}, fmt.Errorf("conn: %s: %w", path, errors.Unwrap(err))
 	}
 	var names []string
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -90,12 +90,12 @@ func OpenNamed(ctx context.Context, path, name string, opts ...Option) (*DB, err
 		}
 		cfg, err := entryConfig(name, root.Content[i+1])
 		if err != nil {
-			return nil, fmt.Errorf("conn: %s: %w", path, errors.Unwrap(err))
+			return Config{}, fmt.Errorf("conn: %s: %w", path, errors.Unwrap(err))
 		}
-		return OpenConfig(ctx, cfg, opts...)
+		return cfg, nil
 	}
 	slices.Sort(names)
-	return nil, fmt.Errorf("conn: %s has no database %q; it has %s", path, name, strings.Join(names, ", "))
+	return Config{}, fmt.Errorf("conn: %s has no database %q; it has %s", path, name, strings.Join(names, ", "))
 }
 
 // parseConfigDoc reads a config file's YAML and returns its mapping of names to databases.
@@ -115,7 +115,7 @@ func parseConfigDoc(data []byte) (*yaml.Node, error) {
 }
 
 // entryConfig expands the environment references of one database's settings and reads and
-// checks them as Open would.
+// checks them as conn.Open would.
 func entryConfig(name string, body *yaml.Node) (Config, error) {
 	if body.Kind != yaml.MappingNode {
 		return Config{}, configErr(fmt.Errorf("line %d: database %q: want a mapping of settings", body.Line, name))

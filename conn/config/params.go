@@ -1,4 +1,4 @@
-package conn
+package config
 
 import (
 	"fmt"
@@ -19,6 +19,9 @@ type param struct {
 	yaml string
 	// sqliteOnly: the keys are conn's only in a SQLite URL; elsewhere they go to the driver.
 	sqliteOnly bool
+	// secret, when set, reads the setting's value, which must never be shown: Secrets lists
+	// it, and every redaction masks it.
+	secret func(c *Config) string
 	// set parses a URL value into c; show is the value as an error may quote it.
 	set func(c *Config, key, val, show string) error
 	// merge copies src's value over dst's when src sets it (not zero).
@@ -31,7 +34,7 @@ var params = []param{
 	text("", "host", func(c *Config) *string { return &c.Host }),
 	number("", "port", func(c *Config) *int { return &c.Port }),
 	text("", "user", func(c *Config) *string { return &c.User }),
-	text("", "password", func(c *Config) *string { return &c.Password }),
+	secret(passwordField, text("", "password", passwordField)),
 	text("", "database", func(c *Config) *string { return &c.Database }),
 	duration("connect_timeout", "connect_timeout", func(c *Config) *Duration { return &c.ConnectTimeout }),
 
@@ -74,6 +77,14 @@ func keysOf(key string, aliases []string) []string {
 }
 
 func sqliteOnly(p param) param { p.sqliteOnly = true; return p }
+
+// secret marks a text setting whose value must never be shown.
+func secret(field func(*Config) *string, p param) param {
+	p.secret = func(c *Config) string { return *field(c) }
+	return p
+}
+
+func passwordField(c *Config) *string { return &c.Password }
 
 // mergeNonZero is the merge of a comparable field: a zero value in src sets nothing.
 func mergeNonZero[T comparable](field func(*Config) *T) func(dst, src *Config) {

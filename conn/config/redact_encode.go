@@ -1,4 +1,4 @@
-package conn
+package config
 
 import (
 	"encoding/json"
@@ -49,7 +49,7 @@ func (c Config) masked() Config {
 		}
 	}
 	if m.URL != "" {
-		m.URL = maskURL(c.URL, c.secrets())
+		m.URL = maskURL(c.URL, Secrets(c))
 	}
 	return m
 }

@@ -1,4 +1,4 @@
-package conn
+package config
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/typedsql/typedsql/internal/engine"
 )
 
 // ParseURL reads a database URL into a Config:
@@ -36,12 +38,12 @@ func ParseURL(raw string) (Config, error) {
 		}
 		return Config{}, errors.New("conn: database URL has no scheme: want postgres://, mysql://, mariadb:// or sqlite:///")
 	}
-	adapter, err := adapterOf(scheme)
+	adapter, eng, err := urlEngine(scheme)
 	if err != nil {
 		return Config{}, err
 	}
-	if adapter == "sqlite" {
-		return parseSQLiteURL(rest)
+	if eng.File {
+		return parseFileURL(adapter, rest)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -96,10 +98,10 @@ func urlParseError(err error) error {
 	return errors.New("conn: invalid database URL: " + hint + " (percent-encode reserved characters such as / # ? @ : % in the password)")
 }
 
-// parseSQLiteURL reads what follows "sqlite://": "/relative.db", "//absolute.db", "/:memory:"
-// or, Emmett's form, "relative.db". It is read by hand because ":memory:" and Windows-style
-// names do not survive net/url's host parsing.
-func parseSQLiteURL(rest string) (Config, error) {
+// parseFileURL reads what follows "sqlite://" (a file engine's scheme): "/relative.db",
+// "//absolute.db", "/:memory:" or, Emmett's form, "relative.db". It is read by hand because
+// ":memory:" and Windows-style names do not survive net/url's host parsing.
+func parseFileURL(adapter, rest string) (Config, error) {
 	path, query, _ := strings.Cut(rest, "?")
 	path = strings.TrimPrefix(path, "/")
 	if path == "" {
@@ -109,27 +111,27 @@ func parseSQLiteURL(rest string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("conn: sqlite URL path %q: a '%%' is not followed by two hex digits", path)
 	}
-	cfg := Config{Adapter: "sqlite", Database: name}
+	cfg := Config{Adapter: adapter, Database: name}
 	if err := cfg.setParams(query); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
 }
 
-func adapterOf(scheme string) (string, error) {
-	switch strings.ToLower(scheme) {
-	case "postgres", "postgresql", "pgx":
-		return "postgres", nil
-	case "mysql":
-		return "mysql", nil
-	case "mariadb":
-		return "mariadb", nil
-	case "sqlite", "sqlite3":
-		return "sqlite", nil
-	case "":
-		return "", errors.New("conn: database URL has no scheme: want postgres://, mysql://, mariadb:// or sqlite:///")
+// urlEngine returns the adapter and engine a URL's scheme names: the engine packages register
+// their schemes (internal/engine).
+func urlEngine(scheme string) (string, *engine.Engine, error) {
+	if scheme == "" {
+		return "", nil, errors.New("conn: database URL has no scheme: want postgres://, mysql://, mariadb:// or sqlite:///")
 	}
-	return "", fmt.Errorf("conn: unknown database URL scheme %q: want postgres, postgresql, mysql, mariadb or sqlite", scheme)
+	adapter, e, err := engineOf(scheme)
+	if err != nil {
+		return "", nil, err
+	}
+	if e == nil {
+		return "", nil, fmt.Errorf("conn: unknown database URL scheme %q: want postgres, postgresql, mysql, mariadb or sqlite", scheme)
+	}
+	return adapter, e, nil
 }
 
 // setParams applies a URL query string, in order, so that the last of repeated keys wins.
@@ -158,7 +160,7 @@ func (c *Config) setParam(key, val string) error {
 	if isSecretArg(key) {
 		show = redactedPassword
 	}
-	if p, ok := urlParams[key]; ok && (!p.sqliteOnly || c.Adapter == "sqlite") {
+	if p, ok := urlParams[key]; ok && (!p.sqliteOnly || fileEngine(c.Adapter)) {
 		return p.set(c, key, val, show)
 	}
 	if c.DriverArgs == nil {
