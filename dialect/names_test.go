@@ -26,11 +26,6 @@ var engineNames = map[string]bool{
 // and the facts conn used to switch on (internal/engine). A new comparison anywhere, in these
 // files too, fails the test.
 var knownEngineComparisons = map[string]int{
-	// From the replica branch (issue 15), as main has them: a reroute that compares two
-	// dialects' names (conn/exec.go) and the per-engine replication queries
-	// (replica/probe.go). Its owner turns them into dialect facts or engine registrations.
-	"conn/exec.go":     1,
-	"replica/probe.go": 1,
 	// The test harness starts real servers, one docker image per engine, and tells MariaDB
 	// from MySQL by the server's version string: it is about servers, not dialects.
 	"testcontainers/database.go": 1,
