@@ -43,8 +43,16 @@ docker_host() {
 	printf 'unix://%s\n' "$sock"
 }
 
+# private_running: the pid file names a live dockerd of this state directory. A dockerd that
+# died leaves its pid file, and the machine soon gives that id to another process (pid_max
+# is 32768 here): signalling it once shut down the machine's own MariaDB.
 private_running() {
-	[[ -f $state/docker.pid ]] && kill -0 "$(cat "$state/docker.pid")" 2>/dev/null
+	local pid
+	[[ -f $state/docker.pid ]] || return 1
+	pid=$(cat "$state/docker.pid")
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "dockerd .*--data-root $state/data"
 }
 
 start_engine() {
