@@ -11,17 +11,6 @@ import (
 )
 
 var (
-	// ErrNoTransaction: Savepoint, OnCommit, OnRollback or DB.Block was called with a context
-	// that is not inside an atomic block.
-	ErrNoTransaction = errors.New("conn: not inside a transaction: begin one with DB.Atomic or DB.Transaction first")
-	// ErrInTransaction: DB.Transaction was called inside a transaction, where only a savepoint
-	// can open.
-	ErrInTransaction = errors.New("conn: already inside a transaction: use DB.Atomic or DB.Savepoint for a nested block")
-	// ErrTxRolledBack: the engine rolled the block's transaction back on its own after an
-	// error (MySQL after a deadlock, SQLite after an interrupt or I/O error), so the block
-	// cannot commit; statements made in it fail until its outermost block ends.
-	ErrTxRolledBack = errors.New("conn: the engine rolled back the transaction after an error")
-
 	errNilFunc   = errors.New("conn: nil block function")
 	errTxControl = errors.New("conn: transaction control statement refused")
 )

@@ -5,9 +5,6 @@ import (
 	"errors"
 )
 
-// ErrAlreadyInitialized: Init was called on a DB that already has a database.
-var ErrAlreadyInitialized = errors.New("conn: database already initialized: Init runs once per DB (use a Proxy to retarget a DB at run time)")
-
 // errInitProxy: Init was called on the DB of a Proxy.
 var errInitProxy = errors.New("conn: Init on a Proxy's DB: give a proxy its database with Proxy.Set")
 

@@ -37,6 +37,27 @@ var (
 
 	errNilStatement = errors.New("conn: nil statement")
 	errExtraArgs    = errors.New("conn: arguments passed beside a built statement: a built statement binds its own values; pass extra arguments only with conn.SQL")
+
+	// Misuse of blocks, Init, Using and scanning.
+
+	// ErrNoTransaction: Savepoint, OnCommit, OnRollback or DB.Block was called with a context
+	// that is not inside an atomic block.
+	ErrNoTransaction = errors.New("conn: not inside a transaction: begin one with DB.Atomic or DB.Transaction first")
+	// ErrInTransaction: DB.Transaction was called inside a transaction, where only a savepoint
+	// can open.
+	ErrInTransaction = errors.New("conn: already inside a transaction: use DB.Atomic or DB.Savepoint for a nested block")
+	// ErrTxRolledBack: the engine rolled the block's transaction back on its own after an
+	// error (MySQL after a deadlock, SQLite after an interrupt or I/O error), so the block
+	// cannot commit; statements made in it fail until its outermost block ends.
+	ErrTxRolledBack = errors.New("conn: the engine rolled back the transaction after an error")
+
+	// ErrAlreadyInitialized: Init was called on a DB that already has a database.
+	ErrAlreadyInitialized = errors.New("conn: database already initialized: Init runs once per DB (use a Proxy to retarget a DB at run time)")
+	// ErrNoField is what a ScanError wraps when a column has no field to go to.
+	ErrNoField = errors.New("no field for column")
+	// ErrUsingConflict: a statement touches tables that Using sends to different databases (or
+	// some to another database and some not), and one statement runs on one database.
+	ErrUsingConflict = errors.New("conn: statement spans databases")
 )
 
 // misuseError is a misuse of the handle: it matches ErrInterface.

@@ -2,7 +2,6 @@ package conn
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -231,9 +230,6 @@ func (p *scanPlan) dest(base unsafe.Pointer, dest []any) {
 		dest[i] = reflect.NewAt(p.types[i], unsafe.Add(base, off)).Interface()
 	}
 }
-
-// ErrNoField is what a ScanError wraps when a column has no field to go to.
-var ErrNoField = errors.New("no field for column")
 
 // ScanError reports a column that could not be put into its Go destination: there is no
 // field for it, or its value does not fit the field's type (a NULL into a string, text into

@@ -2,7 +2,6 @@ package conn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
@@ -19,10 +18,6 @@ type Table string
 
 // TableName returns the name.
 func (t Table) TableName() string { return string(t) }
-
-// ErrUsingConflict: a statement touches tables that Using sends to different databases (or
-// some to another database and some not), and one statement runs on one database.
-var ErrUsingConflict = errors.New("conn: statement spans databases")
 
 // usingSet is one Using call, a Router: its tables go to db. Sets chain to the ones made
 // before them in the same context; the newest set that names a table decides where it goes.
