@@ -52,7 +52,7 @@ func TestRouteChain(t *testing.T) {
 		t.Errorf("Exec through a failing router: %v; want its error", err)
 	}
 	// Using is one of the routers: a statement none of its tables names passes on.
-	ctx5 := conn.Using(ctx, b, conn.Table("users"))
+	ctx5 := conn.Using(ctx, b, conn.TableName("users"))
 	if got, _ := route(ctx5); got != a {
 		t.Errorf("SQL text under Using then old router: %p; want a (Using passes it on)", got)
 	}

@@ -97,7 +97,7 @@ var errNilBlock = errors.New("conn: nil function passed as a block")
 // With InTransaction, fn also runs in a transaction on the pinned connection.
 //
 // Using the block's context after WithConn returns fails with ErrBlockEnded.
-func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error, opts ...ConnOption) error {
+func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error, opts ...WithConnOption) error {
 	if fn == nil {
 		return errNilBlock
 	}
@@ -128,8 +128,8 @@ func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error, 
 	return err
 }
 
-// ConnOption adjusts a WithConn block.
-type ConnOption func(*connOptions)
+// WithConnOption adjusts a WithConn block.
+type WithConnOption func(*connOptions)
 
 type connOptions struct {
 	tx     bool
@@ -147,7 +147,7 @@ type connOptions struct {
 //		_, err := db.Exec(ctx, conn.SQL("UPDATE accounts SET balance = balance - 10 WHERE id = 1"))
 //		return err // COMMIT, or ROLLBACK on error
 //	}, conn.InTransaction(txn.Serializable))
-func InTransaction(opts ...txn.Option) ConnOption {
+func InTransaction(opts ...txn.Option) WithConnOption {
 	return func(o *connOptions) { o.tx, o.txOpts = true, opts }
 }
 

@@ -12,12 +12,15 @@ type TableRef interface {
 	TableName() string
 }
 
-// Table names a table for Using by hand, exactly as descriptors name it: "users", or
-// "archive.users" for a table in a schema.
-type Table string
+// TableName names a table for Using by hand, exactly as descriptors name it: "users", or
+// "archive.users" for a table in a schema. (A table descriptor, expr.Table, is a TableRef
+// too; this is for a table that has none.)
+//
+//	ctx = conn.Using(ctx, archive, conn.TableName("audit_log"))
+type TableName string
 
 // TableName returns the name.
-func (t Table) TableName() string { return string(t) }
+func (t TableName) TableName() string { return string(t) }
 
 // usingSet is one Using call, a Router: its tables go to db. Sets chain to the ones made
 // before them in the same context; the newest set that names a table decides where it goes.

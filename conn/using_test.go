@@ -98,7 +98,7 @@ func TestUsingRoutesByTable(t *testing.T) {
 			t.Errorf("join across databases: %v, want ErrUsingConflict naming notes and tags", err)
 		}
 		// Routing both tables makes it one database again.
-		both := conn.Using(ctx, archive, notes, conn.Table("tags"))
+		both := conn.Using(ctx, archive, notes, conn.TableName("tags"))
 		var body, tag string
 		if err := mainDB.QueryRow(both, join).Scan(&body, &tag); err != nil || body != "archived" || tag != "archive" {
 			t.Errorf("join with both tables routed: %q %q %v", body, tag, err)
