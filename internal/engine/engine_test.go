@@ -2,15 +2,24 @@ package engine
 
 import (
 	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 )
 
 // An engine registered under several names is found by each, listed once, and a name taken
 // twice is a panic at start-up, as with database/sql's Register.
+// registerRuns makes each run's names new: the registry is process-wide and keeps what a
+// previous run (-count=N) registered.
+var registerRuns atomic.Int64
+
 func TestRegister(t *testing.T) {
+	run := strconv.FormatInt(registerRuns.Add(1), 10)
+	a, b := "test-engine-a"+run, "test-engine-b"+run
 	e := &Engine{}
-	Register(e, "test-engine-a", "test-engine-b")
-	if Lookup("test-engine-a") != e || Lookup("test-engine-b") != e {
+	Register(e, a, b)
+	if Lookup(a) != e || Lookup(b) != e {
 		t.Fatal("Lookup does not find the engine under both names")
 	}
 	if Lookup("test-engine-none") != nil {
@@ -34,7 +43,7 @@ func TestRegister(t *testing.T) {
 			t.Error("a failed registration changed the list")
 		}
 	}()
-	Register(&Engine{}, "test-engine-a")
+	Register(&Engine{}, a)
 }
 
 func TestSQLStateClass(t *testing.T) {
@@ -52,11 +61,13 @@ func TestSQLStateClass(t *testing.T) {
 // An engine's URL schemes and its adapter names lead to it, whatever their case; a scheme
 // taken twice is a panic at start-up.
 func TestScheme(t *testing.T) {
-	e := &Engine{Schemes: map[string]string{"test-scheme-x": "test-engine-s"}}
-	Register(e, "test-engine-s")
-	for _, s := range []string{"test-scheme-x", "TEST-Scheme-X", "test-engine-s"} {
-		if a, got, ok := Scheme(s); !ok || a != "test-engine-s" || got != e {
-			t.Errorf("Scheme(%q) = %q, %p, %v; want test-engine-s, %p, true", s, a, got, ok, e)
+	run := strconv.FormatInt(registerRuns.Add(1), 10)
+	scheme, adapter, other := "test-scheme-x"+run, "test-engine-s"+run, "test-engine-t"+run
+	e := &Engine{Schemes: map[string]string{scheme: adapter}}
+	Register(e, adapter)
+	for _, s := range []string{scheme, strings.ToUpper(scheme), adapter} {
+		if a, got, ok := Scheme(s); !ok || a != adapter || got != e {
+			t.Errorf("Scheme(%q) = %q, %p, %v; want %s, %p, true", s, a, got, ok, adapter, e)
 		}
 	}
 	if _, _, ok := Scheme("test-scheme-none"); ok {
@@ -66,9 +77,9 @@ func TestScheme(t *testing.T) {
 		if recover() == nil {
 			t.Error("registering a scheme twice did not panic")
 		}
-		if Lookup("test-engine-t") != nil {
+		if Lookup(other) != nil {
 			t.Error("a failed registration registered its adapter")
 		}
 	}()
-	Register(&Engine{Schemes: map[string]string{"test-scheme-x": "test-engine-t"}}, "test-engine-t")
+	Register(&Engine{Schemes: map[string]string{scheme: other}}, other)
 }
