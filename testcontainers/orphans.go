@@ -30,21 +30,30 @@ func processStart(pid int) (string, bool) {
 	if runtime.GOOS != "linux" {
 		return "", true
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	f, err := procStat(pid)
 	if err != nil {
 		return "", !errors.Is(err, fs.ErrNotExist)
 	}
-	// The command name (field 2) is in parentheses and may hold spaces: count from after it.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return "", true
-	}
-	f := strings.Fields(s[i+1:])
 	if len(f) < 20 {
 		return "", true
 	}
 	return f[19], true // field 22: starttime
+}
+
+// procStat returns the fields of /proc/pid/stat from the third on (f[0] is the state, f[1] the
+// parent's id, f[19] the start time): the command name before them is in parentheses and may
+// hold spaces, so they are counted from after its closing one. No parenthesis: no fields.
+func procStat(pid int) ([]string, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return nil, err
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return nil, nil
+	}
+	return strings.Fields(s[i+1:]), nil
 }
 
 // ownerAlive reports whether the process a container's owner label names may still be running.

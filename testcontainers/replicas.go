@@ -273,34 +273,25 @@ func readPid(path string) int {
 
 // processAlive reports whether pid exists and is not a zombie.
 func processAlive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	f, err := procStat(pid)
 	if err != nil {
 		return syscall.Kill(pid, 0) == nil
 	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
+	return len(f) == 0 || f[0] != "Z"
 }
 
-// childrenOf lists the processes whose parent is pid (field 4 of /proc/N/stat).
+// childrenOf lists the processes whose parent is pid.
 func childrenOf(pid int) []int {
 	var kids []int
+	parent := strconv.Itoa(pid)
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, f := range stats {
-		b, err := os.ReadFile(f)
+	for _, path := range stats {
+		kid, err := strconv.Atoi(filepath.Base(filepath.Dir(path)))
 		if err != nil {
 			continue
 		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		fields := strings.Fields(s[i+1:])
-		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
-			if kid, err := strconv.Atoi(filepath.Base(filepath.Dir(f))); err == nil {
-				kids = append(kids, kid)
-			}
+		if f, err := procStat(kid); err == nil && len(f) > 1 && f[1] == parent {
+			kids = append(kids, kid)
 		}
 	}
 	return kids
