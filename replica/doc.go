@@ -24,7 +24,8 @@
 // primary at most FallbackRate a second, or fail (Fallback).
 //
 // Read-your-writes: Track gives a context a session whose reads see its own writes (see
-// Track); Token and Resume carry it across requests.
+// Track), TrackTables one that is sticky per table (a read waits only for the session's
+// writes to the tables it reads); Token and Resume carry either across requests.
 //
 // Failover: a write that finds the primary read-only (conn.ErrReadOnly, PostgreSQL 25006,
 // MariaDB 1290/1836) has the primary's idle connections closed and runs once more, outside a

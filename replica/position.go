@@ -3,6 +3,7 @@ package replica
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -117,4 +118,50 @@ func ParseToken(token string) (Position, error) {
 		return parseGTIDPosition(text)
 	}
 	return Position{}, fmt.Errorf("replica: token %q is not a position token (pg:... or my:...)", token)
+}
+
+// tablePrefix starts a TrackTables token: "tables:" then a query string of table=position
+// tokens, "*" holding the position every read must see.
+const tablePrefix = "tables:"
+
+func isTableToken(token string) bool { return strings.HasPrefix(token, tablePrefix) }
+
+// tableToken writes all and the per-table positions as a token (sorted, so one session gives
+// one token).
+func tableToken(all Position, tables map[string]Position) string {
+	v := url.Values{}
+	if !all.IsZero() {
+		v.Set("*", all.Token())
+	}
+	for t, p := range tables {
+		v.Set(t, p.Token())
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return tablePrefix + v.Encode()
+}
+
+// parseTableToken reads a token made by tableToken.
+func parseTableToken(token string) (all Position, tables map[string]Position, err error) {
+	v, err := url.ParseQuery(strings.TrimPrefix(token, tablePrefix))
+	if err != nil {
+		return Position{}, nil, fmt.Errorf("replica: token %q is not a per-table position token: %w", token, err)
+	}
+	tables = map[string]Position{}
+	for t, toks := range v {
+		if len(toks) != 1 {
+			return Position{}, nil, fmt.Errorf("replica: token %q names table %q %d times", token, t, len(toks))
+		}
+		p, err := ParseToken(toks[0])
+		if err != nil {
+			return Position{}, nil, err
+		}
+		if t == "*" {
+			all = p
+		} else {
+			tables[t] = p
+		}
+	}
+	return all, tables, nil
 }

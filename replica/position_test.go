@@ -33,3 +33,55 @@ func TestPositionCoversAndTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestTableTokenRoundTrip(t *testing.T) {
+	all, _ := parsePGPosition("0/100")
+	orders, _ := parsePGPosition("0/300")
+	odd, _ := parseGTIDPosition("0-1-5")
+	tables := map[string]Position{"orders": orders, `we"ird;=&name`: odd}
+	tok := tableToken(all, tables)
+	if !isTableToken(tok) || tok != tableToken(all, tables) {
+		t.Fatalf("token %q: not a stable per-table token", tok)
+	}
+	gotAll, got, err := parseTableToken(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotAll.Token() != all.Token() || len(got) != 2 || got["orders"].Token() != orders.Token() ||
+		got[`we"ird;=&name`].Token() != odd.Token() {
+		t.Errorf("token %q read back as %v, %v", tok, gotAll, got)
+	}
+	if tableToken(Position{}, nil) != "" {
+		t.Error("a session that wrote nothing has a token")
+	}
+	for _, bad := range []string{"tables:orders=pg:zz", "tables:%zz", "tables:a=pg:0/1&a=pg:0/2"} {
+		if _, _, err := parseTableToken(bad); err == nil {
+			t.Errorf("parseTableToken(%q) succeeded", bad)
+		}
+	}
+}
+
+// The positions a per-table session needs: a read waits for the tables it reads, writes of
+// unknown tables count for every read, reads of unknown tables wait for everything.
+func TestTrackerNeedsPerTable(t *testing.T) {
+	p1, _ := parsePGPosition("0/100")
+	p2, _ := parsePGPosition("0/200")
+	tr := &tracker{perTable: true, pos: p2, all: Position{}, tables: map[string]Position{"orders": p2, "users": p1}}
+	need := func(tables ...string) string { return tr.needFor(tables).Token() }
+	if got := need("products"); got != "" {
+		t.Errorf("a read of an unwritten table needs %q", got)
+	}
+	if got := need("users", "products"); got != p1.Token() {
+		t.Errorf("a read of users needs %q, want %q", got, p1.Token())
+	}
+	if got := need("users", "orders"); got != p2.Token() {
+		t.Errorf("a read of users and orders needs %q, want %q", got, p2.Token())
+	}
+	if got := need(); got != p2.Token() {
+		t.Errorf("a read that names no tables needs %q, want the session's %q", got, p2.Token())
+	}
+	tr.all = p1
+	if got := need("products"); got != p1.Token() {
+		t.Errorf("after a write of unknown tables a read of products needs %q, want %q", got, p1.Token())
+	}
+}

@@ -3,14 +3,27 @@ package replica
 import (
 	"context"
 	"sync"
+
+	"github.com/typedsql/typedsql/builder"
+	"github.com/typedsql/typedsql/conn"
 )
 
-// tracker is one read-your-writes session: whether it wrote since its position was last
-// read, and that position.
+// tracker is one read-your-writes session: the writes made since its position was last read
+// (dirty), and the positions read for them.
 type tracker struct {
-	mu    sync.Mutex
-	dirty bool
-	pos   Position
+	mu sync.Mutex
+	// perTable: reads wait only for the writes of the tables they read (TrackTables).
+	perTable bool
+	// dirty: a write whose tables are not known (a block, SQL text) is not yet resolved to a
+	// position; dirtyTables: the same for writes whose tables are known (perTable only).
+	dirty       bool
+	dirtyTables map[string]struct{}
+	// pos covers every resolved write of the session: the primary's position as of the last
+	// resolution. all is the position of the last resolved write of unknown tables, which every
+	// read must see; tables holds each written table's position (perTable only).
+	pos    Position
+	all    Position
+	tables map[string]Position
 }
 
 type trackerKey struct{}
@@ -36,35 +49,146 @@ func Track(ctx context.Context) context.Context {
 	return context.WithValue(ctx, trackerKey{}, &tracker{})
 }
 
-func noteWrite(ctx context.Context) {
-	if tr, ok := ctx.Value(trackerKey{}).(*tracker); ok {
-		tr.mu.Lock()
+// TrackTables is Track with stickiness per table: a read waits only for the session's writes
+// to the tables it reads (its Tables()), so writing orders does not hold reads of products to
+// the replicas that have replayed the order.
+//
+//	ctx = replica.TrackTables(ctx)
+//	set.Exec(ctx, builder.InsertInto(Orders).Values(...))      // primary; orders is now sticky
+//	conn.All[Product](ctx, set.DB, builder.Select(...).From(Products)) // any usable replica
+//	conn.All[Order](ctx, set.DB, builder.Select(...).From(Orders))     // one that has the order
+//
+// What cannot name its tables counts as touching every table: a write in an Atomic block or
+// WithConn, SQL text (conn.SQL, also when marked conn.ReadOnly), a statement with no tables.
+// A context already tracking is returned as it is (with its own mode).
+func TrackTables(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(trackerKey{}).(*tracker); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, trackerKey{}, &tracker{perTable: true})
+}
+
+// tablesOf is the tables stmt names, nil when it names none or cannot say.
+func tablesOf(stmt conn.Statement) []string {
+	if tl, ok := stmt.(builder.TableLister); ok {
+		return tl.Tables()
+	}
+	return nil
+}
+
+// noteWrite records that stmt, made with ctx, went to the primary and may have written.
+// Inside a block or WithConn every statement counts as writing every table: the block may
+// have written through statements the router never saw.
+func noteWrite(ctx context.Context, stmt conn.Statement, pinned bool) {
+	tr, ok := ctx.Value(trackerKey{}).(*tracker)
+	if !ok {
+		return
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tables := tablesOf(stmt)
+	if !tr.perTable || pinned || len(tables) == 0 {
 		tr.dirty = true
-		tr.mu.Unlock()
+		return
+	}
+	if tr.dirtyTables == nil {
+		tr.dirtyTables = map[string]struct{}{}
+	}
+	for _, t := range tables {
+		tr.dirtyTables[t] = struct{}{}
 	}
 }
 
-// needed is the position a read made with ctx must see (zero outside Track); ok is false when
-// the session wrote and the primary's position cannot be read now.
-func (s *Set) needed(ctx context.Context) (Position, bool) {
+// needed is the position a read of stmt made with ctx must see (zero outside Track); ok is
+// false when the session wrote and the primary's position cannot be read now.
+func (s *Set) needed(ctx context.Context, stmt conn.Statement) (Position, bool) {
 	tr, _ := ctx.Value(trackerKey{}).(*tracker)
 	if tr == nil {
 		return Position{}, true
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	if tr.dirty {
-		pos, err := s.eng.primaryPosition(ctx, s.primary)
-		if err != nil {
+	if !tr.perTable {
+		if err := s.resolve(ctx, tr); err != nil {
 			return Position{}, false
 		}
-		tr.pos, tr.dirty = pos, false
+		return tr.pos, true
 	}
-	return tr.pos, true
+	tables := tablesOf(stmt)
+	if tr.dirty || len(tables) == 0 || tr.touchesDirty(tables) {
+		if err := s.resolve(ctx, tr); err != nil {
+			return Position{}, false
+		}
+	}
+	return tr.needFor(tables), true
+}
+
+// needFor is the position a read of tables must see in a per-table session whose writes are
+// resolved: the latest of the tables' positions and of the writes of unknown tables; for a
+// read that names no tables, the session's whole position.
+func (tr *tracker) needFor(tables []string) Position {
+	if len(tables) == 0 {
+		return tr.pos
+	}
+	need := tr.all
+	for _, t := range tables {
+		need = tr.later(need, tr.tables[t])
+	}
+	return need
+}
+
+// touchesDirty reports whether a read of tables reads a table written since the last
+// resolution.
+func (tr *tracker) touchesDirty(tables []string) bool {
+	for _, t := range tables {
+		if _, ok := tr.dirtyTables[t]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// later is the one of a and b that covers the other. Positions read from one primary in turn
+// always do; two that do not (a token from before a failover) give the session's latest
+// position, which the primary reported after both.
+func (tr *tracker) later(a, b Position) Position {
+	switch {
+	case a.Covers(b):
+		return a
+	case b.Covers(a):
+		return b
+	}
+	return tr.pos
+}
+
+// resolve reads the primary's position for the writes not yet resolved: one round trip, done
+// when a read needs it, not after every write.
+func (s *Set) resolve(ctx context.Context, tr *tracker) error {
+	if !tr.dirty && len(tr.dirtyTables) == 0 {
+		return nil
+	}
+	pos, err := s.eng.primaryPosition(ctx, s.primary)
+	if err != nil {
+		return err
+	}
+	tr.pos = pos
+	if tr.dirty {
+		tr.all = pos
+	}
+	for t := range tr.dirtyTables {
+		if tr.tables == nil {
+			tr.tables = map[string]Position{}
+		}
+		tr.tables[t] = pos
+	}
+	tr.dirty, tr.dirtyTables = false, nil
+	return nil
 }
 
 // Token returns the read-your-writes position of a Track context as text to carry in a
-// cookie or a header (see Resume): "" when the session has not written.
+// cookie or a header (see Resume): "" when the session has not written. A TrackTables
+// context's token holds a position per written table ("tables:..."), and Resume gives back
+// a context tracking per table.
 //
 //	tok, err := set.Token(ctx)
 //	http.SetCookie(w, &http.Cookie{Name: "ryw", Value: tok})
@@ -75,12 +199,11 @@ func (s *Set) Token(ctx context.Context) (string, error) {
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	if tr.dirty {
-		pos, err := s.eng.primaryPosition(ctx, s.primary)
-		if err != nil {
-			return "", err
-		}
-		tr.pos, tr.dirty = pos, false
+	if err := s.resolve(ctx, tr); err != nil {
+		return "", err
+	}
+	if tr.perTable {
+		return tableToken(tr.all, tr.tables), nil
 	}
 	return tr.pos.Token(), nil
 }
@@ -91,6 +214,17 @@ func (s *Set) Token(ctx context.Context) (string, error) {
 //	c, _ := r.Cookie("ryw")
 //	ctx, err := set.Resume(r.Context(), c.Value)
 func (s *Set) Resume(ctx context.Context, token string) (context.Context, error) {
+	if isTableToken(token) {
+		all, tables, err := parseTableToken(token)
+		if err != nil {
+			return ctx, err
+		}
+		tr := &tracker{perTable: true, all: all, tables: tables, pos: all}
+		for _, p := range tables {
+			tr.pos = tr.later(tr.pos, p)
+		}
+		return context.WithValue(ctx, trackerKey{}, tr), nil
+	}
 	pos, err := ParseToken(token)
 	if err != nil {
 		return ctx, err

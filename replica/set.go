@@ -170,20 +170,20 @@ func (r router) Reroute(ctx context.Context, db *conn.DB, stmt conn.Statement, f
 
 // route chooses the server of a statement made on the set's DB (see Set).
 func (s *Set) route(ctx context.Context, db *conn.DB, stmt conn.Statement) (*conn.DB, error) {
-	if db.Pinned(ctx) || !conn.IsRead(stmt) {
-		noteWrite(ctx) // a block may write; read-your-writes counts it as a write
+	if pinned := db.Pinned(ctx); pinned || !conn.IsRead(stmt) {
+		noteWrite(ctx, stmt, pinned) // a block may write; read-your-writes counts it as a write
 		return s.primary, nil
 	}
 	if on, _ := ctx.Value(onPrimaryKey{}).(bool); on {
 		return s.primary, nil
 	}
-	return s.read(ctx)
+	return s.read(ctx, stmt)
 }
 
 // read chooses the server for a read: a usable replica in policy order that has replayed the
 // context's read-your-writes position, or one that does within the wait, or the primary.
-func (s *Set) read(ctx context.Context) (*conn.DB, error) {
-	need, ok := s.needed(ctx)
+func (s *Set) read(ctx context.Context, stmt conn.Statement) (*conn.DB, error) {
+	need, ok := s.needed(ctx, stmt)
 	if !ok {
 		return s.primary, nil // the session's position is unknown: only the primary has it
 	}
@@ -283,7 +283,7 @@ func (s *Set) reroute(ctx context.Context, stmt conn.Statement, failed *conn.DB,
 		if n.db == failed {
 			s.takeOut(n, "a read failed on it: "+err.Error())
 			s.kickHealth()
-			return s.read(ctx)
+			return s.read(ctx, stmt)
 		}
 	}
 	return nil, nil
