@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -18,7 +19,10 @@ import (
 )
 
 // tempModule makes a module "gentest" in a temporary directory that requires this one
-// (replaced by the working tree), with its go.sum, so that generated code builds offline.
+// (replaced by the working tree) and every module this one requires, with its go.sum, so that
+// generated code builds offline. The full requirement list matters: with only typedsql
+// required, the go command reads the go.mod files of what the drivers' older modules require
+// (pgpassfile's testify, yaml.v3's check.v1), which a fresh module cache does not hold.
 func tempModule(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -26,8 +30,17 @@ func tempModule(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod := fmt.Sprintf("module gentest\n\ngo 1.26.0\n\nrequire github.com/typedsql/typedsql v0.0.0\n\nreplace github.com/typedsql/typedsql => %s\n", root)
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
+	ours, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mod strings.Builder
+	fmt.Fprintf(&mod, "module gentest\n\ngo 1.26.0\n\nrequire github.com/typedsql/typedsql v0.0.0\n\n")
+	for _, block := range requireBlock.FindAllString(string(ours), -1) {
+		mod.WriteString(block + "\n\n")
+	}
+	fmt.Fprintf(&mod, "replace github.com/typedsql/typedsql => %s\n", root)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
@@ -40,9 +53,12 @@ func tempModule(t *testing.T) string {
 	return dir
 }
 
-// goCmd runs the go command in dir, offline, and returns its combined output.
-func goCmd(t *testing.T, dir string, args ...string) string {
-	t.Helper()
+// requireBlock matches the require blocks and lines of a go.mod.
+var requireBlock = regexp.MustCompile(`(?m)^require (\((?s:.*?)\n\)|[^\n(]+)$`)
+
+// offlineGo returns the go command to run with args in dir, offline and unaffected by the
+// caller's GOFLAGS and go.work.
+func offlineGo(dir string, args ...string) *exec.Cmd {
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goBin); err != nil {
 		goBin = "go"
@@ -50,7 +66,13 @@ func goCmd(t *testing.T, dir string, args ...string) string {
 	cmd := exec.Command(goBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	out, err := cmd.CombinedOutput()
+	return cmd
+}
+
+// goCmd runs the go command in dir, offline, and returns its combined output.
+func goCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := offlineGo(dir, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
