@@ -123,6 +123,7 @@ func TestGeneratedCodeRuns(t *testing.T) {
 			}
 			goCmd(t, mod, "build", "./...")
 			goCmd(t, mod, "vet", "./...")
+			viewIsReadOnly(t, mod)
 			got := goCmd(t, mod, "run", ".", live.URL, empty.URL)
 			want := "user 1 ann@example.com ann visits=0 active=true avatar=<nil> created=true\n" +
 				"order 10 user 1 new 12.50 note=<nil>\n" +
@@ -150,6 +151,39 @@ func TestGeneratedCodeRuns(t *testing.T) {
 				t.Errorf("go generate wrote other code:\n%s\n----\n%s", before, after)
 			}
 		})
+	}
+}
+
+// viewIsReadOnly builds, in the temporary module, a program that deletes from the generated
+// view's descriptor: it must not compile, and the compiler must say why.
+func viewIsReadOnly(t *testing.T, mod string) {
+	t.Helper()
+	dir := filepath.Join(mod, "writeview")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const prog = `package main
+
+import (
+	"gentest/db"
+
+	"github.com/typedsql/typedsql/builder"
+)
+
+func main() { _ = builder.DeleteFrom(db.ActiveUsers) }
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	out, err := offlineGo(mod, "build", "-o", os.DevNull, "./writeview").CombinedOutput()
+	if err == nil {
+		t.Fatal("DELETE FROM a generated view's descriptor compiled")
+	}
+	for _, want := range []string{"does not implement expr.Target", "wrong type for method isTableNotView"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the compiler's error for DELETE FROM a view does not say %q:\n%s", want, out)
+		}
 	}
 }
 
