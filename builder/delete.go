@@ -22,7 +22,7 @@ type DeleteStmt struct {
 // DeleteFrom starts DELETE FROM table.
 //
 //	builder.DeleteFrom(Users).Where(Users.ID.Eq(7))   // DELETE FROM "users" WHERE "id" = $1
-func DeleteFrom(table expr.Source) *DeleteStmt {
+func DeleteFrom(table expr.Target) *DeleteStmt {
 	s := &DeleteStmt{table: table}
 	s.conds = s.condBuf[:0]
 	return s

@@ -51,7 +51,7 @@ type conflict struct {
 }
 
 // InsertInto starts INSERT INTO table.
-func InsertInto(table expr.Source) *InsertStmt {
+func InsertInto(table expr.Target) *InsertStmt {
 	return &InsertStmt{into: table}
 }
 

@@ -40,7 +40,7 @@ func (s *UpdateStmt) ext() *updateExt {
 //
 //	builder.Update(Users).Set(Users.Name.Set("ann")).Where(Users.ID.Eq(7))
 //	// UPDATE "users" SET "name" = $1 WHERE "id" = $2
-func Update(table expr.Source) *UpdateStmt {
+func Update(table expr.Target) *UpdateStmt {
 	return &UpdateStmt{table: table}
 }
 

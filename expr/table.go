@@ -200,6 +200,18 @@ type Source interface {
 	shapeWord() uint64 // see Shape
 }
 
+// Target is what INSERT INTO, UPDATE and DELETE FROM accept: the descriptor of a table (a struct
+// that embeds Table, or a pointer to one), also under an alias (As). A view's descriptor (View)
+// and a derived table (FromQuery) are Sources but not Targets: writing to them does not compile.
+//
+//	builder.Update(Users).Set(Users.Name.Set("ann")).Where(Users.ID.Eq(1)) // UPDATE "users" SET ...
+type Target interface {
+	Source
+	isTableNotView()
+}
+
+func (Table) isTableNotView() {}
+
 // TableOption configures NewTable.
 type TableOption func(*tableInfo)
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -18,7 +19,10 @@ import (
 )
 
 // tempModule makes a module "gentest" in a temporary directory that requires this one
-// (replaced by the working tree), with its go.sum, so that generated code builds offline.
+// (replaced by the working tree) and every module this one requires, with its go.sum, so that
+// generated code builds offline. The full requirement list matters: with only typedsql
+// required, the go command reads the go.mod files of what the drivers' older modules require
+// (pgpassfile's testify, yaml.v3's check.v1), which a fresh module cache does not hold.
 func tempModule(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -26,8 +30,17 @@ func tempModule(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod := fmt.Sprintf("module gentest\n\ngo 1.26.0\n\nrequire github.com/typedsql/typedsql v0.0.0\n\nreplace github.com/typedsql/typedsql => %s\n", root)
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
+	ours, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mod strings.Builder
+	fmt.Fprintf(&mod, "module gentest\n\ngo 1.26.0\n\nrequire github.com/typedsql/typedsql v0.0.0\n\n")
+	for _, block := range requireBlock.FindAllString(string(ours), -1) {
+		mod.WriteString(block + "\n\n")
+	}
+	fmt.Fprintf(&mod, "replace github.com/typedsql/typedsql => %s\n", root)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
@@ -40,9 +53,12 @@ func tempModule(t *testing.T) string {
 	return dir
 }
 
-// goCmd runs the go command in dir, offline, and returns its combined output.
-func goCmd(t *testing.T, dir string, args ...string) string {
-	t.Helper()
+// requireBlock matches the require blocks and lines of a go.mod.
+var requireBlock = regexp.MustCompile(`(?m)^require (\((?s:.*?)\n\)|[^\n(]+)$`)
+
+// offlineGo returns the go command to run with args in dir, offline and unaffected by the
+// caller's GOFLAGS and go.work.
+func offlineGo(dir string, args ...string) *exec.Cmd {
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goBin); err != nil {
 		goBin = "go"
@@ -50,7 +66,13 @@ func goCmd(t *testing.T, dir string, args ...string) string {
 	cmd := exec.Command(goBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	out, err := cmd.CombinedOutput()
+	return cmd
+}
+
+// goCmd runs the go command in dir, offline, and returns its combined output.
+func goCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := offlineGo(dir, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
@@ -101,6 +123,7 @@ func TestGeneratedCodeRuns(t *testing.T) {
 			}
 			goCmd(t, mod, "build", "./...")
 			goCmd(t, mod, "vet", "./...")
+			viewIsReadOnly(t, mod)
 			got := goCmd(t, mod, "run", ".", live.URL, empty.URL)
 			want := "user 1 ann@example.com ann visits=0 active=true avatar=<nil> created=true\n" +
 				"order 10 user 1 new 12.50 note=<nil>\n" +
@@ -128,6 +151,39 @@ func TestGeneratedCodeRuns(t *testing.T) {
 				t.Errorf("go generate wrote other code:\n%s\n----\n%s", before, after)
 			}
 		})
+	}
+}
+
+// viewIsReadOnly builds, in the temporary module, a program that deletes from the generated
+// view's descriptor: it must not compile, and the compiler must say why.
+func viewIsReadOnly(t *testing.T, mod string) {
+	t.Helper()
+	dir := filepath.Join(mod, "writeview")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const prog = `package main
+
+import (
+	"gentest/db"
+
+	"github.com/typedsql/typedsql/builder"
+)
+
+func main() { _ = builder.DeleteFrom(db.ActiveUsers) }
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	out, err := offlineGo(mod, "build", "-o", os.DevNull, "./writeview").CombinedOutput()
+	if err == nil {
+		t.Fatal("DELETE FROM a generated view's descriptor compiled")
+	}
+	for _, want := range []string{"does not implement expr.Target", "wrong type for method isTableNotView"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the compiler's error for DELETE FROM a view does not say %q:\n%s", want, out)
+		}
 	}
 }
 

@@ -155,12 +155,15 @@ func (p *genPackage) writeTable(b *bytes.Buffer, g *genTable) {
 	fmt.Fprintf(b, "// %s describes the %s %s:\n//\n", g.Type, kind, name)
 	fmt.Fprintf(b, "//\tbuilder.Select(%s.Columns()...).From(%[1]s) // SELECT %s FROM %s\n", g.Var, colList(g), name)
 	if g.View {
-		b.WriteString("//\n// A view is read-only: select from it, never insert into, update or delete from it.\n")
+		b.WriteString("//\n// A view is read-only: it embeds expr.View, so INSERT INTO, UPDATE and DELETE FROM do not\n// compile with it.\n")
 	}
 	fmt.Fprintf(b, "type %s struct {\n", g.Type)
-	if g.TableTag != "" {
+	switch {
+	case g.View:
+		b.WriteString("\texpr.View\n")
+	case g.TableTag != "":
 		fmt.Fprintf(b, "\texpr.Table %s\n", structTag("schema:"+strconv.Quote(g.TableTag)))
-	} else {
+	default:
 		b.WriteString("\texpr.Table\n")
 	}
 	for _, f := range g.Fields {

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -24,10 +22,7 @@ func TestSkel(t *testing.T) {
 		t.Fatal(err)
 	}
 	goCmd(t, mod, "vet", ".")
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	cmd := exec.Command(goBin, "run", ".")
-	cmd.Dir = mod
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	cmd := offlineGo(mod, "run", ".")
 	var out, logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &logs
 	if err := cmd.Run(); err != nil {

@@ -30,6 +30,30 @@ type mismatch struct {
 // since generics arrived; if a Go release rewords one, the failure prints the new message).
 var mismatches = []mismatch{
 	{
+		name: "DELETE FROM a view",
+		good: `_ = builder.Select(ActiveUsers.Name).From(ActiveUsers).Where(ActiveUsers.ID.Eq(1))`,
+		bad:  `_ = builder.DeleteFrom(ActiveUsers).Where(ActiveUsers.ID.Eq(1))`,
+		want: `*schema.ActiveUsersView does not implement expr.Target (wrong type for method isTableNotView)`,
+	},
+	{
+		name: "UPDATE a view",
+		good: `_ = builder.Update(Users).Set(Users.Name.Set("x")).Where(Users.ID.Eq(1))`,
+		bad:  `_ = builder.Update(ActiveUsers).Set(ActiveUsers.Name.Set("x")).Where(ActiveUsers.ID.Eq(1))`,
+		want: `*schema.ActiveUsersView does not implement expr.Target (wrong type for method isTableNotView)`,
+	},
+	{
+		name: "INSERT INTO a view",
+		good: `_ = builder.InsertInto(Archive).Values(Archive.Name.Set("x"))`,
+		bad:  `_ = builder.InsertInto(ActiveUsers).Values(ActiveUsers.Name.Set("x"))`,
+		want: `*schema.ActiveUsersView does not implement expr.Target (wrong type for method isTableNotView)`,
+	},
+	{
+		name: "INSERT INTO a derived table",
+		good: `_ = builder.Select(Archive.ID).From(expr.FromQuery(Archive, builder.Select(Users.ID, Users.Name).From(Users)))`,
+		bad:  `_ = builder.InsertInto(expr.FromQuery(Archive, builder.Select(Users.ID, Users.Name).From(Users))).Values(Archive.Name.Set("x"))`,
+		want: `expr.Source does not implement expr.Target (missing method isTableNotView)`,
+	},
+	{
 		name: "Eq: int64 column, string value",
 		good: `_ = Users.ID.Eq(42)`,
 		bad:  `_ = Users.ID.Eq("x")`,
@@ -224,7 +248,14 @@ type ArchiveTable struct {
 	Name expr.Column[string] ` + "`db:\"name\"`" + `
 }
 
+type ActiveUsersView struct {
+	expr.View
+	ID   expr.Column[int64]  ` + "`db:\"id\"`" + `
+	Name expr.Column[string] ` + "`db:\"name\"`" + `
+}
+
 var (
+	ActiveUsers = expr.NewTable[ActiveUsersView]("active_users")
 	Users   = expr.NewTable[UsersTable]("users")
 	Orders  = expr.NewTable[OrdersTable]("orders")
 	Archive = expr.NewTable[ArchiveTable]("archive")
