@@ -22,8 +22,8 @@ type Nullable[T any] struct{ c *column }
 
 func (c *Column[T]) bindColumn(col *column)   { c.c = col }
 func (c *Nullable[T]) bindColumn(col *column) { c.c = col }
-func (c Column[T]) columnRef() *column        { return c.c }
-func (c Nullable[T]) columnRef() *column      { return c.c }
+func (c Column[T]) tableColumn() *column      { return c.c }
+func (c Nullable[T]) tableColumn() *column    { return c.c }
 
 // WriteSQL writes the column reference: "name", or "table"."name" where that is needed.
 func (c Column[T]) WriteSQL(w *Writer) { w.column(c.c) }
