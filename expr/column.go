@@ -76,6 +76,17 @@ func (c Nullable[T]) SetNullable(v sql.Null[T]) Assignment {
 	return c.Set(v.V)
 }
 
+// SetPtr assigns *p, or NULL when p is nil: the shape of an optional field in a JSON body or
+// a form, where nil means "no value".
+//
+//	Users.Email.SetPtr(req.Email)   // "email" = $1, or "email" = NULL when req.Email is nil
+func (c Nullable[T]) SetPtr(p *T) Assignment {
+	if p == nil {
+		return c.SetNull()
+	}
+	return c.Set(*p)
+}
+
 // Assignment is one typed "column = value": an UPDATE SET item, an INSERT row's value, an
 // upsert's DO UPDATE SET item. Make one with Column.Set, Column.SetExpr, Nullable.SetNull.
 type Assignment struct {

@@ -1,6 +1,9 @@
 package expr
 
-import "unsafe"
+import (
+	"strconv"
+	"unsafe"
+)
 
 // node is the representation of any expression operand: one interface word pair whose dynamic
 // type says what it is, so that the common operands cost no allocation:
@@ -159,7 +162,7 @@ func newColumn(t *tableInfo, name string) *column {
 // common case, a valid column in a dialect with pre-quoted names, is kept short: it runs for
 // nearly every item of every statement.
 func (w *Writer) column(c *column) {
-	if c == nil || c.table.err != "" || w.qs < 0 {
+	if c == nil || c.table.err != "" || w.qs < 0 || w.scope.NoSource {
 		w.columnSlow(c)
 		return
 	}
@@ -170,8 +173,8 @@ func (w *Writer) column(c *column) {
 	}
 }
 
-// columnSlow is column for an unbound or invalid descriptor, or a dialect whose quoting is
-// done as the text is written.
+// columnSlow is column for an unbound or invalid descriptor, a statement without FROM, or a
+// dialect whose quoting is done as the text is written.
 func (w *Writer) columnSlow(c *column) {
 	if c == nil {
 		w.Fail(ErrInvalid, "column descriptor not bound: declare its table with expr.NewTable")
@@ -180,6 +183,14 @@ func (w *Writer) columnSlow(c *column) {
 	t := c.table
 	if t.err != "" {
 		w.Fail(ErrInvalid, t.err)
+		return
+	}
+	if w.scope.NoSource {
+		ref := t.qualifiedName()
+		if t.alias != "" {
+			ref = t.alias
+		}
+		w.Fail(ErrInvalid, "column "+strconv.Quote(ref+"."+c.name)+" in a SELECT without FROM: add From("+ref+")")
 		return
 	}
 	if !(w.scope.Bare || uintptr(unsafe.Pointer(t)) == w.scope.Sole) {
