@@ -54,7 +54,7 @@ func ExampleLike() {
 	show(dialect.SQLite, expr.ILike(People.FullName, "A%"))
 	// Output:
 	// "app"."people"."full_name" LIKE $1 [a%]
-	// LOWER("app"."people"."full_name") LIKE LOWER(?) [A%]
+	// LOWER("app"."people"."full_name") LIKE LOWER(?) ESCAPE '\' [A%]
 }
 
 func ExampleSum() {
