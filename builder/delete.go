@@ -15,6 +15,7 @@ type DeleteStmt struct {
 	order     []expr.Order
 	limit     limitOffset
 	returning returning
+	allRows   bool // AllRows: no WHERE is meant
 
 	condBuf [2]expr.Cond
 }
@@ -40,6 +41,12 @@ func (s *DeleteStmt) Where(conds ...expr.Cond) *DeleteStmt {
 	s.conds = expr.AppendConds(s.conds, conds...)
 	return s
 }
+
+// AllRows says that a DELETE without Where is meant to delete every row. Without it (or a
+// Where condition or a Limit), Build fails: a filter list that came out empty must not empty the table.
+//
+//	builder.DeleteFrom(Sessions).AllRows()   // DELETE FROM "sessions"
+func (s *DeleteStmt) AllRows() *DeleteStmt { s.allRows = true; return s }
 
 // OrderBy adds ORDER BY (MySQL only, single-table).
 func (s *DeleteStmt) OrderBy(os ...expr.Order) *DeleteStmt {
@@ -141,6 +148,9 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 		w.Clause(render.ClauseWhere)
 		w.Text(" WHERE ")
 		w.WriteConds(s.conds)
+	} else if !s.allRows && !s.limit.hasLimit {
+		failUnrestricted(w, "DELETE", "delete", s.table)
+		return
 	}
 	writeOrderLimit(w, s.order, &s.limit, c.DeleteLimit && !multi, "DELETE")
 	s.returning.write(w, c.DeleteReturning, "DELETE")

@@ -344,10 +344,15 @@ func lexSQL(sql string, d dialect.Dialect, debug bool) ([]token, error) {
 	q := d.Caps().IdentQuote
 	numbered := d.Caps().Placeholder == '$'
 	backslashEscapes := d.Caps().BackslashEscapes // MySQL, MariaDB
+	// The dialect's LIKE escape clause (ESCAPE '\' on SQLite) is typedsql's one fixed literal.
+	likeEscape := strings.TrimSpace(d.Caps().LikeEscape)
 	var toks []token
 	for i := 0; i < len(sql); {
 		c := sql[i]
 		switch {
+		case likeEscape != "" && strings.HasPrefix(sql[i:], likeEscape):
+			toks = append(toks, token{tokWord, likeEscape})
+			i += len(likeEscape)
 		case c == ' ':
 			i++
 		case c == q:

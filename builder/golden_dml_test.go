@@ -49,8 +49,9 @@ func updateCases() []goldenCase {
 		{"set values", builder.Update(Users).Set(Users.Name.Set("bob"), Users.Email.Set("b@x.org")).Where(Users.ID.Eq(7))},
 		{"set expressions", builder.Update(Users).Set(Users.Visits.SetExpr(expr.Add(Users.Visits, expr.Val[int32](1))), Users.Email.SetNull()).
 			Where(Users.Email.Eq(""))},
-		{"set default", builder.Update(Users).Set(Users.Visits.SetDefault())},
+		{"set default", builder.Update(Users).Set(Users.Visits.SetDefault()).AllRows()},
 		{"no where", builder.Update(Users).Set(Users.Active.Set(false))},
+		{"all rows", builder.Update(Users).Set(Users.Active.Set(false)).AllRows()},
 		{"aliased", builder.Update(u).Set(u.Name.Set("x")).Where(u.ID.Eq(1))},
 		{"from", builder.Update(Users).Set(Users.Visits.Set(0)).From(Orders).
 			Where(Orders.UserID.EqExpr(Users.ID), Orders.Total.Gt(100.0))},
@@ -79,6 +80,7 @@ func deleteCases() []goldenCase {
 	cases := []goldenCase{
 		{"where", builder.DeleteFrom(Users).Where(Users.ID.Eq(7))},
 		{"all", builder.DeleteFrom(Orders)},
+		{"all rows", builder.DeleteFrom(Orders).AllRows()},
 		{"in subquery", builder.DeleteFrom(Orders).Where(Orders.UserID.InQuery(builder.SelectOne(Users.ID).From(Users).Where(Users.Active.Eq(false))))},
 		{"using", builder.DeleteFrom(Orders).Using(Users).Where(Orders.UserID.EqExpr(Users.ID), Users.Active.Eq(false))},
 		{"using aliased", builder.DeleteFrom(o).Using(u).Where(o.UserID.EqExpr(u.ID), u.Name.Eq("x"))},

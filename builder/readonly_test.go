@@ -10,7 +10,7 @@ import (
 func TestReadOnly(t *testing.T) {
 	sel := func() *builder.SelectStmt { return builder.Select(Users.ID).From(Users) }
 	sums := builder.CTE(Totals, builder.Select(Orders.UserID, expr.Sum(Orders.Total)).From(Orders).GroupBy(Orders.UserID))
-	moved := builder.CTE(Totals, builder.DeleteFrom(Orders).Returning(Orders.UserID, Orders.Total))
+	moved := builder.CTE(Totals, builder.DeleteFrom(Orders).AllRows().Returning(Orders.UserID, Orders.Total))
 	tests := []struct {
 		name string
 		stmt interface{ ReadOnly() bool }

@@ -241,9 +241,12 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 		x.with.write(w)
 	}
 	joins := s.joins.items(x.joins)
-	if s.from != nil && len(x.from) == 0 && len(joins) == 0 {
+	switch {
+	case s.from != nil && len(x.from) == 0 && len(joins) == 0:
 		w.SetSoleSource(s.from)
-	} else {
+	case s.from == nil && len(x.from) == 0 && len(joins) == 0:
+		w.SetNoSource() // SELECT 1, SELECT NOW(): a column here has no table to come from
+	default:
 		w.SetSoleSource(nil)
 	}
 	w.Clause(render.ClauseSelect)

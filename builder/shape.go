@@ -77,7 +77,7 @@ func (s *UpdateStmt) shape(k *expr.Shape) {
 		k.Unknown()
 		return
 	}
-	k.Word(shapeUpdate)
+	k.Word(shapeUpdate | flag(s.allRows, 8))
 	k.Source(s.table)
 	k.Assignments(s.assignments())
 	k.Conds(s.conds())
@@ -90,7 +90,7 @@ func (s *DeleteStmt) shape(k *expr.Shape) {
 		k.Unknown()
 		return
 	}
-	k.Word(shapeDelete | flag(s.limit.hasLimit, 8))
+	k.Word(shapeDelete | flag(s.limit.hasLimit, 8) | flag(s.allRows, 9))
 	k.Source(s.table)
 	k.Conds(s.conds)
 	k.Orders(s.order)

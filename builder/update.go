@@ -16,6 +16,7 @@ type UpdateStmt struct {
 	condBuf [1]expr.Cond
 	nset    uint8 // assignments in setBuf, when x.set is nil
 	ncond   uint8 // conditions in condBuf, when x.conds is nil
+	allRows bool  // AllRows: no WHERE is meant
 }
 
 type updateExt struct {
@@ -113,6 +114,13 @@ func (s *UpdateStmt) Where(conds ...expr.Cond) *UpdateStmt {
 	s.x.conds = expr.AppendConds(s.x.conds, conds...)
 	return s
 }
+
+// AllRows says that an UPDATE without Where is meant to change every row. Without it (and
+// without a Where condition, a Join or a Limit), Build fails: a filter list that came out empty must
+// not rewrite the whole table.
+//
+//	builder.Update(Users).Set(Users.Active.Set(false)).AllRows()   // UPDATE "users" SET "active" = $1
+func (s *UpdateStmt) AllRows() *UpdateStmt { s.allRows = true; return s }
 
 // OrderBy adds ORDER BY (MySQL only, single-table).
 func (s *UpdateStmt) OrderBy(os ...expr.Order) *UpdateStmt {
@@ -251,6 +259,9 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		w.Clause(render.ClauseWhere)
 		w.Text(where)
 		w.WriteConds(conds)
+	} else if !s.allRows && len(x.joins) == 0 && !x.limit.hasLimit {
+		failUnrestricted(w, "UPDATE", "change", s.table)
+		return
 	}
 	writeOrderLimit(w, x.order, &x.limit, c.UpdateLimit && !multi, "UPDATE")
 	x.returning.write(w, c.UpdateReturning, "UPDATE")

@@ -197,7 +197,7 @@ func deleteCases() []stmtCase {
 		afterRows: ids(1, 2, 3, 4),
 	}, {
 		name:      "DELETE every row",
-		stmt:      func() builder.Statement { return builder.DeleteFrom(counters) },
+		stmt:      func() builder.Statement { return builder.DeleteFrom(counters).AllRows() },
 		affected:  n(2),
 		after:     "SELECT name FROM counters",
 		afterRows: none,

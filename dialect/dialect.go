@@ -77,6 +77,10 @@ type Capabilities struct {
 	// LimitAll is the LIMIT written when a statement has OFFSET but no LIMIT, on engines whose
 	// grammar has no OFFSET without LIMIT; empty when OFFSET may stand alone.
 	LimitAll string
+	// LikeEscape is written after every LIKE pattern so that a backslash escapes % and _ (see
+	// expr.EscapeLike) as it does by default on PostgreSQL and MySQL; SQLite has no default
+	// escape character and needs ESCAPE '\'.
+	LikeEscape string
 	// DefaultValues reports INSERT INTO t DEFAULT VALUES; otherwise INSERT INTO t () VALUES ().
 	DefaultValues bool
 	// DefaultKeyword reports whether DEFAULT may stand for a value in VALUES and SET.

@@ -100,7 +100,7 @@ var sqliteCaps = Capabilities{
 	FullJoin: true, RightJoin: true, Intersect: true,
 	UpdateFrom: true, NullsOrder: true, BoolLiterals: true,
 	InsertOrIgnore: true, ConcatOperator: true, LimitAll: "-1", DefaultValues: true,
-	WithDML: true, IdentQuote: '"', Placeholder: '?', MaxParams: 32766,
+	WithDML: true, IdentQuote: '"', Placeholder: '?', MaxParams: 32766, LikeEscape: ` ESCAPE '\'`,
 	Cast: CastTypes{Int: "INTEGER", Uint: "INTEGER", Float: "REAL", Text: "TEXT",
 		Bytes: "BLOB", Bool: "INTEGER", Time: "TEXT"},
 	BytesLiteral: BytesHex, Savepoint: standardSavepoints, TxStatus: TxStatusByBegin,

@@ -22,8 +22,8 @@ type Nullable[T any] struct{ c *column }
 
 func (c *Column[T]) bindColumn(col *column)   { c.c = col }
 func (c *Nullable[T]) bindColumn(col *column) { c.c = col }
-func (c Column[T]) columnRef() *column        { return c.c }
-func (c Nullable[T]) columnRef() *column      { return c.c }
+func (c Column[T]) tableColumn() *column      { return c.c }
+func (c Nullable[T]) tableColumn() *column    { return c.c }
 
 // WriteSQL writes the column reference: "name", or "table"."name" where that is needed.
 func (c Column[T]) WriteSQL(w *Writer) { w.column(c.c) }
@@ -74,6 +74,17 @@ func (c Nullable[T]) SetNullable(v sql.Null[T]) Assignment {
 		return c.SetNull()
 	}
 	return c.Set(v.V)
+}
+
+// SetPtr assigns *p, or NULL when p is nil: the shape of an optional field in a JSON body or
+// a form, where nil means "no value".
+//
+//	Users.Email.SetPtr(req.Email)   // "email" = $1, or "email" = NULL when req.Email is nil
+func (c Nullable[T]) SetPtr(p *T) Assignment {
+	if p == nil {
+		return c.SetNull()
+	}
+	return c.Set(*p)
 }
 
 // Assignment is one typed "column = value": an UPDATE SET item, an INSERT row's value, an

@@ -157,11 +157,15 @@ func (c *Cond) write(w *Writer) {
 		} else {
 			c.r.write(w)
 		}
+		if c.op == opLike || c.op == opNotLike {
+			w.Text(w.caps.LikeEscape)
+		}
 	case opILike, opNotILike:
 		if w.caps.ILike {
 			c.l.write(w)
 			w.Text(opText[c.op])
 			c.r.write(w)
+			w.Text(w.caps.LikeEscape)
 			return
 		}
 		w.Text("LOWER(")
@@ -173,6 +177,7 @@ func (c *Cond) write(w *Writer) {
 		}
 		c.r.write(w)
 		w.Char(')')
+		w.Text(w.caps.LikeEscape)
 	case opIn, opNotIn:
 		l, _ := c.r.x.(valueList)
 		if l == nil || l.size() == 0 {

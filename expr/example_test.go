@@ -54,7 +54,7 @@ func ExampleLike() {
 	show(dialect.SQLite, expr.ILike(People.FullName, "A%"))
 	// Output:
 	// "app"."people"."full_name" LIKE $1 [a%]
-	// LOWER("app"."people"."full_name") LIKE LOWER(?) [A%]
+	// LOWER("app"."people"."full_name") LIKE LOWER(?) ESCAPE '\' [A%]
 }
 
 func ExampleSum() {
@@ -122,4 +122,30 @@ func (j jsonField) WriteSQL(w *expr.Writer) {
 func ExampleWriter() {
 	show(dialect.Postgres, jsonField{expr.Raw[string]("payload"), "name"})
 	// Output: payload ->> $1 [name]
+}
+
+func ExampleTable_AllColumns() {
+	// The descriptor's columns in declaration order, as a select list: a row struct with the
+	// same db tags scans the result (builder.Select(People.AllColumns()...).From(People)).
+	p := expr.As(People, "p")
+	for _, c := range p.AllColumns() {
+		show(dialect.Postgres, c)
+	}
+	// Output:
+	// "p"."id" []
+	// "p"."full_name" []
+	// "p"."user_id" []
+	// "p"."http_code" []
+	// "p"."nick_name" []
+	// "p"."created_at" []
+}
+
+func ExampleEscapeLike() {
+	search := "50%_off" // user input: its % and _ must not be wildcards
+	pattern := "%" + expr.EscapeLike(search) + "%"
+	show(dialect.Postgres, expr.Like(People.FullName, pattern))
+	show(dialect.SQLite, expr.Like(People.FullName, pattern)) // SQLite has no default escape
+	// Output:
+	// "app"."people"."full_name" LIKE $1 [%50\%\_off%]
+	// "app"."people"."full_name" LIKE ? ESCAPE '\' [%50\%\_off%]
 }

@@ -25,5 +25,5 @@ func (e excluded) writeNode(w *Writer) {
 // Excluded is the value the conflicting INSERT proposed for column c, for an upsert's
 // DO UPDATE SET: EXCLUDED."name" on PostgreSQL and SQLite, VALUES(`name`) on MySQL.
 func Excluded[T any](c ColumnOf[T]) Expr[T] {
-	return Expr[T]{node{excluded{c.columnRef()}}}
+	return Expr[T]{node{excluded{c.tableColumn()}}}
 }

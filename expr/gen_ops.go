@@ -110,7 +110,7 @@ func ({{.R}} {{.Type}}[T]) Desc() Order { return Order{n: {{.Node}}, desc: true}
 func ({{.R}} {{.Type}}[T]) As(alias string) Aliased { return Aliased{n: {{.Node}}, alias: alias} }
 
 func ({{.R}} {{.Type}}[T]) exprNode() node { return {{.Node}} }
-func ({{.Type}}[T]) ofType(*T)            {}
+func ({{.Type}}[T]) exprHasGoType(*T)      {}
 {{end}}`
 
 func main() {

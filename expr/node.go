@@ -1,6 +1,9 @@
 package expr
 
-import "unsafe"
+import (
+	"strconv"
+	"unsafe"
+)
 
 // node is the representation of any expression operand: one interface word pair whose dynamic
 // type says what it is, so that the common operands cost no allocation:
@@ -159,7 +162,7 @@ func newColumn(t *tableInfo, name string) *column {
 // common case, a valid column in a dialect with pre-quoted names, is kept short: it runs for
 // nearly every item of every statement.
 func (w *Writer) column(c *column) {
-	if c == nil || c.table.err != "" || w.qs < 0 {
+	if c == nil || c.table.err != "" || w.qs < 0 || w.scope.NoSource {
 		w.columnSlow(c)
 		return
 	}
@@ -170,8 +173,8 @@ func (w *Writer) column(c *column) {
 	}
 }
 
-// columnSlow is column for an unbound or invalid descriptor, or a dialect whose quoting is
-// done as the text is written.
+// columnSlow is column for an unbound or invalid descriptor, a statement without FROM, or a
+// dialect whose quoting is done as the text is written.
 func (w *Writer) columnSlow(c *column) {
 	if c == nil {
 		w.Fail(ErrInvalid, "column descriptor not bound: declare its table with expr.NewTable")
@@ -180,6 +183,14 @@ func (w *Writer) columnSlow(c *column) {
 	t := c.table
 	if t.err != "" {
 		w.Fail(ErrInvalid, t.err)
+		return
+	}
+	if w.scope.NoSource {
+		ref := t.qualifiedName()
+		if t.alias != "" {
+			ref = t.alias
+		}
+		w.Fail(ErrInvalid, "column "+strconv.Quote(ref+"."+c.name)+" in a SELECT without FROM: add From("+ref+")")
 		return
 	}
 	if !(w.scope.Bare || uintptr(unsafe.Pointer(t)) == w.scope.Sole) {
@@ -193,37 +204,50 @@ func (w *Writer) columnSlow(c *column) {
 // Nullable[T] and Expr[T]. Functions that combine expressions take Of[T], so the compiler
 // checks that the operands' types agree. Only this package implements it; Raw is the explicit
 // way to state a type the compiler cannot check.
+//
+// A plain Go value is not an Of[T]: wrap it with Val (expr.Val("none")), or use the method
+// that takes a value (Eq, not EqExpr; Set, not SetExpr). The compiler then says "missing
+// method WriteSQL", the first method it checks.
+//
+// The unexported methods are named for the compiler's messages, which quote them:
+// "(wrong type for method exprHasGoType) have exprHasGoType(*string) want exprHasGoType(*int64)"
+// says the expression's Go type is string where int64 is wanted, and an untyped Expression (a
+// statement, say) is "missing method exprHasGoType". exprHasGoType sorts before exprNode, so it
+// is the one the compiler names.
 type Of[T any] interface {
 	Expression
 	exprNode() node
-	ofType(*T)
+	exprHasGoType(*T)
 }
 
-// ColumnOf is a column (Column[T] or Nullable[T]) holding values of type T.
+// ColumnOf is a column (Column[T] or Nullable[T]) holding values of type T. An expression
+// that is not a column is "missing method tableColumn".
 type ColumnOf[T any] interface {
 	Of[T]
-	columnRef() *column
+	tableColumn() *column
 }
 
 // QueryOf is a query that yields one column of type T: a subquery usable in IN and as a scalar.
-// The builder package's SelectOne returns one.
+// The builder package's SelectOne returns one. A Select of several columns is "missing method
+// selectOneOfGoType" (make it with builder.SelectOne), and one of another type has "have
+// selectOneOfGoType(*string) want selectOneOfGoType(*int64)".
 type QueryOf[T any] interface {
 	Query
-	queryOf(*T)
+	selectOneOfGoType(*T)
 }
 
 // QueryType is embedded by query types that yield one column of type T, to implement QueryOf[T].
 // Embedding it asserts the column's type; builder.SelectOne does so from a typed expression.
 type QueryType[T any] struct{}
 
-func (QueryType[T]) queryOf(*T) {}
+func (QueryType[T]) selectOneOfGoType(*T) {}
 
 // AnyColumn is a column of any type (Column[T] or Nullable[T]), for places that need only its
 // name: an upsert's conflict target.
 type AnyColumn interface {
 	Expression
 	ColumnName() string
-	columnRef() *column
+	tableColumn() *column
 }
 
 // WriteColumnName writes c's name alone, unqualified: "email".
@@ -232,7 +256,7 @@ func (w *Writer) WriteColumnName(c AnyColumn) {
 		w.column(nil)
 		return
 	}
-	col := c.columnRef()
+	col := c.tableColumn()
 	if col == nil || col.table.err != "" {
 		w.column(col)
 		return
@@ -246,5 +270,5 @@ func (w *Writer) WriteColumnName(c AnyColumn) {
 
 // ColumnOfSource reports whether c is one of src's columns.
 func ColumnOfSource(c AnyColumn, src Source) bool {
-	return c != nil && src != nil && c.columnRef() != nil && c.columnRef().table == src.sourceInfo()
+	return c != nil && src != nil && c.tableColumn() != nil && c.tableColumn().table == src.sourceInfo()
 }

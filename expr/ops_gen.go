@@ -84,7 +84,7 @@ func (c Column[T]) Desc() Order { return Order{n: colNode(c.c), desc: true} }
 func (c Column[T]) As(alias string) Aliased { return Aliased{n: colNode(c.c), alias: alias} }
 
 func (c Column[T]) exprNode() node { return colNode(c.c) }
-func (Column[T]) ofType(*T)        {}
+func (Column[T]) exprHasGoType(*T) {}
 
 // Eq is "email" = $1 with v bound as an argument.
 func (c Nullable[T]) Eq(v T) Cond { return cmpVal(opEq, colNode(c.c), v) }
@@ -168,7 +168,7 @@ func (c Nullable[T]) Desc() Order { return Order{n: colNode(c.c), desc: true} }
 func (c Nullable[T]) As(alias string) Aliased { return Aliased{n: colNode(c.c), alias: alias} }
 
 func (c Nullable[T]) exprNode() node { return colNode(c.c) }
-func (Nullable[T]) ofType(*T)        {}
+func (Nullable[T]) exprHasGoType(*T) {}
 
 // Eq is (expr) = $1 with v bound as an argument.
 func (e Expr[T]) Eq(v T) Cond { return cmpVal(opEq, e.n, v) }
@@ -252,4 +252,4 @@ func (e Expr[T]) Desc() Order { return Order{n: e.n, desc: true} }
 func (e Expr[T]) As(alias string) Aliased { return Aliased{n: e.n, alias: alias} }
 
 func (e Expr[T]) exprNode() node { return e.n }
-func (Expr[T]) ofType(*T)        {}
+func (Expr[T]) exprHasGoType(*T) {}

@@ -185,8 +185,10 @@ func (t *tableInfo) writeRef(w *Writer) {
 
 func (t Table) sourceInfo() *tableInfo { return t.t }
 
-// exprTable gives NewTable and As access to the embedded descriptor of any table struct.
-func (t *Table) exprTable() *Table { return t }
+// mustEmbedExprTable gives NewTable and As access to the embedded descriptor of any table
+// struct. Its name is what the compiler says to a struct that does not embed Table: "*T does
+// not satisfy expr.tablePtr[T] (missing method mustEmbedExprTable)".
+func (t *Table) mustEmbedExprTable() *Table { return t }
 
 // Source is what FROM, JOIN, INSERT INTO, UPDATE and DELETE FROM accept: a table struct that
 // embeds Table (or a pointer to one), or a derived table made with FromQuery.
@@ -224,7 +226,7 @@ func InSchema(schema string) TableOption {
 // tablePtr is the constraint NewTable and As use to reach the embedded Table of *S.
 type tablePtr[S any] interface {
 	*S
-	exprTable() *Table
+	mustEmbedExprTable() *Table
 }
 
 // NewTable creates the descriptor of the table name from the struct type S, which embeds Table
@@ -244,7 +246,7 @@ func NewTable[S any, P tablePtr[S]](name string, opts ...TableOption) *S {
 		}
 	}
 	s := new(S)
-	bind(s, P(s).exprTable(), info)
+	bind(s, P(s).mustEmbedExprTable(), info)
 	return s
 }
 
@@ -258,7 +260,7 @@ func As[S any, P tablePtr[S]](t *S, alias string) *S {
 		info.err = "expr.As: nil table descriptor"
 		return newWithInfo[S, P](info)
 	}
-	orig := P(t).exprTable().t
+	orig := P(t).mustEmbedExprTable().t
 	if orig == nil {
 		info.err = "expr.As: table descriptor not bound: create it with expr.NewTable"
 		return newWithInfo[S, P](info)
@@ -266,13 +268,13 @@ func As[S any, P tablePtr[S]](t *S, alias string) *S {
 	info.name, info.schema, info.err = orig.name, orig.schema, orig.err
 	s := new(S)
 	*s = *t
-	bind(s, P(s).exprTable(), info)
+	bind(s, P(s).mustEmbedExprTable(), info)
 	return s
 }
 
 func newWithInfo[S any, P tablePtr[S]](info *tableInfo) *S {
 	s := new(S)
-	*P(s).exprTable() = Table{info}
+	*P(s).mustEmbedExprTable() = Table{info}
 	return s
 }
 

@@ -450,6 +450,10 @@ func (w *Writer) SetSoleSource(src Source) {
 	}
 }
 
+// SetNoSource declares that the statement has no source (a SELECT without FROM): writing a
+// column of any table then fails the statement, naming the column.
+func (w *Writer) SetNoSource() { w.scope = render.Scope{NoSource: true} }
+
 // SetBare makes every column render unqualified (INSERT column lists, the ORDER BY of a set
 // operation) and returns the previous setting.
 func (w *Writer) SetBare(bare bool) (prev bool) {

@@ -13,4 +13,7 @@ type Scope struct {
 	Sole uintptr
 	// Bare makes every column unqualified (INSERT column lists, a set operation's ORDER BY).
 	Bare bool
+	// NoSource: the statement has no FROM, so a column reference is an error (it would fail
+	// on the server, or worse, bind to an outer query's table).
+	NoSource bool
 }

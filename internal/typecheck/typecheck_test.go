@@ -95,7 +95,7 @@ var mismatches = []mismatch{
 		name: "UPDATE SET: an int64 expression into an int32 column",
 		good: `_ = builder.Update(Users).Set(Users.Visits.SetExpr(expr.Add(Users.Visits, expr.Val[int32](1))))`,
 		bad:  `_ = builder.Update(Users).Set(Users.Visits.SetExpr(expr.Add(Users.ID, expr.Val[int64](1))))`,
-		want: `expr.Expr[int64] does not implement expr.Of[int32] (wrong type for method ofType)`,
+		want: `expr.Expr[int64] does not implement expr.Of[int32] (wrong type for method exprHasGoType)`,
 	},
 	{
 		name: "UPDATE SET: an int into a nullable string column",
@@ -149,7 +149,7 @@ var mismatches = []mismatch{
 		name: "EqExpr: an int64 column against a string column (join condition)",
 		good: `_ = builder.Select(Users.Name).From(Users).Join(Orders, Orders.UserID.EqExpr(Users.ID))`,
 		bad:  `_ = builder.Select(Users.Name).From(Users).Join(Orders, Orders.UserID.EqExpr(Users.Name))`,
-		want: `expr.Column[string] does not implement expr.Of[int64] (wrong type for method ofType)`,
+		want: `expr.Column[string] does not implement expr.Of[int64] (wrong type for method exprHasGoType)`,
 	},
 	{
 		name:  "BETWEEN: strings on a time column",
@@ -168,37 +168,37 @@ var mismatches = []mismatch{
 		name: "IN (subquery) yielding strings for an int64 column",
 		good: `_ = Users.ID.InQuery(builder.SelectOne(Orders.UserID).From(Orders))`,
 		bad:  `_ = Users.ID.InQuery(builder.SelectOne(Orders.Note).From(Orders))`,
-		want: `builder.SelectOf[string] does not implement expr.QueryOf[int64] (wrong type for method queryOf)`,
+		want: `builder.SelectOf[string] does not implement expr.QueryOf[int64] (wrong type for method selectOneOfGoType)`,
 	},
 	{
 		name: "scalar subquery of float64 compared with an int64 column",
 		good: `_ = Orders.Total.GtExpr(expr.Subquery(builder.SelectOne(expr.Avg(Orders.Total)).From(Orders)))`,
 		bad:  `_ = Orders.UserID.GtExpr(expr.Subquery(builder.SelectOne(expr.Avg(Orders.Total)).From(Orders)))`,
-		want: `expr.Expr[float64] does not implement expr.Of[int64] (wrong type for method ofType)`,
+		want: `expr.Expr[float64] does not implement expr.Of[int64] (wrong type for method exprHasGoType)`,
 	},
 	{
 		name: "CASE: an int branch in a string CASE",
 		good: `_ = expr.Case[string]().When(Users.Active.Eq(true), expr.Val("on")).Else(expr.Val("off"))`,
 		bad:  `_ = expr.Case[string]().When(Users.Active.Eq(true), expr.Val(1)).Else(expr.Val("off"))`,
-		want: `expr.Expr[int] does not implement expr.Of[string] (wrong type for method ofType)`,
+		want: `expr.Expr[int] does not implement expr.Of[string] (wrong type for method exprHasGoType)`,
 	},
 	{
 		name: "CASE: a bool ELSE in a string CASE",
 		good: `_ = expr.Case[string]().When(Users.Active.Eq(true), Users.Name).Else(expr.Val("-"))`,
 		bad:  `_ = expr.Case[string]().When(Users.Active.Eq(true), Users.Name).Else(Users.Active)`,
-		want: `expr.Column[bool] does not implement expr.Of[string] (wrong type for method ofType)`,
+		want: `expr.Column[bool] does not implement expr.Of[string] (wrong type for method exprHasGoType)`,
 	},
 	{
 		name: "upsert: the EXCLUDED value of an int32 column into a string column",
 		good: `_ = builder.InsertInto(Users).Values(Users.ID.Set(1), Users.Name.Set("a")).OnConflict(Users.ID).DoUpdate(Users.Name.SetExpr(expr.Excluded(Users.Name)))`,
 		bad:  `_ = builder.InsertInto(Users).Values(Users.ID.Set(1), Users.Name.Set("a")).OnConflict(Users.ID).DoUpdate(Users.Name.SetExpr(expr.Excluded(Users.Visits)))`,
-		want: `expr.Expr[int32] does not implement expr.Of[string] (wrong type for method ofType)`,
+		want: `expr.Expr[int32] does not implement expr.Of[string] (wrong type for method exprHasGoType)`,
 	},
 	{
 		name: "INSERT ... SELECT: an int64 source for a string column",
 		good: `_ = builder.InsertInto(Archive).FromSelect(builder.Select().From(Users), Archive.ID.SetExpr(Users.ID), Archive.Name.SetExpr(Users.Name))`,
 		bad:  `_ = builder.InsertInto(Archive).FromSelect(builder.Select().From(Users), Archive.ID.SetExpr(Users.ID), Archive.Name.SetExpr(Users.ID))`,
-		want: `expr.Column[int64] does not implement expr.Of[string] (wrong type for method ofType)`,
+		want: `expr.Column[int64] does not implement expr.Of[string] (wrong type for method exprHasGoType)`,
 	},
 	{
 		name: "concatenating an int64 column",
@@ -210,7 +210,53 @@ var mismatches = []mismatch{
 		name: "a string column as a condition",
 		good: `_ = builder.Select(Users.ID).From(Users).Where(expr.IsTrue(Users.Active))`,
 		bad:  `_ = builder.Select(Users.ID).From(Users).Where(expr.IsTrue(Users.Name))`,
-		want: `expr.Column[string] does not implement expr.Of[bool] (wrong type for method ofType)`,
+		want: `expr.Column[string] does not implement expr.Of[bool] (wrong type for method exprHasGoType)`,
+	},
+	// The unexported methods of the constraints are named for these messages (issue 18 item 8).
+	{
+		name:  "NewTable of a struct that does not embed expr.Table",
+		setup: "type NoTable struct{ ID expr.Column[int64] }",
+		good:  `_ = expr.NewTable[ArchiveTable]("archive")`,
+		bad:   `_ = expr.NewTable[NoTable]("no")`,
+		want:  `*NoTable does not satisfy expr.tablePtr[NoTable] (missing method mustEmbedExprTable)`,
+	},
+	{
+		name: "As of a table struct value instead of its descriptor",
+		good: `_ = expr.As(Users, "u")`,
+		bad:  `_ = expr.As(*Users, "u")`,
+		want: `in call to expr.As, type schema.UsersTable of *Users does not match *S`,
+	},
+	{
+		name: "a statement (an untyped expression) compared with an int64 column",
+		good: `_ = Users.ID.EqExpr(expr.Subquery(builder.SelectOne(Orders.UserID).From(Orders)))`,
+		bad:  `_ = Users.ID.EqExpr(builder.Select(Orders.UserID).From(Orders))`,
+		want: `*builder.SelectStmt does not implement expr.Of[int64] (missing method exprHasGoType)`,
+	},
+	{
+		name: "the Go type of an expression, said in the method the message quotes",
+		good: `_ = Users.ID.EqExpr(Orders.UserID)`,
+		bad:  `_ = Users.ID.EqExpr(Orders.Total)`,
+		want: "(wrong type for method exprHasGoType)\n\t\thave exprHasGoType(*float64)\n\t\twant exprHasGoType(*int64)",
+	},
+	{
+		name: "IN (subquery) of a Select, not a SelectOne",
+		good: `_ = Users.ID.InQuery(builder.SelectOne(Orders.UserID).From(Orders))`,
+		bad:  `_ = Users.ID.InQuery(builder.Select(Orders.UserID).From(Orders))`,
+		want: `*builder.SelectStmt does not implement expr.QueryOf[int64] (missing method selectOneOfGoType)`,
+	},
+	{
+		name: "EXCLUDED of an expression, not a column",
+		good: `_ = expr.Excluded(Users.Name)`,
+		bad:  `_ = expr.Excluded[string](expr.Val("x"))`,
+		want: `expr.Expr[string] does not implement expr.ColumnOf[string] (missing method tableColumn)`,
+	},
+	{
+		// The compiler checks exported methods first, so a plain value is always "missing
+		// method WriteSQL"; Of's documentation says to wrap it with expr.Val.
+		name: "a plain value where an expression is wanted",
+		good: `_ = expr.Coalesce(Users.Email, expr.Val("none"))`,
+		bad:  `_ = expr.Coalesce(Users.Email, "none")`,
+		want: `string does not implement expr.Of[string] (missing method WriteSQL)`,
 	},
 }
 
