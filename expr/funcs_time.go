@@ -109,8 +109,8 @@ func (d *dateTrunc) writeNode(w *Writer) {
 //	// SQLite:     STRFTIME('%Y-%m-01 00:00:00+00:00', "created_at")
 //
 // On SQLite the result is text in the form the connection writes times in, so it compares
-// and groups with stored times; a database/sql driver hands a computed column to Scan as
-// that text (SQLite keeps no type for it), so there select FormatTime, or compare with it.
+// and groups with stored times; conn's fetch functions read it into a time.Time (SQLite
+// keeps no type for a computed column, and database/sql's own Scan would refuse the text).
 func DateTrunc(unit TimeUnit, x Of[time.Time]) Expr[time.Time] {
 	return Expr[time.Time]{node{&dateTrunc{unit: unit, x: exprNode(x)}}}
 }
