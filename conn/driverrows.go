@@ -60,7 +60,13 @@ func (r *driverRows) scan(dest []any) error {
 	if r.nat != nil {
 		return r.nat.Scan(dest...)
 	}
-	return r.sql.Scan(dest...)
+	err := r.sql.Scan(dest...)
+	if err != nil {
+		if tried, err2 := rescanTextTimes(r.sql, dest); tried && err2 == nil {
+			return nil // times as SQLite's text (texttime.go)
+		}
+	}
+	return err
 }
 
 func (r *driverRows) err() error {

@@ -132,6 +132,11 @@ type Capabilities struct {
 	Replication ReplicationForm
 	// DDL names the column types CREATE TABLE uses for each Go type family.
 	DDL DDLTypes
+	// RowValues reports row-value comparisons, (a, b) < ($1, $2), which order rows by a,
+	// then b. Without them expr.After and expr.Before write a < $1 OR (a = $1 AND b < $2).
+	RowValues bool
+	// Funcs spells the functions that differ between engines.
+	Funcs FuncForms
 }
 
 // BytesForm is an engine's literal for a byte string.

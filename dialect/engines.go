@@ -53,6 +53,9 @@ var postgresCaps = Capabilities{
 		DropUnique:  "DROP CONSTRAINT ", DropCheck: "DROP CONSTRAINT ",
 		DropPrimaryKey: "DROP CONSTRAINT ", PrimaryKeyByName: true,
 		CreateSchema: "CREATE SCHEMA IF NOT EXISTS "},
+	RowValues: true,
+	Funcs: FuncForms{Greatest: "GREATEST", Least: "LEAST", CharLength: "LENGTH",
+		Time: TimeDateTrunc},
 }
 
 // standardSavepoints is SQL's spelling, which all three engines accept.
@@ -82,6 +85,9 @@ var mysqlCaps = Capabilities{
 		DropUnique: "DROP INDEX ", DropCheck: "DROP CONSTRAINT ",
 		DropPrimaryKey: "DROP PRIMARY KEY", CreateSchema: "CREATE SCHEMA IF NOT EXISTS ",
 		ForeignKeyIndex: true},
+	RowValues: true,
+	Funcs: FuncForms{Greatest: "GREATEST", Least: "LEAST", CharLength: "CHAR_LENGTH",
+		Time: TimeDateFormat},
 }
 
 var mariadbCaps = func() Capabilities {
@@ -114,6 +120,10 @@ var sqliteCaps = Capabilities{
 		IndexSchemaOnName: true},
 	// SQLite has no isolation levels or read-only transactions: every transaction is serializable.
 	TxBegin: BeginLocking,
+	// Row values since SQLite 3.15 (2016); the driver links a far newer one.
+	RowValues: true,
+	Funcs: FuncForms{Greatest: "MAX", Least: "MIN", CharLength: "LENGTH",
+		Time: TimeStrftime},
 }
 
 type postgres struct{}

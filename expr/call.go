@@ -52,7 +52,8 @@ func fn(name string, window bool, args ...node) node {
 	return node{&call{name: name, args: args, window: window}}
 }
 
-// Coalesce is COALESCE(xs...): the first non-NULL value.
+// Coalesce is COALESCE(xs...): the first non-NULL value. For a plain fallback value use
+// IfNull(x, v), which types v by x: Go cannot take "an Of[T] or a T" in one parameter.
 func Coalesce[T any](xs ...Of[T]) Expr[T] {
 	args := make([]node, len(xs))
 	for i, x := range xs {

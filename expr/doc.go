@@ -47,6 +47,14 @@
 // Where the compiler cannot know a type — an SQL fragment, a function typedsql does not know —
 // the escape hatch names the type explicitly: Raw[T], Func[T], CastAs[T].
 //
+// # Functions that differ per engine
+//
+// Dates and times (DateTrunc, DatePart, FormatTime with a layout of Go's reference time,
+// AddTime, Now), strings (Length, Substring, Trim, Replace) and comparisons (Greatest, Least,
+// IfNull, NullIf) are typed calls that each dialect spells its own way (dialect.FuncForms),
+// computing times in UTC so that the same rows give the same answers on every engine. After
+// and Before, with typed Keys, are the conditions of keyset pagination (builder's SeekAfter).
+//
 // # Rendering
 //
 // Render (and the builders' Build) write a statement into one byte buffer and one argument slice
