@@ -53,6 +53,8 @@ var postgresCaps = Capabilities{
 		DropUnique:  "DROP CONSTRAINT ", DropCheck: "DROP CONSTRAINT ",
 		DropPrimaryKey: "DROP CONSTRAINT ", PrimaryKeyByName: true,
 		CreateSchema: "CREATE SCHEMA IF NOT EXISTS "},
+	Lexical:  Lexical{DollarQuotes: true, EscapeStrings: true, NestedComments: true},
+	JSONPath: JSONPathArrayText,
 }
 
 // standardSavepoints is SQL's spelling, which all three engines accept.
@@ -82,6 +84,8 @@ var mysqlCaps = Capabilities{
 		DropUnique: "DROP INDEX ", DropCheck: "DROP CONSTRAINT ",
 		DropPrimaryKey: "DROP PRIMARY KEY", CreateSchema: "CREATE SCHEMA IF NOT EXISTS ",
 		ForeignKeyIndex: true},
+	Lexical:  Lexical{HashComments: true, BacktickQuotes: true},
+	JSONPath: JSONPathValue,
 }
 
 var mariadbCaps = func() Capabilities {
@@ -113,7 +117,9 @@ var sqliteCaps = Capabilities{
 		ForeignKeysOn: "PRAGMA foreign_keys = ON", ForeignKeyCheck: "PRAGMA foreign_key_check",
 		IndexSchemaOnName: true},
 	// SQLite has no isolation levels or read-only transactions: every transaction is serializable.
-	TxBegin: BeginLocking,
+	TxBegin:  BeginLocking,
+	Lexical:  Lexical{BacktickQuotes: true},
+	JSONPath: JSONPathExtract,
 }
 
 type postgres struct{}
