@@ -156,9 +156,12 @@ const (
 	// JSONPathArrayText: doc #>> $1, the path bound as a text[] of keys (PostgreSQL, json and
 	// jsonb).
 	JSONPathArrayText
-	// JSONPathValue: JSON_VALUE(doc, ?), the path bound as '$."key"."key"' (MySQL 8.0.21+,
-	// MariaDB); JSON null is SQL NULL.
+	// JSONPathValue: JSON_VALUE(doc, ?), the path bound as '$."key"."key"' (MariaDB); JSON
+	// null is SQL NULL.
 	JSONPathValue
+	// JSONPathUnquote: JSON_UNQUOTE(JSON_EXTRACT(doc, ?)), the path bound as '$."key"' (MySQL,
+	// whose JSON_VALUE takes only a literal path); JSON null is the text 'null'.
+	JSONPathUnquote
 	// JSONPathExtract: json_extract(doc, ?), the path bound as '$."key"."key"' (SQLite), which
 	// gives numbers as numbers and strings as text.
 	JSONPathExtract

@@ -85,7 +85,7 @@ var mysqlCaps = Capabilities{
 		DropPrimaryKey: "DROP PRIMARY KEY", CreateSchema: "CREATE SCHEMA IF NOT EXISTS ",
 		ForeignKeyIndex: true},
 	Lexical:  Lexical{HashComments: true, BacktickQuotes: true},
-	JSONPath: JSONPathValue,
+	JSONPath: JSONPathUnquote,
 }
 
 var mariadbCaps = func() Capabilities {
@@ -95,6 +95,8 @@ var mariadbCaps = func() Capabilities {
 	// MariaDB has no FOR SHARE; LOCK IN SHARE MODE means the same.
 	c.LockInShareMode = true
 	c.Replication = ReplicationMariaDBGTID
+	// MariaDB's JSON_VALUE takes a bound path, and gives JSON null as NULL.
+	c.JSONPath = JSONPathValue
 	return c
 }()
 
