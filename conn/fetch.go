@@ -275,7 +275,7 @@ func (sc *rowScanner[T]) setup(cols []string, native bool) error {
 			return err
 		}
 		sc.plan = plan
-		if plan.nested != nil {
+		if plan.nested.needed(native) {
 			sc.nd = newNestedDest(plan, !native, sc.dest)
 		}
 		sc.bind(unsafe.Pointer(&sc.v))
@@ -285,7 +285,7 @@ func (sc *rowScanner[T]) setup(cols []string, native bool) error {
 			return err
 		}
 		sc.plan = plan
-		if plan.nested != nil {
+		if plan.nested.needed(native) {
 			sc.nd = newNestedDest(plan, !native, sc.dest)
 		}
 	}

@@ -33,6 +33,13 @@ type nestedPlan struct {
 	colGroup []int  // per column: its group, -1 outside any
 	json     []bool // per column: its field takes a JSON document (see isJSONKind)
 	anyGroup bool
+	anyJSON  bool
+}
+
+// needed reports whether a scanner needs a nestedDest for this plan: for groups on any
+// driver, for JSON fields on one that hands JSON over as text (native: pgx decodes it).
+func (np *nestedPlan) needed(native bool) bool {
+	return np != nil && (np.anyGroup || np.anyJSON && !native)
 }
 
 // newNestedPlan returns the nested part of a plan whose columns go to fields, or nil when
@@ -42,9 +49,8 @@ func newNestedPlan(ix *fieldIndex, fields []*field) *nestedPlan {
 	needed := false
 	for i, f := range fields {
 		np.colGroup[i], np.json[i] = f.group, isJSONKind(f.typ)
-		if f.group >= 0 {
-			np.anyGroup = true
-		}
+		np.anyGroup = np.anyGroup || f.group >= 0
+		np.anyJSON = np.anyJSON || np.json[i]
 		needed = needed || np.json[i] || f.group >= 0
 	}
 	if !needed {

@@ -221,3 +221,33 @@ func TestFetchNestedMistakes(t *testing.T) {
 		}
 	})
 }
+
+// TestFetchNestedSelfJoin: a struct holding a pointer to its own type (an employee's manager)
+// nests one level: "manager.id" fills Manager.ID.
+func TestFetchNestedSelfJoin(t *testing.T) {
+	type employee struct {
+		ID      int64     `db:"id"`
+		Name    string    `db:"name"`
+		Manager *employee `db:"manager"`
+	}
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := t.Context()
+		db := shopDB(t, tdb)
+		e, m := expr.As(shopUsers, "e"), expr.As(shopUsers, "manager")
+		q := builder.Select(e.ID, e.Name, expr.Prefixed(m)).From(e).
+			LeftJoin(m, m.ID.EqExpr(expr.Sub(e.ID, expr.Val[int64](1)))).OrderBy(e.ID.Asc())
+		rows, err := conn.All[employee](ctx, db, q)
+		if err == nil || !strings.Contains(err.Error(), "manager.nick") {
+			t.Fatalf("a column the struct lacks (nick): %v", err)
+		}
+		q = builder.Select(e.ID, e.Name, m.ID.As("manager.id"), m.Name.As("manager.name")).From(e).
+			LeftJoin(m, m.ID.EqExpr(expr.Sub(e.ID, expr.Val[int64](1)))).OrderBy(e.ID.Asc())
+		rows, err = conn.All[employee](ctx, db, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 || rows[0].Manager != nil || rows[1].Manager == nil || rows[1].Manager.Name != "ann" || rows[2].Manager.ID != 2 {
+			t.Errorf("rows = %+v", rows)
+		}
+	})
+}

@@ -175,9 +175,9 @@ func indexFields(t reflect.Type) (*fieldIndex, error) {
 			m[name] = &dup
 		}
 	}
-	// in: the struct types being walked, so that a type holding a pointer to itself (a tree's
-	// parent) nests once rather than for ever.
-	in := map[reflect.Type]bool{t: true}
+	// in counts the struct types being walked, so that a type holding a pointer to itself (an
+	// employee's manager) nests one level deep rather than for ever.
+	in := map[reflect.Type]int{t: 1}
 	var walk func(t reflect.Type, base uintptr, prefix, path string, depth, group int, head *field) error
 	walk = func(t reflect.Type, base uintptr, prefix, path string, depth, group int, head *field) error {
 		for i := range t.NumField() {
@@ -220,11 +220,11 @@ func indexFields(t reflect.Type) (*fieldIndex, error) {
 			if st.Kind() == reflect.Pointer {
 				st, ptr = st.Elem(), true
 			}
-			if !isRowStruct(st) || in[st] {
+			if !isRowStruct(st) || in[st] >= 2 {
 				continue
 			}
 			f.nests = true
-			in[st] = true
+			in[st]++
 			var err error
 			if ptr {
 				ix.groups = append(ix.groups, ptrGroup{parent: group, offset: f.offset, typ: st, path: fpath})
@@ -232,7 +232,7 @@ func indexFields(t reflect.Type) (*fieldIndex, error) {
 			} else {
 				err = walk(st, f.offset, prefix+tag+".", fpath, depth+1, group, f)
 			}
-			delete(in, st)
+			in[st]--
 			if err != nil {
 				return err
 			}
