@@ -25,6 +25,13 @@
 //	res, err := db.Exec(ctx, builder.Update(Users).Set(Users.Name.Set("ann")).Where(Users.ID.Eq(1)))
 //	// UPDATE "users" SET "name" = $1 WHERE "id" = $2
 //	n, err := db.Exec(ctx, conn.SQL("DELETE FROM users WHERE id = $1"), 7)
+//	n, err = db.Exec(ctx, conn.Portable("DELETE FROM users WHERE id = ?"), 7) // ? on every engine
+//
+// The fetch functions (All, One, Each, Scalar) put columns into struct fields by their db tags.
+// A struct field tagged db:"user" takes the columns "user.id", "user.name", ... (expr.Prefixed
+// selects a table's columns so); held by a pointer, it is nil when all those columns are NULL.
+// A JSON column goes into a map, a struct, a slice or json.RawMessage on every engine. With the
+// DB's logger at debug level, struct fields no column fills are reported once per result shape.
 //
 // # Reconnecting
 //

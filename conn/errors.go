@@ -36,7 +36,7 @@ var (
 		"and do not share a block's context between goroutines (a connection runs one statement at a time)"}
 
 	errNilStatement = errors.New("conn: nil statement")
-	errExtraArgs    = errors.New("conn: arguments passed beside a built statement: a built statement binds its own values; pass extra arguments only with conn.SQL")
+	errExtraArgs    = errors.New("conn: arguments passed beside a built statement: a built statement binds its own values; pass extra arguments only with conn.SQL or conn.Portable")
 
 	// Misuse of blocks, Init, Using and scanning.
 

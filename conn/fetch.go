@@ -33,7 +33,7 @@ func All[T any](ctx context.Context, db *DB, stmt Statement, args ...any) ([]T, 
 	if err := db.query(ctx, stmt, args, &sc.q); err != nil {
 		return nil, err
 	}
-	if err := sc.prepare(false); err != nil {
+	if err := sc.prepare(ctx, false); err != nil {
 		return nil, err
 	}
 	rows := &sc.q
@@ -64,7 +64,7 @@ func One[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T, er
 	if err := db.query(ctx, stmt, args, &sc.q); err != nil {
 		return zero, err
 	}
-	if err := sc.prepare(false); err != nil {
+	if err := sc.prepare(ctx, false); err != nil {
 		return zero, err
 	}
 	return sc.one()
@@ -85,7 +85,7 @@ func Scalar[T any](ctx context.Context, db *DB, stmt Statement, args ...any) (T,
 	if err := db.query(ctx, stmt, args, &sc.q); err != nil {
 		return zero, err
 	}
-	if err := sc.prepare(true); err != nil {
+	if err := sc.prepare(ctx, true); err != nil {
 		return zero, err
 	}
 	return sc.one()
@@ -139,7 +139,7 @@ func Each[T any](ctx context.Context, db *DB, stmt Statement, args ...any) iter.
 			yield(zero, err)
 			return
 		}
-		if err := sc.prepare(false); err != nil {
+		if err := sc.prepare(ctx, false); err != nil {
 			yield(zero, err)
 			return
 		}
@@ -178,10 +178,16 @@ type rowScanner[T any] struct {
 	cols []string
 	// ready: cols, plan and dest are set up for a result whose columns are cols.
 	ready bool
-	v     T // the reused value: a struct's fields, or the scalar, are scanned into it
-	dest  []any
-	buf   [8]any
-	pg    nativePlans // a native driver's plans for dest (pgx's, on PostgreSQL)
+	// native: cols, plan and dest were set up for a native driver's result (pgx's), which
+	// decodes JSON itself; database/sql's needs jsonDests.
+	native bool
+	v      T // the reused value: a struct's fields, or the scalar, are scanned into it
+	dest   []any
+	buf    [8]any
+	pg     nativePlans // a native driver's plans for dest (pgx's, on PostgreSQL)
+	// nd binds the destinations of a plan with nested structs or JSON fields (nil otherwise).
+	nd *nestedDest
+	sj jsonDest // a scalar T that takes a JSON document, on database/sql
 }
 
 // getScanner takes an idle scanner of T from its type's pool, or makes one.
@@ -201,17 +207,22 @@ func (sc *rowScanner[T]) release() {
 	var zero T
 	sc.q.Close()
 	sc.q, sc.v = stmtRows{}, zero
+	if sc.nd != nil {
+		sc.nd.drop()
+	}
 	sc.rt.scanners.Put(sc)
 }
 
 // prepare sets the scanner up for the columns of the result in q, unless they are those it
 // was set up for last time. With scalar (Scalar), the result must have one column.
-func (sc *rowScanner[T]) prepare(scalar bool) error {
+func (sc *rowScanner[T]) prepare(ctx context.Context, scalar bool) error {
 	sc.pg.newResult()
-	if sc.ready && sc.q.rows.sameColumns(sc.cols) {
+	native := sc.q.rows.nat != nil
+	if sc.ready && sc.native == native && sc.q.rows.sameColumns(sc.cols) {
 		if scalar {
 			return oneColumn(sc.rt.typ, sc.cols)
 		}
+		sc.reportUnfilled(ctx)
 		return nil
 	}
 	cols, err := resultColumns(&sc.q)
@@ -223,7 +234,11 @@ func (sc *rowScanner[T]) prepare(scalar bool) error {
 			return err
 		}
 	}
-	return sc.setup(cols)
+	if err := sc.setup(cols, native); err != nil {
+		return err
+	}
+	sc.reportUnfilled(ctx)
+	return nil
 }
 
 // oneColumn is Scalar's check of its result.
@@ -235,9 +250,9 @@ func oneColumn(t reflect.Type, cols []string) error {
 }
 
 // setup makes the scanner's plan and destinations for a result whose columns are cols.
-func (sc *rowScanner[T]) setup(cols []string) error {
+func (sc *rowScanner[T]) setup(cols []string, native bool) error {
 	sc.ready = false
-	sc.cols, sc.plan = cols, nil
+	sc.cols, sc.plan, sc.nd, sc.native = cols, nil, nil, native
 	sc.pg.reset()
 	sc.dest = sc.buf[:0]
 	if len(cols) > len(sc.buf) {
@@ -250,22 +265,41 @@ func (sc *rowScanner[T]) setup(cols []string) error {
 			return fmt.Errorf("conn: %s takes one column; the statement returned %d (%s): scan into a struct instead", sc.rt.typ, len(cols), strings.Join(cols, ", "))
 		}
 		sc.dest[0] = &sc.v
+		if !native && isJSONKind(sc.rt.typ) {
+			sc.sj = jsonDest{typ: sc.rt.typ, target: unsafe.Pointer(&sc.v)}
+			sc.dest[0] = &sc.sj
+		}
 	case rowStruct:
 		plan, err := sc.rt.plan(cols)
 		if err != nil {
 			return err
 		}
 		sc.plan = plan
-		plan.dest(unsafe.Pointer(&sc.v), sc.dest)
+		if plan.nested.needed(native) {
+			sc.nd = newNestedDest(plan, !native, sc.dest)
+		}
+		sc.bind(unsafe.Pointer(&sc.v))
 	default: // rowStructPtr: each row gets its own struct, so its field pointers are per row
 		plan, err := sc.rt.plan(cols)
 		if err != nil {
 			return err
 		}
 		sc.plan = plan
+		if plan.nested.needed(native) {
+			sc.nd = newNestedDest(plan, !native, sc.dest)
+		}
 	}
 	sc.ready = true
 	return nil
+}
+
+// bind points the destinations at the fields of the struct at base.
+func (sc *rowScanner[T]) bind(base unsafe.Pointer) {
+	if sc.nd != nil {
+		sc.nd.bind(sc.plan, base, sc.dest)
+		return
+	}
+	sc.plan.dest(base, sc.dest)
 }
 
 // scan reads the current row into a T.
@@ -273,19 +307,40 @@ func (sc *rowScanner[T]) scan() (T, error) {
 	var zero T
 	if sc.rt.kind == rowStructPtr {
 		p := reflect.New(sc.rt.strct)
-		sc.plan.dest(p.UnsafePointer(), sc.dest)
-		if err := sc.q.scanPlanned(&sc.pg, sc.dest); err != nil {
-			return zero, scanError(err, sc.cols, sc.plan, sc.rt.typ)
+		sc.bind(p.UnsafePointer())
+		if err := sc.scanRow(p.UnsafePointer()); err != nil {
+			return zero, err
 		}
 		return p.Interface().(T), nil
 	}
 	// Zeroed per row so that nothing of the previous row (a map a JSON column was decoded
 	// into, a NULL a driver leaves unset) leaks into this one.
 	sc.v = zero
-	if err := sc.q.scanPlanned(&sc.pg, sc.dest); err != nil {
-		return zero, scanError(err, sc.cols, sc.plan, sc.rt.typ)
+	if err := sc.scanRow(unsafe.Pointer(&sc.v)); err != nil {
+		return zero, err
 	}
 	return sc.v, nil
+}
+
+// scanRow scans the current row through the bound destinations, then fills the nested
+// structs of the struct at base.
+func (sc *rowScanner[T]) scanRow(base unsafe.Pointer) error {
+	if sc.nd == nil {
+		if err := sc.q.scanPlanned(&sc.pg, sc.dest); err != nil {
+			return scanError(err, sc.cols, sc.plan, sc.rt.typ)
+		}
+		return nil
+	}
+	sc.nd.clear()
+	if err := sc.q.scanPlanned(&sc.pg, sc.dest); err != nil {
+		return scanError(err, sc.cols, sc.plan, sc.rt.typ)
+	}
+	if i := sc.nd.fill(base); i >= 0 {
+		p := sc.plan
+		return &ScanError{Column: p.cols[i], Field: p.names[i], Type: p.types[i].String(),
+			Err: fmt.Errorf("NULL in a row whose other %s columns are not: make the field a pointer or an sql.Null type", p.nested.groups[p.nested.colGroup[i]].path)}
+	}
+	return nil
 }
 
 // resultColumns returns the result's columns. A result without columns is either a statement

@@ -40,6 +40,13 @@ type scanPlan struct {
 	offsets []uintptr
 	types   []reflect.Type
 	names   []string // Go field paths ("User.Base.ID"), for errors
+	// nested is set when a column goes into a struct a pointer field holds (db:"user" on a
+	// *User field, column "user.id"), or into a field that takes a JSON document: the
+	// scanner then binds its destinations through a nestedPlan rather than dest alone.
+	nested *nestedPlan
+	// unfilled lists the struct's fields no column fills, for the debug report (reportUnfilled).
+	unfilled []string
+	reported atomic.Bool
 }
 
 var rowTypes sync.Map // reflect.Type -> *rowType
@@ -110,11 +117,18 @@ func equalStrings(a, b []string) bool {
 
 // field is one place a column can go.
 type field struct {
-	offset    uintptr
+	offset    uintptr // from the start of the struct of its group
 	typ       reflect.Type
 	path      string // "User.Base.ID"
 	depth     int
 	ambiguous bool // two fields of the same name at the same embedding depth
+	// group is the pointer-held nested struct the field lies in (an index of
+	// fieldIndex.groups), or -1 for the row's own struct and the structs it holds by value.
+	group int
+	// head is the nested struct field (db:"user") the field lies directly in, nil at the top.
+	head *field
+	// nests: the field is itself a nested struct whose fields take prefixed columns.
+	nests bool
 }
 
 // fieldIndex finds a struct's field for a column name: the db tag exactly, then the tag
@@ -124,6 +138,11 @@ type fieldIndex struct {
 	tagged   map[string]*field
 	folded   map[string]*field
 	untagged map[string]*field
+	// groups are the structs that pointer fields tagged db:"prefix" hold, in walk order (a
+	// group's parent comes before it).
+	groups []ptrGroup
+	// all is every field that can take a column, in walk order, for the unfilled report.
+	all []*field
 }
 
 func (ix *fieldIndex) lookup(col string) *field {
@@ -139,7 +158,9 @@ func (ix *fieldIndex) lookup(col string) *field {
 func normalizeName(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
 
 // indexFields walks t and its embedded structs, by Go's rules: a shallower field hides a
-// deeper one of the same name; two at the same depth are ambiguous.
+// deeper one of the same name; two at the same depth are ambiguous. A struct field tagged
+// db:"user" (or a pointer to one) takes the column "user" whole (a JSON document), and its
+// own fields take the columns "user.id", "user.name", ... (a join scanned into nested structs).
 func indexFields(t reflect.Type) (*fieldIndex, error) {
 	ix := &fieldIndex{tagged: map[string]*field{}, folded: map[string]*field{}, untagged: map[string]*field{}}
 	add := func(m map[string]*field, name string, f *field) {
@@ -154,8 +175,11 @@ func indexFields(t reflect.Type) (*fieldIndex, error) {
 			m[name] = &dup
 		}
 	}
-	var walk func(t reflect.Type, base uintptr, prefix string, depth int) error
-	walk = func(t reflect.Type, base uintptr, prefix string, depth int) error {
+	// in counts the struct types being walked, so that a type holding a pointer to itself (an
+	// employee's manager) nests one level deep rather than for ever.
+	in := map[reflect.Type]int{t: 1}
+	var walk func(t reflect.Type, base uintptr, prefix, path string, depth, group int, head *field) error
+	walk = func(t reflect.Type, base uintptr, prefix, path string, depth, group int, head *field) error {
 		for i := range t.NumField() {
 			sf := t.Field(i)
 			tag, tagged := sf.Tag.Lookup("db")
@@ -163,14 +187,14 @@ func indexFields(t reflect.Type) (*fieldIndex, error) {
 			if tag == "-" {
 				continue
 			}
-			path := prefix + "." + sf.Name
+			fpath := path + "." + sf.Name
 			if sf.Anonymous && tag == "" {
 				ft := sf.Type
 				if ft.Kind() == reflect.Pointer && isRowStruct(ft.Elem()) {
 					return fmt.Errorf("conn: cannot scan into %s: embedded *%s is a pointer; embed %s by value so its fields can take columns", t, ft.Elem(), ft.Elem())
 				}
 				if isRowStruct(ft) {
-					if err := walk(ft, base+sf.Offset, path, depth+1); err != nil {
+					if err := walk(ft, base+sf.Offset, prefix, fpath, depth+1, group, head); err != nil {
 						return err
 					}
 					continue
@@ -182,17 +206,40 @@ func indexFields(t reflect.Type) (*fieldIndex, error) {
 				}
 				continue
 			}
-			f := &field{offset: base + sf.Offset, typ: sf.Type, path: path, depth: depth}
+			f := &field{offset: base + sf.Offset, typ: sf.Type, path: fpath, depth: depth, group: group, head: head}
+			ix.all = append(ix.all, f)
 			if tag != "" {
-				add(ix.tagged, tag, f)
-				add(ix.folded, strings.ToLower(tag), f)
+				add(ix.tagged, prefix+tag, f)
+				add(ix.folded, strings.ToLower(prefix+tag), f)
 			} else {
-				add(ix.untagged, normalizeName(sf.Name), f)
+				add(ix.untagged, normalizeName(prefix+sf.Name), f)
+				continue
+			}
+			// A tagged struct, or pointer to one, also nests: its fields take prefixed columns.
+			st, ptr := sf.Type, false
+			if st.Kind() == reflect.Pointer {
+				st, ptr = st.Elem(), true
+			}
+			if !isRowStruct(st) || in[st] >= 2 {
+				continue
+			}
+			f.nests = true
+			in[st]++
+			var err error
+			if ptr {
+				ix.groups = append(ix.groups, ptrGroup{parent: group, offset: f.offset, typ: st, path: fpath})
+				err = walk(st, 0, prefix+tag+".", fpath, depth+1, len(ix.groups)-1, f)
+			} else {
+				err = walk(st, f.offset, prefix+tag+".", fpath, depth+1, group, f)
+			}
+			in[st]--
+			if err != nil {
+				return err
 			}
 		}
 		return nil
 	}
-	if err := walk(t, 0, t.Name(), 0); err != nil {
+	if err := walk(t, 0, "", t.Name(), 0, -1, nil); err != nil {
 		return nil, err
 	}
 	return ix, nil
@@ -208,6 +255,7 @@ func (ix *fieldIndex) plan(t reflect.Type, cols []string) (*scanPlan, error) {
 		names:   make([]string, len(cols)),
 	}
 	taken := make(map[*field]string, len(cols))
+	fields := make([]*field, len(cols))
 	for i, c := range cols {
 		f := ix.lookup(c)
 		switch {
@@ -219,8 +267,18 @@ func (ix *fieldIndex) plan(t reflect.Type, cols []string) (*scanPlan, error) {
 			return nil, &ScanError{Column: c, Field: f.path, Type: f.typ.String(), Err: fmt.Errorf("%w: columns %q and %q both map to %s; alias one of them in the SELECT", ErrNoField, taken[f], c, f.path)}
 		}
 		taken[f] = c
+		fields[i] = f
 		p.offsets[i], p.types[i], p.names[i] = f.offset, f.typ, f.path
 	}
+	for i, f := range fields {
+		for h := f.head; h != nil; h = h.head {
+			if c := taken[h]; c != "" {
+				return nil, &ScanError{Column: cols[i], Field: f.path, Type: f.typ.String(), Err: fmt.Errorf("%w: column %q fills %s whole, and column %q one of its fields; select one or the other", ErrNoField, c, h.path, cols[i])}
+			}
+		}
+	}
+	p.nested = newNestedPlan(ix, fields)
+	p.unfilled = ix.unfilled(taken)
 	return p, nil
 }
 

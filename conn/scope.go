@@ -184,7 +184,7 @@ func (sc *scope) enter(stmt Statement, text string) error {
 		sc.writes.Store(true)
 	}
 	if sc.blindTx {
-		if _, raw := unwrapReadOnly(stmt).(SQL); raw {
+		if handWritten(unwrapReadOnly(stmt)) {
 			switch sessionEffect(text) {
 			case effectTx:
 				sc.rollbackOnEnd.Store(true)

@@ -13,7 +13,8 @@ type Statement interface {
 
 // SQL is hand-written SQL text, passed to the driver as it is. Its arguments are the extra
 // arguments of Exec, Query, QueryRow and the fetch functions; placeholders are the engine's own
-// ($1 on PostgreSQL, ? on MySQL and SQLite).
+// ($1 on PostgreSQL, ? on MySQL and SQLite). For one text that runs on every engine, write ?
+// and use Portable.
 //
 //	db.Exec(ctx, conn.SQL("UPDATE users SET active = $1 WHERE id = $2"), false, 7)
 type SQL string
@@ -37,6 +38,16 @@ func render(d dialect.Dialect, stmt Statement, extra []any) (string, []any, erro
 			return "", nil, programmingError(expr.TooManyArgs(d, len(extra)))
 		}
 		return string(s), extra, nil
+	}
+	if s, ok := stmt.(Portable); ok {
+		if limit := d.Caps().MaxParams; limit > 0 && len(extra) > limit {
+			return "", nil, programmingError(expr.TooManyArgs(d, len(extra)))
+		}
+		text, err := renderPortable(d, s, extra)
+		if err != nil {
+			return "", nil, programmingError(err)
+		}
+		return text, extra, nil
 	}
 	if len(extra) > 0 {
 		return "", nil, errExtraArgs

@@ -137,7 +137,44 @@ type Capabilities struct {
 	RowValues bool
 	// Funcs spells the functions that differ between engines.
 	Funcs FuncForms
+	// Lexical is what the engine's SQL text has beyond standard quotes ('...', "...") and
+	// comments (-- and /* */), for reading hand-written SQL: conn.Portable finds its
+	// placeholders with it.
+	Lexical Lexical
+	// JSONPath is how a value is taken out of a JSON document by its path (expr.JSON's Text,
+	// Int, Float).
+	JSONPath JSONPathForm
 }
+
+// Lexical lists the forms of SQL text, beyond the standard's, in which a ? is not a
+// placeholder (BackslashEscapes is the other one).
+type Lexical struct {
+	HashComments   bool // # to the end of the line is a comment (MySQL)
+	BacktickQuotes bool // `...` quotes an identifier (MySQL; SQLite accepts it too)
+	DollarQuotes   bool // $tag$ ... $tag$ quotes a string (PostgreSQL)
+	EscapeStrings  bool // E'...' is a string in which a backslash escapes (PostgreSQL)
+	NestedComments bool // /* /* */ */ nests (PostgreSQL)
+}
+
+// JSONPathForm is an engine's way of extracting a scalar from a JSON document as text.
+type JSONPathForm uint8
+
+const (
+	// JSONPathNone: the engine has no JSON functions typedsql knows.
+	JSONPathNone JSONPathForm = iota
+	// JSONPathArrayText: doc #>> $1, the path bound as a text[] of keys (PostgreSQL, json and
+	// jsonb).
+	JSONPathArrayText
+	// JSONPathValue: JSON_VALUE(doc, ?), the path bound as '$."key"."key"' (MariaDB); JSON
+	// null is SQL NULL.
+	JSONPathValue
+	// JSONPathUnquote: JSON_UNQUOTE(JSON_EXTRACT(doc, ?)), the path bound as '$."key"' (MySQL,
+	// whose JSON_VALUE takes only a literal path); JSON null is the text 'null'.
+	JSONPathUnquote
+	// JSONPathExtract: json_extract(doc, ?), the path bound as '$."key"."key"' (SQLite), which
+	// gives numbers as numbers and strings as text.
+	JSONPathExtract
+)
 
 // BytesForm is an engine's literal for a byte string.
 type BytesForm uint8

@@ -70,8 +70,9 @@ func TestMariaDBIsMySQLPlus(t *testing.T) {
 	maria.InsertReturning, maria.DeleteReturning, maria.LockInShareMode = false, false, false
 	maria.Replication = my.Replication // MariaDB's GTID functions are its own
 	maria.TxBegin = my.TxBegin         // transaction start differs and is owned by txn
+	maria.JSONPath = my.JSONPath       // MySQL's JSON_VALUE takes only a literal path
 	if my != maria {
-		t.Errorf("mysql and mariadb differ beyond RETURNING, FOR SHARE and replication:\n%+v\n%+v", my, maria)
+		t.Errorf("mysql and mariadb differ beyond RETURNING, FOR SHARE, replication and JSON paths:\n%+v\n%+v", my, maria)
 	}
 }
 

@@ -56,6 +56,8 @@ var postgresCaps = Capabilities{
 	RowValues: true,
 	Funcs: FuncForms{Greatest: "GREATEST", Least: "LEAST", CharLength: "LENGTH",
 		Time: TimeDateTrunc},
+	Lexical:  Lexical{DollarQuotes: true, EscapeStrings: true, NestedComments: true},
+	JSONPath: JSONPathArrayText,
 }
 
 // standardSavepoints is SQL's spelling, which all three engines accept.
@@ -88,6 +90,8 @@ var mysqlCaps = Capabilities{
 	RowValues: true,
 	Funcs: FuncForms{Greatest: "GREATEST", Least: "LEAST", CharLength: "CHAR_LENGTH",
 		Time: TimeDateFormat},
+	Lexical:  Lexical{HashComments: true, BacktickQuotes: true},
+	JSONPath: JSONPathUnquote,
 }
 
 var mariadbCaps = func() Capabilities {
@@ -97,6 +101,8 @@ var mariadbCaps = func() Capabilities {
 	// MariaDB has no FOR SHARE; LOCK IN SHARE MODE means the same.
 	c.LockInShareMode = true
 	c.Replication = ReplicationMariaDBGTID
+	// MariaDB's JSON_VALUE takes a bound path, and gives JSON null as NULL.
+	c.JSONPath = JSONPathValue
 	return c
 }()
 
@@ -124,6 +130,8 @@ var sqliteCaps = Capabilities{
 	RowValues: true,
 	Funcs: FuncForms{Greatest: "MAX", Least: "MIN", CharLength: "LENGTH",
 		Time: TimeStrftime},
+	Lexical:  Lexical{BacktickQuotes: true},
+	JSONPath: JSONPathExtract,
 }
 
 type postgres struct{}

@@ -17,7 +17,8 @@
 // schema-qualified name ("schema.name"), the name builder statements report in Tables() and
 // conn.Using matches. Supported column types: bool, every int, uint and float width, string,
 // []byte, time.Time, json.RawMessage, and any type that implements driver.Valuer and
-// sql.Scanner (a UUID type, say): the value is handed to the driver as it is.
+// sql.Scanner (a UUID type, say): the value is handed to the driver as it is. A JSON document
+// is a JSON[T] column: Set marshals a T, and Text, Int and Float take a value out by path.
 //
 // # How types are checked
 //

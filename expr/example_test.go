@@ -149,3 +149,38 @@ func ExampleEscapeLike() {
 	// "app"."people"."full_name" LIKE $1 [%50\%\_off%]
 	// "app"."people"."full_name" LIKE ? ESCAPE '\' [%50\%\_off%]
 }
+
+func ExamplePrefixed() {
+	type TeamsTable struct {
+		expr.Table
+		ID   expr.Column[int64]  `db:"id"`
+		Name expr.Column[string] `db:"name"`
+	}
+	team := expr.As(expr.NewTable[TeamsTable]("teams"), "team")
+	show(dialect.Postgres, expr.Prefixed(team))
+	show(dialect.MySQL, expr.Prefixed(expr.NewTable[TeamsTable]("teams")))
+	// Output:
+	// "team"."id" AS "team.id", "team"."name" AS "team.name" []
+	// `teams`.`id` AS `teams.id`, `teams`.`name` AS `teams.name` []
+}
+
+func ExampleJSON_Text() {
+	type Attrs struct {
+		Color string `json:"color"`
+	}
+	type ProductsTable struct {
+		expr.Table
+		Attrs expr.JSON[Attrs] `db:"attrs"`
+	}
+	p := expr.NewTable[ProductsTable]("products")
+	for _, d := range []dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.MariaDB, dialect.SQLite} {
+		show(d, p.Attrs.Text("color").Eq("red"))
+	}
+	show(dialect.Postgres, p.Attrs.Int("size").Gt(3))
+	// Output:
+	// ("products"."attrs" #>> CAST(ARRAY[$1] AS TEXT[])) = $2 [color red]
+	// JSON_UNQUOTE(JSON_EXTRACT(`products`.`attrs`, ?)) = ? [$."color" red]
+	// JSON_VALUE(`products`.`attrs`, ?) = ? [$."color" red]
+	// CAST(json_extract("products"."attrs", ?) AS TEXT) = ? [$."color" red]
+	// CAST(("products"."attrs" #>> CAST(ARRAY[$1] AS TEXT[])) AS BIGINT) > $2 [size 3]
+}

@@ -67,6 +67,27 @@ var mismatches = []mismatch{
 		want:  `cannot use id (variable of type int64) as int32 value in argument to Users.Visits.Eq`,
 	},
 	{
+		name:  "JSON Set: another Go type than the column's document",
+		setup: "type attrs struct{ Color string }; type pt struct { expr.Table; Attrs expr.JSON[attrs] `db:\"attrs\"` }; P := expr.NewTable[pt](\"p\")",
+		good:  `_ = P.Attrs.Set(attrs{Color: "red"})`,
+		bad:   `_ = P.Attrs.Set(map[string]any{"color": "red"})`,
+		want:  `as attrs value in argument to P.Attrs.Set`,
+	},
+	{
+		name:  "JSON path: a text value compared with a number",
+		setup: "type pt struct { expr.Table; Attrs expr.JSON[map[string]any] `db:\"attrs\"` }; P := expr.NewTable[pt](\"p\")",
+		good:  `_ = P.Attrs.Text("color").Eq("red")`,
+		bad:   `_ = P.Attrs.Text("color").Eq(5)`,
+		want:  `cannot use 5 (untyped int constant) as string value in argument to P.Attrs.Text("color").Eq`,
+	},
+	{
+		name:  "JSON path: an integer path summed with a float column",
+		setup: "type pt struct { expr.Table; Attrs expr.JSON[map[string]any] `db:\"attrs\"` }; P := expr.NewTable[pt](\"p\")",
+		good:  `_ = expr.Add(P.Attrs.Int("qty"), Users.ID)`,
+		bad:   `_ = expr.Add(P.Attrs.Int("qty"), Orders.Total)`,
+		want:  `does not match inferred type expr.Of[int64]`,
+	},
+	{
 		name: "In: a []string list for an int64 column",
 		good: `_ = Users.ID.In([]int64{1, 2}...)`,
 		bad:  `_ = Users.ID.In([]string{"1", "2"}...)`,
