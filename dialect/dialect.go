@@ -128,7 +128,42 @@ type Capabilities struct {
 	Replication ReplicationForm
 	// DDL names the column types CREATE TABLE uses for each Go type family.
 	DDL DDLTypes
+	// ArrayParams reports that a Go slice binds as one array parameter, so that a column's
+	// EqAny writes "col" = ANY($1) with one argument however long the list (PostgreSQL).
+	// Elsewhere EqAny writes "col" IN (?, ?, ...), one argument per element.
+	ArrayParams bool
+	// LastInsertID reports that the driver tells the id of the row an INSERT added
+	// (MySQL/MariaDB, SQLite), where conn.InsertID falls back to it when InsertReturning is
+	// not there (MySQL).
+	LastInsertID bool
+	// Explain is how the engine shows a statement's plan (conn's DB.Explain).
+	Explain ExplainSQL
 }
+
+// ExplainSQL is the engine's spelling of "show the plan of this statement": each prefix is
+// written before the statement's own SQL.
+type ExplainSQL struct {
+	// Plan shows the plan without running the statement: "EXPLAIN ", "EXPLAIN QUERY PLAN ".
+	Plan string
+	// Analyze runs the statement and shows the plan with what each step did (rows, time):
+	// "EXPLAIN (ANALYZE) " (PostgreSQL), "ANALYZE " (MariaDB), "EXPLAIN ANALYZE " (MySQL 8).
+	// Empty where the engine has none (SQLite).
+	Analyze string
+	// Form says how the plan comes back.
+	Form ExplainForm
+}
+
+// ExplainForm is the shape of the rows an engine's EXPLAIN returns.
+type ExplainForm uint8
+
+const (
+	// ExplainRows: the plan is the rows themselves, one line of text per row (PostgreSQL,
+	// MySQL's FORMAT=TREE) or a table of several columns (MariaDB's EXPLAIN, ANALYZE).
+	ExplainRows ExplainForm = iota
+	// ExplainQueryPlan: SQLite's EXPLAIN QUERY PLAN, rows of (id, parent, notused, detail)
+	// that make a tree through parent.
+	ExplainQueryPlan
+)
 
 // BytesForm is an engine's literal for a byte string.
 type BytesForm uint8

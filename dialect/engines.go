@@ -53,6 +53,8 @@ var postgresCaps = Capabilities{
 		DropUnique:  "DROP CONSTRAINT ", DropCheck: "DROP CONSTRAINT ",
 		DropPrimaryKey: "DROP CONSTRAINT ", PrimaryKeyByName: true,
 		CreateSchema: "CREATE SCHEMA IF NOT EXISTS "},
+	ArrayParams: true,
+	Explain:     ExplainSQL{Plan: "EXPLAIN ", Analyze: "EXPLAIN (ANALYZE) "},
 }
 
 // standardSavepoints is SQL's spelling, which all three engines accept.
@@ -82,6 +84,9 @@ var mysqlCaps = Capabilities{
 		DropUnique: "DROP INDEX ", DropCheck: "DROP CONSTRAINT ",
 		DropPrimaryKey: "DROP PRIMARY KEY", CreateSchema: "CREATE SCHEMA IF NOT EXISTS ",
 		ForeignKeyIndex: true},
+	LastInsertID: true,
+	// FORMAT=TREE (MySQL 8.0.16+) is the plan as indented text, as EXPLAIN ANALYZE shows it.
+	Explain: ExplainSQL{Plan: "EXPLAIN FORMAT=TREE ", Analyze: "EXPLAIN ANALYZE "},
 }
 
 var mariadbCaps = func() Capabilities {
@@ -91,6 +96,9 @@ var mariadbCaps = func() Capabilities {
 	// MariaDB has no FOR SHARE; LOCK IN SHARE MODE means the same.
 	c.LockInShareMode = true
 	c.Replication = ReplicationMariaDBGTID
+	// MariaDB has no FORMAT=TREE; its EXPLAIN is a table, and ANALYZE runs the statement and
+	// adds the rows and time each step took (r_rows, r_total_time_ms).
+	c.Explain = ExplainSQL{Plan: "EXPLAIN ", Analyze: "ANALYZE "}
 	return c
 }()
 
@@ -113,7 +121,9 @@ var sqliteCaps = Capabilities{
 		ForeignKeysOn: "PRAGMA foreign_keys = ON", ForeignKeyCheck: "PRAGMA foreign_key_check",
 		IndexSchemaOnName: true},
 	// SQLite has no isolation levels or read-only transactions: every transaction is serializable.
-	TxBegin: BeginLocking,
+	TxBegin:      BeginLocking,
+	LastInsertID: true,
+	Explain:      ExplainSQL{Plan: "EXPLAIN QUERY PLAN ", Form: ExplainQueryPlan},
 }
 
 type postgres struct{}
