@@ -80,7 +80,17 @@ func (db *DB) explain(ctx context.Context, es explainStmt, args []any) (string, 
 	if err != nil {
 		return "", err
 	}
-	rows, err := db.Query(ctx, es, args...)
+	var stmt Statement = es
+	if text, ok := unwrapReadOnly(es.stmt).(SQL); ok {
+		// SQL text takes its arguments beside it, which only SQL text may.
+		ex := t.h.d.Caps().Explain
+		prefix := ex.Plan
+		if es.analyze {
+			prefix = ex.Analyze
+		}
+		stmt = SQL(prefix + string(text))
+	}
+	rows, err := db.Query(ctx, stmt, args...)
 	if err != nil {
 		return "", err
 	}
@@ -184,15 +194,15 @@ func planText(cols []string, rows [][]string) string {
 		}
 	}
 	line := func(cells []string) {
+		var l strings.Builder
 		for i, c := range cells {
 			if i > 0 {
-				b.WriteString(" | ")
+				l.WriteString(" | ")
 			}
-			b.WriteString(c)
-			if i < len(cells)-1 {
-				b.WriteString(strings.Repeat(" ", width[i]-len(c)))
-			}
+			l.WriteString(c)
+			l.WriteString(strings.Repeat(" ", width[i]-len(c)))
 		}
+		b.WriteString(strings.TrimRight(l.String(), " "))
 	}
 	line(cols)
 	for _, r := range rows {
