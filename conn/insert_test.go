@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -221,4 +223,22 @@ func TestInsertID(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestInsertIDNeedsIntegerColumn: an id column of another type than an integer does not
+// compile (MySQL could not report it), and the compiler says why on that line only.
+func TestInsertIDNeedsIntegerColumn(t *testing.T) {
+	out, err := exec.Command(goTool(t), "build", "-o", os.DevNull, "./testdata/badinsertid").CombinedOutput()
+	if err == nil {
+		t.Fatal("testdata/badinsertid compiled; an InsertID with a string id column must not")
+	}
+	var errs []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if strings.Contains(l, "main.go:") {
+			errs = append(errs, l)
+		}
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0], "main.go:25:") || !strings.Contains(errs[0], "string does not satisfy conn.Integer") {
+		t.Errorf("want one error on line 25, string does not satisfy conn.Integer; go build said:\n%s", out)
+	}
 }
