@@ -58,13 +58,13 @@ type Attrs struct {
 	Tags  []string `json:"tags,omitempty"`
 }
 
-type ExampleProductsTable struct {
+type ExampleCatalogTable struct {
 	expr.Table
 	ID    expr.Column[int64] `db:"id"`
 	Attrs expr.JSON[Attrs]   `db:"attrs"`
 }
 
-var ExampleProducts = expr.NewTable[ExampleProductsTable]("products")
+var ExampleCatalog = expr.NewTable[ExampleCatalogTable]("products")
 
 // An expr.JSON column marshals what Set is given and scans back into its Go type, the same on
 // PostgreSQL, MySQL/MariaDB and SQLite; Text, Int and Float take a value out by path in the
@@ -74,7 +74,7 @@ func ExampleAll_json() {
 	db := exampleDB(ctx)
 	defer db.Close()
 	db.Exec(ctx, conn.SQL("CREATE TABLE products (id integer PRIMARY KEY, attrs text)"))
-	p := ExampleProducts
+	p := ExampleCatalog
 	_, err := db.Exec(ctx, builder.InsertInto(p).
 		Values(p.ID.Set(1), p.Attrs.Set(Attrs{Color: "red", Tags: []string{"sale"}})).
 		Values(p.ID.Set(2), p.Attrs.Set(Attrs{Color: "blue"})).

@@ -144,6 +144,16 @@ type Capabilities struct {
 	// JSONPath is how a value is taken out of a JSON document by its path (expr.JSON's Text,
 	// Int, Float).
 	JSONPath JSONPathForm
+	// ArrayParams reports that a Go slice binds as one array parameter, so that a column's
+	// EqAny writes "col" = ANY($1) with one argument however long the list (PostgreSQL).
+	// Elsewhere EqAny writes "col" IN (?, ?, ...), one argument per element.
+	ArrayParams bool
+	// LastInsertID reports that the driver tells the id of the row an INSERT added
+	// (MySQL/MariaDB, SQLite), where conn.InsertID falls back to it when InsertReturning is
+	// not there (MySQL).
+	LastInsertID bool
+	// Explain is how the engine shows a statement's plan (conn's DB.Explain).
+	Explain ExplainSQL
 }
 
 // Lexical lists the forms of SQL text, beyond the standard's, in which a ? is not a
@@ -174,6 +184,31 @@ const (
 	// JSONPathExtract: json_extract(doc, ?), the path bound as '$."key"."key"' (SQLite), which
 	// gives numbers as numbers and strings as text.
 	JSONPathExtract
+)
+
+// ExplainSQL is the engine's spelling of "show the plan of this statement": each prefix is
+// written before the statement's own SQL.
+type ExplainSQL struct {
+	// Plan shows the plan without running the statement: "EXPLAIN ", "EXPLAIN QUERY PLAN ".
+	Plan string
+	// Analyze runs the statement and shows the plan with what each step did (rows, time):
+	// "EXPLAIN (ANALYZE) " (PostgreSQL), "ANALYZE " (MariaDB), "EXPLAIN ANALYZE " (MySQL 8).
+	// Empty where the engine has none (SQLite).
+	Analyze string
+	// Form says how the plan comes back.
+	Form ExplainForm
+}
+
+// ExplainForm is the shape of the rows an engine's EXPLAIN returns.
+type ExplainForm uint8
+
+const (
+	// ExplainRows: the plan is the rows themselves, one line of text per row (PostgreSQL,
+	// MySQL's FORMAT=TREE) or a table of several columns (MariaDB's EXPLAIN, ANALYZE).
+	ExplainRows ExplainForm = iota
+	// ExplainQueryPlan: SQLite's EXPLAIN QUERY PLAN, rows of (id, parent, notused, detail)
+	// that make a tree through parent.
+	ExplainQueryPlan
 )
 
 // BytesForm is an engine's literal for a byte string.

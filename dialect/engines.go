@@ -56,8 +56,10 @@ var postgresCaps = Capabilities{
 	RowValues: true,
 	Funcs: FuncForms{Greatest: "GREATEST", Least: "LEAST", CharLength: "LENGTH",
 		Time: TimeDateTrunc},
-	Lexical:  Lexical{DollarQuotes: true, EscapeStrings: true, NestedComments: true},
-	JSONPath: JSONPathArrayText,
+	Lexical:     Lexical{DollarQuotes: true, EscapeStrings: true, NestedComments: true},
+	JSONPath:    JSONPathArrayText,
+	ArrayParams: true,
+	Explain:     ExplainSQL{Plan: "EXPLAIN ", Analyze: "EXPLAIN (ANALYZE) "},
 }
 
 // standardSavepoints is SQL's spelling, which all three engines accept.
@@ -90,8 +92,11 @@ var mysqlCaps = Capabilities{
 	RowValues: true,
 	Funcs: FuncForms{Greatest: "GREATEST", Least: "LEAST", CharLength: "CHAR_LENGTH",
 		Time: TimeDateFormat},
-	Lexical:  Lexical{HashComments: true, BacktickQuotes: true},
-	JSONPath: JSONPathUnquote,
+	Lexical:      Lexical{HashComments: true, BacktickQuotes: true},
+	JSONPath:     JSONPathUnquote,
+	LastInsertID: true,
+	// FORMAT=TREE (MySQL 8.0.16+) is the plan as indented text, as EXPLAIN ANALYZE shows it.
+	Explain: ExplainSQL{Plan: "EXPLAIN FORMAT=TREE ", Analyze: "EXPLAIN ANALYZE "},
 }
 
 var mariadbCaps = func() Capabilities {
@@ -103,6 +108,9 @@ var mariadbCaps = func() Capabilities {
 	c.Replication = ReplicationMariaDBGTID
 	// MariaDB's JSON_VALUE takes a bound path, and gives JSON null as NULL.
 	c.JSONPath = JSONPathValue
+	// MariaDB has no FORMAT=TREE; its EXPLAIN is a table, and ANALYZE runs the statement and
+	// adds the rows and time each step took (r_rows, r_total_time_ms).
+	c.Explain = ExplainSQL{Plan: "EXPLAIN ", Analyze: "ANALYZE "}
 	return c
 }()
 
@@ -130,8 +138,10 @@ var sqliteCaps = Capabilities{
 	RowValues: true,
 	Funcs: FuncForms{Greatest: "MAX", Least: "MIN", CharLength: "LENGTH",
 		Time: TimeStrftime},
-	Lexical:  Lexical{BacktickQuotes: true},
-	JSONPath: JSONPathExtract,
+	Lexical:      Lexical{BacktickQuotes: true},
+	JSONPath:     JSONPathExtract,
+	LastInsertID: true,
+	Explain:      ExplainSQL{Plan: "EXPLAIN QUERY PLAN ", Form: ExplainQueryPlan},
 }
 
 type postgres struct{}

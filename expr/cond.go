@@ -22,6 +22,7 @@ const (
 	opGe
 	opIn
 	opNotIn
+	opEqAny // = ANY($1) with an array argument, or IN (...) without array parameters
 	opInQuery
 	opNotInQuery
 	opBetween
@@ -52,12 +53,14 @@ var opText = [...]string{
 // valueList is a typed IN list; list[T] boxes the caller's slice once instead of each value.
 type valueList interface {
 	writeList(w *Writer)
+	slice() any // the list as the caller's []T, bound as one array argument
 	size() int
 	at(i int) any // the i-th value, for Shape
 }
 
 type list[T any] []T
 
+func (l list[T]) slice() any   { return []T(l) }
 func (l list[T]) size() int    { return len(l) }
 func (l list[T]) at(i int) any { return l[i] }
 func (l list[T]) writeList(w *Writer) {
@@ -192,6 +195,8 @@ func (c *Cond) write(w *Writer) {
 		w.Text(opText[c.op])
 		l.writeList(w)
 		w.Char(')')
+	case opEqAny:
+		c.writeEqAny(w)
 	case opInQuery, opNotInQuery:
 		c.l.write(w)
 		w.Text(opText[c.op])
@@ -245,6 +250,35 @@ func (c *Cond) write(w *Writer) {
 	default:
 		w.Fail(ErrInvalid, "empty condition (a zero expr.Cond was used)")
 	}
+}
+
+// writeEqAny writes EqAny: one array argument where the engine binds arrays, an IN list
+// elsewhere, FALSE for an empty list there (IN () is not SQL).
+func (c *Cond) writeEqAny(w *Writer) {
+	l, _ := c.r.x.(valueList)
+	if l == nil {
+		w.Fail(ErrInvalid, "EqAny without a value list")
+		return
+	}
+	if w.caps.ArrayParams {
+		c.l.write(w)
+		w.Text(" = ANY(")
+		w.Arg(l.slice())
+		w.Char(')')
+		return
+	}
+	if l.size() == 0 {
+		if w.caps.BoolLiterals {
+			w.Text("FALSE")
+		} else {
+			w.Text("1 = 0")
+		}
+		return
+	}
+	c.l.write(w)
+	w.Text(" IN (")
+	l.writeList(w)
+	w.Char(')')
 }
 
 // WriteConds writes conds joined by AND, as WHERE and HAVING need them. Groups made with Or

@@ -72,6 +72,13 @@ func ({{.R}} {{.Type}}[T]) In(vs ...T) Cond { return inList(opIn, {{.Node}}, vs)
 // NotIn is {{.Ex}} NOT IN ($1, $2, ...).
 func ({{.R}} {{.Type}}[T]) NotIn(vs ...T) Cond { return inList(opNotIn, {{.Node}}, vs) }
 
+// EqAny is {{.Ex}} = ANY($1) on PostgreSQL, the whole slice bound as one array argument,
+// so that a list of any length is one parameter (and one plan). Engines without array
+// parameters (dialect.Capabilities.ArrayParams) get {{.Ex}} IN ($1, $2, ...), one argument
+// per value, which counts against the engine's limit (MaxParams). An empty slice matches no
+// row: = ANY('{}') is false, and FALSE is written elsewhere.
+func ({{.R}} {{.Type}}[T]) EqAny(vs []T) Cond { return inList(opEqAny, {{.Node}}, vs) }
+
 // InQuery is {{.Ex}} IN (SELECT ...), the subquery yielding the same Go type.
 func ({{.R}} {{.Type}}[T]) InQuery(q QueryOf[T]) Cond {
 	return Cond{op: opInQuery, l: {{.Node}}, r: node{x: subquery{q}}}

@@ -46,6 +46,13 @@ func (c Column[T]) In(vs ...T) Cond { return inList(opIn, colNode(c.c), vs) }
 // NotIn is "age" NOT IN ($1, $2, ...).
 func (c Column[T]) NotIn(vs ...T) Cond { return inList(opNotIn, colNode(c.c), vs) }
 
+// EqAny is "age" = ANY($1) on PostgreSQL, the whole slice bound as one array argument,
+// so that a list of any length is one parameter (and one plan). Engines without array
+// parameters (dialect.Capabilities.ArrayParams) get "age" IN ($1, $2, ...), one argument
+// per value, which counts against the engine's limit (MaxParams). An empty slice matches no
+// row: = ANY('{}') is false, and FALSE is written elsewhere.
+func (c Column[T]) EqAny(vs []T) Cond { return inList(opEqAny, colNode(c.c), vs) }
+
 // InQuery is "age" IN (SELECT ...), the subquery yielding the same Go type.
 func (c Column[T]) InQuery(q QueryOf[T]) Cond {
 	return Cond{op: opInQuery, l: colNode(c.c), r: node{x: subquery{q}}}
@@ -130,6 +137,13 @@ func (c Nullable[T]) In(vs ...T) Cond { return inList(opIn, colNode(c.c), vs) }
 // NotIn is "email" NOT IN ($1, $2, ...).
 func (c Nullable[T]) NotIn(vs ...T) Cond { return inList(opNotIn, colNode(c.c), vs) }
 
+// EqAny is "email" = ANY($1) on PostgreSQL, the whole slice bound as one array argument,
+// so that a list of any length is one parameter (and one plan). Engines without array
+// parameters (dialect.Capabilities.ArrayParams) get "email" IN ($1, $2, ...), one argument
+// per value, which counts against the engine's limit (MaxParams). An empty slice matches no
+// row: = ANY('{}') is false, and FALSE is written elsewhere.
+func (c Nullable[T]) EqAny(vs []T) Cond { return inList(opEqAny, colNode(c.c), vs) }
+
 // InQuery is "email" IN (SELECT ...), the subquery yielding the same Go type.
 func (c Nullable[T]) InQuery(q QueryOf[T]) Cond {
 	return Cond{op: opInQuery, l: colNode(c.c), r: node{x: subquery{q}}}
@@ -213,6 +227,13 @@ func (e Expr[T]) In(vs ...T) Cond { return inList(opIn, e.n, vs) }
 
 // NotIn is (expr) NOT IN ($1, $2, ...).
 func (e Expr[T]) NotIn(vs ...T) Cond { return inList(opNotIn, e.n, vs) }
+
+// EqAny is (expr) = ANY($1) on PostgreSQL, the whole slice bound as one array argument,
+// so that a list of any length is one parameter (and one plan). Engines without array
+// parameters (dialect.Capabilities.ArrayParams) get (expr) IN ($1, $2, ...), one argument
+// per value, which counts against the engine's limit (MaxParams). An empty slice matches no
+// row: = ANY('{}') is false, and FALSE is written elsewhere.
+func (e Expr[T]) EqAny(vs []T) Cond { return inList(opEqAny, e.n, vs) }
 
 // InQuery is (expr) IN (SELECT ...), the subquery yielding the same Go type.
 func (e Expr[T]) InQuery(q QueryOf[T]) Cond {

@@ -148,3 +148,6 @@ func (s *session) Release(discard bool) {
 		s.c.Release()
 	}
 }
+
+// DriverConn lends pgx's connection to this package's own functions (CopyFrom).
+func (s *session) DriverConn() any { return s.conn }

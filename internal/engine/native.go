@@ -172,3 +172,19 @@ type Commit struct {
 // without conn exporting its backend. s names the database (for logs and traces); opts are
 // the caller's []conn.Option. conn does not close the pool.
 var WrapPool func(adapter string, p Pool, s Settings, maxConns int, opts any) (db any, err error)
+
+// DriverConner is implemented by a native engine's Session that lends the driver's own
+// connection (pgx's *pgx.Conn) to its engine package's functions, for what only the driver
+// can do (COPY: conn/postgres.CopyFrom).
+type DriverConner interface {
+	DriverConn() any
+}
+
+// UseDriverConn runs fn with the driver's own connection (DriverConner) that a statement
+// made on db (a *conn.DB) with ctx would run on: the one a block pins in ctx, or else one
+// pinned from the pool for fn. It is routed as a statement on tables would be (Using), takes
+// its turn on a block's connection like a statement, and is logged and traced as the
+// statement text. conn sets it in init, so that an engine package can reach its driver's
+// connection without conn exporting it.
+var UseDriverConn func(ctx context.Context, db any, text string, tables []string,
+	fn func(ctx context.Context, driverConn any) (rowsAffected int64, err error)) (int64, error)

@@ -279,6 +279,12 @@ var mismatches = []mismatch{
 		bad:  `_ = expr.Coalesce(Users.Email, "none")`,
 		want: `string does not implement expr.Of[string] (missing method WriteSQL)`,
 	},
+	{
+		name: "EqAny: a []string list for an int64 column",
+		good: `_ = Users.ID.EqAny([]int64{1, 2})`,
+		bad:  `_ = Users.ID.EqAny([]string{"1", "2"})`,
+		want: `(value of type []string) as []int64 value in argument to Users.ID.EqAny`,
+	},
 }
 
 // schemaSrc is the package the snippets share: a users/orders schema covering the column
