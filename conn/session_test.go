@@ -293,3 +293,27 @@ func TestSessionMisuse(t *testing.T) {
 		e.checkPool(t)
 	})
 }
+
+// TestPinnedConnectionRefusesSecondBegin: a context that pins a connection (WithConn, a
+// session outside its transaction) but not the block running on it cannot begin a second
+// transaction there; before, its BEGIN went to a connection already in one.
+func TestPinnedConnectionRefusesSecondBegin(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		e := newAtomicEnv(t, tdb, "pool_max_conns=2")
+		err := e.db.WithConn(t.Context(), func(wctx context.Context) error {
+			return e.db.Atomic(wctx, func(ctx context.Context) error {
+				e.must(ctx, 1)
+				err := e.db.Atomic(wctx, func(ctx context.Context) error { return e.ins(ctx, 2) })
+				if !errors.Is(err, conn.ErrInterface) || !strings.Contains(err.Error(), "already in a transaction") {
+					t.Errorf("Atomic with the WithConn context inside its Atomic: %v; want it refused", err)
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.wantIDs("after the block", 1)
+		e.checkPool(t)
+	})
+}
