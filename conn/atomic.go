@@ -90,9 +90,11 @@ var (
 // or a deadlock); fn must then be safe to run again.
 //
 // OnCommit and OnRollback register functions to run when the block's work commits or is rolled
-// back; DB.Block returns the block's handle. A context that pins a connection without a
-// transaction (WithConn) gets its transaction on that connection, which stays pinned after the
-// block.
+// back, BeforeCommit ones to run inside the transaction before its COMMIT (they may write, or
+// veto the COMMIT); DB.Block returns the block's handle. A context that pins a connection
+// without a transaction (WithConn) gets its transaction on that connection, which stays pinned
+// after the block. In a Session's context the session's transaction is the outermost block,
+// so Atomic there is a savepoint.
 func (db *DB) Atomic(ctx context.Context, fn func(ctx context.Context) error, opts ...txn.Option) error {
 	if fn == nil {
 		return errNilFunc
@@ -108,12 +110,31 @@ func (db *DB) Atomic(ctx context.Context, fn func(ctx context.Context) error, op
 	return db.outermost(ctx, sc, fn, o)
 }
 
-// Transaction runs fn in a transaction, like the outermost Atomic block. Called inside a
-// transaction it returns ErrInTransaction instead of nesting: use it where the code must own
-// its transaction, so that its COMMIT is real.
+// Transaction runs fn in a transaction, like the outermost Atomic block.
 //
 //	err := db.Transaction(ctx, fn, txn.Serializable, txn.Retry(5))
 //	// BEGIN ISOLATION LEVEL SERIALIZABLE ... COMMIT
+//
+// Called inside a transaction of db (with a block's or a Session's context), Transaction does
+// not nest as Atomic does: as in peewee and Emmett, only the outermost transaction begins and
+// commits, and fn joins it, with no savepoint, receiving ctx as it is (DB.Block(ctx) is the
+// enclosing block's handle). fn's work then commits or rolls back with the whole transaction:
+//
+//	db.Atomic(ctx, func(ctx context.Context) error {          // BEGIN
+//		return db.Transaction(ctx, func(ctx context.Context) error {
+//			_, err := db.Exec(ctx, conn.SQL("INSERT ..."))     // same transaction, no SAVEPOINT
+//			return err
+//		})
+//	})                                                         // COMMIT, or ROLLBACK
+//
+// A joined fn that returns an error (or panics, or returns with ctx done) cannot undo its own
+// work without a savepoint, so it dooms the whole transaction: Transaction returns fn's error
+// as it is, the transaction's later statements fail, and the outermost block rolls back and
+// returns an error that wraps fn's (errors.Is finds it) even if the code between them dropped
+// it. (peewee would commit the half-done work if the error went no further; Go code drops
+// errors too easily for that.) Use Atomic or Savepoint where a failure should undo only the
+// inner work. Options given to a joined Transaction must agree with the transaction's (see
+// Atomic); txn.Retry has no effect there.
 func (db *DB) Transaction(ctx context.Context, fn func(ctx context.Context) error, opts ...txn.Option) error {
 	if fn == nil {
 		return errNilFunc
@@ -122,8 +143,8 @@ func (db *DB) Transaction(ctx context.Context, fn func(ctx context.Context) erro
 	if sc != nil && sc.ended.Load() {
 		return ErrBlockEnded
 	}
-	if blockOf(sc) != nil {
-		return ErrInTransaction
+	if b := blockOf(sc); b != nil {
+		return b.st.join(ctx, fn, txn.Collect(opts...))
 	}
 	return db.outermost(ctx, sc, fn, txn.Collect(opts...))
 }
@@ -157,21 +178,21 @@ func blockOf(sc *scope) *Block {
 }
 
 // outermost runs fn in a transaction, as many times as the retry policy allows. pinned is the
-// WithConn scope of ctx, or nil.
+// WithConn or Session scope of ctx, or nil.
 func (db *DB) outermost(ctx context.Context, pinned *scope, fn func(context.Context) error, o txn.Options) error {
 	h, err := db.handle()
 	if pinned != nil {
 		h, err = pinned.h, nil
+		if !pinned.owner.acquire() {
+			return ErrBlockEnded
+		}
+		defer pinned.owner.release()
 	}
 	if err != nil {
 		return err
 	}
-	// Options are checked before a connection is taken, so a wrong option costs nothing.
-	if err := o.Validate(h.d); err != nil {
+	if err := db.txOptions(h, &o); err != nil {
 		return err
-	}
-	if o.Lock == 0 && h.d.Caps().TxBegin == dialect.BeginLocking {
-		o.Lock = sqliteLock(h.cfg.SQLite.TxLock) // the DB's tx_lock (_txlock) is the default
 	}
 	if o.Retry.Attempts <= 1 {
 		return db.transaction(ctx, pinned, fn, o)
@@ -181,16 +202,59 @@ func (db *DB) outermost(ctx context.Context, pinned *scope, fn func(context.Cont
 	})
 }
 
+// txOptions checks the options of a new transaction on h's engine and fills in the defaults.
+// Options are checked before a connection is taken, so a wrong option costs nothing.
+func (db *DB) txOptions(h *handle, o *txn.Options) error {
+	if err := o.Validate(h.d); err != nil {
+		return err
+	}
+	if o.Lock == 0 && h.d.Caps().TxBegin == dialect.BeginLocking {
+		o.Lock = sqliteLock(h.cfg.SQLite.TxLock) // the DB's tx_lock (_txlock) is the default
+	}
+	return nil
+}
+
 // transaction runs fn once in a new transaction.
 func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Context) error, o txn.Options) error {
+	b, err := db.beginTx(ctx, pinned, o)
+	if err != nil {
+		return err
+	}
+	st := b.st
+	bctx := b.ctx(ctx)
+	normal := false
+	defer func() {
+		if !normal {
+			// fn panicked or called runtime.Goexit: roll back, give the connection back, run
+			// the hooks, and let the unwinding go on.
+			st.settle(ctx, b, pinned, errAbandoned)
+		}
+	}()
+	ferr := fn(bctx)
+	if ferr == nil {
+		ferr = st.beforeCommit(bctx)
+	}
+	normal = true
+	return st.settle(ctx, b, pinned, ferr)
+}
+
+// errAbandoned stands for fn's error when fn did not return (a panic, runtime.Goexit).
+var errAbandoned = errors.New("conn: the block did not return")
+
+// beginTx begins a transaction on pinned's connection, or on one taken from the pool when
+// pinned is nil, and returns its outermost block.
+func (db *DB) beginTx(ctx context.Context, pinned *scope, o txn.Options) (*Block, error) {
 	var sess session
 	var h *handle
 	if pinned != nil {
+		if !pinned.txOpen.CompareAndSwap(false, true) {
+			return nil, errPinnedInTx
+		}
 		sess, h = pinned.sess, pinned.h
 	} else {
 		sc, err := db.pin(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		sess, h = sc.sess, sc.h
 	}
@@ -198,13 +262,16 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 	st.open = &st.rows
 	if pinned != nil {
 		st.open = pinned.open // one registry per connection
+		st.owner = pinned.owner
 	}
 	// Connection first, then the write queue: see sqlite_writequeue.go.
 	if err := st.queue(ctx, o.Lock); err != nil {
 		if pinned == nil {
 			sess.release(false)
+		} else {
+			pinned.txOpen.Store(false)
 		}
-		return err
+		return nil, err
 	}
 	tx, err := txn.Begin(ctx, h.d, txConn{st}, o)
 	if err != nil {
@@ -212,46 +279,81 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		if pinned != nil {
 			pinned.broken.Store(true)
 			st.unqueue()
+			pinned.txOpen.Store(false)
 		} else {
 			sess.release(true)
 		}
-		return classify(h, fmt.Errorf("conn: begin: %w", err))
+		return nil, classify(h, fmt.Errorf("conn: begin: %w", err))
 	}
 	st.tx = tx
-	b := st.newBlock(db, nil, 1)
-	normal := false
-	defer func() {
-		if normal {
-			return
-		}
-		// fn panicked or called runtime.Goexit: roll back, give the connection back, run the
-		// hooks, and let the unwinding go on.
-		st.open.closeFrom(1)
-		hs, _ := tx.Rollback(ctx)
-		st.end(b, pinned)
-		st.runHooks(hs)
-	}()
-	ferr := fn(b.ctx(ctx))
-	normal = true
+	return st.newBlock(db, nil, 1), nil
+}
 
+// settle ends the transaction whose outermost block is b: COMMIT when ferr is nil and ctx is
+// live, ROLLBACK otherwise. The connection goes back to the pool (or stays with pinned), the
+// hooks run, and settle returns what the block returns: nil, ferr, or why it did not commit.
+func (st *txState) settle(ctx context.Context, b *Block, pinned *scope, ferr error) error {
 	st.open.closeFrom(1)
 	var hs txn.Hooks
+	var err error
 	if ferr == nil && ctx.Err() == nil {
-		hs, err = tx.Commit(ctx)
-		err = classify(h, err)
+		hs, err = st.tx.Commit(ctx)
+		err = classify(st.h, err)
 	} else {
-		faulted := tx.Err() != nil
-		hs, err = tx.Rollback(ctx)
-		err = blockError(ctx, ferr, faulted, classify(h, err))
+		faulted := st.tx.Err() != nil
+		hs, err = st.tx.Rollback(ctx)
+		err = blockError(ctx, ferr, faulted, classify(st.h, err))
 	}
 	st.end(b, pinned)
 	st.runHooks(hs)
 	return err
 }
 
+// join runs fn as part of the transaction st, with no savepoint: DB.Transaction inside a
+// transaction. fn failing dooms the transaction (see DB.Transaction).
+func (st *txState) join(ctx context.Context, fn func(context.Context) error, o txn.Options) error {
+	if err := o.CheckNested(st.tx.Options()); err != nil {
+		return err
+	}
+	if err := st.tx.Err(); err != nil {
+		return fmt.Errorf("conn: Transaction not run: %w", unprefixed(err))
+	}
+	normal := false
+	defer func() {
+		if !normal {
+			st.tx.Fail(&joinedError{err: errAbandoned})
+		}
+	}()
+	ferr := fn(ctx)
+	normal = true
+	if ferr == nil && ctx.Err() != nil {
+		ferr = fmt.Errorf("conn: atomic block rolled back: %w", context.Cause(ctx))
+	}
+	if ferr != nil {
+		st.tx.Fail(&joinedError{err: ferr})
+	}
+	return ferr
+}
+
+// joinedError is the fault of a transaction that a joined Transaction's failure doomed.
+type joinedError struct{ err error }
+
+func (e *joinedError) Error() string {
+	if e.err == errAbandoned {
+		return "conn: the transaction rolled back: a Transaction that joined it did not return (a panic?)"
+	}
+	return "conn: the transaction rolled back: a Transaction that joined it failed: " + e.err.Error()
+}
+
+func (e *joinedError) Unwrap() error { return e.err }
+
 // nested runs fn in a savepoint of parent's transaction.
 func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context) error, o txn.Options) error {
 	st := parent.st
+	if !st.owner.acquire() {
+		return ErrBlockEnded
+	}
+	defer st.owner.release()
 	if err := o.CheckNested(st.tx.Options()); err != nil {
 		return err
 	}
@@ -267,6 +369,7 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 		}
 		st.open.closeFrom(depth)
 		hs, _ := st.tx.RollbackTo(ctx, depth)
+		st.log.rollBackTo(b.mark)
 		b.end()
 		st.runHooks(hs)
 	}()
@@ -288,6 +391,9 @@ func (db *DB) nested(ctx context.Context, parent *Block, fn func(context.Context
 	default:
 		hs, err = st.tx.RollbackTo(ctx, depth)
 		err = blockError(ctx, ferr, false, classify(st.h, err))
+	}
+	if err != nil {
+		st.log.rollBackTo(b.mark) // a failed Release rolled back too
 	}
 	b.end()
 	st.runHooks(hs)

@@ -18,6 +18,8 @@ var (
 	errInner = errors.New("inner block failed")
 	errOuter = errors.New("outer block failed")
 	errMid   = errors.New("middle block failed")
+	// errJoinedPanic: the outer block reported that a joined Transaction panicked.
+	errJoinedPanic = errors.New("joined Transaction panicked")
 )
 
 // atomicCase is one row of the semantics matrix: run makes the blocks (e.ins inserts a row,
@@ -304,13 +306,117 @@ var atomicCases = []atomicCase{
 				}); err != errInner {
 					e.t.Errorf("Savepoint: %v", err)
 				}
-				if err := e.db.Transaction(ctx, func(context.Context) error { return nil }); !errors.Is(err, conn.ErrInTransaction) {
-					e.t.Errorf("Transaction inside a transaction: %v; want ErrInTransaction", err)
+				if err := e.db.Transaction(ctx, func(ctx context.Context) error { return e.ins(ctx, 4) }); err != nil {
+					e.t.Errorf("Transaction inside a transaction: %v; want it to join", err)
 				}
 				return e.db.Savepoint(ctx, func(ctx context.Context) error { return e.ins(ctx, 3) })
 			})
 		},
-		wantIDs: []int64{1, 3},
+		wantIDs: []int64{1, 3, 4},
+	},
+	{
+		name: "Transaction inside a transaction joins it, with no savepoint",
+		run: func(ctx context.Context, e *atomicEnv) error {
+			return e.db.Transaction(ctx, func(ctx context.Context) error {
+				e.must(ctx, 1)
+				e.hooks(ctx, "a")
+				outer, _ := e.db.Block(ctx)
+				return e.db.Transaction(ctx, func(ctx context.Context) error {
+					if inner, _ := e.db.Block(ctx); inner != outer || inner.Depth() != 1 {
+						e.t.Errorf("the joined Transaction's block is %p at depth %d; want the outer %p at depth 1", inner, inner.Depth(), outer)
+					}
+					e.must(ctx, 2)
+					e.hooks(ctx, "b")
+					return nil
+				})
+			})
+		},
+		wantIDs: []int64{1, 2},
+		wantLog: []string{"commit:a", "commit:b"},
+	},
+	{
+		name: "joined Transaction fails, outer drops the error: the whole transaction rolls back",
+		run: func(ctx context.Context, e *atomicEnv) error {
+			err := e.db.Atomic(ctx, func(ctx context.Context) error {
+				e.must(ctx, 1)
+				e.hooks(ctx, "a")
+				err := e.db.Transaction(ctx, func(ctx context.Context) error {
+					e.must(ctx, 2)
+					e.hooks(ctx, "b")
+					return errInner
+				})
+				if err != errInner {
+					e.t.Errorf("joined Transaction returned %v; want errInner as it is", err)
+				}
+				if err := e.ins(ctx, 3); err == nil || !strings.Contains(err.Error(), "a Transaction that joined it failed") {
+					e.t.Errorf("statement after the joined Transaction failed: %v; want it refused", err)
+				}
+				return nil // drops the error
+			})
+			if want := "conn: the transaction rolled back: a Transaction that joined it failed: inner block failed"; fmt.Sprint(err) != want {
+				e.t.Errorf("outer: %q; want %q", err, want)
+			}
+			return err
+		},
+		wantErr: errInner,
+		wantLog: []string{"rollback:a", "rollback:b"},
+	},
+	{
+		name: "joined Transaction fails inside a savepoint: the whole transaction rolls back",
+		run: func(ctx context.Context, e *atomicEnv) error {
+			return e.db.Atomic(ctx, func(ctx context.Context) error {
+				e.must(ctx, 1)
+				err := e.db.Savepoint(ctx, func(ctx context.Context) error {
+					e.must(ctx, 2)
+					return e.db.Transaction(ctx, func(ctx context.Context) error {
+						e.must(ctx, 3)
+						return errInner
+					})
+				})
+				if !errors.Is(err, errInner) {
+					e.t.Errorf("Savepoint: %v; want errInner", err)
+				}
+				return nil
+			})
+		},
+		wantErr: errInner,
+	},
+	{
+		name: "joined Transaction panics, outer recovers: the whole transaction rolls back",
+		run: func(ctx context.Context, e *atomicEnv) error {
+			err := e.db.Atomic(ctx, func(ctx context.Context) error {
+				e.must(ctx, 1)
+				func() {
+					defer func() { recover() }()
+					e.db.Transaction(ctx, func(ctx context.Context) error {
+						e.must(ctx, 2)
+						panic("joined")
+					})
+				}()
+				return nil
+			})
+			if err == nil || !strings.Contains(err.Error(), "a Transaction that joined it did not return") {
+				e.t.Errorf("outer after a joined Transaction panicked: %v", err)
+				return err
+			}
+			return errJoinedPanic
+		},
+		wantErr: errJoinedPanic,
+	},
+	{
+		name: "joined Transaction with options that disagree",
+		run: func(ctx context.Context, e *atomicEnv) error {
+			return e.db.Atomic(ctx, func(ctx context.Context) error {
+				e.must(ctx, 1)
+				err := e.db.Transaction(ctx, func(ctx context.Context) error { return e.ins(ctx, 2) }, txn.ReadOnly)
+				var oe *txn.OptionError
+				if !errors.As(err, &oe) {
+					e.t.Errorf("joined Transaction with READ ONLY in a read-write transaction: %v; want an OptionError", err)
+				}
+				return nil
+			})
+		},
+		wantIDs: []int64{1},
 	},
 	{
 		name: "savepoint outside a transaction",

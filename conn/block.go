@@ -29,6 +29,10 @@ type txState struct {
 	wrote atomic.Bool
 	// queued: the transaction holds its SQLite file's write lock (see queue).
 	queued bool
+	// owner is the Session whose connection the transaction is on, or nil (see scope.owner).
+	owner *sessionUse
+	// log is what the transaction's statements may have written, for BeforeCommit hooks.
+	log writeLog
 }
 
 // queue takes the SQLite file's write lock for a transaction that begins IMMEDIATE or
@@ -67,11 +71,12 @@ func (st *txState) unqueue() {
 // newBlock makes the block at depth, with a scope of its own over the shared connection, so
 // that its context fails with ErrBlockEnded once it has ended even while its parent goes on.
 func (st *txState) newBlock(db *DB, parent *Block, depth int) *Block {
-	b := &Block{st: st, parent: parent, depth: depth}
+	b := &Block{st: st, parent: parent, depth: depth, mark: st.log.mark()}
 	b.bs = blockSession{session: st.sess, st: st, depth: depth}
 	b.sc = &b.scope
 	b.scope.db, b.scope.h, b.scope.sess = db.root(), st.h, &b.bs
 	b.scope.block, b.scope.depth, b.scope.open = b, depth, st.open
+	b.scope.owner = st.owner
 	// The same statement checks as a WithConn scope: one statement at a time, and raw SQL
 	// that changes the session beyond the transaction gets the connection closed.
 	b.sc.blindTx = !st.sess.seesTx()
@@ -98,6 +103,7 @@ func (st *txState) end(b *Block, pinned *scope) {
 			pinned.broken.Store(true)
 		}
 		st.unqueue()
+		pinned.txOpen.Store(false)
 		return
 	}
 	st.sess.release(discard) // and its hold on the write lock, after the connection
@@ -113,6 +119,7 @@ type Block struct {
 	sc     *scope // &scope
 	scope  scope  // the block's own scope, allocated with it
 	bs     blockSession
+	mark   int // where the block's writes begin in st.log
 }
 
 // blockKey keys the innermost atomic block of any DB in a context, for OnCommit and OnRollback.
@@ -181,10 +188,11 @@ func (db *DB) Block(ctx context.Context) (*Block, error) {
 func (b *Block) Depth() int { return b.depth }
 
 // Commit commits the block's work so far and begins anew: COMMIT then BEGIN (with the same
-// options) for the outermost block, whose OnCommit hooks run; RELEASE SAVEPOINT then SAVEPOINT
-// for a nested block, whose hooks move to the enclosing block. Only the innermost open block
-// can commit. If the work cannot commit it is rolled back, the block still begins anew, and
-// the error says why.
+// options) for the outermost block, whose BeforeCommit hooks run before the COMMIT (one that
+// vetoes it makes this a Rollback that returns its error) and OnCommit hooks after; RELEASE
+// SAVEPOINT then SAVEPOINT for a nested block, whose hooks move to the enclosing block. Only
+// the innermost open block can commit. If the work cannot commit it is rolled back, the block
+// still begins anew, and the error says why.
 //
 // If the COMMIT gets no reply, its outcome is found out as DB.Atomic describes, but the
 // connection is gone, so nothing begins anew and the block cannot go on: Commit returns an
@@ -200,16 +208,113 @@ func (b *Block) Commit(ctx context.Context) error { return b.restart(ctx, true) 
 func (b *Block) Rollback(ctx context.Context) error { return b.restart(ctx, false) }
 
 func (b *Block) restart(ctx context.Context, commit bool) error {
-	if b.sc.ended.Load() {
+	if b.sc.ended.Load() || !b.st.owner.acquire() {
 		return ErrBlockEnded
 	}
+	defer b.st.owner.release()
 	if commit && ctx.Err() != nil {
 		return fmt.Errorf("conn: not committed: %w", context.Cause(ctx))
 	}
-	b.st.open.closeFrom(b.depth)
-	hs, err := b.st.tx.Restart(ctx, b.depth, commit)
-	b.st.runHooks(hs)
-	return classify(b.st.h, err)
+	st := b.st
+	st.open.closeFrom(b.depth)
+	var veto error
+	if commit && b.depth == 1 {
+		if veto = st.beforeCommit(b.ctx(ctx)); veto == nil && ctx.Err() != nil {
+			veto = fmt.Errorf("conn: not committed: %w", context.Cause(ctx))
+		}
+		commit = veto == nil // a veto rolls back, and the block begins anew all the same
+	}
+	hs, err := st.tx.Restart(ctx, b.depth, commit)
+	switch {
+	case b.depth == 1:
+		st.log.reset()
+	case !commit || err != nil: // a savepoint that could not be released was rolled back
+		st.log.rollBackTo(b.mark)
+	}
+	b.mark = st.log.mark()
+	st.runHooks(hs)
+	err = classify(st.h, err)
+	if veto != nil {
+		if err != nil {
+			return fmt.Errorf("%w (and the rollback failed: %w)", veto, err)
+		}
+		return veto
+	}
+	return err
+}
+
+// beforeCommit runs the transaction's BeforeCommit hooks, with ctx (the outermost block's
+// context, so that their statements run in the transaction), until none is left: a hook may
+// register another. It returns the first hook's error, which vetoes the COMMIT. It runs none
+// when the transaction cannot commit anyway (the COMMIT's rollback says why) or ctx is done.
+func (st *txState) beforeCommit(ctx context.Context) error {
+	for ctx.Err() == nil && st.tx.Err() == nil && !st.sess.aborted() {
+		hs := st.tx.TakeBeforeCommit()
+		if len(hs) == 0 {
+			return nil
+		}
+		for _, h := range hs {
+			if err := h(ctx); err != nil {
+				return fmt.Errorf("%w: %w", ErrCommitVetoed, err)
+			}
+		}
+	}
+	return nil
+}
+
+// BeforeCommit registers fn to run inside the transaction just before its COMMIT (Emmett's
+// before-commit hook), on the transaction's connection, with a context that puts fn's
+// statements in the transaction, so that what fn writes commits with the rest:
+//
+//	blk.BeforeCommit(func(ctx context.Context, tables []string) error {
+//		_, err := db.Exec(ctx, builder.InsertInto(Audit).Values(...)) // INSERT ... before COMMIT
+//		return err                                                   // an error: ROLLBACK
+//	})
+//
+// An error from fn vetoes the COMMIT: the transaction rolls back (its OnRollback hooks run,
+// the remaining BeforeCommit hooks do not) and the block returns an error that matches
+// ErrCommitVetoed and wraps fn's. tables lists the tables the transaction's statements may
+// have written so far, each once, in the order first written: the Tables() of the builder
+// statements that are not reads (IsRead), including tables such a statement only reads, as in
+// a subquery; work a rolled-back nested block did is left out. SQL text names no tables, so
+// a transaction of conn.SQL statements only passes none; a statement changed after it ran may
+// be listed with its new tables. Hooks run in the order registered, each seeing what the
+// ones before it wrote; one registered by a hook runs after them.
+//
+// Registered in a nested block, fn moves to the enclosing block when the nested one succeeds
+// and is dropped when it rolls back, like OnCommit. Block.Commit and Session.Commit run the
+// hooks too, before their COMMIT. A block that fails, or whose transaction cannot commit,
+// runs none.
+func (b *Block) BeforeCommit(fn func(ctx context.Context, tables []string) error) error {
+	if b.sc.ended.Load() {
+		return ErrBlockEnded
+	}
+	if fn == nil {
+		return errNilFunc
+	}
+	st := b.st
+	return st.tx.BeforeCommit(func(ctx context.Context) error { return fn(ctx, st.log.list()) })
+}
+
+// BeforeCommit registers fn on the innermost atomic block ctx is in, of whichever DB (see
+// Block.BeforeCommit). Outside any block it returns ErrNoTransaction.
+//
+//	err := db.Atomic(ctx, func(ctx context.Context) error {
+//		conn.BeforeCommit(ctx, func(ctx context.Context, tables []string) error {
+//			if slices.Contains(tables, "orders") {
+//				return checkTotals(ctx) // runs inside the transaction; an error: ROLLBACK
+//			}
+//			return nil
+//		})
+//		_, err := db.Exec(ctx, builder.InsertInto(Orders).Values(...))
+//		return err
+//	})
+func BeforeCommit(ctx context.Context, fn func(ctx context.Context, tables []string) error) error {
+	b, err := innermost(ctx)
+	if err != nil {
+		return err
+	}
+	return b.BeforeCommit(fn)
 }
 
 // OnCommit registers fn to run once the transaction commits, after the outermost block's

@@ -18,8 +18,9 @@
 // package to import.
 //
 // Which physical connection a statement runs on is decided by its context.Context: a context
-// that carries a pinned connection of this DB (from WithConn or an Atomic block) runs the
-// statement there; any other context borrows a pooled connection for the one statement.
+// that carries a pinned connection of this DB (from WithConn, an Atomic block or a Session)
+// runs the statement there; any other context borrows a pooled connection for the one
+// statement.
 //
 //	db, err := conn.Open(ctx, "postgres://app@localhost/app?pool_max_conns=20")
 //	res, err := db.Exec(ctx, builder.Update(Users).Set(Users.Name.Set("ann")).Where(Users.ID.Eq(1)))

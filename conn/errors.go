@@ -16,7 +16,7 @@ var (
 	// ErrNotInitialized: the DB was declared but not given a database yet.
 	ErrNotInitialized = errors.New("conn: database not initialized: call Init with a URL or config first")
 	// ErrBlockEnded: a statement was made with the context of a WithConn or Atomic block after
-	// that block had returned.
+	// that block had returned, or with a Session's context after the session ended.
 	ErrBlockEnded = errors.New("conn: context belongs to a connection block that has ended; use the context the block's caller holds")
 	// ErrAcquireTimeout: no pooled connection became free within the acquire timeout.
 	ErrAcquireTimeout = errors.New("conn: timed out waiting for a free connection")
@@ -36,16 +36,21 @@ var (
 		"and do not share a block's context between goroutines (a connection runs one statement at a time)"}
 
 	errNilStatement = errors.New("conn: nil statement")
-	errExtraArgs    = errors.New("conn: arguments passed beside a built statement: a built statement binds its own values; pass extra arguments only with conn.SQL or conn.Portable")
+	errPinnedInTx   = &misuseError{"conn: the connection this context pins is already in a transaction, whose block's context was not used: " +
+		"make statements and nested blocks with the context the block's function received"}
+	errExtraArgs = errors.New("conn: arguments passed beside a built statement: a built statement binds its own values; pass extra arguments only with conn.SQL or conn.Portable")
 
 	// Misuse of blocks, Init, Using and scanning.
 
 	// ErrNoTransaction: Savepoint, OnCommit, OnRollback or DB.Block was called with a context
 	// that is not inside an atomic block.
 	ErrNoTransaction = errors.New("conn: not inside a transaction: begin one with DB.Atomic or DB.Transaction first")
-	// ErrInTransaction: DB.Transaction was called inside a transaction, where only a savepoint
-	// can open.
-	ErrInTransaction = errors.New("conn: already inside a transaction: use DB.Atomic or DB.Savepoint for a nested block")
+	// ErrInTransaction: Session.Begin was called while the session's transaction was open.
+	// (DB.Transaction inside a transaction joins it; see DB.Transaction.)
+	ErrInTransaction = errors.New("conn: already inside a transaction: commit or roll it back first, or use DB.Atomic or DB.Savepoint for a nested block")
+	// ErrCommitVetoed: a BeforeCommit hook returned an error, so the transaction rolled back
+	// instead of committing. The error wraps the hook's.
+	ErrCommitVetoed = errors.New("conn: commit vetoed by a BeforeCommit hook; the transaction rolled back")
 	// ErrTxRolledBack: the engine rolled the block's transaction back on its own after an
 	// error (MySQL after a deadlock, SQLite after an interrupt or I/O error), so the block
 	// cannot commit; statements made in it fail until its outermost block ends.

@@ -146,12 +146,22 @@ func ExampleDB_Transaction() {
 	}, txn.Deferred, txn.Retry(5))
 	fmt.Println(runs, err)
 
-	err = db.Atomic(ctx, func(ctx context.Context) error {
-		return db.Transaction(ctx, func(context.Context) error { return nil })
+	// Inside a transaction, Transaction joins it: no savepoint, and its failure rolls back
+	// the whole transaction, even when the enclosing block drops the error.
+	err = db.Atomic(ctx, func(ctx context.Context) error { // BEGIN
+		db.Exec(ctx, conn.SQL("INSERT INTO users (name) VALUES ('bob')"))
+		db.Transaction(ctx, func(ctx context.Context) error { // no SAVEPOINT
+			return errors.New("out of stock")
+		})
+		return nil // ROLLBACK all the same
 	})
-	fmt.Println(errors.Is(err, conn.ErrInTransaction))
+	fmt.Println(err)
+	var n int
+	db.QueryRow(ctx, conn.SQL("SELECT count(*) FROM users WHERE name = 'bob'")).Scan(&n)
+	fmt.Println("bob:", n)
 	// Output:
 	// txn: sqlite does not support isolation level SERIALIZABLE: the engine has no isolation levels (SQLite runs every transaction serializably); drop the option
 	// 1 <nil>
-	// true
+	// conn: the transaction rolled back: a Transaction that joined it failed: out of stock
+	// bob: 0
 }

@@ -23,6 +23,13 @@ type scope struct {
 	// nil and 0 for a WithConn scope.
 	block *Block
 	depth int
+	// owner is the Session the connection belongs to, or nil: its statements are counted, so
+	// that the end of the session's context ends it only between them (session.go).
+	owner *sessionUse
+	// txOpen: an atomic block's transaction is open on this pinned connection (WithConn,
+	// Session), so that no second BEGIN goes to it through a context that does not carry
+	// the block.
+	txOpen atomic.Bool
 	// broken is set when the connection's state is unknown (a failed rollback, an interrupted
 	// statement), so that release discards it instead of pooling it.
 	broken atomic.Bool
@@ -174,11 +181,15 @@ func (db *DB) pin(ctx context.Context) (*scope, error) {
 // statement (and its result set) is done. Raw text on a connection whose driver cannot see
 // transactions is checked for what it may leave open.
 func (sc *scope) enter(stmt Statement, text string) error {
-	if sc.ended.Load() {
+	if sc.ended.Load() || !sc.owner.acquire() {
 		return ErrBlockEnded
 	}
 	if !sc.busy.CompareAndSwap(false, true) {
+		sc.owner.release()
 		return ErrConnBusy
+	}
+	if sc.block != nil {
+		sc.block.st.log.note(stmt)
 	}
 	if sc.writes != nil && !sc.writes.Load() && mayWrite(stmt, text) {
 		sc.writes.Store(true)
@@ -196,7 +207,10 @@ func (sc *scope) enter(stmt Statement, text string) error {
 	return nil
 }
 
-func (sc *scope) leave() { sc.busy.Store(false) }
+func (sc *scope) leave() {
+	sc.busy.Store(false)
+	sc.owner.release()
+}
 
 // end marks the scope ended and gives its connection back, or discards it when its state
 // cannot be trusted.

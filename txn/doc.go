@@ -1,8 +1,8 @@
 // Package txn is the transaction state machine behind conn's atomic blocks: the stack of open
 // blocks on one connection (the transaction at depth 1, a savepoint at each depth below it), the
 // SQL that begins, commits, rolls back and sets savepoints in each engine's spelling, the
-// transaction options and their validation against the engine, the commit and rollback hooks,
-// and the retry policy for serialization failures and deadlocks.
+// transaction options and their validation against the engine, the before-commit, commit and
+// rollback hooks, and the retry policy for serialization failures and deadlocks.
 //
 // Users meet this package through its options, given to conn.DB.Atomic and conn.DB.Transaction:
 //

@@ -19,9 +19,16 @@ func (hs Hooks) Run(ctx context.Context) {
 	}
 }
 
+// BeforeCommitHook is a function run inside a transaction just before its COMMIT, on the
+// transaction's connection: it may run statements, whose work commits with the transaction,
+// and returning an error vetoes the COMMIT (the transaction rolls back). Package txn only
+// keeps them with the block they were registered in; conn runs them (see Tx.TakeBeforeCommit).
+type BeforeCommitHook func(ctx context.Context) error
+
 // hookLists are the hooks one open block holds.
 type hookLists struct {
 	commit, rollback Hooks
+	before           []BeforeCommitHook
 }
 
 // moveTo hands a released savepoint's hooks to its parent: its work now commits or rolls back
@@ -29,6 +36,7 @@ type hookLists struct {
 func (h *hookLists) moveTo(parent *hookLists) {
 	parent.commit = append(parent.commit, h.commit...)
 	parent.rollback = append(parent.rollback, h.rollback...)
+	parent.before = append(parent.before, h.before...)
 	*h = hookLists{}
 }
 

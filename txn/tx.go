@@ -190,6 +190,38 @@ func (t *Tx) OnCommit(h Hook) error { return t.addHook(h, true) }
 // back: by a rollback of that block, or of any block it was merged into when it was released.
 func (t *Tx) OnRollback(h Hook) error { return t.addHook(h, false) }
 
+// BeforeCommit registers h on the innermost open block, to run before the outermost COMMIT,
+// inside the transaction. Like an OnCommit hook it moves to the enclosing block when a nested
+// block is released and is dropped when its block rolls back. Tx does not run it: the owner of
+// the transaction takes the due hooks with TakeBeforeCommit and runs them before Commit.
+func (t *Tx) BeforeCommit(h BeforeCommitHook) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.active {
+		return ErrEnded
+	}
+	if h == nil {
+		return errors.New("txn: nil hook")
+	}
+	f := &t.frames[len(t.frames)-1]
+	f.before = append(f.before, h)
+	return nil
+}
+
+// TakeBeforeCommit removes and returns the before-commit hooks of the transaction, when only
+// the transaction itself is open (nested blocks hand theirs up as they are released), in the
+// order they were registered. Hooks registered while these run are taken by the next call.
+func (t *Tx) TakeBeforeCommit() []BeforeCommitHook {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.active || len(t.frames) != 1 {
+		return nil
+	}
+	hs := t.frames[0].before
+	t.frames[0].before = nil
+	return hs
+}
+
 func (t *Tx) addHook(h Hook, commit bool) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
