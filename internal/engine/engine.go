@@ -70,6 +70,11 @@ type Engine struct {
 	// Systems names each adapter as OpenTelemetry's db.system does ("postgresql"), where the
 	// adapter name is not that already.
 	Systems map[string]string
+	// DefaultDatabase answers for settings that name no database (postgres://host): the
+	// user and database the driver connects with instead, so that conn shows the database
+	// actually used (libpq's convention: the user's name); or an error, naming what to write,
+	// where statements could not run without one. nil: the database stays unnamed.
+	DefaultDatabase func(user string) (resolvedUser, database string, err error)
 	// CheckArgs refuses driver arguments the driver cannot take; its error names the
 	// argument. nil when the driver takes any.
 	CheckArgs func(args map[string]string) error
