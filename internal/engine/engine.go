@@ -53,6 +53,19 @@ type Settings struct {
 	// DSN is the data source name conn composed, for an engine whose DSN conn builds itself
 	// (SQLite's pragmas); empty otherwise.
 	DSN string
+	// Functions are Go functions every connection must offer as SQL functions (SQLite).
+	Functions []Function
+}
+
+// Function is a Go function a connection offers to SQL under Name.
+type Function struct {
+	Name string
+	// Args is the number of arguments; -1 for any number.
+	Args          int
+	Deterministic bool
+	// Call gets the arguments as the driver reads them (int64, float64, string, []byte,
+	// nil) and returns one such value.
+	Call func(args []driver.Value) (driver.Value, error)
 }
 
 // Engine is one engine's knowledge.
