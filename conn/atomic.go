@@ -167,10 +167,10 @@ func (db *DB) outermost(ctx context.Context, pinned *scope, fn func(context.Cont
 		return err
 	}
 	// Options are checked before a connection is taken, so a wrong option costs nothing.
-	if err := o.Validate(h.d); err != nil {
+	if err := o.Validate(h.dialect()); err != nil {
 		return err
 	}
-	if o.Lock == 0 && h.d.Caps().TxBegin == dialect.BeginLocking {
+	if o.Lock == 0 && h.dialect().Caps().TxBegin == dialect.BeginLocking {
 		o.Lock = sqliteLock(h.cfg.SQLite.TxLock) // the DB's tx_lock (_txlock) is the default
 	}
 	if o.Retry.Attempts <= 1 {
@@ -206,7 +206,7 @@ func (db *DB) transaction(ctx context.Context, pinned *scope, fn func(context.Co
 		}
 		return err
 	}
-	tx, err := txn.Begin(ctx, h.d, txConn{st}, o)
+	tx, err := txn.Begin(ctx, h.dialect(), txConn{st}, o)
 	if err != nil {
 		// A failed BEGIN may leave session state behind (a pending SET TRANSACTION).
 		if pinned != nil {

@@ -72,7 +72,7 @@ func (db *DB) Attach(ctx context.Context, file, schema string) error {
 		}
 	}
 	return db.addSetup(ctx, "Attach", func(h *handle) setupStep {
-		return setupStep{sql: string(h.d.AppendIdent([]byte("ATTACH DATABASE ? AS "), schema)), args: []any{file}}
+		return setupStep{sql: string(h.dialect().AppendIdent([]byte("ATTACH DATABASE ? AS "), schema)), args: []any{file}}
 	})
 }
 
@@ -86,7 +86,7 @@ func (db *DB) Detach(ctx context.Context, schema string) error {
 		return errors.New("conn: Detach: empty schema name")
 	}
 	return db.addSetup(ctx, "Detach", func(h *handle) setupStep {
-		return setupStep{sql: string(h.d.AppendIdent([]byte("DETACH DATABASE "), schema))}
+		return setupStep{sql: string(h.dialect().AppendIdent([]byte("DETACH DATABASE "), schema))}
 	})
 }
 
