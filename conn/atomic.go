@@ -205,10 +205,10 @@ func (db *DB) outermost(ctx context.Context, pinned *scope, fn func(context.Cont
 // txOptions checks the options of a new transaction on h's engine and fills in the defaults.
 // Options are checked before a connection is taken, so a wrong option costs nothing.
 func (db *DB) txOptions(h *handle, o *txn.Options) error {
-	if err := o.Validate(h.d); err != nil {
+	if err := o.Validate(h.dialect()); err != nil {
 		return err
 	}
-	if o.Lock == 0 && h.d.Caps().TxBegin == dialect.BeginLocking {
+	if o.Lock == 0 && h.dialect().Caps().TxBegin == dialect.BeginLocking {
 		o.Lock = sqliteLock(h.cfg.SQLite.TxLock) // the DB's tx_lock (_txlock) is the default
 	}
 	return nil
@@ -273,7 +273,7 @@ func (db *DB) beginTx(ctx context.Context, pinned *scope, o txn.Options) (*Block
 		}
 		return nil, err
 	}
-	tx, err := txn.Begin(ctx, h.d, txConn{st}, o)
+	tx, err := txn.Begin(ctx, h.dialect(), txConn{st}, o)
 	if err != nil {
 		// A failed BEGIN may leave session state behind (a pending SET TRANSACTION).
 		if pinned != nil {

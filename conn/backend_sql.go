@@ -20,10 +20,13 @@ type sqlBackend struct {
 	owned          bool // Close closes db only when conn opened it
 	// connector counts new physical connections; nil for a *sql.DB conn did not open.
 	connector *initConnector
-	// keep holds one connection open for the life of the DB where the data lives only as long
-	// as a connection does (an in-memory SQLite database).
-	keep *sql.Conn
-	lent inflight
+	// keep holds one connection open, outside the pool, for the life of the DB where the
+	// data lives only as long as a connection does (an in-memory SQLite database).
+	keep driver.Conn
+	// setup is what every SQLite connection runs beyond its DSN (sqlite_setup.go); nil on
+	// MySQL and for a pool FromSQL wraps.
+	setup *sqliteSetup
+	lent  inflight
 	// wq queues the writers of a SQLite database conn opened (sqlite_writequeue.go); nil on
 	// MySQL and for a pool FromSQL wraps.
 	wq *writeQueue
@@ -165,11 +168,6 @@ func (b *sqlBackend) ping(ctx context.Context) error {
 
 func (b *sqlBackend) stats() PoolStats {
 	s := b.db.Stats()
-	if b.keep != nil { // the in-memory keeper connection is not the user's
-		s.MaxOpenConnections--
-		s.OpenConnections--
-		s.InUse--
-	}
 	st := PoolStats{
 		MaxConns:      s.MaxOpenConnections,
 		TotalConns:    s.OpenConnections,
@@ -182,9 +180,6 @@ func (b *sqlBackend) stats() PoolStats {
 	}
 	if b.connector != nil {
 		st.NewConns = b.connector.newConns.Load()
-		if b.keep != nil {
-			st.NewConns--
-		}
 	}
 	return st
 }
@@ -198,11 +193,10 @@ func (b *sqlBackend) close(ctx context.Context, keep int) (int, error) {
 	if !first || !b.owned {
 		return inUse, nil
 	}
-	var err error
+	err := b.db.Close()
 	if b.keep != nil {
-		err = b.keep.Close()
+		err = errors.Join(err, b.keep.Close())
 	}
-	err = errors.Join(err, b.db.Close())
 	if b.wq != nil {
 		closeSQLiteFile(b.wq.f)
 	}

@@ -27,13 +27,28 @@ type DB struct {
 
 // handle is one opened database: its backend, dialect and the resolved config it came from.
 type handle struct {
-	be  backend
-	d   dialect.Dialect
+	be backend
+	// dia is the dialect: the one the URL named, until the server's version (version.go)
+	// says which the server speaks.
+	dia atomic.Pointer[dialectBox]
 	cfg Config
 	// name is the database as String shows it: the redacted URL, or what stands for it.
 	name string
 	// obs is the statement log and tracer (log.go, trace.go).
 	obs observer
+	// version is the server's version, once asked (version.go).
+	version serverVersion
+}
+
+// dialectBox holds a dialect for atomic.Pointer (the dialects are values of several types).
+type dialectBox struct{ d dialect.Dialect }
+
+// dialect returns the handle's dialect, or nil for a handle made without one (tests).
+func (h *handle) dialect() dialect.Dialect {
+	if b := h.dia.Load(); b != nil {
+		return b.d
+	}
+	return nil
 }
 
 func newDB(r Config, be backend) *DB { return newNamedDB(r, be, config.RedactedURL(r)) }
@@ -45,7 +60,9 @@ func newNamedDB(r Config, be backend, name string) *DB {
 	d, _ := dialect.ByName(r.Adapter)
 	obs := newObserver(r)
 	obs.name = name
-	db.h.Store(&handle{be: be, d: d, cfg: r, name: name, obs: obs})
+	h := &handle{be: be, cfg: r, name: name, obs: obs}
+	h.dia.Store(&dialectBox{d})
+	db.h.Store(h)
 	return db
 }
 
@@ -67,7 +84,7 @@ func (db *DB) handle() (*handle, error) {
 // Dialect returns the SQL dialect of the database, or nil before the DB is initialised.
 func (db *DB) Dialect() dialect.Dialect {
 	if h, err := db.handle(); err == nil {
-		return h.d
+		return h.dialect()
 	}
 	return nil
 }
@@ -82,13 +99,19 @@ func (db *DB) String() string {
 }
 
 // Connect opens a connection and pings the server, so that a wrong host, password or database
-// name is reported now rather than on the first statement.
+// name is reported now rather than on the first statement. It also asks the server's version
+// (see ServerVersion), and from then on the DB renders the dialect the server speaks.
 func (db *DB) Connect(ctx context.Context) error {
 	h, err := db.handle()
 	if err != nil {
 		return err
 	}
 	if err := h.be.ping(ctx); err != nil {
+		return classify(h, fmt.Errorf("conn: connect to %s: %w", h.name, err))
+	}
+	// The server's version picks the dialect it speaks (a mysql:// URL on MariaDB renders
+	// MariaDB's), before the first statement.
+	if _, err := h.serverVersion(ctx); err != nil {
 		return classify(h, fmt.Errorf("conn: connect to %s: %w", h.name, err))
 	}
 	return nil

@@ -67,7 +67,7 @@ func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, er
 
 // execOn runs Exec's statement on its target.
 func (db *DB) execOn(ctx context.Context, t target, stmt Statement, args []any) (Result, error) {
-	text, bound, err := render(t.h.d, stmt, args)
+	text, bound, err := render(t.h.dialect(), stmt, args)
 	if err != nil {
 		return Result{}, err
 	}
@@ -127,7 +127,7 @@ func (db *DB) query(ctx context.Context, stmt Statement, args []any, r *stmtRows
 
 // queryOn runs query's statement on its target into r.
 func (db *DB) queryOn(ctx context.Context, t target, stmt Statement, args []any, r *stmtRows) error {
-	text, bound, err := render(t.h.d, stmt, args)
+	text, bound, err := render(t.h.dialect(), stmt, args)
 	if err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func (r *stmtRows) retryFirst() bool {
 		return false
 	}
 	t2, ok := r.via.reroute(r.ctx, r.stmt, r.t, classify(r.t.h, err))
-	if !ok || !dialect.Same(t2.h.d, r.t.h.d) { // the SQL already rendered must be t2's too
+	if !ok || !dialect.Same(t2.h.dialect(), r.t.h.dialect()) { // the SQL already rendered must be t2's too
 		return false
 	}
 	r.rows.close()

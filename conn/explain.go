@@ -51,8 +51,8 @@ func (db *DB) Explain(ctx context.Context, stmt Statement, opts ExplainOptions, 
 	if err != nil {
 		return "", err
 	}
-	if opts.Analyze && t.h.d.Caps().Explain.Analyze == "" {
-		return "", &Error{Class: ErrNotSupported, msg: "EXPLAIN ANALYZE: " + t.h.d.Name() + " cannot run a statement to show its plan; explain without Analyze"}
+	if opts.Analyze && t.h.dialect().Caps().Explain.Analyze == "" {
+		return "", &Error{Class: ErrNotSupported, msg: "EXPLAIN ANALYZE: " + t.h.dialect().Name() + " cannot run a statement to show its plan; explain without Analyze"}
 	}
 	if !opts.Analyze || IsRead(stmt) {
 		return db.explain(ctx, es, args)
@@ -83,7 +83,7 @@ func (db *DB) explain(ctx context.Context, es explainStmt, args []any) (string, 
 	var stmt Statement = es
 	if text, ok := unwrapReadOnly(es.stmt).(SQL); ok {
 		// SQL text takes its arguments beside it, which only SQL text may.
-		ex := t.h.d.Caps().Explain
+		ex := t.h.dialect().Caps().Explain
 		prefix := ex.Plan
 		if es.analyze {
 			prefix = ex.Analyze
@@ -118,7 +118,7 @@ func (db *DB) explain(ctx context.Context, es explainStmt, args []any) (string, 
 	if err := rows.Close(); err != nil {
 		return "", err
 	}
-	if t.h.d.Caps().Explain.Form == dialect.ExplainQueryPlan {
+	if t.h.dialect().Caps().Explain.Form == dialect.ExplainQueryPlan {
 		return queryPlanTree(table), nil
 	}
 	return planText(cols, table), nil

@@ -39,7 +39,7 @@ func (db *DB) InsertBatched(ctx context.Context, stmt *builder.InsertStmt) (Resu
 	if err != nil {
 		return Result{}, err
 	}
-	batches := stmt.Batches(t.h.d)
+	batches := stmt.Batches(t.h.dialect())
 	if len(batches) == 1 {
 		return db.Exec(ctx, stmt)
 	}
@@ -95,7 +95,7 @@ func InsertID[T Integer](ctx context.Context, db *DB, stmt *builder.InsertStmt, 
 	if err != nil {
 		return zero, err
 	}
-	caps := t.h.d.Caps()
+	caps := t.h.dialect().Caps()
 	switch {
 	case caps.InsertReturning:
 		return Scalar[T](ctx, db, stmt.WithReturning(id))
@@ -112,5 +112,5 @@ func InsertID[T Integer](ctx context.Context, db *DB, stmt *builder.InsertStmt, 
 		}
 		return T(res.LastInsertID), nil
 	}
-	return zero, fmt.Errorf("conn: InsertID: %s has neither INSERT ... RETURNING nor a last insert id", t.h.d.Name())
+	return zero, fmt.Errorf("conn: InsertID: %s has neither INSERT ... RETURNING nor a last insert id", t.h.dialect().Name())
 }

@@ -92,25 +92,25 @@ func openSQLite(ctx context.Context, r Config) (backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !memory {
-		connector = &oneAtATime{Connector: connector, file: file}
-	}
-	b := newSQLBackendFor(connector, r)
-	b.wq = &writeQueue{f: file, wait: time.Duration(s.BusyTimeout)}
+	var keep driver.Conn
 	if memory {
-		// The memdb database lives as long as one connection to it is open. That keeper
-		// connection is not one of the pool's: it gets a slot of its own and is left out of
-		// the statistics. Being always in use, lifetime and idle limits never close it.
-		b.db.SetMaxOpenConns(r.Pool.MaxConns + 1)
-		b.db.SetMaxIdleConns(r.Pool.MaxConns + 1)
-		keep, err := b.db.Conn(ctx)
-		if err != nil {
-			b.db.Close()
+		// The memdb database lives as long as one connection to it is open. The keeper is
+		// that connection, opened here outside the pool: no statement runs on it, so the
+		// init hooks do not, it takes no slot, and the pool's connections and their count are
+		// those of a file database.
+		if keep, err = connector.Connect(ctx); err != nil {
 			closeSQLiteFile(file)
 			return nil, fmt.Errorf("conn: open in-memory sqlite: %w", err)
 		}
-		b.keep = keep
 	}
+	setup := newSQLiteSetup(eng, dsn, connector)
+	var pooled driver.Connector = setup
+	if !memory {
+		pooled = &oneAtATime{Connector: setup, file: file}
+	}
+	b := newSQLBackendFor(pooled, r)
+	b.wq = &writeQueue{f: file, wait: time.Duration(s.BusyTimeout)}
+	b.setup, b.keep = setup, keep
 	return b, nil
 }
 

@@ -114,7 +114,7 @@ func lostError(h *handle, depth int, stmtErr error) error {
 
 // stillInTx asks the connection whether its transaction is still open (session.stillInTx).
 func (st *txState) stillInTx(ctx context.Context) (bool, error) {
-	return st.sess.stillInTx(ctx, st.h.d)
+	return st.sess.stillInTx(ctx, st.h.dialect())
 }
 
 // txConn is the connection as package txn sees it: transaction control statements go to the

@@ -127,6 +127,9 @@ type Capabilities struct {
 	// TxStatusQuery is the query that answers it when TxStatus is TxStatusByQuery: one row,
 	// one integer column, non-zero inside a transaction.
 	TxStatusQuery string
+	// VersionQuery returns the server's version text (one row, one text column), which
+	// ParseVersion reads and ForServer picks a dialect by.
+	VersionQuery string
 	// Replication is how the engine's streaming replicas report what they have replayed, for
 	// package replica's health checks and read-your-writes.
 	Replication ReplicationForm

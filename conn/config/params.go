@@ -38,9 +38,11 @@ var params = []param{
 	text("", "database", func(c *Config) *string { return &c.Database }),
 	duration("connect_timeout", "connect_timeout", func(c *Config) *Duration { return &c.ConnectTimeout }),
 
-	number("pool_max_conns", "pool.max_conns", func(c *Config) *int { return &c.Pool.MaxConns }),
+	// max_connections and stale_timeout (seconds) are peewee's names (its pooled databases'
+	// URLs: postgres+pool://...?max_connections=20&stale_timeout=300).
+	number("pool_max_conns", "pool.max_conns", func(c *Config) *int { return &c.Pool.MaxConns }, "max_connections"),
 	number("pool_min_conns", "pool.min_conns", func(c *Config) *int { return &c.Pool.MinConns }),
-	duration("pool_max_conn_lifetime", "pool.max_lifetime", func(c *Config) *Duration { return &c.Pool.MaxLifetime }),
+	duration("pool_max_conn_lifetime", "pool.max_lifetime", func(c *Config) *Duration { return &c.Pool.MaxLifetime }, "stale_timeout"),
 	duration("pool_max_conn_idle_time", "pool.max_idle_time", func(c *Config) *Duration { return &c.Pool.MaxIdleTime }),
 	duration("pool_acquire_timeout", "pool.acquire_timeout", func(c *Config) *Duration { return &c.Pool.AcquireTimeout }),
 	duration("pool_health_check_period", "pool.health_check_period", func(c *Config) *Duration { return &c.Pool.HealthCheckPeriod }),

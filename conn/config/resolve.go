@@ -94,6 +94,15 @@ func (c Config) resolve() (Config, error) {
 	if p.MaxLifetime < 0 || p.MaxIdleTime < 0 || p.AcquireTimeout < 0 || p.HealthCheckPeriod < 0 || p.CloseTimeout < 0 || r.ConnectTimeout < 0 {
 		return Config{}, errors.New("conn: pool and connect timeouts cannot be negative")
 	}
+	if r.Database == "" && eng.DefaultDatabase != nil {
+		// Show the database the driver will really use (String, logs, connect errors), or
+		// refuse a URL that names none where statements could not run.
+		user, database, err := eng.DefaultDatabase(r.User)
+		if err != nil {
+			return Config{}, fmt.Errorf("conn: %s %w", adapter, err)
+		}
+		r.User, r.Database = user, database
+	}
 	if r.SQLite.BusyTimeout == 0 {
 		r.SQLite.BusyTimeout = Duration(defaultBusyTimeout)
 	}

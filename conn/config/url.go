@@ -21,10 +21,19 @@ import (
 //	sqlite:////absolute/path.db             (four slashes: an absolute path)
 //	sqlite:///:memory:                      (one in-memory database shared by the DB's connections)
 //	sqlite://relative.db                    (two slashes: relative, as Emmett writes it)
+//	sqlite://                               (no path: in memory, as peewee reads it)
+//	postgres+pool://..., mysql+pool://...   (peewee's pooled schemes: the same, every DB is a pool)
+//
+// A URL that names no database follows its driver: postgres://host connects to the database
+// named like the user (libpq's rule: PGDATABASE, else the user, itself PGUSER or the system's
+// user when the URL has none), and the resolved Config, String and connect errors show that
+// name; mysql://host is refused, because every statement on an unqualified table would fail
+// with "No database selected".
 //
 // Pool parameters (pool_max_conns, pool_min_conns, pool_max_conn_lifetime,
 // pool_max_conn_idle_time, pool_acquire_timeout, pool_health_check_period,
-// pool_close_timeout), connect_timeout
+// pool_close_timeout; peewee's max_connections and stale_timeout are aliases of
+// pool_max_conns and pool_max_conn_lifetime), connect_timeout
 // and, for SQLite, the pragmas journal_mode, foreign_keys, busy_timeout (a bare number is
 // milliseconds, as in the pragma), cache_size, mmap_size, synchronous and _txlock are read by conn; every other query parameter goes to
 // the driver as it is (sslmode, application_name, charset, tls, _time_format, ...). Durations
@@ -105,7 +114,8 @@ func parseFileURL(adapter, rest string) (Config, error) {
 	path, query, _ := strings.Cut(rest, "?")
 	path = strings.TrimPrefix(path, "/")
 	if path == "" {
-		return Config{}, errors.New("conn: sqlite URL names no file: write sqlite:///relative.db, sqlite:////absolute.db or sqlite:///:memory:")
+		// peewee reads sqlite:// with no path as an in-memory database.
+		path = ":memory:"
 	}
 	name, err := url.PathUnescape(path)
 	if err != nil {
@@ -124,6 +134,10 @@ func urlEngine(scheme string) (string, *engine.Engine, error) {
 	if scheme == "" {
 		return "", nil, errors.New("conn: database URL has no scheme: want postgres://, mysql://, mariadb:// or sqlite:///")
 	}
+	// peewee's pooled databases: postgres+pool://, mysql+pool://. Every DB is a pool here.
+	if base, ok := cutSuffixFold(scheme, poolSuffix); ok && base != "" {
+		scheme = base
+	}
 	adapter, e, err := engineOf(scheme)
 	if err != nil {
 		return "", nil, err
@@ -132,6 +146,17 @@ func urlEngine(scheme string) (string, *engine.Engine, error) {
 		return "", nil, fmt.Errorf("conn: unknown database URL scheme %q: want postgres, postgresql, mysql, mariadb or sqlite", scheme)
 	}
 	return adapter, e, nil
+}
+
+// poolSuffix is the scheme suffix peewee's db_url gives its pooled databases.
+const poolSuffix = "+pool"
+
+// cutSuffixFold is strings.CutSuffix without regard to case.
+func cutSuffixFold(s, suffix string) (string, bool) {
+	if len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
+		return s[:len(s)-len(suffix)], true
+	}
+	return s, false
 }
 
 // setParams applies a URL query string, in order, so that the last of repeated keys wins.

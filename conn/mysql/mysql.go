@@ -31,7 +31,10 @@ import (
 
 func init() {
 	engine.Register(&engine.Engine{
-		DefaultPort:  3306,
+		DefaultPort: 3306,
+		DefaultDatabase: func(string) (string, string, error) {
+			return "", "", errNoDatabase
+		},
 		CheckArgs:    checkArgs,
 		Connector:    connector,
 		Classify:     classify,
@@ -40,6 +43,10 @@ func init() {
 		ServerCode:   serverCode,
 	}, "mysql", "mariadb")
 }
+
+// errNoDatabase refuses a URL or config without a database: MySQL has no default one, and
+// every statement on an unqualified table would fail with "No database selected".
+var errNoDatabase = errors.New(`URL or config names no database: statements would fail with "No database selected"; write mysql://user@host/dbname, or set database`)
 
 // connector translates the settings into go-sql-driver/mysql's Config. Driver arguments go
 // through the driver's own parameter parser (so tls, charset, collation, loc and server

@@ -18,6 +18,8 @@ package postgres
 
 import (
 	"errors"
+	"os"
+	"os/user"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -27,15 +29,16 @@ import (
 
 func init() {
 	engine.Register(&engine.Engine{
-		Schemes:      map[string]string{"postgresql": "postgres", "pgx": "postgres"},
-		DefaultPort:  5432,
-		Systems:      map[string]string{"postgres": "postgresql"},
-		Open:         open,
-		Classify:     classify,
-		ConnFailure:  connFailure,
-		CommitFailed: commitFailed,
-		ServerCode:   serverCode,
-		FailedColumn: failedColumn,
+		Schemes:         map[string]string{"postgresql": "postgres", "pgx": "postgres"},
+		DefaultPort:     5432,
+		DefaultDatabase: defaultDatabase,
+		Systems:         map[string]string{"postgres": "postgresql"},
+		Open:            open,
+		Classify:        classify,
+		ConnFailure:     connFailure,
+		CommitFailed:    commitFailed,
+		ServerCode:      serverCode,
+		FailedColumn:    failedColumn,
 	}, "postgres")
 }
 
@@ -63,4 +66,26 @@ func FromPool(p *pgxpool.Pool, opts ...conn.Option) (*conn.DB, error) {
 		return nil, err
 	}
 	return db.(*conn.DB), nil
+}
+
+// defaultDatabase is libpq's rule, which pgx follows, for a URL with no database
+// (postgres://host): PGDATABASE, else the user's name; the user is the URL's, else PGUSER,
+// else the operating system's user.
+func defaultDatabase(u string) (string, string, error) {
+	if u == "" {
+		u = os.Getenv("PGUSER")
+	}
+	if u == "" {
+		if cu, err := user.Current(); err == nil {
+			u = cu.Username
+		}
+	}
+	database := os.Getenv("PGDATABASE")
+	if database == "" {
+		database = u
+	}
+	if database == "" {
+		return "", "", errors.New("URL names no database and no user to name it after: write postgres://user@host/dbname")
+	}
+	return u, database, nil
 }

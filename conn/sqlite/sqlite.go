@@ -18,6 +18,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -38,10 +39,41 @@ func init() {
 	}, "sqlite")
 }
 
-// connector opens the DSN conn composed ("file:app.db?_busy_timeout=5000&...").
+// connector opens the DSN conn composed ("file:app.db?_busy_timeout=5000&..."). With Go
+// functions, it opens through a driver of its own carrying them (modernc.org/sqlite adds a
+// Driver's functions to each connection it opens; they cannot be added to one already open),
+// so that they reach this DB's connections only.
 func connector(_ context.Context, s engine.Settings) (driver.Connector, error) {
-	return lite.NewConnector(s.DSN)
+	c, err := lite.NewConnector(s.DSN) // checks the DSN
+	if err != nil || len(s.Functions) == 0 {
+		return c, err
+	}
+	drv := &lite.Driver{}
+	for _, f := range s.Functions {
+		call := f.Call
+		impl := &lite.FunctionImpl{NArgs: int32(f.Args), Deterministic: f.Deterministic,
+			Scalar: func(_ *lite.FunctionContext, args []driver.Value) (driver.Value, error) { return call(args) }}
+		if err := drv.RegisterFunction(f.Name, impl); err != nil {
+			return nil, fmt.Errorf("sql function %s: %w", f.Name, err)
+		}
+	}
+	return &driverConnector{drv: drv, dsn: s.DSN}, nil
 }
+
+// driverConnector opens dsn through its own driver.
+type driverConnector struct {
+	drv *lite.Driver
+	dsn string
+}
+
+func (c *driverConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.drv.Open(c.dsn)
+}
+
+func (c *driverConnector) Driver() driver.Driver { return c.drv }
 
 func classify(err error) (engine.ErrorInfo, bool) {
 	var le *lite.Error

@@ -53,6 +53,19 @@ type Settings struct {
 	// DSN is the data source name conn composed, for an engine whose DSN conn builds itself
 	// (SQLite's pragmas); empty otherwise.
 	DSN string
+	// Functions are Go functions every connection must offer as SQL functions (SQLite).
+	Functions []Function
+}
+
+// Function is a Go function a connection offers to SQL under Name.
+type Function struct {
+	Name string
+	// Args is the number of arguments; -1 for any number.
+	Args          int
+	Deterministic bool
+	// Call gets the arguments as the driver reads them (int64, float64, string, []byte,
+	// nil) and returns one such value.
+	Call func(args []driver.Value) (driver.Value, error)
 }
 
 // Engine is one engine's knowledge.
@@ -70,6 +83,11 @@ type Engine struct {
 	// Systems names each adapter as OpenTelemetry's db.system does ("postgresql"), where the
 	// adapter name is not that already.
 	Systems map[string]string
+	// DefaultDatabase answers for settings that name no database (postgres://host): the
+	// user and database the driver connects with instead, so that conn shows the database
+	// actually used (libpq's convention: the user's name); or an error, naming what to write,
+	// where statements could not run without one. nil: the database stays unnamed.
+	DefaultDatabase func(user string) (resolvedUser, database string, err error)
 	// CheckArgs refuses driver arguments the driver cannot take; its error names the
 	// argument. nil when the driver takes any.
 	CheckArgs func(args map[string]string) error
