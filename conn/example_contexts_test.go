@@ -55,6 +55,31 @@ func ExampleInTransaction() {
 	// Output: changed my mind - users: 2
 }
 
+// SeparateConn gives a nested block a connection of its own: it does not share the outer
+// block's session (its temporary table) or transaction.
+func ExampleSeparateConn() {
+	ctx := context.Background()
+	db := exampleDB(ctx)
+	defer db.Close()
+
+	err := db.WithConn(ctx, func(outer context.Context) error {
+		if _, err := db.Exec(outer, conn.SQL("CREATE TEMPORARY TABLE scratch (id int)")); err != nil {
+			return err
+		}
+		return db.WithConn(outer, func(inner context.Context) error {
+			fmt.Println("connections in use:", db.Stats().InUse)
+			_, err := db.Exec(inner, conn.SQL("SELECT COUNT(*) FROM scratch")) // another connection
+			fmt.Println("scratch seen from the separate block:", err == nil)
+			return nil
+		}, conn.SeparateConn())
+	})
+	fmt.Println("err:", err)
+	// Output:
+	// connections in use: 2
+	// scratch seen from the separate block: false
+	// err: <nil>
+}
+
 // Using sends the statements on some tables to another database for the rest of a context,
 // whichever DB they are made on.
 func ExampleUsing() {
