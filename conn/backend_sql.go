@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/typedsql/typedsql/internal/engine"
@@ -24,6 +25,8 @@ type sqlBackend struct {
 	// as a connection does (an in-memory SQLite database).
 	keep *sql.Conn
 	lent inflight
+	// closedIdle counts the connections CloseIdle closed (the others count in connector.book).
+	closedIdle atomic.Int64
 	// wq queues the writers of a SQLite database conn opened (sqlite_writequeue.go); nil on
 	// MySQL and for a pool FromSQL wraps.
 	wq *writeQueue
@@ -180,7 +183,10 @@ func (b *sqlBackend) stats() PoolStats {
 		LifetimeClose: s.MaxLifetimeClosed,
 		IdleClose:     s.MaxIdleTimeClosed,
 	}
+	st.ClosedByCloseIdle = b.closedIdle.Load()
 	if b.connector != nil {
+		st.ClosedByCloseStale = b.connector.book.closedStale.Load()
+		st.ClosedByResetPool = b.connector.book.closedReset.Load()
 		st.NewConns = b.connector.newConns.Load()
 		if b.keep != nil {
 			st.NewConns--
@@ -198,6 +204,21 @@ func (b *sqlBackend) close(ctx context.Context, keep int) (int, error) {
 	if !first || !b.owned {
 		return inUse, nil
 	}
+	return inUse, b.closePool()
+}
+
+// retire: see backend.
+func (b *sqlBackend) retire() {
+	b.lent.retire(func() {
+		if b.owned {
+			_ = b.closePool()
+		}
+	})
+}
+
+// closePool closes the database/sql pool conn opened, the in-memory keeper and the SQLite
+// file's entry.
+func (b *sqlBackend) closePool() error {
 	var err error
 	if b.keep != nil {
 		err = b.keep.Close()
@@ -206,7 +227,7 @@ func (b *sqlBackend) close(ctx context.Context, keep int) (int, error) {
 	if b.wq != nil {
 		closeSQLiteFile(b.wq.f)
 	}
-	return inUse, err
+	return err
 }
 
 func sqlResult(r sql.Result, err error) (Result, error) {

@@ -177,14 +177,21 @@ func InTransaction(opts ...txn.Option) WithConnOption {
 
 // pin takes a connection out of the pool for a new scope.
 func (db *DB) pin(ctx context.Context) (*scope, error) {
-	h, err := db.handle()
-	if err != nil {
-		return nil, err
+	var h *handle
+	var sess session
+	var err error
+	for try := 0; try < retiredTries; try++ {
+		if h, err = db.handle(); err != nil {
+			return nil, err
+		}
+		actx, done := h.traceAcquire(ctx)
+		sess, err = h.be.acquire(actx)
+		err = classify(h, err)
+		done(err)
+		if !errors.Is(err, errRetired) {
+			break // errRetired: Init replaced the database meanwhile, use the new one
+		}
 	}
-	actx, done := h.traceAcquire(ctx)
-	sess, err := h.be.acquire(actx)
-	err = classify(h, err)
-	done(err)
 	if err != nil {
 		return nil, err
 	}
