@@ -266,3 +266,33 @@ func TestDeferredInitFailureLeavesItUninitialized(t *testing.T) {
 		t.Errorf("Init on a nil *DB: %v", err)
 	}
 }
+
+// Options given to Deferred apply at every Init, before Init's own: the init hook runs on the
+// connections of each database Init opens, and Init's pool settings win over Deferred's.
+func TestDeferredOptions(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		var hooked atomic.Int64
+		db := conn.Deferred(
+			conn.WithInit(func(context.Context, conn.InitConn) error { hooked.Add(1); return nil }),
+			conn.WithPool(conn.PoolConfig{MaxConns: 3}),
+		)
+		if err := db.Init(t.Context(), tdb.URL); err != nil {
+			t.Fatal(err)
+		}
+		assertOne(t, db, "after Init")
+		if s := db.Stats(); s.MaxConns != 3 || hooked.Load() == 0 {
+			t.Errorf("Deferred's options not applied: MaxConns %d, hook ran %d times", s.MaxConns, hooked.Load())
+		}
+		before := hooked.Load()
+		if err := db.Init(t.Context(), tdb.URL, conn.WithPool(conn.PoolConfig{MaxConns: 2})); err != nil {
+			t.Fatal(err)
+		}
+		assertOne(t, db, "after the second Init")
+		if s := db.Stats(); s.MaxConns != 2 || hooked.Load() == before {
+			t.Errorf("second Init: MaxConns %d (want Init's 2), hook ran %d times in all", s.MaxConns, hooked.Load())
+		}
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+}

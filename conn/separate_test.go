@@ -129,22 +129,20 @@ func TestWithConnSeparateTransaction(t *testing.T) {
 	})
 }
 
-// Two nested blocks need two connections: on a pool of one the inner block waits for the
-// acquire timeout and fails with ErrAcquireTimeout, and the outer block goes on.
+// Two nested blocks need two connections: on a pool of one the inner block waits for a
+// connection (here until its context's deadline) and fails, and the outer block goes on.
 func TestWithConnSeparateConnFullPool(t *testing.T) {
 	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
-		db := openT(t, tdb, conn.WithPool(conn.PoolConfig{MaxConns: 1, AcquireTimeout: conn.Duration(300 * time.Millisecond)}))
-		// The one connection is opened first: opening it may take longer than the timeout.
-		if err := db.Connect(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		db := openT(t, tdb, conn.WithPool(conn.PoolConfig{MaxConns: 1}))
 		err := db.WithConn(t.Context(), func(outer context.Context) error {
-			err := db.WithConn(outer, func(context.Context) error {
+			ctx, cancel := context.WithTimeout(outer, 300*time.Millisecond)
+			defer cancel()
+			err := db.WithConn(ctx, func(context.Context) error {
 				t.Error("the separate block ran on a pool of one that the outer block holds")
 				return nil
 			}, conn.SeparateConn())
-			if !errors.Is(err, conn.ErrAcquireTimeout) {
-				t.Errorf("separate block on a full pool: %v, want ErrAcquireTimeout", err)
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("separate block on a full pool: %v, want its context's deadline", err)
 			}
 			_, err = db.Exec(outer, conn.SQL("SELECT 1"))
 			return err

@@ -28,9 +28,9 @@ type connBook struct {
 type closeReason uint8
 
 const (
-	keepConn closeReason = iota
-	closeStale
-	closeReset
+	reasonNone closeReason = iota
+	reasonStale
+	reasonReset
 )
 
 // verdict says whether a connection made at born, after generation resets, is condemned, and
@@ -39,12 +39,12 @@ func (k *connBook) verdict(born time.Time, resets uint64) closeReason {
 	switch {
 	case resets < k.resets.Load():
 		k.closedReset.Add(1)
-		return closeReset
+		return reasonReset
 	case born.UnixNano() < k.staleBefore.Load():
 		k.closedStale.Add(1)
-		return closeStale
+		return reasonStale
 	}
-	return keepConn
+	return reasonNone
 }
 
 // condemnOlder condemns the connections made before cutoff; an earlier, later cutoff stays.
@@ -74,7 +74,7 @@ func (c *trackedConn) good() bool {
 	if c.condemned {
 		return false
 	}
-	if c.book.verdict(c.born, c.resets) != keepConn {
+	if c.book.verdict(c.born, c.resets) != reasonNone {
 		c.condemned = true
 		return false
 	}
