@@ -29,11 +29,21 @@ type backend interface {
 	stats() PoolStats
 	// evictIdle closes the pool's idle connections (a server they talk to turned read-only).
 	evictIdle()
+	// closeIdle, closeStale and resetPool are DB.CloseIdle, CloseStale and ResetPool
+	// (upkeep.go).
+	closeIdle(ctx context.Context) error
+	closeStale(ctx context.Context, age time.Duration) error
+	resetPool(ctx context.Context) error
+	// isClosed reports whether the backend was closed (or retired).
+	isClosed() bool
 	// close refuses new work, waits (until ctx ends) for the connections in use to come back
 	// while more than keep are out, then closes the pool: at once when none is in use, or
 	// else each remaining connection as it comes back. It returns how many were in use when
 	// the wait ended.
 	close(ctx context.Context, keep int) (inUse int, err error)
+	// retire refuses new work and closes the pool as soon as nothing is lent out, without
+	// waiting for that: the handle was replaced by a re-Init or Uninit.
+	retire()
 }
 
 // session is one physical connection taken out of the pool.
@@ -84,6 +94,11 @@ type PoolStats struct {
 	NewConns      int64         // physical connections opened so far (0 for a pool FromSQL wraps)
 	LifetimeClose int64         // connections closed for exceeding MaxLifetime
 	IdleClose     int64         // connections closed for exceeding MaxIdleTime
+	// Connections closed by DB.CloseIdle, DB.CloseStale and DB.ResetPool: each counts when
+	// the connection is closed, which for one in use is when it comes back.
+	ClosedByCloseIdle  int64
+	ClosedByCloseStale int64
+	ClosedByResetPool  int64
 }
 
 // withAcquireTimeout bounds the wait for a pooled connection, so that a caller facing a full

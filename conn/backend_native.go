@@ -44,7 +44,7 @@ func (b *nativeBackend) exec(ctx context.Context, sql string, args []any) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	defer l.Release()
+	defer b.pool.Release(l)
 	n, err := b.pool.Exec(ctx, l, sql, args)
 	return Result{RowsAffected: n}, err
 }
@@ -60,11 +60,11 @@ func (b *nativeBackend) query(ctx context.Context, sql string, args []any, into 
 	}
 	r, err := b.pool.Query(ctx, l, sql, args)
 	if err != nil {
-		l.Release()
+		b.pool.Release(l)
 		b.lent.leave()
 		return err
 	}
-	*into = driverRows{nat: r, natr: b.rr, natl: l, lent: &b.lent}
+	*into = driverRows{nat: r, natr: b.rr, natl: l, natp: b.pool, lent: &b.lent}
 	return nil
 }
 
@@ -102,6 +102,15 @@ func (b *nativeBackend) close(ctx context.Context, keep int) (int, error) {
 		b.pool.Close(inUse)
 	}
 	return inUse, nil
+}
+
+// retire: see backend.
+func (b *nativeBackend) retire() {
+	b.lent.retire(func() {
+		if b.owned {
+			b.pool.Close(0)
+		}
+	})
 }
 
 // nativeSession is one connection pinned out of a native pool: the engine.Pinned inside the

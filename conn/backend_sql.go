@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/typedsql/typedsql/internal/engine"
@@ -27,6 +28,8 @@ type sqlBackend struct {
 	// MySQL and for a pool FromSQL wraps.
 	setup *sqliteSetup
 	lent  inflight
+	// closedIdle counts the connections CloseIdle closed (the others count in connector.book).
+	closedIdle atomic.Int64
 	// wq queues the writers of a SQLite database conn opened (sqlite_writequeue.go); nil on
 	// MySQL and for a pool FromSQL wraps.
 	wq *writeQueue
@@ -178,7 +181,10 @@ func (b *sqlBackend) stats() PoolStats {
 		LifetimeClose: s.MaxLifetimeClosed,
 		IdleClose:     s.MaxIdleTimeClosed,
 	}
+	st.ClosedByCloseIdle = b.closedIdle.Load()
 	if b.connector != nil {
+		st.ClosedByCloseStale = b.connector.book.closedStale.Load()
+		st.ClosedByResetPool = b.connector.book.closedReset.Load()
 		st.NewConns = b.connector.newConns.Load()
 	}
 	return st
@@ -193,6 +199,21 @@ func (b *sqlBackend) close(ctx context.Context, keep int) (int, error) {
 	if !first || !b.owned {
 		return inUse, nil
 	}
+	return inUse, b.closePool()
+}
+
+// retire: see backend.
+func (b *sqlBackend) retire() {
+	b.lent.retire(func() {
+		if b.owned {
+			_ = b.closePool()
+		}
+	})
+}
+
+// closePool closes the database/sql pool conn opened, the in-memory keeper (outside the pool,
+// after it) and the SQLite file's entry.
+func (b *sqlBackend) closePool() error {
 	err := b.db.Close()
 	if b.keep != nil {
 		err = errors.Join(err, b.keep.Close())
@@ -200,7 +221,7 @@ func (b *sqlBackend) close(ctx context.Context, keep int) (int, error) {
 	if b.wq != nil {
 		closeSQLiteFile(b.wq.f)
 	}
-	return inUse, err
+	return err
 }
 
 func sqlResult(r sql.Result, err error) (Result, error) {

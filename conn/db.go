@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/typedsql/typedsql/conn/config"
@@ -23,6 +24,10 @@ type DB struct {
 	// pins base's connections, and asks router where each statement goes.
 	base   *DB
 	router Router
+	// initMu makes Init and Uninit take effect one at a time; opts are the options Deferred
+	// was given, applied at every Init.
+	initMu sync.Mutex
+	opts   []Option
 }
 
 // handle is one opened database: its backend, dialect and the resolved config it came from.

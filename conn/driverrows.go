@@ -19,6 +19,7 @@ type driverRows struct {
 	nat  engine.Rows       // a native engine's; nil on database/sql
 	natr engine.RowsReader // what reads nat's columns and plans its scans
 	natl engine.Lease      // the native pool connection borrowed for this one statement
+	natp engine.Pool       // natl's pool, which takes it back
 	sql  *sql.Rows
 	sqc  *sql.Conn // the database/sql connection borrowed for this one statement
 	// sess is the fresh connection a retry ran the statement on (handle.queryFresh).
@@ -125,8 +126,8 @@ func (r *driverRows) close() error {
 		r.sq = nil
 	}
 	if r.natl != nil {
-		r.natl.Release()
-		r.natl = nil
+		r.natp.Release(r.natl)
+		r.natl, r.natp = nil, nil
 	}
 	if r.sqc != nil {
 		r.sqc.Close()

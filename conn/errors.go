@@ -13,8 +13,10 @@ var (
 	ErrNoRows = errors.New("conn: no rows in result set")
 	// ErrTooManyRows: One or Scalar found a second row where the statement should return one.
 	ErrTooManyRows = errors.New("conn: more than one row in result set: One and Scalar expect exactly one (add a WHERE on a unique key or LIMIT 1)")
-	// ErrNotInitialized: the DB was declared but not given a database yet.
-	ErrNotInitialized = errors.New("conn: database not initialized: call Init with a URL or config first")
+	// ErrNotInitialized: the DB was declared but not given a database yet (or Uninit took it
+	// away). It matches ErrInterface, as peewee's InterfaceError: the handle was used too
+	// early, the database did not fail.
+	ErrNotInitialized error = &misuseError{"conn: database not initialized: call Init with a URL or config first"}
 	// ErrBlockEnded: a statement was made with the context of a WithConn or Atomic block after
 	// that block had returned, or with a Session's context after the session ended.
 	ErrBlockEnded = errors.New("conn: context belongs to a connection block that has ended; use the context the block's caller holds")
@@ -56,8 +58,6 @@ var (
 	// cannot commit; statements made in it fail until its outermost block ends.
 	ErrTxRolledBack = errors.New("conn: the engine rolled back the transaction after an error")
 
-	// ErrAlreadyInitialized: Init was called on a DB that already has a database.
-	ErrAlreadyInitialized = errors.New("conn: database already initialized: Init runs once per DB (use a Proxy to retarget a DB at run time)")
 	// ErrNoField is what a ScanError wraps when a column has no field to go to.
 	ErrNoField = errors.New("no field for column")
 	// ErrUsingConflict: a statement touches tables that Using sends to different databases (or
@@ -91,6 +91,19 @@ func (e *ConnsInUseError) Is(target error) bool { return target == ErrConnsInUse
 func (e *ConnsInUseError) Unwrap() error { return e.Cause }
 
 type closedError struct{}
+
+// errRetired: a statement found the handle it loaded replaced by a re-Init or Uninit before it
+// could borrow a connection. The entry points run it again on the DB's current handle; it
+// matches ErrClosed in case it still gets out.
+var errRetired error = &retiredError{}
+
+type retiredError struct{ closedError }
+
+func (*retiredError) Error() string {
+	return "conn: the database was replaced (Init or Uninit) while the statement started"
+}
+
+func (*retiredError) Is(target error) bool { return target == ErrClosed || target == ErrInterface }
 
 func (*closedError) Error() string { return "conn: database is closed" }
 

@@ -7,11 +7,4 @@ func (b *nativeBackend) evictIdle() { b.pool.EvictIdle() }
 
 // evictIdle closes database/sql's idle connections (a limit of zero idle closes them) and
 // restores the limit; connections in use go back to the pool as before.
-func (b *sqlBackend) evictIdle() {
-	n := b.maxConns
-	if n <= 0 {
-		n = 2 // database/sql's default
-	}
-	b.db.SetMaxIdleConns(0)
-	b.db.SetMaxIdleConns(n)
-}
+func (b *sqlBackend) evictIdle() { b.closeIdleSQL() }

@@ -55,6 +55,31 @@ func ExampleInTransaction() {
 	// Output: changed my mind - users: 2
 }
 
+// SeparateConn gives a nested block a connection of its own: it does not share the outer
+// block's session (its temporary table) or transaction.
+func ExampleSeparateConn() {
+	ctx := context.Background()
+	db := exampleDB(ctx)
+	defer db.Close()
+
+	err := db.WithConn(ctx, func(outer context.Context) error {
+		if _, err := db.Exec(outer, conn.SQL("CREATE TEMPORARY TABLE scratch (id int)")); err != nil {
+			return err
+		}
+		return db.WithConn(outer, func(inner context.Context) error {
+			fmt.Println("connections in use:", db.Stats().InUse)
+			_, err := db.Exec(inner, conn.SQL("SELECT COUNT(*) FROM scratch")) // another connection
+			fmt.Println("scratch seen from the separate block:", err == nil)
+			return nil
+		}, conn.SeparateConn())
+	})
+	fmt.Println("err:", err)
+	// Output:
+	// connections in use: 2
+	// scratch seen from the separate block: false
+	// err: <nil>
+}
+
 // Using sends the statements on some tables to another database for the rest of a context,
 // whichever DB they are made on.
 func ExampleUsing() {
@@ -99,12 +124,13 @@ func ExampleWithRouter() {
 }
 
 // A DB declared before its URL is known fails every call with ErrNotInitialized until Init.
+// Options can come with the declaration; Init can run again to switch databases.
 func ExampleDeferred() {
 	ctx := context.Background()
-	var db = conn.Deferred() // or: var db conn.DB
+	var db = conn.Deferred(conn.WithPool(conn.PoolConfig{MaxConns: 4})) // or: var db conn.DB
 
 	_, err := db.Exec(ctx, conn.SQL("SELECT 1"))
-	fmt.Println(errors.Is(err, conn.ErrNotInitialized))
+	fmt.Println(errors.Is(err, conn.ErrNotInitialized), errors.Is(err, conn.ErrInterface))
 
 	url := os.Getenv("EXAMPLE_DATABASE_URL") // known only at run time
 	if url == "" {
@@ -115,12 +141,19 @@ func ExampleDeferred() {
 	}
 	defer db.Close()
 	n, err := conn.Scalar[int64](ctx, db, conn.SQL("SELECT 40 + 2"))
+	fmt.Println(n, err, "- pool of", db.Stats().MaxConns)
+
+	// Init again: statements from now on run on the new database; the old pool closes
+	// once nothing uses it.
+	if err := db.Init(ctx, "sqlite:///:memory:"); err != nil {
+		panic(err)
+	}
+	n, err = conn.Scalar[int64](ctx, db, conn.SQL("SELECT 6 * 7"))
 	fmt.Println(n, err)
-	fmt.Println(errors.Is(db.Init(ctx, url), conn.ErrAlreadyInitialized))
 	// Output:
-	// true
+	// true true
+	// 42 <nil> - pool of 4
 	// 42 <nil>
-	// true
 }
 
 // A Proxy is a DB whose database is chosen, or changed, at run time; statements already

@@ -2,6 +2,7 @@ package conn
 
 import (
 	"context"
+	"errors"
 
 	"github.com/typedsql/typedsql/dialect"
 )
@@ -52,17 +53,30 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 // reached the server is run once more on a fresh connection (see the package documentation,
 // "Reconnecting"); inside WithConn or an Atomic block it never is.
 func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, error) {
-	t, err := db.targetFor(ctx, stmt)
-	if err != nil {
-		return Result{}, err
+	res, t, err := db.exec(ctx, stmt, args)
+	for try := 1; try < retiredTries && errors.Is(err, errRetired); try++ {
+		res, t, err = db.exec(ctx, stmt, args) // Init replaced the database meanwhile: use the new one
 	}
-	res, err := db.execOn(ctx, t, stmt, args)
-	if err != nil && t.sc == nil && db.router != nil {
+	if err != nil && t.db != nil && t.sc == nil && db.router != nil {
 		if t2, ok := db.reroute(ctx, stmt, t, err); ok {
 			return db.execOn(ctx, t2, stmt, args)
 		}
 	}
 	return res, err
+}
+
+// retiredTries bounds how often a statement starts again because a re-Init replaced the
+// handle it loaded (errRetired): more than once only when Inits follow each other that fast.
+const retiredTries = 3
+
+// exec finds Exec's target and runs the statement there; t.db is nil when there was none.
+func (db *DB) exec(ctx context.Context, stmt Statement, args []any) (Result, target, error) {
+	t, err := db.targetFor(ctx, stmt)
+	if err != nil {
+		return Result{}, t, err
+	}
+	res, err := db.execOn(ctx, t, stmt, args)
+	return res, t, err
 }
 
 // execOn runs Exec's statement on its target.
@@ -117,6 +131,13 @@ func (db *DB) query(ctx context.Context, stmt Statement, args []any, r *stmtRows
 		return err
 	}
 	err = db.queryOn(ctx, t, stmt, args, r)
+	for try := 1; try < retiredTries && errors.Is(err, errRetired); try++ {
+		// Init replaced the database meanwhile: use the new one.
+		if t, err = db.targetFor(ctx, stmt); err != nil {
+			return err
+		}
+		err = db.queryOn(ctx, t, stmt, args, r)
+	}
 	if err != nil && t.sc == nil && db.router != nil {
 		if t2, ok := db.reroute(ctx, stmt, t, err); ok {
 			return db.queryOn(ctx, t2, stmt, args, r)

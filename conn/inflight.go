@@ -12,16 +12,25 @@ type inflight struct {
 	mu     sync.Mutex
 	n      int
 	closed bool
+	// retired: a re-Init or Uninit replaced the handle (retire); onIdle, set while
+	// connections are still lent out, closes the pool when the last comes back.
+	retired bool
+	onIdle  func()
 	// changed is closed, and cleared, by the next leave: a waiter in drain takes it, then
 	// looks at n again.
 	changed chan struct{}
 }
 
-// enter records one more connection lent out, or reports ErrClosed.
+// enter records one more connection lent out, or reports ErrClosed (errRetired when the
+// handle was replaced, so that the caller can run on the DB's new one).
 func (f *inflight) enter() error {
 	f.mu.Lock()
 	if f.closed {
+		retired := f.retired
 		f.mu.Unlock()
+		if retired {
+			return errRetired
+		}
 		return ErrClosed
 	}
 	f.n++
@@ -29,7 +38,7 @@ func (f *inflight) enter() error {
 	return nil
 }
 
-// leave records a connection given back.
+// leave records a connection given back, and closes a retired pool when it was the last.
 func (f *inflight) leave() {
 	f.mu.Lock()
 	f.n--
@@ -37,7 +46,33 @@ func (f *inflight) leave() {
 		close(f.changed)
 		f.changed = nil
 	}
+	var closePool func()
+	if f.n == 0 && f.onIdle != nil {
+		closePool, f.onIdle = f.onIdle, nil
+	}
 	f.mu.Unlock()
+	if closePool != nil {
+		closePool()
+	}
+}
+
+// retire refuses new work from now on and runs closePool once nothing is lent out: at once, or
+// when the last connection comes back (in the goroutine that gives it back). A pool closed
+// already (Close) is left to that close.
+func (f *inflight) retire(closePool func()) {
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return
+	}
+	f.closed, f.retired = true, true
+	if f.n > 0 {
+		f.onIdle = closePool
+		f.mu.Unlock()
+		return
+	}
+	f.mu.Unlock()
+	closePool()
 }
 
 // close refuses new work from now on and reports whether this call was the first close.
@@ -47,6 +82,13 @@ func (f *inflight) close() (first bool) {
 	first = !f.closed
 	f.closed = true
 	return first
+}
+
+// isClosed reports whether close or retire has run.
+func (f *inflight) isClosed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
 }
 
 // drain waits until at most keep connections are lent out, or ctx ends, and returns how many

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 )
 
 // initConnector wraps a database/sql connector to run the init hooks on each new physical
@@ -14,6 +15,8 @@ type initConnector struct {
 	driver.Connector
 	hooks    []InitFunc
 	newConns atomic.Int64
+	// book dates each connection for CloseStale and ResetPool (upkeep_sql.go).
+	book connBook
 }
 
 func newInitConnector(c driver.Connector, hooks []InitFunc) *initConnector {
@@ -30,7 +33,7 @@ func (ic *initConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		return nil, err
 	}
 	ic.newConns.Add(1)
-	return c, nil
+	return &trackedConn{Conn: c, book: &ic.book, born: time.Now(), resets: ic.book.resets.Load()}, nil
 }
 
 func runInit(ctx context.Context, hooks []InitFunc, c InitConn) error {

@@ -74,7 +74,7 @@ var errNilBlock = errors.New("conn: nil function passed as a block")
 // context, Emmett's connection block): every statement fn makes with that context uses the
 // same connection, so session state (temporary tables, session variables, SET statements)
 // carries from one statement to the next. If ctx already pins a connection of db, fn runs on
-// that one and WithConn does nothing else.
+// that one and WithConn does nothing else; with SeparateConn it takes a new one all the same.
 //
 //	err := db.WithConn(ctx, func(ctx context.Context) error {
 //		db.Exec(ctx, conn.SQL("CREATE TEMPORARY TABLE scratch (id int)"))
@@ -122,7 +122,9 @@ func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error, 
 		if sc.ended.Load() {
 			return ErrBlockEnded
 		}
-		return fn(ctx)
+		if !o.separate {
+			return fn(ctx)
+		}
 	}
 	sc, err := db.pin(ctx)
 	if err != nil {
@@ -139,9 +141,31 @@ func (db *DB) WithConn(ctx context.Context, fn func(ctx context.Context) error, 
 type WithConnOption func(*connOptions)
 
 type connOptions struct {
-	tx     bool
-	txOpts []txn.Option
+	tx       bool
+	txOpts   []txn.Option
+	separate bool
 }
+
+// SeparateConn makes WithConn take a connection of its own from the pool even when ctx
+// already pins one of the same DB (peewee's execution context: "a separate connection for
+// the duration of the wrapped block"). Inside fn, statements run on the new connection; after
+// fn, ctx's statements run on the outer one again. Two nested blocks hold two connections, so
+// the pool needs room for both: on a full pool the inner block waits for the acquire timeout.
+//
+// With InTransaction the block is a transaction of its own (BEGIN ... COMMIT), not a
+// savepoint of a transaction ctx is in: it commits or rolls back apart from the outer one,
+// does not see the outer one's uncommitted rows, and waits for the locks the outer one holds
+// (so a write to rows, or on SQLite to the file, that the outer transaction has written waits
+// until the lock timeout: the outer block cannot commit while it waits for its own inner block).
+//
+//	db.Atomic(ctx, func(ctx context.Context) error {
+//		db.Exec(ctx, insertOrder) // in the transaction
+//		return db.WithConn(ctx, func(ctx context.Context) error {
+//			_, err := db.Exec(ctx, insertAuditLine) // another connection, committed at once
+//			return err
+//		}, conn.SeparateConn())
+//	})
+func SeparateConn() WithConnOption { return func(o *connOptions) { o.separate = true } }
 
 // InTransaction makes WithConn run its block as an atomic block on the pinned connection
 // (peewee's execution_context(with_transaction=True)): BEGIN before fn, COMMIT when it returns
@@ -160,14 +184,21 @@ func InTransaction(opts ...txn.Option) WithConnOption {
 
 // pin takes a connection out of the pool for a new scope.
 func (db *DB) pin(ctx context.Context) (*scope, error) {
-	h, err := db.handle()
-	if err != nil {
-		return nil, err
+	var h *handle
+	var sess session
+	var err error
+	for try := 0; try < retiredTries; try++ {
+		if h, err = db.handle(); err != nil {
+			return nil, err
+		}
+		actx, done := h.traceAcquire(ctx)
+		sess, err = h.be.acquire(actx)
+		err = classify(h, err)
+		done(err)
+		if !errors.Is(err, errRetired) {
+			break // errRetired: Init replaced the database meanwhile, use the new one
+		}
 	}
-	actx, done := h.traceAcquire(ctx)
-	sess, err := h.be.acquire(actx)
-	err = classify(h, err)
-	done(err)
 	if err != nil {
 		return nil, err
 	}

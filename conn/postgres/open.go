@@ -56,10 +56,13 @@ func open(ctx context.Context, s engine.Settings, p engine.PoolSettings, init fu
 	// Check the socket of a connection taken from the pool, so that one the server closed
 	// while it sat idle is replaced instead of failing the statement (pingStale below).
 	pc.ShouldPing = pingStale
-	if init != nil {
-		pc.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
-			return init(ctx, initConn{c})
+	b := &pool{}
+	pc.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		b.up.markBorn(c) // for CloseStale and Reset (upkeep.go)
+		if init == nil {
+			return nil
 		}
+		return init(ctx, initConn{c})
 	}
 	// NewWithConfig does not connect (beyond starting MinConns in the background), so Open
 	// stays quick; Connect is where a bad host or password shows.
@@ -67,7 +70,8 @@ func open(ctx context.Context, s engine.Settings, p engine.PoolSettings, init fu
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
 	}
-	return &pool{p: pp}, nil
+	b.p = pp
+	return b, nil
 }
 
 // initConn runs a connection's init statements on pgx's connection, before the pool lends it.

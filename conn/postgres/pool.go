@@ -14,7 +14,8 @@ import (
 
 // pool runs PostgreSQL natively on a pgxpool.Pool. A lease is a *pgxpool.Conn.
 type pool struct {
-	p *pgxpool.Pool
+	p  *pgxpool.Pool
+	up upkeep
 }
 
 func (b *pool) Reader() engine.RowsReader { return rowsReader{} }
@@ -42,7 +43,7 @@ func (b *pool) Query(ctx context.Context, l engine.Lease, sql string, args []any
 
 func (b *pool) Pin(l engine.Lease) *engine.Pinned {
 	c := l.(*pgxpool.Conn)
-	s := &session{c: c, conn: c.Conn()}
+	s := &session{c: c, conn: c.Conn(), up: &b.up}
 	s.pinned.Session = s
 	return &s.pinned
 }
@@ -62,6 +63,10 @@ func (b *pool) Stats() engine.PoolStats {
 		NewConns:      s.NewConnsCount(),
 		LifetimeClose: s.MaxLifetimeDestroyCount(),
 		IdleClose:     s.MaxIdleDestroyCount(),
+
+		ClosedByCloseIdle:  b.up.closedIdle.Load(),
+		ClosedByCloseStale: b.up.closedStale.Load(),
+		ClosedByResetPool:  b.up.closedReset.Load(),
 	}
 }
 
@@ -100,6 +105,7 @@ type session struct {
 	// statements cleanly) once detach has taken it out of the pool, after which c is spent.
 	conn     *pgx.Conn
 	detached bool
+	up       *upkeep // the pool's, to close a condemned connection as it comes back
 }
 
 func (s *session) Exec(ctx context.Context, sql string, args []any) (int64, error) {
@@ -141,6 +147,9 @@ func (s *session) detach() {
 }
 
 func (s *session) Release(discard bool) {
+	if !discard && !s.detached && s.up.condemned(s.conn) {
+		discard = true // CloseStale or Reset condemned it while it was in use
+	}
 	if discard {
 		s.detach()
 	} else if !s.detached {

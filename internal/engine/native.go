@@ -92,6 +92,17 @@ type Pool interface {
 	// EvictIdle closes the pool's idle connections now and the others when they come back,
 	// so that none outlives a change of the server's role (a primary turned standby).
 	EvictIdle()
+	// Release gives a leased connection back (l.Release), closing it instead when CloseStale
+	// or Reset condemned it while it was in use.
+	Release(l Lease)
+	// CloseIdle closes the connections idle in the pool now.
+	CloseIdle(ctx context.Context)
+	// CloseStale closes the connections made before cutoff: the idle ones now, the others
+	// when they come back (Release, or a pinned session's Release).
+	CloseStale(ctx context.Context, cutoff time.Time)
+	// Reset closes every connection made so far: the idle ones now, the others when they
+	// come back.
+	Reset(ctx context.Context)
 	// Close closes the pool. inUse connections are still lent out: the driver closes each
 	// when it comes back, and Close must not wait for them.
 	Close(inUse int)
@@ -103,6 +114,8 @@ type PoolStats struct {
 	WaitCount                          int64
 	WaitDuration                       time.Duration
 	NewConns, LifetimeClose, IdleClose int64
+
+	ClosedByCloseIdle, ClosedByCloseStale, ClosedByResetPool int64
 }
 
 // Pinned is conn's part of a session, kept inside the engine's session value so that
