@@ -33,7 +33,7 @@ func (ic *initConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		return nil, err
 	}
 	ic.newConns.Add(1)
-	return &trackedConn{Conn: c, book: &ic.book, born: time.Now(), resets: ic.book.resets.Load()}, nil
+	return &trackedConn{passConn: passConn{c}, book: &ic.book, born: time.Now(), resets: ic.book.resets.Load()}, nil
 }
 
 func runInit(ctx context.Context, hooks []InitFunc, c InitConn) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -22,7 +23,7 @@ func TestFromPool(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	db, err := postgres.FromPool(pool, conn.WithPool(conn.PoolConfig{AcquireTimeout: conn.Duration(100e6)}))
+	db, err := postgres.FromPool(pool, conn.WithPool(conn.PoolConfig{AcquireTimeout: conn.Duration(10 * time.Second)}))
 	if err != nil {
 		t.Fatal(err)
 	}

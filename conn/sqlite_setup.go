@@ -58,7 +58,7 @@ func (s *sqliteSetup) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := &setupConn{Conn: c, s: s}
+	sc := &setupConn{passConn: passConn{c}, s: s}
 	for sc.gen != s.gen.Load() {
 		s.mu.Lock()
 		steps := s.steps
@@ -117,7 +117,7 @@ func (s *sqliteSetup) add(ctx context.Context, b *sqlBackend, st setupStep) erro
 		}
 		stale := false
 		err = sess.(*sqlSession).c.Raw(func(dc any) error {
-			c, ok := dc.(*setupConn)
+			c, ok := unwrapConn[*setupConn](dc)
 			if !ok {
 				return errors.New("conn: the connection was not opened by conn")
 			}
@@ -167,10 +167,10 @@ func (s *sqliteSetup) addFunction(ctx context.Context, b *sqlBackend, fn engine.
 	return nil
 }
 
-// setupConn is a SQLite connection that knows which setup steps it has run. It passes on
-// every interface of the driver's connection that database/sql uses.
+// setupConn is a SQLite connection that knows which setup steps it has run; passConn passes
+// on every interface of the driver's connection that database/sql uses.
 type setupConn struct {
-	driver.Conn
+	passConn
 	s   *sqliteSetup
 	gen int64 // steps run; guarded by database/sql's lock on the connection
 }
@@ -180,56 +180,11 @@ type setupConn struct {
 // (driver.ErrBadConn) and replaced by a new one, which runs them all as it opens, or reports
 // the step's error.
 func (c *setupConn) ResetSession(ctx context.Context) error {
-	if r, ok := c.Conn.(driver.SessionResetter); ok {
-		if err := r.ResetSession(ctx); err != nil {
-			return err
-		}
+	if err := c.passConn.ResetSession(ctx); err != nil {
+		return err
 	}
 	if err := c.s.catchUp(ctx, c); err != nil {
 		return driver.ErrBadConn
 	}
 	return nil
 }
-
-func (c *setupConn) IsValid() bool {
-	v, ok := c.Conn.(driver.Validator)
-	return !ok || v.IsValid()
-}
-
-func (c *setupConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	if e, ok := c.Conn.(driver.ExecerContext); ok {
-		return e.ExecContext(ctx, q, args)
-	}
-	return nil, driver.ErrSkip
-}
-
-func (c *setupConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	if e, ok := c.Conn.(driver.QueryerContext); ok {
-		return e.QueryContext(ctx, q, args)
-	}
-	return nil, driver.ErrSkip
-}
-
-func (c *setupConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
-		return p.PrepareContext(ctx, q)
-	}
-	return c.Conn.Prepare(q)
-}
-
-func (c *setupConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
-		return b.BeginTx(ctx, opts)
-	}
-	return c.Conn.Begin() //nolint:staticcheck // the driver has nothing better
-}
-
-func (c *setupConn) Ping(ctx context.Context) error {
-	if p, ok := c.Conn.(driver.Pinger); ok {
-		return p.Ping(ctx)
-	}
-	return nil
-}
-
-// Unwrap returns the driver's connection, for code that reaches it through sql.Conn.Raw.
-func (c *setupConn) Unwrap() driver.Conn { return c.Conn }

@@ -58,11 +58,10 @@ func (k *connBook) condemnOlder(cutoff time.Time) {
 	}
 }
 
-// trackedConn is a driver connection with its birth, passing every optional interface
-// database/sql looks for through to the driver's connection (driver.ErrSkip where the driver
-// has none, which makes database/sql take its own fallback).
+// trackedConn is a driver connection with its birth; passConn passes every optional
+// interface database/sql looks for through to the driver's connection.
 type trackedConn struct {
-	driver.Conn
+	passConn
 	book   *connBook
 	born   time.Time
 	resets uint64
@@ -82,15 +81,7 @@ func (c *trackedConn) good() bool {
 }
 
 // IsValid is asked when the connection comes back to the pool: false closes it.
-func (c *trackedConn) IsValid() bool {
-	if !c.good() {
-		return false
-	}
-	if v, ok := c.Conn.(driver.Validator); ok {
-		return v.IsValid()
-	}
-	return true
-}
+func (c *trackedConn) IsValid() bool { return c.good() && c.passConn.IsValid() }
 
 // ResetSession is asked when the connection is taken from the pool again: driver.ErrBadConn
 // closes it and database/sql takes another.
@@ -98,55 +89,7 @@ func (c *trackedConn) ResetSession(ctx context.Context) error {
 	if !c.good() {
 		return driver.ErrBadConn
 	}
-	if r, ok := c.Conn.(driver.SessionResetter); ok {
-		return r.ResetSession(ctx)
-	}
-	return nil
-}
-
-func (c *trackedConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	if e, ok := c.Conn.(driver.ExecerContext); ok {
-		return e.ExecContext(ctx, q, args)
-	}
-	return nil, driver.ErrSkip
-}
-
-func (c *trackedConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	if e, ok := c.Conn.(driver.QueryerContext); ok {
-		return e.QueryContext(ctx, q, args)
-	}
-	return nil, driver.ErrSkip
-}
-
-func (c *trackedConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
-		return p.PrepareContext(ctx, q)
-	}
-	return c.Prepare(q)
-}
-
-func (c *trackedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
-		return b.BeginTx(ctx, opts)
-	}
-	if opts.Isolation != 0 || opts.ReadOnly {
-		return nil, errors.New("conn: the driver takes no transaction options")
-	}
-	return c.Begin() //nolint:staticcheck // the driver has nothing newer
-}
-
-func (c *trackedConn) Ping(ctx context.Context) error {
-	if p, ok := c.Conn.(driver.Pinger); ok {
-		return p.Ping(ctx)
-	}
-	return nil
-}
-
-func (c *trackedConn) CheckNamedValue(nv *driver.NamedValue) error {
-	if ch, ok := c.Conn.(driver.NamedValueChecker); ok {
-		return ch.CheckNamedValue(nv)
-	}
-	return driver.ErrSkip
+	return c.passConn.ResetSession(ctx)
 }
 
 // closeIdleSQL closes database/sql's idle connections (a limit of zero idle closes them) and
