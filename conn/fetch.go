@@ -266,7 +266,7 @@ func (sc *rowScanner[T]) setup(cols []string, native bool) error {
 		}
 		sc.dest[0] = &sc.v
 		if !native && isJSONKind(sc.rt.typ) {
-			sc.sj = jsonDest{typ: sc.rt.typ, target: unsafe.Pointer(&sc.v)}
+			sc.sj = jsonDest{typ: sc.rt.typ, ptr: reflect.ValueOf(&sc.v)}
 			sc.dest[0] = &sc.sj
 		}
 	case rowStruct:
@@ -295,11 +295,10 @@ func (sc *rowScanner[T]) setup(cols []string, native bool) error {
 
 // bind points the destinations at the fields of the struct at base.
 func (sc *rowScanner[T]) bind(base unsafe.Pointer) {
-	if sc.nd != nil {
-		sc.nd.bind(sc.plan, base, sc.dest)
-		return
-	}
 	sc.plan.dest(base, sc.dest)
+	if sc.nd != nil {
+		sc.nd.bind(sc.plan, sc.dest)
+	}
 }
 
 // scan reads the current row into a T.
@@ -335,7 +334,7 @@ func (sc *rowScanner[T]) scanRow(base unsafe.Pointer) error {
 	if err := sc.q.scanPlanned(&sc.pg, sc.dest); err != nil {
 		return scanError(err, sc.cols, sc.plan, sc.rt.typ)
 	}
-	if i := sc.nd.fill(base); i >= 0 {
+	if i := sc.nd.fill(fieldAt(base, 0, sc.rt.strct)); i >= 0 {
 		p := sc.plan
 		return &ScanError{Column: p.cols[i], Field: p.names[i], Type: p.types[i].String(),
 			Err: fmt.Errorf("NULL in a row whose other %s columns are not: make the field a pointer or an sql.Null type", p.nested.groups[p.nested.colGroup[i]].path)}

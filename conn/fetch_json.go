@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"unsafe"
 )
 
 var rawMessageType = reflect.TypeFor[json.RawMessage]()
@@ -39,15 +38,14 @@ func isJSONKind(t reflect.Type) bool {
 // text on SQLite) into the value of type typ at target. NULL leaves the zero value: a nil
 // map, slice, pointer or json.RawMessage, as pgx does on PostgreSQL.
 type jsonDest struct {
-	typ    reflect.Type
-	target unsafe.Pointer
-	null   bool // the last value scanned was NULL
+	typ  reflect.Type
+	ptr  reflect.Value // a *typ: where the document goes
+	null bool          // the last value scanned was NULL
 }
 
 // Scan implements sql.Scanner.
 func (d *jsonDest) Scan(src any) error {
-	v := reflect.NewAt(d.typ, d.target)
-	v.Elem().SetZero() // json.Unmarshal would merge into the last row's map
+	d.ptr.Elem().SetZero() // json.Unmarshal would merge into the last row's map
 	d.null = src == nil
 	var doc []byte
 	switch s := src.(type) {
@@ -56,15 +54,15 @@ func (d *jsonDest) Scan(src any) error {
 	case []byte:
 		doc = s
 	case string:
-		doc = unsafe.Slice(unsafe.StringData(s), len(s)) // only read: Unmarshal copies what it keeps
+		doc = []byte(s)
 	default:
 		return fmt.Errorf("a JSON document into %s must come as text or bytes, not %T", d.typ, src)
 	}
 	if d.typ == rawMessageType {
-		*(*json.RawMessage)(d.target) = append(json.RawMessage(nil), doc...) // the driver reuses its buffer
+		*d.ptr.Interface().(*json.RawMessage) = append(json.RawMessage(nil), doc...) // the driver reuses its buffer
 		return nil
 	}
-	if err := json.Unmarshal(doc, v.Interface()); err != nil {
+	if err := json.Unmarshal(doc, d.ptr.Interface()); err != nil {
 		return fmt.Errorf("decoding JSON into %s: %w", d.typ, err)
 	}
 	return nil

@@ -1,9 +1,6 @@
 package conn
 
-import (
-	"reflect"
-	"unsafe"
-)
+import "reflect"
 
 // Scanning a join into nested structs, and JSON documents on every engine.
 //
@@ -66,8 +63,8 @@ type nestedDest struct {
 	decode  bool       // the driver hands JSON over as bytes or text (database/sql)
 	jsons   []jsonDest // by column; used where decode and np.json
 	cells   []cell
-	present []bool           // by group, per row: some column of the group (or of one inside it) is not NULL
-	ptrs    []unsafe.Pointer // by group, per row: the struct allocated for it
+	present []bool          // by group, per row: some column of the group (or of one inside it) is not NULL
+	ptrs    []reflect.Value // by group, per row: the struct allocated for it (a pointer)
 }
 
 // cell holds one column of a group until the row is scanned.
@@ -90,7 +87,7 @@ func newNestedDest(p *scanPlan, decode bool, dest []any) *nestedDest {
 	nd := &nestedDest{np: np, decode: decode, jsons: make([]jsonDest, len(p.cols))}
 	if np.anyGroup {
 		nd.present = make([]bool, len(np.groups))
-		nd.ptrs = make([]unsafe.Pointer, len(np.groups))
+		nd.ptrs = make([]reflect.Value, len(np.groups))
 	}
 	for i, g := range np.colGroup {
 		if g < 0 {
@@ -106,7 +103,7 @@ func newNestedDest(p *scanPlan, decode bool, dest []any) *nestedDest {
 		switch {
 		case decode && np.json[i]:
 			c.store = reflect.New(c.typ)
-			c.json = &jsonDest{typ: c.typ, target: c.store.UnsafePointer()}
+			c.json = &jsonDest{typ: c.typ, ptr: c.store}
 			dest[i] = c.json
 		case c.typ.Kind() == reflect.Pointer: // *string: the driver sets it nil for NULL
 			c.store = reflect.New(c.typ)
@@ -120,17 +117,25 @@ func newNestedDest(p *scanPlan, decode bool, dest []any) *nestedDest {
 	return nd
 }
 
-// bind points dest at the fields of the row's struct at base, for the columns outside groups.
-func (nd *nestedDest) bind(p *scanPlan, base unsafe.Pointer, dest []any) {
-	for i, off := range p.offsets {
-		switch {
-		case nd.np.colGroup[i] >= 0: // a cell, bound once
-		case nd.decode && nd.np.json[i]:
+// bind replaces, in dest as scanPlan.dest filled it for the row's struct, the destinations of
+// the columns that go into cells (bound once, in newNestedDest) and of the JSON fields a
+// database/sql driver hands over as text.
+func (nd *nestedDest) bind(p *scanPlan, dest []any) {
+	for i := range nd.cells {
+		if c := &nd.cells[i]; c.json != nil {
+			dest[c.col] = c.json
+		} else {
+			dest[c.col] = c.store.Interface()
+		}
+	}
+	if !nd.decode {
+		return
+	}
+	for i, isJSON := range nd.np.json {
+		if isJSON && nd.np.colGroup[i] < 0 {
 			jd := &nd.jsons[i]
-			jd.typ, jd.target = p.types[i], unsafe.Add(base, off)
+			jd.typ, jd.ptr = p.types[i], reflect.ValueOf(dest[i])
 			dest[i] = jd
-		default:
-			dest[i] = reflect.NewAt(p.types[i], unsafe.Add(base, off)).Interface()
 		}
 	}
 }
@@ -152,11 +157,11 @@ func (nd *nestedDest) drop() {
 	}
 }
 
-// fill allocates the struct of every group that has a column (or a group inside it) that is
+// fill allocates, in the row struct row points to, the struct of every group that has a column (or a group inside it) that is
 // not NULL, sets the pointer field to it, and copies the cells in. A NULL for a field that
 // cannot hold one (a string) in a struct that is there is an error, as it is outside groups:
 // it returns the column's index, or -1.
-func (nd *nestedDest) fill(base unsafe.Pointer) int {
+func (nd *nestedDest) fill(row reflect.Value) int {
 	if !nd.np.anyGroup {
 		return -1
 	}
@@ -173,16 +178,16 @@ func (nd *nestedDest) fill(base unsafe.Pointer) int {
 		}
 	}
 	for g, gr := range groups {
-		nd.ptrs[g] = nil
+		nd.ptrs[g] = reflect.Value{}
 		if !nd.present[g] {
 			continue
 		}
-		parent := base
+		parent := row
 		if gr.parent >= 0 {
 			parent = nd.ptrs[gr.parent]
 		}
-		s := reflect.New(gr.typ).UnsafePointer()
-		*(*unsafe.Pointer)(unsafe.Add(parent, gr.offset)) = s
+		s := reflect.New(gr.typ)
+		fieldAt(parent.UnsafePointer(), gr.offset, s.Type()).Elem().Set(s)
 		nd.ptrs[g] = s
 	}
 	for i := range nd.cells {
@@ -190,7 +195,7 @@ func (nd *nestedDest) fill(base unsafe.Pointer) int {
 		if !nd.present[c.group] {
 			continue
 		}
-		dst := reflect.NewAt(c.typ, unsafe.Add(nd.ptrs[c.group], c.offset)).Elem()
+		dst := fieldAt(nd.ptrs[c.group].UnsafePointer(), c.offset, c.typ).Elem()
 		switch v := c.store.Elem(); {
 		case c.json != nil || c.typ.Kind() == reflect.Pointer:
 			dst.Set(v)

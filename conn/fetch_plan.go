@@ -285,8 +285,15 @@ func (ix *fieldIndex) plan(t reflect.Type, cols []string) (*scanPlan, error) {
 // dest fills dest with pointers to the plan's fields in the struct at base.
 func (p *scanPlan) dest(base unsafe.Pointer, dest []any) {
 	for i, off := range p.offsets {
-		dest[i] = reflect.NewAt(p.types[i], unsafe.Add(base, off)).Interface()
+		dest[i] = fieldAt(base, off, p.types[i]).Interface()
 	}
+}
+
+// fieldAt is a pointer to the field of type t at offset off in the struct at base: the one
+// place the plan's offsets become pointers (dest here, the nested structs and JSON fields of
+// fetch_nested.go through reflect.Values made by it).
+func fieldAt(base unsafe.Pointer, off uintptr, t reflect.Type) reflect.Value {
+	return reflect.NewAt(t, unsafe.Add(base, off))
 }
 
 // ScanError reports a column that could not be put into its Go destination: there is no
