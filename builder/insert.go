@@ -43,11 +43,21 @@ func (s *InsertStmt) ext() *insertExt {
 	return s.x
 }
 
+// conflictAction is what an upsert does on a conflict: nothing declared yet (a plain INSERT,
+// or an ON CONFLICT target still waiting for its action), DO NOTHING, or DO UPDATE SET.
+type conflictAction uint8
+
+const (
+	noAction conflictAction = iota
+	doNothing
+	doUpdate
+)
+
 type conflict struct {
 	target   []expr.AnyColumn
 	set      []expr.Assignment
-	action   uint8 // 0: none, 1: DO NOTHING, 2: DO UPDATE
-	declared bool  // OnConflict was called
+	action   conflictAction
+	declared bool // OnConflict was called
 }
 
 // InsertInto starts INSERT INTO table.
@@ -149,14 +159,14 @@ func (s *InsertStmt) OnConflict(cols ...expr.AnyColumn) *InsertStmt {
 // DoNothing keeps the existing row on conflict: ON CONFLICT (...) DO NOTHING; on MySQL
 // ON DUPLICATE KEY UPDATE c = c with the first conflict column, for a conflict with any unique
 // key (see OnConflict).
-func (s *InsertStmt) DoNothing() *InsertStmt { s.ext().conflict.action = 1; return s }
+func (s *InsertStmt) DoNothing() *InsertStmt { s.ext().conflict.action = doNothing; return s }
 
 // DoUpdate updates the existing row on conflict: ON CONFLICT (...) DO UPDATE SET ...; on MySQL
 // ON DUPLICATE KEY UPDATE ..., which fires on a conflict with any unique key (see OnConflict).
 // Use expr.Excluded(col) for the value the INSERT proposed.
 func (s *InsertStmt) DoUpdate(set ...expr.Assignment) *InsertStmt {
 	x := s.ext()
-	x.conflict.action = 2
+	x.conflict.action = doUpdate
 	x.conflict.set = push(x.conflict.set, set)
 	return s
 }
@@ -322,7 +332,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 	c := w.Caps()
 	pgIgnore := s.ignore && !c.InsertIgnore && !c.InsertOrIgnore && c.Upsert == dialect.UpsertOnConflict
-	if cf.action == 0 && !pgIgnore {
+	if cf.action == noAction && !pgIgnore {
 		if cf.declared {
 			w.Clause(render.ClauseOnConflict)
 			w.Fail(expr.ErrInvalid, "OnConflict without DoNothing or DoUpdate")
@@ -330,7 +340,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 		return
 	}
 	w.Clause(render.ClauseOnConflict)
-	if cf.action != 0 && s.ignore {
+	if cf.action != noAction && s.ignore {
 		w.Fail(expr.ErrInvalid, "both Ignore and OnConflict")
 		return
 	}
@@ -340,7 +350,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 			return
 		}
 	}
-	if cf.action == 2 {
+	if cf.action == doUpdate {
 		if len(cf.set) == 0 {
 			w.Fail(expr.ErrInvalid, "DoUpdate with no assignments")
 			return
@@ -359,11 +369,11 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 				w.WriteColumnName(t)
 			}
 			w.Char(')')
-		} else if cf.action == 2 {
+		} else if cf.action == doUpdate {
 			w.Fail(expr.ErrInvalid, "DoUpdate needs the conflict columns: OnConflict(cols...)")
 			return
 		}
-		if cf.action == 2 {
+		if cf.action == doUpdate {
 			w.Text(" DO UPDATE SET ")
 			// Both the existing row and EXCLUDED are in scope here, so PostgreSQL rejects an
 			// unqualified column as ambiguous: qualify every column of the values.
@@ -374,7 +384,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 		}
 	case dialect.UpsertOnDuplicateKey:
 		w.Text(" ON DUPLICATE KEY UPDATE ")
-		if cf.action == 2 {
+		if cf.action == doUpdate {
 			writeSet(w, cf.set, false)
 			return
 		}
