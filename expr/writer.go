@@ -38,7 +38,7 @@ type Query interface {
 // quoted identifier), Arg (a bound value), Int, WriteList (nested expressions), Dialect and
 // Caps (what the engine can do), and Fail, Unsupported and Err (errors). The rest (Clause,
 // Scope, RestoreScope, SetSoleSource, SetBare, DeclareCTE, WriteColumnName, WriteConds,
-// WriteOrders) is how the builder package's statements drive the writer: a statement's clause
+// WriteOrders, ReserveArgs) is how the builder package's statements drive the writer: a statement's clause
 // for error messages, and the scope that qualifies column references. Their types live in
 // the internal render package; an expression of the application's never needs them.
 //
