@@ -39,11 +39,12 @@ import (
 // connection), as one statement that loads every row or none. After the first row, rows and
 // row are called from a goroutine of pgx's while the COPY streams: a statement they run in
 // ctx's block fails as the connection being busy, since the COPY holds it until it ends (use
-// the DB outside the block, or read what the rows need before); a panic in them
-// is raised again in the caller of CopyFromSeq once the COPY has been abandoned. For 100,000 rows of 4 columns from a slice of
-// structs it allocates 20 MB an op, where CopyFrom of a statement sized with Grow allocates
-// 23 MB and pgx's own CopyFrom of a [][]any 22.6 MB, in about the same time (bench's
-// BulkInsert, BENCHMARKS.md).
+// the DB outside the block, or read what the rows need before); a panic in them is raised
+// again in the caller of CopyFromSeq once the COPY has been abandoned.
+//
+// For 100,000 rows of 4 columns from a slice of structs it allocates 20 MB an op, where
+// CopyFrom of a statement sized with Grow allocates 23 MB and pgx's own CopyFrom of a
+// [][]any 22.6 MB, in about the same time (bench's BulkInsert, BENCHMARKS.md).
 func CopyFromSeq[R any](ctx context.Context, db *conn.DB, table expr.Target, rows iter.Seq[R],
 	row func(dst []expr.Assignment, r R) []expr.Assignment) (int64, error) {
 	switch {
