@@ -35,6 +35,7 @@ func FromSQL(sqlDB *sql.DB, d dialect.Dialect, opts ...Option) (*DB, error) {
 	}
 	r.Pool.MaxConns = sqlDB.Stats().MaxOpenConnections
 	be := &sqlBackend{db: sqlDB, acquireTimeout: time.Duration(r.Pool.AcquireTimeout), maxConns: r.Pool.MaxConns}
+	be.lent.slots = newSlots(be.maxConns, be.acquireTimeout)
 	return newNamedDB(r, be, d.Name()+" (a *sql.DB opened by the caller)"), nil
 }
 
