@@ -144,6 +144,9 @@ func TestConnectTimeoutIsAConnectError(t *testing.T) {
 			if err == nil {
 				t.Fatalf("%s through a server that never answers succeeded", what)
 			}
+			if i == 0 {
+				t.Logf("%s: %v", what, err)
+			}
 			if !errors.Is(err, conn.ErrOperational) || errors.Is(err, conn.ErrAcquireTimeout) {
 				t.Errorf("%s %d: %v; want a connect error (ErrOperational), not ErrAcquireTimeout", what, i, err)
 			}
