@@ -2,6 +2,7 @@ package conn_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/url"
 	"strings"
@@ -9,7 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/typedsql/typedsql/conn"
+	"github.com/typedsql/typedsql/conn/postgres"
+	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
@@ -250,4 +255,85 @@ func TestAcquireSlotsUnderLoad(t *testing.T) {
 			r()
 		}
 	})
+}
+
+// TestAcquireTimeoutOnCallersPool: on a pool the caller made, other code may hold
+// connections conn cannot count: a borrow that finds the pool full, whoever holds it, waits
+// at most the acquire timeout.
+func TestAcquireTimeoutOnCallersPool(t *testing.T) {
+	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
+		ctx := t.Context()
+		d := map[testcontainers.Engine]dialect.Dialect{
+			testcontainers.EnginePostgres: dialect.Postgres, testcontainers.EngineMySQL: dialect.MySQL, testcontainers.EngineSQLite: dialect.SQLite,
+		}[tdb.Engine]
+		if tdb.MariaDB() {
+			d = dialect.MariaDB
+		}
+		sqlDB, err := sql.Open(tdb.DriverName, tdb.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sqlDB.Close()
+		sqlDB.SetMaxOpenConns(2)
+		db, err := conn.FromSQL(sqlDB, d, conn.WithPool(conn.PoolConfig{AcquireTimeout: conn.Duration(100 * time.Millisecond)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		theirs := func() *sql.Conn {
+			c, err := sqlDB.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		full := func(what string) {
+			t.Helper()
+			if _, err := db.Exec(ctx, conn.SQL("SELECT 1")); !errors.Is(err, conn.ErrAcquireTimeout) {
+				t.Errorf("%s: %v; want ErrAcquireTimeout", what, err)
+			}
+		}
+		a, b := theirs(), theirs()
+		full("both connections held by other code")
+		a.Close()
+		release := hold(t, db)
+		full("one connection held by other code, one by conn")
+		b.Close()
+		release2 := hold(t, db)
+		full("both connections held by conn")
+		release()
+		release2()
+		if _, err := db.Exec(ctx, conn.SQL("SELECT 1")); err != nil {
+			t.Errorf("after every holder let go: %v", err)
+		}
+	})
+}
+
+// TestAcquireTimeoutOnCallersPgxPool is TestAcquireTimeoutOnCallersPool for postgres.FromPool.
+func TestAcquireTimeoutOnCallersPgxPool(t *testing.T) {
+	tdb := testcontainers.Postgres(t)
+	ctx := t.Context()
+	pool, err := pgxpool.New(ctx, tdb.URL+sep(tdb.URL)+"pool_max_conns=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	db, err := postgres.FromPool(pool, conn.WithPool(conn.PoolConfig{AcquireTimeout: conn.Duration(100 * time.Millisecond)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := hold(t, db)
+	if _, err := db.Exec(ctx, conn.SQL("SELECT 1")); !errors.Is(err, conn.ErrAcquireTimeout) {
+		t.Errorf("one connection held by other code, one by conn: %v; want ErrAcquireTimeout", err)
+	}
+	a.Release()
+	release()
+	if _, err := db.Exec(ctx, conn.SQL("SELECT 1")); err != nil {
+		t.Errorf("after every holder let go: %v", err)
+	}
 }
