@@ -241,9 +241,9 @@ func TestAcquireSlotsUnderLoad(t *testing.T) {
 		for err := range errs {
 			t.Errorf("under load: %v", err)
 		}
-		if s := db.Stats(); s.InUse != 0 {
-			t.Fatalf("connections still in use after the load: %+v", s)
-		}
+		// pgxpool closes a connection given back mid-statement (a deadline cut it short) in
+		// the background, and counts it in use until then.
+		waitFor(t, 30*time.Second, "every connection back after the load", func() bool { return db.Stats().InUse == 0 })
 		var releases []func()
 		for range maxConns {
 			releases = append(releases, hold(t, db))
