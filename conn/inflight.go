@@ -19,7 +19,7 @@ type inflight struct {
 	// changed is closed, and cleared, by the next leave: a waiter in drain takes it, then
 	// looks at n again.
 	changed chan struct{}
-	// slots, set on a pool conn opened with an acquire timeout, is taken by each lease
+	// slots, set when the pool has an acquire timeout (and a limit), is taken by each lease
 	// (slots.go) and given back by leave.
 	slots *slots
 }
