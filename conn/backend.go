@@ -101,23 +101,25 @@ type PoolStats struct {
 	ClosedByResetPool  int64
 }
 
-// withAcquireTimeout bounds the wait for a pooled connection, so that a caller facing a full
-// pool gets ErrAcquireTimeout instead of hanging.
-func withAcquireTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if d <= 0 {
-		return ctx, func() {}
-	}
-	return context.WithTimeout(ctx, d)
-}
-
-// acquireError tells a wait that ran out of the acquire timeout apart from the caller's own
-// context ending.
+// acquireError tells a borrow from a full pool the caller made that ran out of the acquire
+// timeout apart from the caller's own context ending.
 func acquireError(parent context.Context, err error, timeout time.Duration, maxConns int) error {
 	if err == nil {
 		return nil
 	}
 	if parent.Err() == nil && timeout > 0 && (isDeadline(err)) {
 		return &AcquireTimeoutError{Timeout: timeout, MaxConns: maxConns}
+	}
+	return err
+}
+
+// leaseError is the error of a borrow that failed while holding a slot: the pool had room,
+// so it failed to connect (a connect error of the driver, or conn's for the connect
+// timeout, both ErrOperational), never to find a free connection. The caller's context
+// ending wins over what the driver made of the connect it cut short.
+func leaseError(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
 	}
 	return err
 }

@@ -23,28 +23,54 @@ type nativeBackend struct {
 	lent           inflight
 }
 
-// lease borrows a connection, waiting at most the acquire timeout. The caller has entered
-// b.lent.
+// lease borrows a connection. The caller has entered b.lent, and on an error abandons it.
+//
+// Only the wait for one of the pool's MaxConns slots is bounded by the acquire timeout
+// (slots.go); pgxpool then lends an idle connection or opens one, which the connect timeout
+// bounds (and the caller's context: pgxpool returns at once when it ends, and finishes the
+// connect in the background). On a pool the caller made, other code may hold connections
+// conn does not count: when the pool is full as the lease begins, the acquire timeout bounds
+// the lease too (see poolFull).
 func (b *nativeBackend) lease(ctx context.Context) (engine.Lease, error) {
-	actx, cancel := withAcquireTimeout(ctx, b.acquireTimeout)
-	l, err := b.pool.Lease(actx)
-	cancel()
+	s := b.lent.slots
+	if err := s.take(ctx); err != nil {
+		return nil, err
+	}
+	if !b.owned && s != nil && b.poolFull() {
+		actx, cancel := context.WithTimeout(ctx, b.acquireTimeout)
+		l, err := b.pool.Lease(actx)
+		cancel()
+		if err != nil {
+			s.give()
+			return nil, acquireError(ctx, err, b.acquireTimeout, b.pool.MaxConns())
+		}
+		return l, nil
+	}
+	l, err := b.pool.Lease(ctx)
 	if err != nil {
-		return nil, acquireError(ctx, err, b.acquireTimeout, b.pool.MaxConns())
+		s.give()
+		return nil, leaseError(ctx, err)
 	}
 	return l, nil
+}
+
+// poolFull reports whether every connection of a pool the caller made is in use (by anyone).
+func (b *nativeBackend) poolFull() bool {
+	st := b.pool.Stats()
+	return st.InUse >= st.MaxConns
 }
 
 func (b *nativeBackend) exec(ctx context.Context, sql string, args []any) (Result, error) {
 	if err := b.lent.enter(); err != nil {
 		return Result{}, err
 	}
-	defer b.lent.leave()
 	l, err := b.lease(ctx)
 	if err != nil {
+		b.lent.abandon()
 		return Result{}, err
 	}
-	defer b.pool.Release(l)
+	defer b.lent.leave()    // second: with the connection back, its slot
+	defer b.pool.Release(l) // first
 	n, err := b.pool.Exec(ctx, l, sql, args)
 	return Result{RowsAffected: n}, err
 }
@@ -55,7 +81,7 @@ func (b *nativeBackend) query(ctx context.Context, sql string, args []any, into 
 	}
 	l, err := b.lease(ctx)
 	if err != nil {
-		b.lent.leave()
+		b.lent.abandon()
 		return err
 	}
 	r, err := b.pool.Query(ctx, l, sql, args)
@@ -74,7 +100,7 @@ func (b *nativeBackend) acquire(ctx context.Context) (session, error) {
 	}
 	l, err := b.lease(ctx)
 	if err != nil {
-		b.lent.leave()
+		b.lent.abandon()
 		return nil, err
 	}
 	p := b.pool.Pin(l)
@@ -91,7 +117,11 @@ func (b *nativeBackend) ping(ctx context.Context) error {
 
 func (b *nativeBackend) safeToRetry(err error) bool { return b.pool.SafeToRetry(err) }
 
-func (b *nativeBackend) stats() PoolStats { return PoolStats(b.pool.Stats()) }
+func (b *nativeBackend) stats() PoolStats {
+	st := PoolStats(b.pool.Stats())
+	b.lent.slots.addWaits(&st)
+	return st
+}
 
 // close refuses new statements, waits for the lent connections to come back, then closes the
 // pool if conn opened it.
@@ -199,7 +229,7 @@ func openNative(ctx context.Context, r Config) (backend, error) {
 	p := r.Pool
 	pool, err := eng.Open(ctx, engine.Settings{
 		Host: r.Host, Port: r.Port, User: r.User, Password: r.Password, Database: r.Database,
-		ConnectTimeout: time.Duration(r.ConnectTimeout), DriverArgs: r.DriverArgs,
+		ConnectTimeout: durationOr(r.ConnectTimeout, defaultConnectTimeout), DriverArgs: r.DriverArgs,
 	}, engine.PoolSettings{
 		MaxConns: p.MaxConns, MinConns: p.MinConns,
 		MaxLifetime:       durationOr(p.MaxLifetime, defaultMaxLifetime),
@@ -209,13 +239,15 @@ func openNative(ctx context.Context, r Config) (backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conn: %s: %w", config.RedactedURL(r), redactErr(err, config.Secrets(r)...))
 	}
-	return &nativeBackend{
+	b := &nativeBackend{
 		pool:           pool,
 		rr:             pool.Reader(),
 		acquireTimeout: time.Duration(p.AcquireTimeout),
 		minConns:       p.MinConns,
 		owned:          true,
-	}, nil
+	}
+	b.lent.slots = newSlots(p.MaxConns, b.acquireTimeout)
+	return b, nil
 }
 
 func init() { engine.WrapPool = wrapNative }
@@ -232,5 +264,6 @@ func wrapNative(adapter string, p engine.Pool, s engine.Settings, maxConns int, 
 	}
 	r.Pool.MaxConns = maxConns
 	be := &nativeBackend{pool: p, rr: p.Reader(), acquireTimeout: time.Duration(r.Pool.AcquireTimeout)}
+	be.lent.slots = newSlots(maxConns, be.acquireTimeout)
 	return newDB(r, be), nil
 }

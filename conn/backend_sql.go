@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/internal/engine"
 )
 
@@ -41,7 +42,7 @@ func newSQLBackend(db *sql.DB, r Config, c *initConnector) *sqlBackend {
 	db.SetMaxIdleConns(p.MaxConns)
 	db.SetConnMaxLifetime(durationOr(p.MaxLifetime, defaultMaxLifetime))
 	db.SetConnMaxIdleTime(durationOr(p.MaxIdleTime, defaultMaxIdleTime))
-	return &sqlBackend{
+	b := &sqlBackend{
 		db:             db,
 		acquireTimeout: time.Duration(p.AcquireTimeout),
 		maxConns:       p.MaxConns,
@@ -49,45 +50,74 @@ func newSQLBackend(db *sql.DB, r Config, c *initConnector) *sqlBackend {
 		owned:          true,
 		connector:      c,
 	}
+	b.lent.slots = newSlots(p.MaxConns, b.acquireTimeout)
+	return b
 }
 
-// acquireConn borrows a connection, waiting at most the acquire timeout. The caller has
-// entered b.lent.
+// acquireConn borrows a connection. The caller has entered b.lent, and on an error abandons
+// it.
+//
+// Only the wait for one of the pool's MaxConns slots is bounded by the acquire timeout
+// (slots.go); database/sql then lends an idle connection or opens one, which the connect
+// timeout bounds (initConnector.Connect). On a *sql.DB the caller opened, other code may hold
+// connections conn does not count: when the pool is full as the borrow begins, the acquire
+// timeout bounds the borrow too (see poolFull).
 func (b *sqlBackend) acquireConn(ctx context.Context) (*sql.Conn, error) {
-	actx, cancel := withAcquireTimeout(ctx, b.acquireTimeout)
-	c, err := b.db.Conn(actx)
-	cancel()
-	return c, acquireError(ctx, err, b.acquireTimeout, b.maxConns)
+	s := b.lent.slots
+	if err := s.take(ctx); err != nil {
+		return nil, err
+	}
+	if !b.owned && s != nil && b.poolFull() {
+		actx, cancel := context.WithTimeout(ctx, b.acquireTimeout)
+		c, err := b.db.Conn(actx)
+		cancel()
+		if err != nil {
+			s.give()
+			return nil, acquireError(ctx, err, b.acquireTimeout, b.maxConns)
+		}
+		return c, nil
+	}
+	c, err := b.db.Conn(ctx)
+	if err != nil {
+		s.give()
+		return nil, leaseError(ctx, err)
+	}
+	return c, nil
+}
+
+// poolFull reports whether every connection of a *sql.DB the caller opened is in use (by
+// anyone).
+func (b *sqlBackend) poolFull() bool {
+	st := b.db.Stats()
+	return st.MaxOpenConnections > 0 && st.InUse >= st.MaxOpenConnections
 }
 
 func (b *sqlBackend) exec(ctx context.Context, q string, args []any) (Result, error) {
 	if err := b.lent.enter(); err != nil {
 		return Result{}, err
 	}
-	defer b.lent.leave()
-	if b.wq != nil && sqliteStatementKind(q) != sqliteRead {
-		return b.execQueued(ctx, q, args)
-	}
-	if b.acquireTimeout <= 0 {
+	queued := b.wq != nil && sqliteStatementKind(q) != sqliteRead
+	if !queued && b.acquireTimeout <= 0 {
+		defer b.lent.leave() // no slots without an acquire timeout
 		return sqlResult(b.db.ExecContext(ctx, q, args...))
 	}
 	c, err := b.acquireConn(ctx)
 	if err != nil {
+		b.lent.abandon()
 		return Result{}, err
 	}
+	defer b.lent.leave() // last: with the connection back, its slot
 	defer c.Close()
+	if queued {
+		return b.execQueued(ctx, c, q, args)
+	}
 	return sqlResult(c.ExecContext(ctx, q, args...))
 }
 
 // execQueued runs a statement that may write a SQLite database in its turn: on a connection
-// of its own first, then in the write queue, so that no writer ever holds the lock while it
-// waits for the pool.
-func (b *sqlBackend) execQueued(ctx context.Context, q string, args []any) (Result, error) {
-	c, err := b.acquireConn(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	defer c.Close()
+// of its own first (c), then in the write queue, so that no writer ever holds the lock while
+// it waits for the pool.
+func (b *sqlBackend) execQueued(ctx context.Context, c *sql.Conn, q string, args []any) (Result, error) {
 	if err := b.wq.lock(ctx); err != nil {
 		return Result{}, err
 	}
@@ -99,13 +129,11 @@ func (b *sqlBackend) query(ctx context.Context, q string, args []any, into *driv
 	if err := b.lent.enter(); err != nil {
 		return err
 	}
-	if b.wq != nil && sqliteStatementKind(q) != sqliteRead {
-		return b.queryQueued(ctx, q, args, into)
-	}
-	if b.acquireTimeout <= 0 {
+	queued := b.wq != nil && sqliteStatementKind(q) != sqliteRead
+	if !queued && b.acquireTimeout <= 0 {
 		r, err := b.db.QueryContext(ctx, q, args...)
 		if err != nil {
-			b.lent.leave()
+			b.lent.leave() // no slots without an acquire timeout
 			return err
 		}
 		*into = driverRows{sql: r, lent: &b.lent}
@@ -113,8 +141,11 @@ func (b *sqlBackend) query(ctx context.Context, q string, args []any, into *driv
 	}
 	c, err := b.acquireConn(ctx)
 	if err != nil {
-		b.lent.leave()
+		b.lent.abandon()
 		return err
+	}
+	if queued {
+		return b.queryQueued(ctx, c, q, args, into)
 	}
 	r, err := c.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -127,13 +158,9 @@ func (b *sqlBackend) query(ctx context.Context, q string, args []any, into *driv
 }
 
 // queryQueued is execQueued for a statement with a result set (INSERT ... RETURNING): the
-// result holds the write lock until it is closed. The caller has entered b.lent.
-func (b *sqlBackend) queryQueued(ctx context.Context, q string, args []any, into *driverRows) error {
-	c, err := b.acquireConn(ctx)
-	if err != nil {
-		b.lent.leave()
-		return err
-	}
+// result holds the write lock until it is closed. The caller has entered b.lent and borrowed
+// c.
+func (b *sqlBackend) queryQueued(ctx context.Context, c *sql.Conn, q string, args []any, into *driverRows) error {
 	if err := b.wq.lock(ctx); err != nil {
 		c.Close()
 		b.lent.leave()
@@ -156,7 +183,7 @@ func (b *sqlBackend) acquire(ctx context.Context) (session, error) {
 	}
 	c, err := b.acquireConn(ctx)
 	if err != nil {
-		b.lent.leave()
+		b.lent.abandon()
 		return nil, err
 	}
 	return &sqlSession{c: c, lent: &b.lent, queue: sessionQueue{q: b.wq}}, nil
@@ -181,6 +208,7 @@ func (b *sqlBackend) stats() PoolStats {
 		LifetimeClose: s.MaxLifetimeClosed,
 		IdleClose:     s.MaxIdleTimeClosed,
 	}
+	b.lent.slots.addWaits(&st)
 	st.ClosedByCloseIdle = b.closedIdle.Load()
 	if b.connector != nil {
 		st.ClosedByCloseStale = b.connector.book.closedStale.Load()
@@ -323,5 +351,6 @@ func (s *sqlSession) release(discard bool) {
 // connection count in between.
 func newSQLBackendFor(connector driver.Connector, r Config) *sqlBackend {
 	ic := newInitConnector(connector, r.OnConnect)
+	ic.timeout, ic.target, ic.secrets = durationOr(r.ConnectTimeout, defaultConnectTimeout), config.RedactedURL(r), config.Secrets(r)
 	return newSQLBackend(sql.OpenDB(ic), r, ic)
 }

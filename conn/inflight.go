@@ -19,6 +19,9 @@ type inflight struct {
 	// changed is closed, and cleared, by the next leave: a waiter in drain takes it, then
 	// looks at n again.
 	changed chan struct{}
+	// slots, set when the pool has an acquire timeout (and a limit), is taken by each lease
+	// (slots.go) and given back by leave.
+	slots *slots
 }
 
 // enter records one more connection lent out, or reports ErrClosed (errRetired when the
@@ -38,8 +41,18 @@ func (f *inflight) enter() error {
 	return nil
 }
 
-// leave records a connection given back, and closes a retired pool when it was the last.
+// leave records a connection given back to the pool (after it is back, so that the next
+// lease finds it idle), with its slot, and closes a retired pool when it was the last.
 func (f *inflight) leave() {
+	f.slots.give()
+	f.done()
+}
+
+// abandon undoes an enter whose lease failed: there is no connection and no slot to give
+// back.
+func (f *inflight) abandon() { f.done() }
+
+func (f *inflight) done() {
 	f.mu.Lock()
 	f.n--
 	if f.changed != nil {

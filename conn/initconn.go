@@ -17,6 +17,11 @@ type initConnector struct {
 	newConns atomic.Int64
 	// book dates each connection for CloseStale and ResetPool (upkeep_sql.go).
 	book connBook
+	// timeout bounds each connect (the connect timeout), which target (the redacted URL)
+	// names when it runs out; secrets are masked in what the driver reports.
+	timeout time.Duration
+	target  string
+	secrets []string
 }
 
 func newInitConnector(c driver.Connector, hooks []InitFunc) *initConnector {
@@ -24,7 +29,7 @@ func newInitConnector(c driver.Connector, hooks []InitFunc) *initConnector {
 }
 
 func (ic *initConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	c, err := ic.Connector.Connect(ctx)
+	c, err := ic.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -34,6 +39,42 @@ func (ic *initConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	ic.newConns.Add(1)
 	return &trackedConn{passConn: passConn{c}, book: &ic.book, born: time.Now(), resets: ic.book.resets.Load()}, nil
+}
+
+// connect opens a driver connection within the connect timeout. go-sql-driver/mysql's own
+// Timeout bounds only the TCP dial, not the server's greeting and the login, and a wait for a
+// free connection no longer bounds the connect (slots.go): without this a server that accepts
+// and never answers would hang a statement that has no deadline of its own.
+func (ic *initConnector) connect(ctx context.Context) (driver.Conn, error) {
+	if ic.timeout <= 0 {
+		return ic.Connector.Connect(ctx)
+	}
+	cctx, cancel := context.WithTimeout(ctx, ic.timeout)
+	defer cancel()
+	c, err := ic.Connector.Connect(cctx)
+	if err == nil {
+		return c, nil
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, cerr // the caller's context ended first: its error, not the connect's
+	}
+	if cctx.Err() != nil {
+		return nil, connectTimeoutError(ic.target, ic.timeout, err, ic.secrets)
+	}
+	return nil, err
+}
+
+// connectTimeoutError reports a connect that ran out of the connect timeout as a failure to
+// connect (ErrOperational, naming the server, never the password): not ErrAcquireTimeout,
+// since no one waited for a free connection, and not the caller's deadline, which had not
+// passed. It wraps what the driver said (often context.DeadlineExceeded, as pgx's own connect
+// timeout error does).
+func connectTimeoutError(target string, timeout time.Duration, err error, secrets []string) error {
+	return &Error{
+		Class: ErrOperational,
+		Err:   err,
+		msg:   redactString(fmt.Sprintf("connect to %s: no connection within the connect timeout of %s: %v", target, timeout, err), secrets),
+	}
 }
 
 func runInit(ctx context.Context, hooks []InitFunc, c InitConn) error {

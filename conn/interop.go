@@ -14,8 +14,11 @@ import (
 // stdlib driver. Driver errors are classified as on a DB conn opened (the driver's own error
 // types are what classification reads): import conn/postgres, conn/mysql or conn/sqlite for
 // the errors of pgx, go-sql-driver/mysql or modernc.org/sqlite to be classified. The pool's
-// settings stay the caller's; of the options, the pool's AcquireTimeout and the logging and tracing options apply. Close stops this DB
-// (waiting for its connections in use) and leaves the *sql.DB open.
+// settings stay the caller's; of the options, the pool's AcquireTimeout and the logging and
+// tracing options apply (conn counts its own callers against the pool's MaxOpenConnections as
+// it is now; a borrow that finds the pool full of other code's connections is bounded by
+// AcquireTimeout as a whole, see PoolConfig.AcquireTimeout). Close stops this DB (waiting for
+// its connections in use) and leaves the *sql.DB open.
 //
 //	sqlDB, err := sql.Open("sqlite", "file:app.db")
 //	db, err := conn.FromSQL(sqlDB, dialect.SQLite)
@@ -35,6 +38,7 @@ func FromSQL(sqlDB *sql.DB, d dialect.Dialect, opts ...Option) (*DB, error) {
 	}
 	r.Pool.MaxConns = sqlDB.Stats().MaxOpenConnections
 	be := &sqlBackend{db: sqlDB, acquireTimeout: time.Duration(r.Pool.AcquireTimeout), maxConns: r.Pool.MaxConns}
+	be.lent.slots = newSlots(be.maxConns, be.acquireTimeout)
 	return newNamedDB(r, be, d.Name()+" (a *sql.DB opened by the caller)"), nil
 }
 

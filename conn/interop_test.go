@@ -23,7 +23,7 @@ func TestFromPool(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	db, err := postgres.FromPool(pool, conn.WithPool(conn.PoolConfig{AcquireTimeout: conn.Duration(10 * time.Second)}))
+	db, err := postgres.FromPool(pool, conn.WithPool(conn.PoolConfig{AcquireTimeout: conn.Duration(100 * time.Millisecond)}))
 	if err != nil {
 		t.Fatal(err)
 	}

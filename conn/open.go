@@ -12,6 +12,11 @@ const (
 	defaultMaxLifetime  = time.Hour
 	defaultMaxIdleTime  = 30 * time.Minute
 	defaultCloseTimeout = 30 * time.Second
+	// defaultConnectTimeout bounds opening one physical connection (dial, TLS, login) when
+	// the config sets no connect_timeout: long enough for a distant or busy server, short
+	// enough that a host that swallows packets is reported instead of hanging a statement
+	// that has no deadline of its own.
+	defaultConnectTimeout = 10 * time.Second
 	// discardTimeout bounds cleaning up a connection conn is about to discard.
 	discardTimeout = 5 * time.Second
 	// sqliteMemoryDatabase is the database name of an in-memory SQLite database.

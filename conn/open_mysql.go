@@ -3,7 +3,6 @@ package conn
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/typedsql/typedsql/conn/config"
 	"github.com/typedsql/typedsql/internal/engine"
@@ -18,7 +17,7 @@ func openMySQL(ctx context.Context, r Config) (backend, error) {
 	}
 	connector, err := eng.Connector(ctx, engine.Settings{
 		Host: r.Host, Port: r.Port, User: r.User, Password: r.Password, Database: r.Database,
-		ConnectTimeout: time.Duration(r.ConnectTimeout), DriverArgs: r.DriverArgs,
+		ConnectTimeout: durationOr(r.ConnectTimeout, defaultConnectTimeout), DriverArgs: r.DriverArgs,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("conn: %s: %w", config.RedactedURL(r), redactErr(err, config.Secrets(r)...))

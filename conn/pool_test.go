@@ -10,26 +10,9 @@ import (
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
-// hold pins one connection of db in a goroutine until the returned release is called. An
-// acquire timeout while the pool still had room was spent connecting, not waiting (a new
-// connection can take longer than a test's short timeout on a loaded machine): hold tries
-// again, for up to 30 s.
+// hold pins one connection of db in a goroutine until the returned release is called.
 func hold(t *testing.T, db *conn.DB) (release func()) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		release, err := tryHold(t, db)
-		if err == nil {
-			return release
-		}
-		s := db.Stats()
-		if !errors.Is(err, conn.ErrAcquireTimeout) || s.InUse >= s.MaxConns || time.Now().After(deadline) {
-			t.Fatalf("could not pin a connection: %v (stats %+v)", err, s)
-		}
-	}
-}
-
-func tryHold(t *testing.T, db *conn.DB) (release func(), err error) {
 	pinned := make(chan struct{})
 	unpin := make(chan struct{})
 	done := make(chan error, 1)
@@ -43,14 +26,14 @@ func tryHold(t *testing.T, db *conn.DB) (release func(), err error) {
 	select {
 	case <-pinned:
 	case err := <-done:
-		return nil, err
+		t.Fatalf("could not pin a connection: %v (stats %+v)", err, db.Stats())
 	}
 	return func() {
 		close(unpin)
 		if err := <-done; err != nil {
 			t.Errorf("releasing a held connection: %v", err)
 		}
-	}, nil
+	}
 }
 
 // waitFor polls cond until it holds or the deadline passes.
@@ -80,7 +63,7 @@ func TestAcquireTimeout(t *testing.T) {
 			if !errors.Is(err, conn.ErrAcquireTimeout) || !errors.Is(err, conn.ErrOperational) {
 				t.Errorf("%s with the pool exhausted: %v; want ErrAcquireTimeout (an ErrOperational)", what, err)
 			}
-			if took < wait || took > wait+2*time.Second {
+			if took < wait || took > wait+10*time.Second {
 				t.Errorf("%s gave up after %s; want about %s", what, took, wait)
 			}
 		}
@@ -127,9 +110,7 @@ func TestCallerContextIsNotAcquireTimeout(t *testing.T) {
 // TestNoPool: MaxConns 1 is a single connection that every statement shares, in turn.
 func TestNoPool(t *testing.T) {
 	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
-		// A timeout long enough for the first connect on a loaded machine: this test is about
-		// sharing one connection, TestAcquireTimeout about the timeout.
-		db := openURL(t, tdb.URL+sep(tdb.URL)+"pool_max_conns=1&pool_acquire_timeout=3s")
+		db := openURL(t, tdb.URL+sep(tdb.URL)+"pool_max_conns=1&pool_acquire_timeout=100ms")
 		ctx := t.Context()
 		temp := ddl(db, "CREATE TEMP TABLE solo (x int)", "CREATE TEMPORARY TABLE solo (x int)", "CREATE TEMP TABLE solo (x int)")
 		mustExecAll(t, db, temp, "INSERT INTO solo VALUES (1)")

@@ -45,7 +45,11 @@ type Config struct {
 	Password string `yaml:"password,omitempty" json:"password,omitempty"`
 	// Database is the database name; for SQLite, the file path or ":memory:".
 	Database string `yaml:"database,omitempty" json:"database,omitempty"`
-	// ConnectTimeout bounds establishing one physical connection.
+	// ConnectTimeout bounds opening one physical connection: the dial, TLS and the login
+	// (default 10s; URL connect_timeout=5 or 5s). A connect that runs out of it fails with an
+	// error matching ErrOperational that names the server, never ErrAcquireTimeout: opening a
+	// connection in a pool with room is not waiting for a free one (see
+	// PoolConfig.AcquireTimeout). The caller's context still ends it sooner.
 	ConnectTimeout Duration   `yaml:"connect_timeout,omitempty" json:"connect_timeout,omitempty"`
 	Pool           PoolConfig `yaml:"pool,omitempty" json:"pool,omitempty"`
 	// SQLite holds the pragmas applied to every new SQLite connection.
@@ -91,9 +95,20 @@ type PoolConfig struct {
 	// MaxIdleTime closes a connection idle in the pool for this long (the keep-alive;
 	// default 30m).
 	MaxIdleTime Duration `yaml:"max_idle_time,omitempty" json:"max_idle_time,omitempty"`
-	// AcquireTimeout bounds the wait for a free connection; a caller that waits longer gets
-	// an error matching ErrAcquireTimeout and ErrOperational. Zero waits as long as the
-	// context allows.
+	// AcquireTimeout bounds only the wait for a free connection while all MaxConns are in
+	// use; a caller that waits longer gets an error matching ErrAcquireTimeout and
+	// ErrOperational. When the pool has room, the new connection it opens is bounded by
+	// ConnectTimeout instead, so a slow connect or server is a connect error (or success),
+	// not an acquire timeout. Zero waits as long as the context allows.
+	//
+	//	pool_max_conns=2&pool_acquire_timeout=500ms&connect_timeout=10s
+	//	// third caller while two hold connections: ErrAcquireTimeout after 500ms
+	//	// first caller on an empty pool, server slow to answer: waits up to 10s to connect
+	//
+	// For a pool the caller made and may share with other code (conn.FromSQL,
+	// postgres.FromPool), conn counts only its own callers against the pool's MaxConns (as it
+	// was when wrapped); a borrow that finds the pool full of others' connections is bounded
+	// by AcquireTimeout as a whole.
 	AcquireTimeout Duration `yaml:"acquire_timeout,omitempty" json:"acquire_timeout,omitempty"`
 	// HealthCheckPeriod is how often idle connections are checked for lifetime, idle time
 	// and MinConns (PostgreSQL; default 1m).

@@ -45,8 +45,10 @@ func init() {
 // FromPool wraps a pgxpool.Pool the caller made and keeps owning: statements, fetches and
 // blocks run on it like on any DB. The pool's own settings (size, lifetimes, AfterConnect)
 // stay as the caller made them; of the options, the pool's AcquireTimeout and the logging and
-// tracing options apply. Close stops this DB (waiting for its connections in use) and leaves
-// the pool open.
+// tracing options apply (conn counts its own callers against the pool's MaxConns; a lease that
+// finds the pool full of other code's connections is bounded by AcquireTimeout as a whole, see
+// conn.PoolConfig.AcquireTimeout). Close stops this DB (waiting for its connections in use)
+// and leaves the pool open.
 //
 //	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
 //	db, err := postgres.FromPool(pool)
