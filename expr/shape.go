@@ -315,7 +315,7 @@ func (k *Shape) For(d dialect.Dialect) bool {
 func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []any, error) {
 	id := k.dialect
 	if k.bad || id == 0 {
-		return renderWith(d, write)
+		return renderWith(d, write, false)
 	}
 	words := k.words[:k.n]
 	h := shapeHash(id, words)
@@ -329,12 +329,48 @@ func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []a
 		}
 		return e.sql, args, nil
 	}
-	sql, args, err := renderWith(d, write)
+	sql, args, err := renderWith(d, write, true)
 	if err == nil && sameArgTypes(args, k.args[:k.nargs]) {
-		shapeTexts.add(h, &shapeEntry{hash: h, dialect: id, words: append([]uint64(nil), words...),
-			sql: sql, nargs: k.nargs})
+		e := newShapeEntry(len(words))
+		e.hash, e.dialect, e.sql, e.nargs = h, id, sql, k.nargs
+		copy(e.words, words)
+		shapeTexts.add(h, e)
 	}
 	return sql, args, err
+}
+
+// newShapeEntry makes an entry for a shape of n words in one allocation, its words after it
+// (a first render of a shape pays one allocation for it instead of two).
+func newShapeEntry(n int) *shapeEntry {
+	switch {
+	case n <= 8:
+		e := new(struct {
+			shapeEntry
+			w [8]uint64
+		})
+		e.words = e.w[:n]
+		return &e.shapeEntry
+	case n <= 16:
+		e := new(struct {
+			shapeEntry
+			w [16]uint64
+		})
+		e.words = e.w[:n]
+		return &e.shapeEntry
+	case n <= 32:
+		e := new(struct {
+			shapeEntry
+			w [32]uint64
+		})
+		e.words = e.w[:n]
+		return &e.shapeEntry
+	}
+	e := new(struct {
+		shapeEntry
+		w [shapeWords]uint64
+	})
+	e.words = e.w[:n]
+	return &e.shapeEntry
 }
 
 // shapeHash hashes a shape's words for dialect id.

@@ -189,7 +189,11 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 // make the statement escape: a statement built and rendered in one expression can then live
 // on the stack, costing no allocation and no write barriers. The arguments are returned in a
 // new slice of their exact length.
-func renderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any, err error) {
+//
+// With keep, the text is about to be kept as a shape's (see RenderShaped): it is copied
+// rather than interned, since the shape cache will serve it from then on, and interning
+// would hash and store it a second time.
+func renderWith(d dialect.Dialect, write func(*Writer), keep bool) (sql string, args []any, err error) {
 	if d == nil {
 		return "", nil, &BuildError{Reason: "no dialect given", Kind: ErrInvalid}
 	}
@@ -201,7 +205,11 @@ func renderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any,
 		release(w)
 		return "", nil, err
 	}
-	sql = internSQL(w.buf)
+	if keep {
+		sql = string(w.buf)
+	} else {
+		sql = internSQL(w.buf)
+	}
 	if n := len(w.args); n > 0 {
 		args = make([]any, n)
 		for i := 0; i < n; i++ {
