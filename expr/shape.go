@@ -190,9 +190,17 @@ func (k *Shape) cond(c *Cond) {
 	k.put(uint32(c.op))
 	switch c.op {
 	case opEq, opNe, opLt, opLe, opGt, opGe, opLike, opNotLike, opILike, opNotILike:
-		k.operand(c.l)
+		// A column compared with a value or a column, the commonest condition, without
+		// the call to operand.
+		if col, ok := c.l.x.(*column); ok && col != nil {
+			k.part(col.word)
+		} else {
+			k.operand(c.l)
+		}
 		if c.rval {
 			k.arg(c.r.x)
+		} else if col, ok := c.r.x.(*column); ok && col != nil {
+			k.part(col.word)
 		} else {
 			k.operand(c.r)
 		}
