@@ -19,26 +19,41 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 		k.Unknown()
 		return
 	}
+	// Without an extension every list is in its inline array. The first word says which
+	// lists are not empty, so that an empty one costs no word and no call.
+	cols, joins, where := s.cols.items(nil), s.joins.items(nil), s.where.items(nil)
+	group, having, order := s.group.items(nil), s.having.items(nil), s.order.items(nil)
 	k.Word(shapeSelect | flag(s.distinct, 8) | uint64(s.lock.strength)<<9 | uint64(s.lock.wait)<<11 |
-		flag(s.limit.hasLimit, 13) | flag(s.limit.hasOffset, 14) | flag(s.from != nil, 15))
-	k.Exprs(s.cols.items(nil))
+		flag(s.limit.hasLimit, 13) | flag(s.limit.hasOffset, 14) | flag(s.from != nil, 15) |
+		flag(len(joins) > 0, 16) | flag(len(where) > 0, 17) | flag(len(group) > 0, 18) |
+		flag(len(having) > 0, 19) | flag(len(order) > 0, 20))
+	k.Exprs(cols)
 	if s.from != nil {
 		k.Source(s.from)
 	}
-	joins := s.joins.items(nil)
-	k.Word(uint64(len(joins)))
-	for i := range joins {
-		j := &joins[i]
-		k.Word(uint64(j.kind))
-		k.Source(j.src)
-		if j.kind != crossJoin {
-			k.Conds(j.on[:])
+	if len(joins) > 0 {
+		k.Word(uint64(len(joins)))
+		for i := range joins {
+			j := &joins[i]
+			k.Word(uint64(j.kind))
+			k.Source(j.src)
+			if j.kind != crossJoin {
+				k.Conds(j.on[:])
+			}
 		}
 	}
-	k.Conds(s.where.items(nil))
-	k.Exprs(s.group.items(nil))
-	k.Conds(s.having.items(nil))
-	k.Orders(s.order.items(nil))
+	if len(where) > 0 {
+		k.Conds(where)
+	}
+	if len(group) > 0 {
+		k.Exprs(group)
+	}
+	if len(having) > 0 {
+		k.Conds(having)
+	}
+	if len(order) > 0 {
+		k.Orders(order)
+	}
 	if s.limit.hasLimit {
 		k.Int(s.limit.limit)
 	}
