@@ -334,8 +334,7 @@ func (w *Writer) Char(c byte) {
 
 // Int appends n as a decimal literal (LIMIT and OFFSET counts).
 func (w *Writer) Int(n int64) {
-	var tmp [20]byte
-	w.Text(unsafeString(strconv.AppendInt(tmp[:0], n, 10)))
+	w.setBuf(strconv.AppendInt(w.buf, n, 10))
 }
 
 // setBuf adopts b, the result of appending to w.buf, without a write barrier when the append
@@ -391,9 +390,8 @@ func (w *Writer) Arg(v any) {
 			w.buf[m], w.buf[m+1] = '$', byte('1'+n)
 			return
 		}
-		var tmp [21]byte
-		tmp[0] = '$'
-		w.Text(unsafeString(strconv.AppendInt(tmp[:1], int64(n+1), 10)))
+		w.Char('$')
+		w.setBuf(strconv.AppendInt(w.buf, int64(n+1), 10))
 	default:
 		w.setBuf(w.d.AppendPlaceholder(w.buf, n+1))
 	}
@@ -495,5 +493,3 @@ func (w *Writer) recordTable(t *tableInfo) {
 	}
 	w.tables = append(w.tables, name)
 }
-
-func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
