@@ -103,7 +103,7 @@ func (k *Shape) count(n int) {
 // this): Q1 (13 words) 1592 -> 1549, Q3 1975 -> 1955, Q4 2000 -> 1949, Q2 (38 words)
 // 4046 -> 4078.
 func (k *Shape) key() []uint64 {
-	return unsafe.Slice((*uint64)(unsafe.Pointer(&k.words)), (k.n+1)/2)
+	return unsafe.Slice((*uint64)(unsafe.Pointer(&k.words)), uint(k.n+1)/2)
 }
 
 // Int appends n (a LIMIT or OFFSET count, written as a literal). A negative count, an error
@@ -413,7 +413,7 @@ func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []a
 	}
 	key := k.key()
 	h := shapeHash(id, key)
-	if e := lookupShape(h, id, k); e != nil {
+	if e := lookupShape(h, id, key, k); e != nil {
 		var args []any
 		if k.nargs > 0 {
 			args = make([]any, k.nargs)
@@ -477,13 +477,13 @@ func shapeHash(id uint64, key []uint64) uint64 {
 	return h ^ h>>32
 }
 
-// lookupShape finds the entry of k's shape for dialect id; h is their hash.
-func lookupShape(h, id uint64, k *Shape) *shapeEntry {
+// lookupShape finds the entry of k's shape for dialect id; key is k's key, h their hash.
+func lookupShape(h, id uint64, key []uint64, k *Shape) *shapeEntry {
 	set := shapeTexts.set(h)
 	for i := range set {
 		e := set[i].Load()
 		if e != nil && e.hash == h && e.dialect == id && e.nargs == k.nargs && e.n == k.n &&
-			keysEqual(e.key, k.key()) {
+			keysEqual(e.key, key) {
 			return e
 		}
 	}
