@@ -201,7 +201,17 @@ func (k *Shape) Source(s Source) {
 func (k *Shape) Conds(cs []Cond) {
 	k.count(len(cs))
 	for i := range cs {
-		k.cond(&cs[i])
+		c := &cs[i]
+		// A column compared with a value, the commonest condition, appended here as cond
+		// would, without the call (callgrind, BenchmarkRender warm: Q1 1391 -> 1369, Q4
+		// 1934 -> 1904, Q2 3929 -> 3939).
+		if col, ok := c.l.x.(*column); ok && c.rval && col != nil && c.op >= opEq && c.op <= opGe {
+			k.put(uint32(c.op))
+			k.part(col.word)
+			k.arg(c.r.x)
+			continue
+		}
+		k.cond(c)
 	}
 }
 
