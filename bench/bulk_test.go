@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,8 +24,10 @@ import (
 // Bulk loading: the same rows (4 columns) inserted by typedsql's DB.InsertBatched (cut at the
 // engine's argument limit, one transaction), by a hand-written batched INSERT doing the same
 // on the raw driver (pgx, database/sql), and on PostgreSQL by COPY: typedsql's
-// postgres.CopyFrom against pgx's CopyFrom. Each op loads every row into an emptied table;
-// building the rows (typed Values, or [][]any by hand) is part of the op.
+// postgres.CopyFrom (a statement sized with Grow, and one without) and postgres.CopyFromSeq
+// (a slice of structs streamed through typed assignments) against pgx's CopyFrom. Each op
+// loads every row into an emptied table; building the rows (typed Values, a []bulkStruct, or
+// [][]any by hand) is part of the op.
 //
 // The row count is TYPEDSQL_BENCH_BULK_ROWS, 2,000 by default so that CI's -benchtime=1x
 // stays quick; the measure is 100,000:
@@ -70,15 +73,42 @@ func bulkItem(i int) (sku, name string, price float64, added time.Time) {
 		e2eEpoch.Add(time.Duration(i) * time.Second)
 }
 
-// typedBulk is the rows as typedsql's typed INSERT.
-func typedBulk(n int) *builder.InsertStmt {
+// typedBulk is the rows as typedsql's typed INSERT, sized for them up front (Grow) when grow
+// is set, as its documentation advises.
+func typedBulk(n int, grow bool) *builder.InsertStmt {
 	B := bulkItems
 	ins := builder.InsertInto(B)
+	if grow {
+		ins.Grow(n)
+	}
 	for i := range n {
 		sku, name, price, added := bulkItem(i)
 		ins.Values(B.SKU.Set(sku), B.Name.Set(name), B.Price.Set(price), B.Added.Set(added))
 	}
 	return ins
+}
+
+// bulkStruct is a row as an application holds it, for CopyFromSeq.
+type bulkStruct struct {
+	SKU, Name string
+	Price     float64
+	Added     time.Time
+}
+
+// structBulk is the rows as a slice of structs.
+func structBulk(n int) []bulkStruct {
+	rows := make([]bulkStruct, n)
+	for i := range rows {
+		r := &rows[i]
+		r.SKU, r.Name, r.Price, r.Added = bulkItem(i)
+	}
+	return rows
+}
+
+// bulkRow is CopyFromSeq's row function for bulkStruct.
+func bulkRow(row []expr.Assignment, r bulkStruct) []expr.Assignment {
+	B := bulkItems
+	return append(row, B.SKU.Set(r.SKU), B.Name.Set(r.Name), B.Price.Set(r.Price), B.Added.Set(r.Added))
 }
 
 // rawBulk is the rows as a hand-written caller holds them.
@@ -159,7 +189,7 @@ func BenchmarkBulkInsert(b *testing.B) {
 				load func() error
 			}
 			impls := []impl{{"typedsql-batched", func() error {
-				res, err := db.InsertBatched(ctx, typedBulk(n))
+				res, err := db.InsertBatched(ctx, typedBulk(n, true))
 				if err == nil && res.RowsAffected != int64(n) {
 					err = fmt.Errorf("inserted %d rows", res.RowsAffected)
 				}
@@ -177,7 +207,15 @@ func BenchmarkBulkInsert(b *testing.B) {
 						})
 					}},
 					impl{"typedsql-copy", func() error {
-						_, err := postgres.CopyFrom(ctx, db, typedBulk(n))
+						_, err := postgres.CopyFrom(ctx, db, typedBulk(n, true))
+						return err
+					}},
+					impl{"typedsql-copy-nogrow", func() error {
+						_, err := postgres.CopyFrom(ctx, db, typedBulk(n, false))
+						return err
+					}},
+					impl{"typedsql-copyseq", func() error {
+						_, err := postgres.CopyFromSeq(ctx, db, bulkItems, slices.Values(structBulk(n)), bulkRow)
 						return err
 					}},
 					impl{"pgx-copy", func() error {

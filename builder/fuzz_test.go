@@ -53,7 +53,7 @@ func fuzzStatements(v, table, schema, alias string) []fuzzStmt {
 	sub := expr.As(t, alias+"_sub")
 	cte := expr.NewTable[FuzzCTE](table + "_cte")
 	return []fuzzStmt{
-		{"select", builder.Select(a.ID, a.Name.As(table), expr.Coalesce(a.Note, expr.Val(v)),
+		{"select", builder.Select(a.ID, a.Name.As(table), expr.CoalesceExpr(a.Note, expr.Val(v)),
 			expr.Case[string]().When(a.Tick.Eq(v), expr.Val(v)).Else(a.Name),
 			expr.Concat(a.Name, expr.Val(v))).
 			From(a).

@@ -60,7 +60,7 @@ func updateCases() []goldenCase {
 		{"join", builder.Update(Users).Set(Users.Visits.Set(0)).Join(Orders, Orders.UserID.EqExpr(Users.ID)).
 			Where(Orders.Total.Gt(100.0))},
 		// The ON argument comes before the SET arguments on MySQL and after them elsewhere.
-		{"join with bound on, aliases and from", builder.Update(u).Set(u.Name.SetExpr(expr.Coalesce(o.Note, u.Name)), u.Visits.Set(1)).
+		{"join with bound on, aliases and from", builder.Update(u).Set(u.Name.SetExpr(expr.CoalesceExpr(o.Note, u.Name)), u.Visits.Set(1)).
 			Join(o, expr.And(o.UserID.EqExpr(u.ID), o.Total.Gt(5.0))).From(Archive).Where(Archive.ID.EqExpr(u.ID), u.Active.Eq(true))},
 		{"join without where", builder.Update(Users).Set(Users.Active.Set(false)).Join(Orders, Orders.UserID.EqExpr(Users.ID))},
 		{"join with limit", builder.Update(Users).Set(Users.Active.Set(false)).Join(Orders, Orders.UserID.EqExpr(Users.ID)).Limit(1)},

@@ -43,7 +43,7 @@ func (s *InsertStmt) ValueRows() (*ValueRows, error) {
 		return fail("only VALUES rows can be copied, not INSERT ... SELECT or DEFAULT VALUES")
 	case s.nrows == 0 || s.width == 0:
 		return fail("no VALUES rows")
-	case x.conflict.declared || x.conflict.action != 0 || s.ignore:
+	case x.conflict.declared || x.conflict.action != noAction || s.ignore:
 		return fail("an upsert or Ignore cannot be copied: COPY has no ON CONFLICT (insert into a staging table, then upsert from it)")
 	case len(s.returningList().cols) > 0:
 		return fail("COPY has no RETURNING")

@@ -32,6 +32,12 @@ func TestTables(t *testing.T) {
 		{"cte is not a table", builder.Select(Totals.Sum).From(Totals).With(cte), []string{"orders"}},
 		{"set operation", builder.Union(builder.Select(Users.ID).From(Users), builder.Select(Archive.ID).From(Archive)), []string{"users", "old.archive"}},
 		{"insert", builder.InsertInto(Users).Values(Users.Name.Set("a")), []string{"users"}},
+		{"insert rows", builder.InsertInto(Users).Values(Users.Name.Set("a"), Users.Email.SetNull()).Values(Users.Name.Set("b"), Users.Email.Set("b@x")), []string{"users"}},
+		{"insert in schema", builder.InsertInto(Archive).Values(Archive.ID.Set(1)), []string{"old.archive"}},
+		{"insert under alias", builder.InsertInto(u).Values(u.Name.Set("a")), []string{"users"}},
+		{"insert value subquery", builder.InsertInto(Users).Values(Users.Name.Set("a")).Values(Users.Name.SetExpr(expr.Subquery(builder.SelectOne(Archive.Name).From(Archive)))), []string{"users", "old.archive"}},
+		{"insert returning subquery", builder.InsertInto(Users).Values(Users.Name.Set("a")).Returning(expr.Subquery(builder.SelectOne(Orders.UserID).From(Orders))), []string{"users", "orders"}},
+		{"insert upsert subquery", builder.InsertInto(Users).Values(Users.Name.Set("a")).OnConflict(Users.ID).DoUpdate(Users.ID.SetExpr(expr.Subquery(builder.SelectOne(Orders.UserID).From(Orders)))), []string{"users", "orders"}},
 		{"insert select", builder.InsertInto(Archive).FromSelect(builder.Select().From(Users), Archive.ID.SetExpr(Users.ID)), []string{"old.archive", "users"}},
 		{"update from", builder.Update(Users).Set(Users.Visits.Set(1)).From(Orders), []string{"users", "orders"}},
 		{"update subquery", builder.Update(Users).Set(Users.Visits.Set(1)).Where(Users.ID.InQuery(sub)), []string{"users", "orders"}},
@@ -129,5 +135,21 @@ func TestBuildNilDialect(t *testing.T) {
 	_, _, err := builder.Select(Users.ID).Build(nil)
 	if err == nil || !strings.Contains(err.Error(), "no dialect") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestInsertTablesNoRender: an INSERT of plain rows lists its table without rendering them:
+// one allocation (the result), whatever the row count. CopyFrom and routing call Tables on
+// statements of 100,000 rows.
+func TestInsertTablesNoRender(t *testing.T) {
+	ins := builder.InsertInto(Users)
+	for i := range 10000 {
+		ins.Values(Users.ID.Set(int64(i)), Users.Name.Set("n"), Users.Email.SetNull(), Users.Visits.SetDefault())
+	}
+	if a := testing.AllocsPerRun(10, func() { ins.Tables() }); a > 1 {
+		t.Errorf("Tables of a 10,000-row INSERT: %v allocations, want 1", a)
+	}
+	if got := ins.Tables(); !reflect.DeepEqual(got, []string{"users"}) {
+		t.Errorf("Tables() = %q", got)
 	}
 }

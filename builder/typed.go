@@ -16,7 +16,7 @@ type SelectOf[T any] struct {
 
 // SelectOne starts SELECT x for a typed single-column subquery.
 func SelectOne[T any](x expr.Of[T]) SelectOf[T] {
-	return SelectOf[T]{SelectStmt: Select(x)}
+	return SelectOf[T]{SelectStmt: Select(expr.AsExpression(x))}
 }
 
 // Distinct makes it SELECT DISTINCT.

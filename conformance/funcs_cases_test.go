@@ -247,12 +247,12 @@ func funcCases() []stmtCase {
 		stmt:    func() builder.Statement { return builder.Select(expr.Substring(s.Label, 0, 1)).From(s) },
 		invalid: "SUBSTR starts at character 1",
 	}, {
-		name:   "IfNull, NullIf, Greatest, Least",
+		name:   "Coalesce, NullIf, Greatest, Least",
 		before: createStamps,
 		stmt: func() builder.Statement {
-			return builder.Select(s.ID, expr.IfNull(s.Nick, "-"), expr.NullIf(s.Score, 20),
+			return builder.Select(s.ID, expr.Coalesce(s.Nick, "-"), expr.NullIf(s.Score, 20),
 				expr.Greatest(s.Score, expr.Val(int64(15)), s.ID), expr.Least(s.Score, expr.Val(int64(15))),
-				expr.IfNull(s.Bonus, 0), expr.Greatest(expr.IfNull(s.Bonus, 0), s.ID),
+				expr.Coalesce(s.Bonus, 0), expr.Greatest(expr.Coalesce(s.Bonus, 0), s.ID),
 				expr.NullIfExpr(s.Score, expr.Mul(s.ID, expr.Val(int64(10))))).From(s).OrderBy(s.ID.Asc())
 		},
 		rows: [][]any{

@@ -173,7 +173,7 @@ func selectCases() []stmtCase {
 	}, {
 		name: "COALESCE",
 		stmt: func() builder.Statement {
-			return builder.Select(expr.Coalesce[string](u.Email, expr.Val("none"))).From(u).OrderBy(u.ID.Asc())
+			return builder.Select(expr.Coalesce(u.Email, "none")).From(u).OrderBy(u.ID.Asc())
 		},
 		rows: [][]any{{"alice@example.com"}, {"none"}, {"carol@example.com"}, {"dave@example.com"}},
 	}, {

@@ -17,7 +17,7 @@ import (
 // transaction (see Atomic): a failure rolls back this insert only, and the block decides about
 // the rest. A statement that fits runs alone, as Exec runs it.
 //
-//	ins := builder.InsertInto(Products)
+//	ins := builder.InsertInto(Products).Grow(len(products))
 //	for _, p := range products { // 20,000 rows of 4 columns
 //		ins.Values(Products.SKU.Set(p.SKU), Products.Name.Set(p.Name), Products.Price.Set(p.Price), Products.Stock.Set(p.Stock))
 //	}
@@ -30,7 +30,8 @@ import (
 // RowsAffected is the sum over the statements; LastInsertID is what the last one reported.
 // On MySQL/MariaDB a statement is also bounded by the server's max_allowed_packet (16 MB by
 // default), which rows of large text or blobs can reach before the argument limit. On
-// PostgreSQL, package conn/postgres's CopyFrom loads the same rows faster, with COPY.
+// PostgreSQL, package conn/postgres's CopyFrom loads the same rows faster, with COPY, and
+// CopyFromSeq streams them from a slice or iterator without a statement holding them all.
 func (db *DB) InsertBatched(ctx context.Context, stmt *builder.InsertStmt) (Result, error) {
 	if stmt == nil {
 		return Result{}, errNilStatement

@@ -52,12 +52,15 @@ func fn(name string, window bool, args ...node) node {
 	return node{&call{name: name, args: args, window: window}}
 }
 
-// Coalesce is COALESCE(xs...): the first non-NULL value. For a plain fallback value use
-// IfNull(x, v), which types v by x: Go cannot take "an Of[T] or a T" in one parameter.
-func Coalesce[T any](xs ...Of[T]) Expr[T] {
-	args := make([]node, len(xs))
-	for i, x := range xs {
-		args[i] = x.exprNode()
+// CoalesceExpr is COALESCE(x, more...): the first non-NULL of expressions of one type. For a
+// plain fallback value use Coalesce(x, v), which types v by x.
+//
+//	expr.CoalesceExpr(u.Nick, u.Name, expr.Val("?"))   // COALESCE("nick", "name", $1)
+func CoalesceExpr[T any](x Of[T], more ...Of[T]) Expr[T] {
+	args := make([]node, 1+len(more))
+	args[0] = ofNode(x)
+	for i, m := range more {
+		args[i+1] = ofNode(m)
 	}
 	return Expr[T]{fn("COALESCE", false, args...)}
 }

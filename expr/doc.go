@@ -52,7 +52,7 @@
 //
 // Dates and times (DateTrunc, DatePart, FormatTime with a layout of Go's reference time,
 // AddTime, Now), strings (Length, Substring, Trim, Replace) and comparisons (Greatest, Least,
-// IfNull, NullIf) are typed calls that each dialect spells its own way (dialect.FuncForms),
+// Coalesce, NullIf) are typed calls that each dialect spells its own way (dialect.FuncForms),
 // computing times in UTC so that the same rows give the same answers on every engine. After
 // and Before, with typed Keys, are the conditions of keyset pagination (builder's SeekAfter).
 //

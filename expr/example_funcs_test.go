@@ -3,6 +3,7 @@ package expr_test
 import (
 	"time"
 
+	"github.com/typedsql/typedsql/builder"
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"
 )
@@ -60,11 +61,29 @@ func ExampleDatePart() {
 	// CAST(STRFTIME('%Y', "sales"."at") AS INTEGER) = ? [2024]
 }
 
-// IfNull takes the fallback as a plain value of the column's type.
-func ExampleIfNull() {
-	show(dialect.Postgres, expr.IfNull(Sales.Note, "none"))
+// Coalesce takes the fallback as a plain value of the column's type.
+func ExampleCoalesce() {
+	show(dialect.Postgres, expr.Coalesce(Sales.Note, "none"))
 	// Output:
 	// COALESCE("sales"."note", $1) [none]
+}
+
+// CoalesceExpr takes expressions of one type; a plain value among them is wrapped with Val.
+func ExampleCoalesceExpr() {
+	show(dialect.Postgres, expr.CoalesceExpr(Sales.Note, Sales.Sku, expr.Val("-")))
+	// Output:
+	// COALESCE("sales"."note", "sales"."sku", CAST($1 AS TEXT)) [-]
+}
+
+// AsExpression passes an Of[T] held in a variable of the interface type to a function that
+// takes any Expression, here builder.Select.
+func ExampleAsExpression() {
+	report := func(x expr.Of[float64]) expr.Expression {
+		return builder.Select(expr.AsExpression(x)).From(Sales)
+	}
+	show(dialect.SQLite, report(expr.Sum(Sales.Total)))
+	// Output:
+	// SELECT SUM("total") FROM "sales" []
 }
 
 func ExampleGreatest() {

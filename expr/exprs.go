@@ -18,7 +18,7 @@ type Expr[T any] struct{ n node }
 func (e Expr[T]) WriteSQL(w *Writer) { e.n.write(w) }
 
 // Val is the bound value v as a typed expression, for places that take an expression:
-// expr.Coalesce(u.Nick, expr.Val("anonymous")) is COALESCE("nick", $1). On PostgreSQL, which
+// expr.CoalesceExpr(u.Nick, expr.Val("anonymous")) is COALESCE("nick", $1). On PostgreSQL, which
 // cannot always infer a parameter's type from its context, it is written with its type:
 // COALESCE("nick", CAST($1 AS TEXT)).
 func Val[T any](v T) Expr[T] {

@@ -1,15 +1,15 @@
 package expr
 
-// IfNull is x, or the plain value fallback where x is NULL: COALESCE(x, $1).
+// Coalesce is x, or the plain value fallback where x is NULL: COALESCE(x, $1).
 //
-//	expr.IfNull(u.Nick, "anonymous")   // COALESCE("nick", $1)
-//	expr.IfNull(u.Nick, 3)             // does not compile: int fallback for a string column
+//	expr.Coalesce(u.Nick, "anonymous")   // COALESCE("nick", $1)
+//	expr.Coalesce(u.Nick, 3)             // does not compile: int fallback for a string column
 //
-// Coalesce takes expressions (other columns, expr.Val) and any number of them. Go cannot
-// take "an Of[T] or a T" in one parameter (a constraint may not list a type parameter), so
-// the plain value has a function of its own rather than an untyped one.
-func IfNull[T any](x Of[T], fallback T) Expr[T] {
-	return Expr[T]{fn("COALESCE", false, exprNode(x), valNode(fallback))}
+// CoalesceExpr takes expressions (other columns, expr.Val) and any number of them, as Eq and
+// EqExpr split a value from an expression: Go cannot take "an Of[T] or a T" in one
+// parameter (a union may not hold an interface with methods).
+func Coalesce[T any](x Of[T], fallback T) Expr[T] {
+	return Expr[T]{fn("COALESCE", false, ofNode(x), valNode(fallback))}
 }
 
 // NullIf is NULL where x equals the plain value v, else x: NULLIF(x, $1). It turns a
@@ -17,12 +17,12 @@ func IfNull[T any](x Of[T], fallback T) Expr[T] {
 //
 //	expr.NullIf(u.Nick, "")            // NULLIF("nick", $1)
 func NullIf[T any](x Of[T], v T) Expr[T] {
-	return Expr[T]{fn("NULLIF", false, exprNode(x), valNode(v))}
+	return Expr[T]{fn("NULLIF", false, ofNode(x), valNode(v))}
 }
 
 // NullIfExpr is NULLIF(x, y) with y an expression of the same type.
 func NullIfExpr[T any](x, y Of[T]) Expr[T] {
-	return Expr[T]{fn("NULLIF", false, exprNode(x), exprNode(y))}
+	return Expr[T]{fn("NULLIF", false, ofNode(x), ofNode(y))}
 }
 
 // extreme is GREATEST/LEAST, named per engine (dialect.FuncForms).
@@ -53,9 +53,9 @@ func (e *extreme) writeNode(w *Writer) {
 
 func extremeOf[T any](least bool, a, b Of[T], more []Of[T]) Expr[T] {
 	args := make([]node, 0, 2+len(more))
-	args = append(args, exprNode(a), exprNode(b))
+	args = append(args, ofNode(a), ofNode(b))
 	for _, x := range more {
-		args = append(args, exprNode(x))
+		args = append(args, ofNode(x))
 	}
 	return Expr[T]{node{&extreme{least: least, args: args}}}
 }
@@ -66,7 +66,7 @@ func extremeOf[T any](least bool, a, b Of[T], more []Of[T]) Expr[T] {
 //	expr.Greatest(p.Price, expr.Val(1.0))   // GREATEST("price", CAST($1 AS DOUBLE PRECISION))
 //
 // NULL arguments differ: PostgreSQL skips them, MySQL and SQLite answer NULL. Wrap a Nullable
-// argument in IfNull to get one answer everywhere.
+// argument in Coalesce to get one answer everywhere.
 func Greatest[T any](a, b Of[T], more ...Of[T]) Expr[T] { return extremeOf(false, a, b, more) }
 
 // Least is the smallest of its arguments: LEAST(a, b), on SQLite MIN(a, b). NULLs are as in

@@ -118,6 +118,7 @@ func ({{.R}} {{.Type}}[T]) As(alias string) Aliased { return Aliased{n: {{.Node}
 
 func ({{.R}} {{.Type}}[T]) exprNode() node { return {{.Node}} }
 func ({{.Type}}[T]) exprHasGoType(*T)      {}
+func ({{.Type}}[T]) exprFromValOrSubquery() {}
 {{end}}`
 
 func main() {

@@ -17,7 +17,7 @@ type SortKey struct {
 //
 //	expr.Key(o.CreatedAt, last.CreatedAt).Desc()
 //	expr.Key(o.ID, "x")   // does not compile: o.ID is an int64 column
-func Key[T any](x Of[T], cursor T) SortKey { return SortKey{n: exprNode(x), v: cursor} }
+func Key[T any](x Of[T], cursor T) SortKey { return SortKey{n: ofNode(x), v: cursor} }
 
 // Desc makes the key descending.
 func (k SortKey) Desc() SortKey { k.desc = true; return k }

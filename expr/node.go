@@ -201,24 +201,39 @@ func (w *Writer) columnSlow(c *column) {
 }
 
 // Of is implemented by every typed expression whose SQL value has Go type T: Column[T],
-// Nullable[T] and Expr[T]. Functions that combine expressions take Of[T], so the compiler
-// checks that the operands' types agree. Only this package implements it; Raw is the explicit
-// way to state a type the compiler cannot check.
+// Nullable[T] and Expr[T]. Functions that combine expressions take Of[T], so the
+// compiler checks that the operands' types agree. Only this package implements it; Raw is the
+// explicit way to state a type the compiler cannot check. Every Of[T] is also an Expression:
+// AsExpression turns a value of the interface type into one.
 //
-// A plain Go value is not an Of[T]: wrap it with Val (expr.Val("none")), or use the method
-// that takes a value (Eq, not EqExpr; Set, not SetExpr). The compiler then says "missing
-// method WriteSQL", the first method it checks.
+// A plain Go value is not an Of[T]: wrap it with Val (expr.Val("none")), or use the form that
+// takes a value (Eq, not EqExpr; Set, not SetExpr; Coalesce, not CoalesceExpr). Nor is a
+// statement: make it one with Subquery(builder.SelectOne(...)). The compiler's message says
+// where typed expressions come from: "string does not implement expr.Of[string] (missing
+// method exprFromValOrSubquery)".
 //
-// The unexported methods are named for the compiler's messages, which quote them:
+// The methods are unexported and named for the compiler's messages, which quote the first one
+// a type lacks or has with another signature, in alphabetical order:
 // "(wrong type for method exprHasGoType) have exprHasGoType(*string) want exprHasGoType(*int64)"
 // says the expression's Go type is string where int64 is wanted, and an untyped Expression (a
-// statement, say) is "missing method exprHasGoType". exprHasGoType sorts before exprNode, so it
-// is the one the compiler names.
+// statement, say) or a plain value is "missing method exprFromValOrSubquery". Of[T] does not
+// embed Expression on purpose: its exported WriteSQL would sort first and be the method named.
 type Of[T any] interface {
-	Expression
-	exprNode() node
+	exprFromValOrSubquery()
 	exprHasGoType(*T)
+	exprNode() node
 }
+
+// AsExpression returns x as an Expression, to pass an Of[T] held in a variable of the
+// interface type to a function that takes any Expression, such as builder.Select:
+//
+//	func label[T any](x expr.Of[T]) expr.Expression { return expr.AsExpression(x) }
+func AsExpression[T any](x Of[T]) Expression {
+	e, _ := x.(Expression) // every implementation is one: asserted below
+	return e
+}
+
+var _ = [...]Expression{Column[int]{}, Nullable[int]{}, Expr[int]{}}
 
 // ColumnOf is a column (Column[T] or Nullable[T]) holding values of type T. An expression
 // that is not a column is "missing method tableColumn".
@@ -271,4 +286,13 @@ func (w *Writer) WriteColumnName(c AnyColumn) {
 // ColumnOfSource reports whether c is one of src's columns.
 func ColumnOfSource(c AnyColumn, src Source) bool {
 	return c != nil && src != nil && c.tableColumn() != nil && c.tableColumn().table == src.sourceInfo()
+}
+
+// ofNode is x's node; a nil x is the empty node, which fails the render with a message
+// instead of panicking.
+func ofNode[T any](x Of[T]) node {
+	if x == nil {
+		return node{}
+	}
+	return x.exprNode()
 }

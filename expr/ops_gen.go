@@ -90,8 +90,9 @@ func (c Column[T]) Desc() Order { return Order{n: colNode(c.c), desc: true} }
 // by their db tag, so the alias is written exactly as given.
 func (c Column[T]) As(alias string) Aliased { return Aliased{n: colNode(c.c), alias: alias} }
 
-func (c Column[T]) exprNode() node { return colNode(c.c) }
-func (Column[T]) exprHasGoType(*T) {}
+func (c Column[T]) exprNode() node       { return colNode(c.c) }
+func (Column[T]) exprHasGoType(*T)       {}
+func (Column[T]) exprFromValOrSubquery() {}
 
 // Eq is "email" = $1 with v bound as an argument.
 func (c Nullable[T]) Eq(v T) Cond { return cmpVal(opEq, colNode(c.c), v) }
@@ -181,8 +182,9 @@ func (c Nullable[T]) Desc() Order { return Order{n: colNode(c.c), desc: true} }
 // by their db tag, so the alias is written exactly as given.
 func (c Nullable[T]) As(alias string) Aliased { return Aliased{n: colNode(c.c), alias: alias} }
 
-func (c Nullable[T]) exprNode() node { return colNode(c.c) }
-func (Nullable[T]) exprHasGoType(*T) {}
+func (c Nullable[T]) exprNode() node       { return colNode(c.c) }
+func (Nullable[T]) exprHasGoType(*T)       {}
+func (Nullable[T]) exprFromValOrSubquery() {}
 
 // Eq is (expr) = $1 with v bound as an argument.
 func (e Expr[T]) Eq(v T) Cond { return cmpVal(opEq, e.n, v) }
@@ -272,5 +274,6 @@ func (e Expr[T]) Desc() Order { return Order{n: e.n, desc: true} }
 // by their db tag, so the alias is written exactly as given.
 func (e Expr[T]) As(alias string) Aliased { return Aliased{n: e.n, alias: alias} }
 
-func (e Expr[T]) exprNode() node { return e.n }
-func (Expr[T]) exprHasGoType(*T) {}
+func (e Expr[T]) exprNode() node       { return e.n }
+func (Expr[T]) exprHasGoType(*T)       {}
+func (Expr[T]) exprFromValOrSubquery() {}

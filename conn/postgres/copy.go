@@ -17,7 +17,7 @@ import (
 // returns how many rows it loaded. The rows are the typed ones builder.InsertInto(t).Values
 // makes, so a value of the wrong type for its column does not compile:
 //
-//	rows := builder.InsertInto(Products)
+//	rows := builder.InsertInto(Products).Grow(len(products))
 //	for _, p := range products {
 //		rows.Values(Products.SKU.Set(p.SKU), Products.Name.Set(p.Name), Products.Price.Set(p.Price))
 //	}
@@ -34,6 +34,9 @@ import (
 // INSERT ... SELECT); load into a staging table and upsert from it instead. The database must
 // be PostgreSQL (a DB opened from a postgres:// URL or FromPool); on MySQL/MariaDB and SQLite,
 // DB.InsertBatched loads the same rows with INSERT statements.
+//
+// The statement holds every row until the COPY ends; Grow sizes it for them up front. Rows
+// that come from a slice or an iterator need no statement at all: CopyFromSeq streams them.
 func CopyFrom(ctx context.Context, db *conn.DB, rows *builder.InsertStmt) (int64, error) {
 	if db == nil {
 		return 0, errors.New("postgres: CopyFrom: nil DB")

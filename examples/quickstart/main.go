@@ -105,7 +105,7 @@ func queryRows(ctx context.Context, t *tour) error {
 	spending, err := all[Spending](ctx, t, builder.Select(
 		us.Name,
 		expr.Count(o.ID).As("orders"),
-		expr.Coalesce(expr.Sum(o.Total), expr.Val(0.0)).As("spent")).
+		expr.CoalesceExpr(expr.Sum(o.Total), expr.Val(0.0)).As("spent")).
 		From(us).LeftJoin(o, o.UserID.EqExpr(us.ID)).
 		Where(us.Active.Eq(true)).
 		GroupBy(us.ID, us.Name).

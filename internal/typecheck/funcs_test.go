@@ -7,10 +7,10 @@ func init() { mismatches = append(mismatches, funcMismatches...) }
 
 var funcMismatches = []mismatch{
 	{
-		name: "IfNull: an int fallback for a string column",
-		good: `_ = expr.IfNull(Users.Email, "none")`,
-		bad:  `_ = expr.IfNull(Users.Email, 3)`,
-		want: `cannot use 3 (untyped int constant) as string value in argument to expr.IfNull`,
+		name: "Coalesce: an int fallback for a string column",
+		good: `_ = expr.Coalesce(Users.Email, "none")`,
+		bad:  `_ = expr.Coalesce(Users.Email, 3)`,
+		want: `cannot use 3 (untyped int constant) as string value in argument to expr.Coalesce`,
 	},
 	{
 		name: "NullIf: a string sentinel for an int64 column",

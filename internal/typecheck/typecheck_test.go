@@ -181,8 +181,8 @@ var mismatches = []mismatch{
 	},
 	{
 		name: "COALESCE of a string column and an int",
-		good: `_ = expr.Coalesce(Users.Email, expr.Val("none"))`,
-		bad:  `_ = expr.Coalesce(Users.Email, expr.Val(3))`,
+		good: `_ = expr.CoalesceExpr(Users.Email, expr.Val("none"))`,
+		bad:  `_ = expr.CoalesceExpr(Users.Email, expr.Val(3))`,
 		want: `type expr.Expr[int] of expr.Val(3) does not match inferred type expr.Of[string] for expr.Of[T]`,
 	},
 	{
@@ -251,7 +251,7 @@ var mismatches = []mismatch{
 		name: "a statement (an untyped expression) compared with an int64 column",
 		good: `_ = Users.ID.EqExpr(expr.Subquery(builder.SelectOne(Orders.UserID).From(Orders)))`,
 		bad:  `_ = Users.ID.EqExpr(builder.Select(Orders.UserID).From(Orders))`,
-		want: `*builder.SelectStmt does not implement expr.Of[int64] (missing method exprHasGoType)`,
+		want: `*builder.SelectStmt does not implement expr.Of[int64] (missing method exprFromValOrSubquery)`,
 	},
 	{
 		name: "the Go type of an expression, said in the method the message quotes",
@@ -272,12 +272,24 @@ var mismatches = []mismatch{
 		want: `expr.Expr[string] does not implement expr.ColumnOf[string] (missing method tableColumn)`,
 	},
 	{
-		// The compiler checks exported methods first, so a plain value is always "missing
-		// method WriteSQL"; Of's documentation says to wrap it with expr.Val.
+		// Of[T] has no exported method, so the first one the compiler names for a plain
+		// value is the one whose name says what to do.
 		name: "a plain value where an expression is wanted",
-		good: `_ = expr.Coalesce(Users.Email, expr.Val("none"))`,
-		bad:  `_ = expr.Coalesce(Users.Email, "none")`,
-		want: `string does not implement expr.Of[string] (missing method WriteSQL)`,
+		good: `_ = expr.CoalesceExpr(Users.Email, expr.Val("none"))`,
+		bad:  `_ = expr.CoalesceExpr(Users.Email, "none")`,
+		want: `string does not implement expr.Of[string] (missing method exprFromValOrSubquery)`,
+	},
+	{
+		name: "a plain value compared with EqExpr",
+		good: `_ = Users.ID.EqExpr(Orders.UserID)`,
+		bad:  `_ = Users.ID.EqExpr(7)`,
+		want: `does not implement expr.Of[int64] (missing method exprFromValOrSubquery)`,
+	},
+	{
+		name: "an untyped expression where a typed one is wanted",
+		good: `_ = builder.SelectOne[int64](Users.ID)`,
+		bad:  `_ = builder.SelectOne[int64](expr.Expression(Users.ID))`,
+		want: `expr.Expression does not implement expr.Of[int64] (missing method exprFromValOrSubquery)`,
 	},
 	{
 		name: "EqAny: a []string list for an int64 column",
