@@ -75,8 +75,7 @@ func (k *Shape) Word(w uint64) {
 	k.put(uint32(w))
 }
 
-// put appends w. (The check as an unsigned comparison with the array's length lets the
-// compiler drop its own bounds check of the store.)
+// put appends w.
 func (k *Shape) put(w uint32) {
 	if k.n == shapeWords {
 		k.bad = true
