@@ -10,6 +10,7 @@ import (
 	"github.com/typedsql/typedsql/builder"
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"
+	rendercache "github.com/typedsql/typedsql/internal/render"
 )
 
 // The five PostgreSQL queries of the rendering benchmark, each built from scratch and rendered
@@ -175,14 +176,28 @@ func q5Hand() (string, []any, error) {
 	return h.b.String(), h.args, nil
 }
 
+// BenchmarkRender runs each query's hand-written renderer (impl=hand) beside typedsql in
+// three cases: warm, the statement's shape rendered before (impl=typedsql); uncacheable,
+// rendered for a dialect the shape cache does not serve (impl=uncacheable); and first, the
+// render caches emptied before every render (impl=first), whose cost of emptying them alone
+// is impl=reset, to be subtracted (see BENCHMARKS.md).
 func BenchmarkRender(b *testing.B) {
 	for _, q := range benchQueries {
+		first := func() (string, []any, error) {
+			rendercache.ResetCaches()
+			return q.typed()
+		}
+		reset := func() (string, []any, error) {
+			rendercache.ResetCaches()
+			return "", nil, nil
+		}
 		for _, impl := range []struct {
 			name string
 			f    renderFunc
 			d    dialect.Dialect
 		}{{"typedsql", q.typed, dialect.Postgres}, {"hand", q.hand, dialect.Postgres},
-			{"uncacheable", q.typed, wrappedDialect{dialect.Postgres}}} {
+			{"uncacheable", q.typed, wrappedDialect{dialect.Postgres}},
+			{"first", first, dialect.Postgres}, {"reset", reset, dialect.Postgres}} {
 			b.Run("q="+q.name+"/impl="+impl.name, func(b *testing.B) {
 				benchDialect = impl.d
 				defer func() { benchDialect = dialect.Postgres }()

@@ -19,26 +19,42 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 		k.Unknown()
 		return
 	}
+	// Without an extension no list has spilled (spilling makes one), so each list is in its
+	// inline array, at most as long as the array, and the first word holds every list's
+	// length in the bits that array needs (selectShapeCounts checks them at compile time):
+	// an empty list then costs no word and no call.
 	k.Word(shapeSelect | flag(s.distinct, 8) | uint64(s.lock.strength)<<9 | uint64(s.lock.wait)<<11 |
-		flag(s.limit.hasLimit, 13) | flag(s.limit.hasOffset, 14) | flag(s.from != nil, 15))
+		flag(s.limit.hasLimit, 13) | flag(s.limit.hasOffset, 14) | flag(s.from != nil, 15) |
+		uint64(s.cols.n)<<16 | uint64(s.joins.n)<<19 | uint64(s.where.n)<<20 |
+		uint64(s.group.n)<<22 | uint64(s.having.n)<<24 | uint64(s.order.n)<<25)
 	k.Exprs(s.cols.items(nil))
 	if s.from != nil {
 		k.Source(s.from)
 	}
-	joins := s.joins.items(nil)
-	k.Word(uint64(len(joins)))
-	for i := range joins {
-		j := &joins[i]
-		k.Word(uint64(j.kind))
-		k.Source(j.src)
-		if j.kind != crossJoin {
-			k.Conds(j.on[:])
+	if s.joins.n > 0 {
+		joins := s.joins.items(nil)
+		k.Word(uint64(len(joins)))
+		for i := range joins {
+			j := &joins[i]
+			k.Word(uint64(j.kind))
+			k.Source(j.src)
+			if j.kind != crossJoin {
+				k.Conds(j.on[:])
+			}
 		}
 	}
-	k.Conds(s.where.items(nil))
-	k.Exprs(s.group.items(nil))
-	k.Conds(s.having.items(nil))
-	k.Orders(s.order.items(nil))
+	if s.where.n > 0 {
+		k.Conds(s.where.items(nil))
+	}
+	if s.group.n > 0 {
+		k.Exprs(s.group.items(nil))
+	}
+	if s.having.n > 0 {
+		k.Conds(s.having.items(nil))
+	}
+	if s.order.n > 0 {
+		k.Orders(s.order.items(nil))
+	}
 	if s.limit.hasLimit {
 		k.Int(s.limit.limit)
 	}
@@ -46,6 +62,13 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 		k.Int(s.limit.offset)
 	}
 }
+
+// selectShapeCounts fails to compile if a SELECT's inline array grows past the bits its
+// length has in the first word of the statement's shape: cols 3 bits, joins 1, where 2,
+// group 2, having 1, order 1.
+const selectShapeCounts = uint(7-len(SelectStmt{}.cols.buf)) + uint(1-len(SelectStmt{}.joins.buf)) +
+	uint(3-len(SelectStmt{}.where.buf)) + uint(3-len(SelectStmt{}.group.buf)) +
+	uint(1-len(SelectStmt{}.having.buf)) + uint(1-len(SelectStmt{}.order.buf))
 
 // flag is b as bit n of a shape word.
 func flag(b bool, n uint) uint64 {

@@ -81,6 +81,9 @@ func shapeCases() []goldenCase {
 		{"shape order nulls first", builder.Select(Users.ID).From(Users).OrderBy(Users.ID.Desc().NullsFirst())},
 		{"shape limit 10", builder.Select(Users.ID).From(Users).Limit(10)},
 		{"shape limit 11", builder.Select(Users.ID).From(Users).Limit(11)},
+		{"shape limit 2^32+10", builder.Select(Users.ID).From(Users).Limit(1<<32 + 10)}, // not a 32-bit word
+		{"shape order no group", builder.Select(Users.ID).From(Users).OrderBy(Users.ID.Asc())},
+		{"shape group no order", builder.Select(Users.ID).From(Users).GroupBy(Users.ID)},
 		{"shape offset 10", builder.Select(Users.ID).From(Users).Offset(10)},
 		{"shape limit offset", builder.Select(Users.ID).From(Users).Limit(10).Offset(10)},
 		{"shape for update", builder.Select(Users.ID).From(Users).ForUpdate()},

@@ -30,4 +30,4 @@ func (c columnItem) WriteSQL(w *Writer) { w.column(c.c) }
 func (c columnItem) ColumnName() string   { return columnName(c.c) }
 func (c columnItem) tableColumn() *column { return c.c }
 func (c columnItem) exprNode() node       { return colNode(c.c) }
-func (c columnItem) shapeWord() uint64    { return c.c.shapeWord() }
+func (c columnItem) shapeWord() uint32    { return c.c.shapeWord() }

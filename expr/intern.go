@@ -45,7 +45,7 @@ func internSQL(b []byte) string {
 	set := internTexts.set(h)
 	for i := range set {
 		if t := set[i].Load(); t != nil && t.hash == h && t.n == len(b) {
-			if s := t.string(); s == unsafeString(b) {
+			if s := t.string(); s == string(b) { // compared in place: string(b) is not made
 				return s
 			}
 		}

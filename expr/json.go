@@ -32,7 +32,7 @@ type JSON[T any] struct{ c *column }
 
 func (c *JSON[T]) bindColumn(col *column) { c.c = col }
 func (c JSON[T]) columnRef() *column      { return c.c }
-func (c JSON[T]) shapeWord() uint64       { return c.c.shapeWord() }
+func (c JSON[T]) shapeWord() uint32       { return c.c.shapeWord() }
 
 // WriteSQL writes the column reference: "attrs", or "table"."attrs" where that is needed.
 func (c JSON[T]) WriteSQL(w *Writer) { w.column(c.c) }

@@ -101,10 +101,10 @@ var fnNames = [...]string{
 type aggCol struct {
 	c    *column
 	fn   fnID
-	word uint64 // its word in a Shape, 0 if its column is invalid (see setWords)
+	word uint32 // its word in a Shape, 0 if its column is invalid (see setWords)
 }
 
-var countStar = &aggCol{fn: fnCount, word: uint64(fnCount)<<partBits | partAgg}
+var countStar = &aggCol{fn: fnCount, word: uint32(fnCount)<<partBits | partAgg}
 
 func (a *aggCol) writeNode(w *Writer) {
 	w.Text(fnNames[a.fn])
@@ -139,7 +139,7 @@ type column struct {
 	id    uint64 // for Shape
 	// word is the column's word in a Shape, 0 while it has none: made once its table is
 	// known to be valid (see bind), so that a shape does not check the table each time.
-	word uint64
+	word uint32
 	// bare and qual are the column quoted with each quoting style ('"', '`'): "id" and
 	// "u"."id".
 	bare, qual [2]string

@@ -1,6 +1,10 @@
 package expr
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/typedsql/typedsql/internal/render"
+)
 
 // setCache is the storage of the two render caches, the interned texts (intern.go) and the
 // texts of known shapes (shape.go): sets of four slots, a set chosen by a hash, each slot an
@@ -39,4 +43,14 @@ func (c *setCache[E]) add(h uint64, e *E) {
 		}
 	}
 	set[c.turn.Add(1)%cacheWays].Store(e)
+}
+
+// reset empties the cache. Not safe while other goroutines use it: for benchmarks only.
+func (c *setCache[E]) reset() { clear(c.sets) }
+
+func init() {
+	render.ResetCaches = func() {
+		internTexts.reset()
+		shapeTexts.reset()
+	}
 }

@@ -199,7 +199,7 @@ type Source interface {
 	// TableName is the schema-qualified name ("" for a derived table).
 	TableName() string
 	sourceInfo() *tableInfo
-	shapeWord() uint64 // see Shape
+	shapeWord() uint32 // see Shape
 }
 
 // Target is what INSERT INTO, UPDATE and DELETE FROM accept: the descriptor of a table (a struct

@@ -189,7 +189,11 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 // make the statement escape: a statement built and rendered in one expression can then live
 // on the stack, costing no allocation and no write barriers. The arguments are returned in a
 // new slice of their exact length.
-func renderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any, err error) {
+//
+// With keep, the text is about to be kept as a shape's (see RenderShaped): it is copied
+// rather than interned, since the shape cache will serve it from then on, and interning
+// would hash and store it a second time.
+func renderWith(d dialect.Dialect, write func(*Writer), keep bool) (sql string, args []any, err error) {
 	if d == nil {
 		return "", nil, &BuildError{Reason: "no dialect given", Kind: ErrInvalid}
 	}
@@ -201,7 +205,11 @@ func renderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any,
 		release(w)
 		return "", nil, err
 	}
-	sql = internSQL(w.buf)
+	if keep {
+		sql = string(w.buf)
+	} else {
+		sql = internSQL(w.buf)
+	}
 	if n := len(w.args); n > maxPooledArgs {
 		// The pool will not keep a writer this large (see release): hand its arguments over
 		// rather than copying 16 bytes each (1 MB for a 65,535-argument INSERT batch).
@@ -331,8 +339,7 @@ func (w *Writer) Char(c byte) {
 
 // Int appends n as a decimal literal (LIMIT and OFFSET counts).
 func (w *Writer) Int(n int64) {
-	var tmp [20]byte
-	w.Text(unsafeString(strconv.AppendInt(tmp[:0], n, 10)))
+	w.setBuf(strconv.AppendInt(w.buf, n, 10))
 }
 
 // setBuf adopts b, the result of appending to w.buf, without a write barrier when the append
@@ -388,9 +395,8 @@ func (w *Writer) Arg(v any) {
 			w.buf[m], w.buf[m+1] = '$', byte('1'+n)
 			return
 		}
-		var tmp [21]byte
-		tmp[0] = '$'
-		w.Text(unsafeString(strconv.AppendInt(tmp[:1], int64(n+1), 10)))
+		w.Char('$')
+		w.setBuf(strconv.AppendInt(w.buf, int64(n+1), 10))
 	default:
 		w.setBuf(w.d.AppendPlaceholder(w.buf, n+1))
 	}
@@ -529,5 +535,3 @@ func (w *Writer) recordTable(t *tableInfo) {
 	}
 	w.tables = append(w.tables, name)
 }
-
-func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
