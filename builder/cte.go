@@ -70,7 +70,7 @@ func (c *with) write(w *expr.Writer) {
 			w.Clause(prev)
 			return
 		}
-		w.DeclareCTE(q.t)
+		link.DeclareCTE(w, q.t)
 	}
 	w.Text("WITH ")
 	if c.recursive {
@@ -88,7 +88,7 @@ func (c *with) write(w *expr.Writer) {
 
 // write writes name (columns) AS (query).
 func (q *WithQuery) write(w *expr.Writer) {
-	q.t.WriteName(w)
+	link.WriteName(w, q.t)
 	if q.assigns != nil {
 		q.writeAssigned(w)
 		return

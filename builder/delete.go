@@ -112,31 +112,29 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 	}
 	multi := len(s.using) > 0
 	if multi {
-		w.SetSoleSource(nil)
+		link.SetSoleSource(w, nil)
 	} else {
-		w.SetSoleSource(s.table)
+		link.SetSoleSource(w, s.table)
 	}
 	w.Clause(render.ClauseDelete)
 	switch {
 	case !multi:
 		w.Text("DELETE FROM ")
-		s.table.WriteSource(w)
+		link.WriteSource(w, s.table)
 	case c.DeleteUsing:
 		w.Text("DELETE FROM ")
-		s.table.WriteSource(w)
+		link.WriteSource(w, s.table)
 		w.Clause(render.ClauseUsing)
 		w.Text(" USING ")
 		writeSources(w, s.using)
 	case c.DeleteJoin:
 		w.Text("DELETE ")
-		if t, ok := s.table.(interface{ WriteRef(*expr.Writer) }); ok {
-			t.WriteRef(w)
-		} else {
+		if !link.WriteRef(w, s.table) {
 			w.Fail(expr.ErrInvalid, "DELETE target is not a table")
 			return
 		}
 		w.Text(" FROM ")
-		s.table.WriteSource(w)
+		link.WriteSource(w, s.table)
 		w.Text(", ")
 		writeSources(w, s.using)
 	default:
@@ -147,7 +145,7 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 	if len(s.conds) > 0 {
 		w.Clause(render.ClauseWhere)
 		w.Text(" WHERE ")
-		w.WriteConds(s.conds)
+		writeConds(w, s.conds)
 	} else if !s.allRows && !s.limit.hasLimit {
 		failUnrestricted(w, "DELETE", "delete", s.table)
 		return

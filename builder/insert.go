@@ -332,8 +332,8 @@ func (s *InsertStmt) writeBody(w *expr.Writer) {
 		}
 	}
 	w.Text("INTO ")
-	s.into.WriteName(w)
-	w.SetSoleSource(s.into)
+	link.WriteName(w, s.into)
+	link.SetSoleSource(w, s.into)
 	if s.defaults {
 		if c.DefaultValues {
 			w.Text(" DEFAULT VALUES")
@@ -418,7 +418,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 		return
 	}
 	for _, t := range cf.target {
-		if !expr.ColumnOfSource(t, s.into) {
+		if !link.ColumnOfSource(t, s.into) {
 			w.Fail(expr.ErrInvalid, "conflict column "+quoteName(columnName(t))+" is not a column of "+targetName(s.into))
 			return
 		}
@@ -439,7 +439,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 				if i > 0 {
 					w.Text(", ")
 				}
-				w.WriteColumnName(t)
+				link.WriteColumnName(w, t)
 			}
 			w.Char(')')
 		} else if cf.action == doUpdate {
@@ -450,7 +450,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 			w.Text(" DO UPDATE SET ")
 			// Both the existing row and EXCLUDED are in scope here, so PostgreSQL rejects an
 			// unqualified column as ambiguous: qualify every column of the values.
-			w.SetSoleSource(nil)
+			link.SetSoleSource(w, nil)
 			writeSet(w, cf.set, false)
 		} else {
 			w.Text(" DO NOTHING")
@@ -471,9 +471,9 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 			w.Fail(expr.ErrInvalid, "DoNothing on MySQL needs a conflict column: OnConflict(col)")
 			return
 		}
-		w.WriteColumnName(col)
+		link.WriteColumnName(w, col)
 		w.Text(" = ")
-		w.WriteColumnName(col)
+		link.WriteColumnName(w, col)
 	default:
 		w.Unsupported("upsert")
 	}

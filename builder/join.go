@@ -60,7 +60,7 @@ func (j *join) write(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil source")
 		return
 	}
-	j.src.WriteSource(w)
+	link.WriteSource(w, j.src)
 	if j.kind != crossJoin {
 		w.Text(" ON ")
 		j.on[0].WriteSQL(w)

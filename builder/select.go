@@ -243,11 +243,11 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	joins := s.joins.items(x.joins)
 	switch {
 	case s.from != nil && len(x.from) == 0 && len(joins) == 0:
-		w.SetSoleSource(s.from)
+		link.SetSoleSource(w, s.from)
 	case s.from == nil && len(x.from) == 0 && len(joins) == 0:
-		w.SetNoSource() // SELECT 1, SELECT NOW(): a column here has no table to come from
+		link.SetNoSource(w) // SELECT 1, SELECT NOW(): a column here has no table to come from
 	default:
-		w.SetSoleSource(nil)
+		link.SetSoleSource(w, nil)
 	}
 	w.Clause(render.ClauseSelect)
 	if s.distinct {
@@ -272,7 +272,7 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	if s.from != nil {
 		w.Clause(render.ClauseFrom)
 		w.Text(" FROM ")
-		s.from.WriteSource(w)
+		link.WriteSource(w, s.from)
 		if len(x.from) > 0 {
 			w.Text(", ")
 			writeSources(w, x.from)
@@ -284,7 +284,7 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	if where := s.where.items(x.where); len(where) > 0 {
 		w.Clause(render.ClauseWhere)
 		w.Text(" WHERE ")
-		w.WriteConds(where)
+		writeConds(w, where)
 	}
 	if group := s.group.items(x.group); len(group) > 0 {
 		w.Clause(render.ClauseGroupBy)
@@ -294,12 +294,12 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	if having := s.having.items(x.having); len(having) > 0 {
 		w.Clause(render.ClauseHaving)
 		w.Text(" HAVING ")
-		w.WriteConds(having)
+		writeConds(w, having)
 	}
 	if order := s.order.items(x.order); len(order) > 0 {
 		w.Clause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		w.WriteOrders(order)
+		writeOrders(w, order)
 	}
 	if s.limit.hasLimit || s.limit.hasOffset {
 		writeLimit(w, &s.limit)
@@ -318,7 +318,7 @@ func writeSources(w *expr.Writer, srcs []expr.Source) {
 			w.Fail(expr.ErrInvalid, "nil source")
 			continue
 		}
-		src.WriteSource(w)
+		link.WriteSource(w, src)
 	}
 }
 

@@ -170,14 +170,14 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 			return
 		}
 	}
-	w.SetSoleSource(nil)
-	prevBare := w.SetBare(true)
+	link.SetSoleSource(w, nil)
+	prevBare := link.SetBare(w, true)
 	if len(s.order) > 0 {
 		w.Clause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		w.WriteOrders(s.order)
+		writeOrders(w, s.order)
 	}
-	w.SetBare(prevBare)
+	link.SetBare(w, prevBare)
 	writeLimit(w, &s.limit)
 }
 

@@ -198,13 +198,13 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 	}
 	multi := len(x.from) > 0 || len(x.joins) > 0
 	if multi {
-		w.SetSoleSource(nil)
+		link.SetSoleSource(w, nil)
 	} else {
-		w.SetSoleSource(s.table)
+		link.SetSoleSource(w, s.table)
 	}
 	w.Clause(render.ClauseUpdate)
 	w.Text("UPDATE ")
-	s.table.WriteSource(w)
+	link.WriteSource(w, s.table)
 	joined := false // MySQL: the other tables are part of the table list
 	if multi {
 		switch {
@@ -241,7 +241,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 				w.Fail(expr.ErrInvalid, "nil source")
 				return
 			}
-			x.joins[i].src.WriteSource(w)
+			link.WriteSource(w, x.joins[i].src)
 		}
 		if len(x.joins) > 0 && len(x.from) > 0 {
 			w.Text(", ")
@@ -258,7 +258,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 	if conds := s.conds(); len(conds) > 0 {
 		w.Clause(render.ClauseWhere)
 		w.Text(where)
-		w.WriteConds(conds)
+		writeConds(w, conds)
 	} else if !s.allRows && len(x.joins) == 0 && !x.limit.hasLimit {
 		failUnrestricted(w, "UPDATE", "change", s.table)
 		return
@@ -288,7 +288,7 @@ func writeOrderLimit(w *expr.Writer, order []expr.Order, l *limitOffset, ok bool
 	if len(order) > 0 {
 		w.Clause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		w.WriteOrders(order)
+		writeOrders(w, order)
 	}
 	writeLimit(w, l)
 }

@@ -103,8 +103,8 @@ func (o Order) WriteSQL(w *Writer) {
 	}
 }
 
-// WriteOrders writes ORDER BY items separated by commas.
-func (w *Writer) WriteOrders(os []Order) {
+// writeOrders writes ORDER BY items separated by commas.
+func (w *Writer) writeOrders(os []Order) {
 	for i := range os {
 		if i > 0 {
 			w.Text(", ")

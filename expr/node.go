@@ -265,8 +265,8 @@ type AnyColumn interface {
 	tableColumn() *column
 }
 
-// WriteColumnName writes c's name alone, unqualified: "email".
-func (w *Writer) WriteColumnName(c AnyColumn) {
+// writeColumnName writes c's name alone, unqualified: "email".
+func (w *Writer) writeColumnName(c AnyColumn) {
 	if c == nil {
 		w.column(nil)
 		return
@@ -283,8 +283,8 @@ func (w *Writer) WriteColumnName(c AnyColumn) {
 	w.Ident(col.name)
 }
 
-// ColumnOfSource reports whether c is one of src's columns.
-func ColumnOfSource(c AnyColumn, src Source) bool {
+// columnOfSource reports whether c is one of src's columns.
+func columnOfSource(c AnyColumn, src Source) bool {
 	return c != nil && src != nil && c.tableColumn() != nil && c.tableColumn().table == src.sourceInfo()
 }
 

@@ -105,8 +105,8 @@ func (t Table) ColumnNames() []string {
 	return names
 }
 
-// WriteSource writes the table as a FROM item: "schema"."name" AS "alias".
-func (t Table) WriteSource(w *Writer) {
+// writeSource writes the table as a FROM item: "schema"."name" AS "alias".
+func (t Table) writeSource(w *Writer) {
 	info := t.writable(w)
 	if info == nil {
 		return
@@ -122,9 +122,9 @@ func (t Table) WriteSource(w *Writer) {
 	}
 }
 
-// WriteName writes the table's name without its alias ("schema"."name"): the target of INSERT
+// writeName writes the table's name without its alias ("schema"."name"): the target of INSERT
 // INTO, and the reference to a CTE.
-func (t Table) WriteName(w *Writer) {
+func (t Table) writeName(w *Writer) {
 	info := t.writable(w)
 	if info == nil {
 		return
@@ -161,8 +161,8 @@ func (t *tableInfo) writeName(w *Writer) {
 	w.Ident(t.name)
 }
 
-// WriteRef writes how columns refer to the table: its alias if it has one, else its name.
-func (t Table) WriteRef(w *Writer) {
+// writeRef writes how columns refer to the table: its alias if it has one, else its name.
+func (t Table) writeRef(w *Writer) {
 	info := t.t
 	if info == nil {
 		w.Fail(ErrInvalid, "table descriptor not bound: create it with expr.NewTable")
@@ -193,9 +193,9 @@ func (t *Table) mustEmbedExprTable() *Table { return t }
 // Source is what FROM, JOIN, INSERT INTO, UPDATE and DELETE FROM accept: a table struct that
 // embeds Table (or a pointer to one), or a derived table made with FromQuery.
 type Source interface {
-	WriteSource(w *Writer)
-	// WriteName writes the source's name without alias (INSERT INTO, CTE references).
-	WriteName(w *Writer)
+	writeSource(w *Writer)
+	// writeName writes the source's name without alias (INSERT INTO, CTE references).
+	writeName(w *Writer)
 	// TableName is the schema-qualified name ("" for a derived table).
 	TableName() string
 	sourceInfo() *tableInfo
@@ -384,7 +384,7 @@ func FromQuery(t Source, q Query) Source {
 	return derived{t: t.sourceInfo(), q: q}
 }
 
-func (d derived) WriteSource(w *Writer) {
+func (d derived) writeSource(w *Writer) {
 	if d.t == nil {
 		w.Fail(ErrInvalid, "derived table without a bound descriptor")
 		return
@@ -402,7 +402,7 @@ func (d derived) WriteSource(w *Writer) {
 	}
 }
 
-func (d derived) WriteName(w *Writer) {
+func (d derived) writeName(w *Writer) {
 	w.Fail(ErrInvalid, "a derived table (subquery) has no name to write to")
 }
 

@@ -36,11 +36,12 @@ type Query interface {
 // can write an expression of its own, as bob and sq allow: the Expression interface's WriteSQL
 // takes a Writer. For that, the methods to use are Text and Char (trusted SQL text), Ident (a
 // quoted identifier), Arg (a bound value), Int, WriteList (nested expressions), Dialect and
-// Caps (what the engine can do), and Fail, Unsupported and Err (errors). The rest (Clause,
-// Scope, RestoreScope, SetSoleSource, SetBare, DeclareCTE, WriteColumnName, WriteConds,
-// WriteOrders, ReserveArgs) is how the builder package's statements drive the writer: a statement's clause
-// for error messages, and the scope that qualifies column references. Their types live in
-// the internal render package; an expression of the application's never needs them.
+// Caps (what the engine can do), and Fail, Unsupported and Err (errors). Clause, Scope and
+// RestoreScope are how the builder package's statements drive the writer (the clause named in
+// errors, the scope that qualifies column references); their types live in the internal
+// render package, and an expression of the application's never needs them. (They stay
+// methods because a statement calls them once per clause, where a call through render.Link
+// would cost; the rest of the statements' plumbing is unexported and reached through it.)
 //
 //	// payload ->> $1   (PostgreSQL's JSON field operator)
 //	type jsonField struct{ doc expr.Expression; key string }
@@ -489,29 +490,29 @@ func (w *Writer) Scope() render.Scope { return w.scope }
 // RestoreScope puts back a scope saved with Scope.
 func (w *Writer) RestoreScope(s render.Scope) { w.scope = s }
 
-// SetSoleSource declares src the statement's only source: its columns are written unqualified.
+// setSoleSource declares src the statement's only source: its columns are written unqualified.
 // With a nil src (several sources, or none) every column is qualified.
-func (w *Writer) SetSoleSource(src Source) {
+func (w *Writer) setSoleSource(src Source) {
 	w.scope = render.Scope{}
 	if src != nil {
 		w.scope.Sole = uintptr(unsafe.Pointer(src.sourceInfo()))
 	}
 }
 
-// SetNoSource declares that the statement has no source (a SELECT without FROM): writing a
+// setNoSource declares that the statement has no source (a SELECT without FROM): writing a
 // column of any table then fails the statement, naming the column.
-func (w *Writer) SetNoSource() { w.scope = render.Scope{NoSource: true} }
+func (w *Writer) setNoSource() { w.scope = render.Scope{NoSource: true} }
 
-// SetBare makes every column render unqualified (INSERT column lists, the ORDER BY of a set
+// setBare makes every column render unqualified (INSERT column lists, the ORDER BY of a set
 // operation) and returns the previous setting.
-func (w *Writer) SetBare(bare bool) (prev bool) {
+func (w *Writer) setBare(bare bool) (prev bool) {
 	prev, w.scope.Bare = w.scope.Bare, bare
 	return prev
 }
 
-// DeclareCTE records that t names a common table expression from here on, so TablesOf does not
+// declareCTE records that t names a common table expression from here on, so TablesOf does not
 // report it as a table.
-func (w *Writer) DeclareCTE(t Source) {
+func (w *Writer) declareCTE(t Source) {
 	if info := t.sourceInfo(); info != nil {
 		w.ctes = append(w.ctes, info)
 	}

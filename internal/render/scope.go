@@ -1,8 +1,8 @@
 package render
 
 // Scope decides how column references are qualified. Statements set it around their clauses
-// (expr's Writer.SetSoleSource, SetBare) and save and restore it around nested statements
-// (Writer.Scope, RestoreScope): a column of the statement's only table is written bare
+// (Link.SetSoleSource, SetBare) and save and restore it around nested statements (Link.Scope,
+// RestoreScope): a column of the statement's only table is written bare
 // ("id"), any other column qualified ("u"."id"), so a correlated subquery never captures an
 // outer column by mistake.
 type Scope struct {

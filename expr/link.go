@@ -1,0 +1,30 @@
+package expr
+
+import "github.com/typedsql/typedsql/internal/render"
+
+// The builder package's plumbing, unexported here so that this package's documentation shows
+// applications only what they use, is handed to builder through render.Link (see there).
+func init() {
+	render.SetLink(&render.Link[Writer, Source, AnyColumn]{
+		SetSoleSource: (*Writer).setSoleSource,
+		SetNoSource:   (*Writer).setNoSource,
+		SetBare:       (*Writer).setBare,
+		DeclareCTE:    (*Writer).declareCTE,
+
+		WriteSource:     func(w *Writer, src Source) { src.writeSource(w) },
+		WriteName:       func(w *Writer, src Source) { src.writeName(w) },
+		WriteRef:        writeRef,
+		WriteColumnName: (*Writer).writeColumnName,
+		ColumnOfSource:  columnOfSource,
+	})
+}
+
+// writeRef writes how columns refer to src, a table: its alias, else its name. It reports false,
+// having written nothing, if src is not a table (a derived table has no name to refer by).
+func writeRef(w *Writer, src Source) bool {
+	t, ok := src.(interface{ writeRef(*Writer) })
+	if ok {
+		t.writeRef(w)
+	}
+	return ok
+}

@@ -1,0 +1,59 @@
+package render
+
+import "fmt"
+
+// Link is how package builder reaches the parts of package expr that only statements use and
+// that a statement calls once or twice, not once per part: declaring its sources (the scope
+// that qualifies column references), writing them, and the CTE and conflict-target helpers.
+// They are unexported in expr, so that expr's documentation shows applications only what they
+// use; expr hands them over at init with SetLink, and builder takes them once with LinkOf. The
+// type parameters are expr's types, which this package cannot import (expr imports it).
+//
+// A call through a Link is an indirect call that cannot be inlined, and whatever a pointer
+// argument points to escapes to the heap (the compiler cannot see the callee). So what runs
+// once per clause or per part (Writer.Clause, Scope, the assignments' methods) and what takes
+// a statement's own storage (expr.Shape, RenderShaped, AppendConds) stays a direct call: as
+// function values they cost up to 12% more instructions per render, and three allocations
+// per Build (the Shape, the statement and its WriteSQL closure escaping).
+type Link[Writer, Source, Column any] struct {
+	// SetSoleSource declares src the statement's only source: its columns are written
+	// unqualified. With a nil src (several sources, or none) every column is qualified.
+	SetSoleSource func(w *Writer, src Source)
+	// SetNoSource declares that the statement has no source (a SELECT without FROM): writing
+	// a column of any table then fails the statement, naming the column.
+	SetNoSource func(w *Writer)
+	// SetBare makes every column render unqualified (INSERT column lists, the ORDER BY of a
+	// set operation) and returns the previous setting.
+	SetBare func(w *Writer, bare bool) (prev bool)
+	// DeclareCTE records that t names a common table expression from here on, so TablesOf
+	// does not report it as a table.
+	DeclareCTE func(w *Writer, t Source)
+
+	// WriteSource writes a source as a FROM item: "schema"."name" AS "alias", or a derived
+	// table's subquery.
+	WriteSource func(w *Writer, src Source)
+	// WriteName writes a source's name without alias (INSERT INTO, CTE references).
+	WriteName func(w *Writer, src Source)
+	// WriteRef writes how columns refer to a table (its alias, else its name); false if src
+	// is not a table, having written nothing.
+	WriteRef func(w *Writer, src Source) bool
+	// WriteColumnName writes c's name alone, unqualified: "email".
+	WriteColumnName func(w *Writer, c Column)
+	// ColumnOfSource reports whether c is one of src's columns.
+	ColumnOfSource func(c Column, src Source) bool
+}
+
+var link any
+
+// SetLink is called by expr at init.
+func SetLink[W, S, C any](l *Link[W, S, C]) { link = l }
+
+// LinkOf is the Link expr set; builder calls it at init (expr's init has run: builder imports
+// expr). Type arguments other than expr's panic, which any test of builder shows.
+func LinkOf[W, S, C any]() *Link[W, S, C] {
+	l, ok := link.(*Link[W, S, C])
+	if !ok {
+		panic(fmt.Sprintf("render: LinkOf with other types than expr's SetLink: %T", link))
+	}
+	return l
+}
