@@ -89,19 +89,21 @@ func (s *DeleteStmt) Tables() []string { return expr.TablesOf(s) }
 
 // WriteSQL writes the statement.
 func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
+	f := link.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *DeleteStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(render.ClauseDelete)
+	scope, clause := f.Scope, f.SetClause(render.ClauseDelete)
 	s.writeBody(w)
-	w.RestoreScope(scope)
-	w.Clause(clause)
+	f.Scope = scope
+	f.Clause = clause
 }
 
 // writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
 // once for all the early returns here (without a deferred closure, which costs on every render).
 func (s *DeleteStmt) writeBody(w *expr.Writer) {
+	f := link.Frame(w)
 	c := w.Caps()
 	if s.table == nil {
 		w.Fail(expr.ErrInvalid, "DELETE without a table")
@@ -116,7 +118,7 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 	} else {
 		link.SetSoleSource(w, s.table)
 	}
-	w.Clause(render.ClauseDelete)
+	f.SetClause(render.ClauseDelete)
 	switch {
 	case !multi:
 		w.Text("DELETE FROM ")
@@ -124,7 +126,7 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 	case c.DeleteUsing:
 		w.Text("DELETE FROM ")
 		link.WriteSource(w, s.table)
-		w.Clause(render.ClauseUsing)
+		f.SetClause(render.ClauseUsing)
 		w.Text(" USING ")
 		writeSources(w, s.using)
 	case c.DeleteJoin:
@@ -138,12 +140,12 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 		w.Text(", ")
 		writeSources(w, s.using)
 	default:
-		w.Clause(render.ClauseUsing)
+		f.SetClause(render.ClauseUsing)
 		w.Unsupported("DELETE with other tables (USING)")
 		return
 	}
 	if len(s.conds) > 0 {
-		w.Clause(render.ClauseWhere)
+		f.SetClause(render.ClauseWhere)
 		w.Text(" WHERE ")
 		writeConds(w, s.conds)
 	} else if !s.allRows && !s.limit.hasLimit {

@@ -278,19 +278,21 @@ func (s *InsertStmt) onlyTarget() string {
 
 // WriteSQL writes the statement.
 func (s *InsertStmt) WriteSQL(w *expr.Writer) {
+	f := link.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *InsertStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(render.ClauseInsert)
+	scope, clause := f.Scope, f.SetClause(render.ClauseInsert)
 	s.writeBody(w)
-	w.RestoreScope(scope)
-	w.Clause(clause)
+	f.Scope = scope
+	f.Clause = clause
 }
 
 // writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
 // once for all the early returns here (without a deferred closure, which costs on every render).
 func (s *InsertStmt) writeBody(w *expr.Writer) {
+	f := link.Frame(w)
 	c := w.Caps()
 	x := s.x
 	if x == nil {
@@ -319,7 +321,7 @@ func (s *InsertStmt) writeBody(w *expr.Writer) {
 	if !x.with.writeDML(w, "INSERT") {
 		return
 	}
-	w.Clause(render.ClauseInsert)
+	f.SetClause(render.ClauseInsert)
 	w.Text("INSERT ")
 	if s.ignore {
 		switch {
@@ -352,6 +354,7 @@ func (s *InsertStmt) writeBody(w *expr.Writer) {
 var emptyInsertExt insertExt
 
 func (s *InsertStmt) writeRows(w *expr.Writer) {
+	f := link.Frame(w)
 	rows := s.values()
 	first := rows[:s.width]
 	checkAssignments(w, s.into, first)
@@ -364,7 +367,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 	}
 	w.Char(')')
 	if q := s.x; q != nil && q.query != nil {
-		w.Clause(render.ClauseSelect)
+		f.SetClause(render.ClauseSelect)
 		w.Char(' ')
 		if len(q.query.columns()) > 0 {
 			w.Fail(expr.ErrInvalid, "INSERT ... SELECT: the SELECT's list comes from the assignments; build it with builder.Select()")
@@ -373,7 +376,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 		q.query.write(w, first)
 		return
 	}
-	w.Clause(render.ClauseValues)
+	f.SetClause(render.ClauseValues)
 	w.Text(" VALUES ")
 	width := int(s.width)
 	if s.nrows > 1 {
@@ -403,16 +406,17 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 }
 
 func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
+	f := link.Frame(w)
 	c := w.Caps()
 	pgIgnore := s.ignore && !c.InsertIgnore && !c.InsertOrIgnore && c.Upsert == dialect.UpsertOnConflict
 	if cf.action == noAction && !pgIgnore {
 		if cf.declared {
-			w.Clause(render.ClauseOnConflict)
+			f.SetClause(render.ClauseOnConflict)
 			w.Fail(expr.ErrInvalid, "OnConflict without DoNothing or DoUpdate")
 		}
 		return
 	}
-	w.Clause(render.ClauseOnConflict)
+	f.SetClause(render.ClauseOnConflict)
 	if cf.action != noAction && s.ignore {
 		w.Fail(expr.ErrInvalid, "both Ignore and OnConflict")
 		return

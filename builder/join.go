@@ -47,7 +47,7 @@ func addJoin(js []join, src expr.Source, on expr.Cond, k joinKind) []join {
 }
 
 func (j *join) write(w *expr.Writer) {
-	w.Clause(joinClause[j.kind])
+	link.Frame(w).SetClause(joinClause[j.kind])
 	c := w.Caps()
 	switch {
 	case j.kind == rightJoin && !c.RightJoin:

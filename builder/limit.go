@@ -31,7 +31,7 @@ func writeLimit(w *expr.Writer, l *limitOffset) {
 	if !l.hasLimit && !l.hasOffset {
 		return
 	}
-	w.Clause(render.ClauseLimit)
+	link.Frame(w).SetClause(render.ClauseLimit)
 	if l.limit < 0 || l.offset < 0 {
 		w.Fail(expr.ErrInvalid, "negative LIMIT or OFFSET ("+strconv.FormatInt(min(l.limit, l.offset), 10)+")")
 		return

@@ -29,12 +29,13 @@ type lockClause struct {
 func (l lockClause) write(w *expr.Writer) {
 	if l.strength == lockNone {
 		if l.wait != waitDefault {
-			w.Clause(render.ClauseForUpdate)
+			link.Frame(w).SetClause(render.ClauseForUpdate)
 			w.Fail(expr.ErrInvalid, "SKIP LOCKED or NOWAIT without FOR UPDATE or FOR SHARE")
 		}
 		return
 	}
-	prev := w.Clause(render.ClauseForUpdate)
+	f := link.Frame(w)
+	prev := f.SetClause(render.ClauseForUpdate)
 	c := w.Caps()
 	switch {
 	case !c.ForUpdate:
@@ -56,5 +57,5 @@ func (l lockClause) write(w *expr.Writer) {
 			w.Text(" NOWAIT")
 		}
 	}
-	w.Clause(prev)
+	f.Clause = prev
 }

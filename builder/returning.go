@@ -14,7 +14,7 @@ func (r *returning) write(w *expr.Writer, supported bool, stmt string) {
 	if len(r.cols) == 0 {
 		return
 	}
-	w.Clause(render.ClauseReturning)
+	link.Frame(w).SetClause(render.ClauseReturning)
 	if !supported {
 		w.Unsupported(stmt + " ... RETURNING")
 		return

@@ -6,9 +6,8 @@ import "github.com/typedsql/typedsql/internal/render"
 // applications only what they use, is handed to builder through render.Link (see there).
 func init() {
 	render.SetLink(&render.Link[Writer, Source, AnyColumn]{
+		Frame:         (*Writer).frame,
 		SetSoleSource: (*Writer).setSoleSource,
-		SetNoSource:   (*Writer).setNoSource,
-		SetBare:       (*Writer).setBare,
 		DeclareCTE:    (*Writer).declareCTE,
 
 		WriteSource:     func(w *Writer, src Source) { src.writeSource(w) },

@@ -36,12 +36,9 @@ type Query interface {
 // can write an expression of its own, as bob and sq allow: the Expression interface's WriteSQL
 // takes a Writer. For that, the methods to use are Text and Char (trusted SQL text), Ident (a
 // quoted identifier), Arg (a bound value), Int, WriteList (nested expressions), Dialect and
-// Caps (what the engine can do), and Fail, Unsupported and Err (errors). Clause, Scope and
-// RestoreScope are how the builder package's statements drive the writer (the clause named in
-// errors, the scope that qualifies column references); their types live in the internal
-// render package, and an expression of the application's never needs them. (They stay
-// methods because a statement calls them once per clause, where a call through render.Link
-// would cost; the rest of the statements' plumbing is unexported and reached through it.)
+// Caps (what the engine can do), and Fail, Unsupported and Err (errors). How the builder
+// package's statements drive the writer (the clause named in errors, the scope that qualifies
+// column references, CTE names) is unexported, reached through the internal render package.
 //
 //	// payload ->> $1   (PostgreSQL's JSON field operator)
 //	type jsonField struct{ doc expr.Expression; key string }
@@ -60,9 +57,8 @@ type Writer struct {
 	direct bool
 	d      dialect.Dialect
 	caps   dialect.Capabilities // d's, copied when d changes
-	clause render.Clause
+	f      render.Frame         // the clause being written, and how column references are qualified
 	err    *BuildError
-	scope  render.Scope // how column references are qualified
 	qs     int          // index of the dialect's quote character in quoteStyles, or -1
 	ctes   []*tableInfo // CTE names in effect; not tables for Tables()
 	debug  bool         // write values as literals (Debug)
@@ -126,12 +122,12 @@ func release(w *Writer) {
 	if cap(w.args) != cap(w.pool) { // grown: keep the larger storage
 		w.pool = w.args
 	}
-	w.clause, w.debug = render.ClauseNone, false
+	w.f.Clause, w.debug = render.ClauseNone, false
 	if w.err != nil {
 		w.err = nil
 	}
-	if w.scope != (render.Scope{}) {
-		w.scope = render.Scope{}
+	if w.f.Scope != (render.Scope{}) {
+		w.f.Scope = render.Scope{}
 	}
 	if w.collect || len(w.ctes) > 0 {
 		clear(w.ctes)
@@ -457,18 +453,11 @@ func TooManyArgs(d dialect.Dialect, n int) *BuildError {
 		"%d bound arguments, more than the %d one statement can carry: split it (insert in batches, shorten IN lists)", n, d.Caps().MaxParams)}
 }
 
-// Clause sets the clause being written, for error messages, and returns the previous one so
-// that the caller can restore it.
-func (w *Writer) Clause(c render.Clause) (prev render.Clause) {
-	prev, w.clause = w.clause, c
-	return prev
-}
-
 // Fail records a build error of the given kind (ErrUnsupported, ErrInvalid) in the current
 // clause. Only the first error is kept.
 func (w *Writer) Fail(kind error, reason string) {
 	if w.err == nil {
-		w.err = &BuildError{Dialect: w.d.Name(), Clause: w.clause.String(), Reason: reason, Kind: kind}
+		w.err = &BuildError{Dialect: w.d.Name(), Clause: w.f.Clause.String(), Reason: reason, Kind: kind}
 	}
 }
 
@@ -484,30 +473,16 @@ func (w *Writer) Err() error {
 	return w.err
 }
 
-// Scope returns the current column-qualification scope, for restoring it later.
-func (w *Writer) Scope() render.Scope { return w.scope }
-
-// RestoreScope puts back a scope saved with Scope.
-func (w *Writer) RestoreScope(s render.Scope) { w.scope = s }
+// frame is the clause and scope statements set (see render.Frame).
+func (w *Writer) frame() *render.Frame { return &w.f }
 
 // setSoleSource declares src the statement's only source: its columns are written unqualified.
 // With a nil src (several sources, or none) every column is qualified.
 func (w *Writer) setSoleSource(src Source) {
-	w.scope = render.Scope{}
+	w.f.Scope = render.Scope{}
 	if src != nil {
-		w.scope.Sole = uintptr(unsafe.Pointer(src.sourceInfo()))
+		w.f.Scope.Sole = uintptr(unsafe.Pointer(src.sourceInfo()))
 	}
-}
-
-// setNoSource declares that the statement has no source (a SELECT without FROM): writing a
-// column of any table then fails the statement, naming the column.
-func (w *Writer) setNoSource() { w.scope = render.Scope{NoSource: true} }
-
-// setBare makes every column render unqualified (INSERT column lists, the ORDER BY of a set
-// operation) and returns the previous setting.
-func (w *Writer) setBare(bare bool) (prev bool) {
-	prev, w.scope.Bare = w.scope.Bare, bare
-	return prev
 }
 
 // declareCTE records that t names a common table expression from here on, so TablesOf does not

@@ -2,29 +2,26 @@ package render
 
 import "fmt"
 
-// Link is how package builder reaches the parts of package expr that only statements use and
-// that a statement calls once or twice, not once per part: declaring its sources (the scope
-// that qualifies column references), writing them, and the CTE and conflict-target helpers.
-// They are unexported in expr, so that expr's documentation shows applications only what they
-// use; expr hands them over at init with SetLink, and builder takes them once with LinkOf. The
-// type parameters are expr's types, which this package cannot import (expr imports it).
+// Link is how package builder reaches the parts of package expr that only statements use: the
+// writer's Frame (clause and scope), declaring and writing a statement's sources, and the CTE
+// and conflict-target helpers. They are unexported in expr, so that expr's documentation
+// shows applications only what they use; expr hands them over at init with SetLink, and
+// builder takes them once with LinkOf. The type parameters are expr's types, which this
+// package cannot import (expr imports it).
 //
 // A call through a Link is an indirect call that cannot be inlined, and whatever a pointer
-// argument points to escapes to the heap (the compiler cannot see the callee). So what runs
-// once per clause or per part (Writer.Clause, Scope, the assignments' methods) and what takes
-// a statement's own storage (expr.Shape, RenderShaped, AppendConds) stays a direct call: as
-// function values they cost up to 12% more instructions per render, and three allocations
-// per Build (the Shape, the statement and its WriteSQL closure escaping).
+// argument points to escapes to the heap (the compiler cannot see the callee). So nothing
+// here is called once per part of a statement, and nothing takes a statement's own storage:
+// the clause is set through the Frame with plain stores, and the assignments' methods,
+// expr.Shape, RenderShaped and AppendConds stay exported, direct calls (as function values
+// they made each Build allocate three more times: the Shape, the statement and its WriteSQL
+// closure escaping).
 type Link[Writer, Source, Column any] struct {
+	// Frame is the writer's clause and scope, for the statement to set (see Frame).
+	Frame func(w *Writer) *Frame
 	// SetSoleSource declares src the statement's only source: its columns are written
 	// unqualified. With a nil src (several sources, or none) every column is qualified.
 	SetSoleSource func(w *Writer, src Source)
-	// SetNoSource declares that the statement has no source (a SELECT without FROM): writing
-	// a column of any table then fails the statement, naming the column.
-	SetNoSource func(w *Writer)
-	// SetBare makes every column render unqualified (INSERT column lists, the ORDER BY of a
-	// set operation) and returns the previous setting.
-	SetBare func(w *Writer, bare bool) (prev bool)
 	// DeclareCTE records that t names a common table expression from here on, so TablesOf
 	// does not report it as a table.
 	DeclareCTE func(w *Writer, t Source)
