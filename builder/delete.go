@@ -95,15 +95,14 @@ func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
 		return
 	}
 	scope, clause := f.Scope, f.SetClause(render.ClauseDelete)
-	s.writeBody(w)
+	s.writeBody(w, f)
 	f.Scope = scope
 	f.Clause = clause
 }
 
 // writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
 // once for all the early returns here (without a deferred closure, which costs on every render).
-func (s *DeleteStmt) writeBody(w *expr.Writer) {
-	f := link.Frame(w)
+func (s *DeleteStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	c := w.Caps()
 	if s.table == nil {
 		w.Fail(expr.ErrInvalid, "DELETE without a table")
@@ -152,6 +151,6 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 		failUnrestricted(w, "DELETE", "delete", s.table)
 		return
 	}
-	writeOrderLimit(w, s.order, &s.limit, c.DeleteLimit && !multi, "DELETE")
-	s.returning.write(w, c.DeleteReturning, "DELETE")
+	writeOrderLimit(w, f, s.order, &s.limit, c.DeleteLimit && !multi, "DELETE")
+	s.returning.write(w, f, c.DeleteReturning, "DELETE")
 }

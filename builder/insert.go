@@ -284,15 +284,14 @@ func (s *InsertStmt) WriteSQL(w *expr.Writer) {
 		return
 	}
 	scope, clause := f.Scope, f.SetClause(render.ClauseInsert)
-	s.writeBody(w)
+	s.writeBody(w, f)
 	f.Scope = scope
 	f.Clause = clause
 }
 
 // writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
 // once for all the early returns here (without a deferred closure, which costs on every render).
-func (s *InsertStmt) writeBody(w *expr.Writer) {
-	f := link.Frame(w)
+func (s *InsertStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	c := w.Caps()
 	x := s.x
 	if x == nil {
@@ -343,18 +342,17 @@ func (s *InsertStmt) writeBody(w *expr.Writer) {
 			w.Text(" () VALUES ()")
 		}
 	} else {
-		s.writeRows(w)
+		s.writeRows(w, f)
 	}
-	s.writeConflict(w, &x.conflict)
+	s.writeConflict(w, f, &x.conflict)
 	ret := s.returningList()
-	ret.write(w, c.InsertReturning, "INSERT")
+	ret.write(w, f, c.InsertReturning, "INSERT")
 }
 
 // emptyInsertExt stands in for a statement without extension; it is never modified.
 var emptyInsertExt insertExt
 
-func (s *InsertStmt) writeRows(w *expr.Writer) {
-	f := link.Frame(w)
+func (s *InsertStmt) writeRows(w *expr.Writer, f *render.Frame) {
 	rows := s.values()
 	first := rows[:s.width]
 	checkAssignments(w, s.into, first)
@@ -405,8 +403,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 	}
 }
 
-func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
-	f := link.Frame(w)
+func (s *InsertStmt) writeConflict(w *expr.Writer, f *render.Frame, cf *conflict) {
 	c := w.Caps()
 	pgIgnore := s.ignore && !c.InsertIgnore && !c.InsertOrIgnore && c.Upsert == dialect.UpsertOnConflict
 	if cf.action == noAction && !pgIgnore {

@@ -7,7 +7,7 @@ import (
 
 // link is expr's plumbing for statements, which expr does not export (see render.Link): the
 // writer's clause and scope, sources, assignments, the shape cache.
-var link = render.LinkOf[expr.Writer, expr.Source, expr.AnyColumn]()
+var link = render.LinkOf[expr.Writer, expr.Source, expr.Assignment, expr.AnyColumn]()
 
 // writeConds writes conds joined by AND, as WHERE and HAVING need them. Groups made with Or
 // carry their own parentheses. (Here rather than through link: a slice of a statement's

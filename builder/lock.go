@@ -26,15 +26,14 @@ type lockClause struct {
 	wait     lockWait
 }
 
-func (l lockClause) write(w *expr.Writer) {
+func (l lockClause) write(w *expr.Writer, f *render.Frame) {
 	if l.strength == lockNone {
 		if l.wait != waitDefault {
-			link.Frame(w).SetClause(render.ClauseForUpdate)
+			f.SetClause(render.ClauseForUpdate)
 			w.Fail(expr.ErrInvalid, "SKIP LOCKED or NOWAIT without FOR UPDATE or FOR SHARE")
 		}
 		return
 	}
-	f := link.Frame(w)
 	prev := f.SetClause(render.ClauseForUpdate)
 	c := w.Caps()
 	switch {

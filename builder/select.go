@@ -231,13 +231,12 @@ func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
 		return
 	}
 	scope, clause := f.Scope, f.SetClause(render.ClauseSelect)
-	s.writeBody(w, assigns)
+	s.writeBody(w, f, assigns)
 	f.Scope = scope
 	f.Clause = clause
 }
 
-func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
-	f := link.Frame(w)
+func (s *SelectStmt) writeBody(w *expr.Writer, f *render.Frame, assigns []expr.Assignment) {
 	x := s.extOrEmpty()
 	if x != &emptyExt {
 		x.with.write(w)
@@ -281,7 +280,7 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 		}
 	}
 	for i := range joins {
-		joins[i].write(w)
+		joins[i].write(w, f)
 	}
 	if where := s.where.items(x.where); len(where) > 0 {
 		f.SetClause(render.ClauseWhere)
@@ -304,10 +303,10 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 		writeOrders(w, order)
 	}
 	if s.limit.hasLimit || s.limit.hasOffset {
-		writeLimit(w, &s.limit)
+		writeLimit(w, f, &s.limit)
 	}
 	if s.lock != (lockClause{}) {
-		s.lock.write(w)
+		s.lock.write(w, f)
 	}
 }
 

@@ -179,7 +179,7 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 		writeOrders(w, s.order)
 	}
 	f.SetBare(prevBare)
-	writeLimit(w, &s.limit)
+	writeLimit(w, f, &s.limit)
 }
 
 func (s *SetStmt) hasOrderLimit() bool {

@@ -172,15 +172,14 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 		return
 	}
 	scope, clause := f.Scope, f.SetClause(render.ClauseUpdate)
-	s.writeBody(w)
+	s.writeBody(w, f)
 	f.Scope = scope
 	f.Clause = clause
 }
 
 // writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
 // once for all the early returns here (without a deferred closure, which costs on every render).
-func (s *UpdateStmt) writeBody(w *expr.Writer) {
-	f := link.Frame(w)
+func (s *UpdateStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	c := w.Caps()
 	x := s.x
 	if x == nil {
@@ -214,7 +213,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		case c.UpdateJoin:
 			joined = true
 			for i := range x.joins {
-				x.joins[i].write(w)
+				x.joins[i].write(w, f)
 			}
 			if len(x.from) > 0 {
 				f.SetClause(render.ClauseUpdate)
@@ -265,8 +264,8 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		failUnrestricted(w, "UPDATE", "change", s.table)
 		return
 	}
-	writeOrderLimit(w, x.order, &x.limit, c.UpdateLimit && !multi, "UPDATE")
-	x.returning.write(w, c.UpdateReturning, "UPDATE")
+	writeOrderLimit(w, f, x.order, &x.limit, c.UpdateLimit && !multi, "UPDATE")
+	x.returning.write(w, f, c.UpdateReturning, "UPDATE")
 }
 
 // emptyUpdateExt stands in for a statement without extension; it is never modified.
@@ -274,8 +273,7 @@ var emptyUpdateExt updateExt
 
 // writeOrderLimit writes the ORDER BY and LIMIT of an UPDATE or DELETE, which only some
 // engines allow.
-func writeOrderLimit(w *expr.Writer, order []expr.Order, l *limitOffset, ok bool, stmt string) {
-	f := link.Frame(w)
+func writeOrderLimit(w *expr.Writer, f *render.Frame, order []expr.Order, l *limitOffset, ok bool, stmt string) {
 	if len(order) == 0 && !l.hasLimit {
 		return
 	}
@@ -293,5 +291,5 @@ func writeOrderLimit(w *expr.Writer, order []expr.Order, l *limitOffset, ok bool
 		w.Text(" ORDER BY ")
 		writeOrders(w, order)
 	}
-	writeLimit(w, l)
+	writeLimit(w, f, l)
 }

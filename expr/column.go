@@ -146,10 +146,10 @@ func (a Assignment) WriteColumn(w *Writer, qualified bool) {
 // WriteValue writes the assigned value.
 func (a Assignment) WriteValue(w *Writer) { a.val.write(w) }
 
-// Value returns the value the assignment binds, for code that sends rows without SQL text
+// value returns the value the assignment binds, for code that sends rows without SQL text
 // (PostgreSQL's COPY, conn/postgres.CopyFrom): v for Set(v), nil for SetNull. ok is false
 // for an expression or DEFAULT, which only the SQL text can carry.
-func (a Assignment) Value() (v any, ok bool) {
+func (a Assignment) value() (v any, ok bool) {
 	switch x := a.val.x.(type) {
 	case nullNode, nilValue:
 		return nil, true
@@ -160,10 +160,10 @@ func (a Assignment) Value() (v any, ok bool) {
 	}
 }
 
-// Args is how many arguments the assigned value binds when written: 1 for a value (Set), 0
+// args is how many arguments the assigned value binds when written: 1 for a value (Set), 0
 // for NULL and DEFAULT, and -1 for an expression (SetExpr), whose count only writing it
 // tells. Splitting a long INSERT at the engine's limit counts with it.
-func (a Assignment) Args() int {
+func (a Assignment) args() int {
 	switch a.val.x.(type) {
 	case nullNode, defaultNode:
 		return 0

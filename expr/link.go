@@ -5,7 +5,7 @@ import "github.com/typedsql/typedsql/internal/render"
 // The builder package's plumbing, unexported here so that this package's documentation shows
 // applications only what they use, is handed to builder through render.Link (see there).
 func init() {
-	render.SetLink(&render.Link[Writer, Source, AnyColumn]{
+	render.SetLink(&render.Link[Writer, Source, Assignment, AnyColumn]{
 		Frame:         (*Writer).frame,
 		SetSoleSource: (*Writer).setSoleSource,
 		DeclareCTE:    (*Writer).declareCTE,
@@ -15,6 +15,9 @@ func init() {
 		WriteRef:        writeRef,
 		WriteColumnName: (*Writer).writeColumnName,
 		ColumnOfSource:  columnOfSource,
+		SchemaAndName:   schemaAndName,
+		AssignedValue:   Assignment.value,
+		AssignedArgs:    Assignment.args,
 	})
 }
 

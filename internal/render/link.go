@@ -16,7 +16,7 @@ import "fmt"
 // expr.Shape, RenderShaped and AppendConds stay exported, direct calls (as function values
 // they made each Build allocate three more times: the Shape, the statement and its WriteSQL
 // closure escaping).
-type Link[Writer, Source, Column any] struct {
+type Link[Writer, Source, Assignment, Column any] struct {
 	// Frame is the writer's clause and scope, for the statement to set (see Frame).
 	Frame func(w *Writer) *Frame
 	// SetSoleSource declares src the statement's only source: its columns are written
@@ -38,17 +38,28 @@ type Link[Writer, Source, Column any] struct {
 	WriteColumnName func(w *Writer, c Column)
 	// ColumnOfSource reports whether c is one of src's columns.
 	ColumnOfSource func(c Column, src Source) bool
+	// SchemaAndName returns a table's schema ("" when it has none) and name, apart, for
+	// APIs that take them as separate identifiers (pgx's CopyFrom); "", "" for a derived
+	// table.
+	SchemaAndName func(src Source) (schema, name string)
+	// AssignedValue returns the value an assignment binds, for sending rows without SQL
+	// text (PostgreSQL's COPY): v for Set(v), nil for SetNull; ok is false for an
+	// expression or DEFAULT, which only the SQL text can carry.
+	AssignedValue func(a Assignment) (v any, ok bool)
+	// AssignedArgs is how many arguments an assignment's value binds when written: 1 for a
+	// value, 0 for NULL and DEFAULT, -1 for an expression (only writing it tells).
+	AssignedArgs func(a Assignment) int
 }
 
 var link any
 
 // SetLink is called by expr at init.
-func SetLink[W, S, C any](l *Link[W, S, C]) { link = l }
+func SetLink[W, S, A, C any](l *Link[W, S, A, C]) { link = l }
 
 // LinkOf is the Link expr set; builder calls it at init (expr's init has run: builder imports
 // expr). Type arguments other than expr's panic, which any test of builder shows.
-func LinkOf[W, S, C any]() *Link[W, S, C] {
-	l, ok := link.(*Link[W, S, C])
+func LinkOf[W, S, A, C any]() *Link[W, S, A, C] {
+	l, ok := link.(*Link[W, S, A, C])
 	if !ok {
 		panic(fmt.Sprintf("render: LinkOf with other types than expr's SetLink: %T", link))
 	}
