@@ -110,6 +110,11 @@ func (a Assignment) QualifiedName() string {
 }
 
 // SameColumn reports whether a and b assign the same column of the same table descriptor.
+//
+// SameColumn, BelongsTo, WriteColumn and WriteValue are for the builder package's statements,
+// which call them once per assignment: as methods they are direct calls the compiler inlines
+// (through internal/render's Link, as the rest of the statements' plumbing, each would be an
+// indirect call: see render.Link). An application has no use for them.
 func (a Assignment) SameColumn(b Assignment) bool { return a.col != nil && a.col == b.col }
 
 // BelongsTo reports whether the assigned column is one of src's columns.

@@ -193,11 +193,12 @@ func (t *Table) mustEmbedExprTable() *Table { return t }
 // Source is what FROM, JOIN, INSERT INTO, UPDATE and DELETE FROM accept: a table struct that
 // embeds Table (or a pointer to one), or a derived table made with FromQuery.
 type Source interface {
-	writeSource(w *Writer)
-	// writeName writes the source's name without alias (INSERT INTO, CTE references).
-	writeName(w *Writer)
 	// TableName is the schema-qualified name ("" for a derived table).
 	TableName() string
+
+	writeSource(w *Writer) // the FROM item: "schema"."name" AS "alias", or (subquery) AS "name"
+	// writeName writes the source's name without alias (INSERT INTO, CTE references).
+	writeName(w *Writer)
 	sourceInfo() *tableInfo
 	shapeWord() uint32 // see Shape
 }
