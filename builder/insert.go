@@ -269,7 +269,7 @@ func (s *InsertStmt) onlyTarget() string {
 		return ""
 	}
 	for _, a := range s.values() {
-		if a.Args() < 0 { // an expression: it may read tables
+		if link.AssignedArgs(a) < 0 { // an expression: it may read tables
 			return ""
 		}
 	}
@@ -378,7 +378,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer, f *render.Frame) {
 	w.Text(" VALUES ")
 	width := int(s.width)
 	if s.nrows > 1 {
-		w.ReserveArgs(int(s.nrows) * width) // a batch of 16,383 rows: room at once, not by doubling
+		link.ReserveArgs(w, int(s.nrows)*width) // a batch of 16,383 rows: room at once, not by doubling
 	}
 	for r := 0; r < int(s.nrows); r++ {
 		row := rows[r*width : (r+1)*width]

@@ -54,7 +54,7 @@ type reserving struct {
 }
 
 func (r reserving) WriteSQL(w *expr.Writer) {
-	w.ReserveArgs(r.reserve)
+	builder.ReserveArgs(w, r.reserve)
 	for i, v := range r.vals {
 		if i > 0 {
 			w.Text(", ")

@@ -50,7 +50,7 @@ func (s *InsertStmt) ValueRows() (*ValueRows, error) {
 	case len(x.with.ctes) > 0:
 		return fail("COPY has no WITH")
 	}
-	schema, table := link.SchemaAndName(s.into)
+	schema, table := expr.SchemaAndName(s.into)
 	if table == "" {
 		return fail("the target " + targetName(s.into) + " is not a table")
 	}
@@ -90,7 +90,7 @@ func (v *ValueRows) Len() int { return len(v.rows) / v.width }
 // SetDefault) is an error naming its row and column.
 func (v *ValueRows) Row(i int, dst []any) error {
 	for c, a := range v.rows[i*v.width : (i+1)*v.width] {
-		val, ok := link.AssignedValue(a)
+		val, ok := a.Value()
 		if !ok {
 			return errors.New("typedsql: rows to copy: row " + strconv.Itoa(i+1) + " column " + quoteName(a.ColumnName()) +
 				": only values can be copied, not an expression or DEFAULT (leave a defaulted column out of every row)")

@@ -75,7 +75,7 @@ func TestNoBuilderPlumbingExported(t *testing.T) {
 		"Writer.WriteColumnName", "Writer.WriteConds", "Writer.WriteOrders",
 		"Table.WriteSource", "Table.WriteName", "Table.WriteRef",
 		"Source.WriteSource", "Source.WriteName",
-		"ColumnOfSource", "SchemaAndName", "Assignment.Value", "Assignment.Args",
+		"ColumnOfSource", "Assignment.Args", "Writer.ReserveArgs",
 	}
 	api := exportedAPI(t)
 	if !slices.Contains(api, "Writer.Text") || !slices.Contains(api, "Table.TableName") {

@@ -151,10 +151,10 @@ func (a Assignment) WriteColumn(w *Writer, qualified bool) {
 // WriteValue writes the assigned value.
 func (a Assignment) WriteValue(w *Writer) { a.val.write(w) }
 
-// value returns the value the assignment binds, for code that sends rows without SQL text
+// Value returns the value the assignment binds, for code that sends rows without SQL text
 // (PostgreSQL's COPY, conn/postgres.CopyFrom): v for Set(v), nil for SetNull. ok is false
 // for an expression or DEFAULT, which only the SQL text can carry.
-func (a Assignment) value() (v any, ok bool) {
+func (a Assignment) Value() (v any, ok bool) {
 	switch x := a.val.x.(type) {
 	case nullNode, nilValue:
 		return nil, true

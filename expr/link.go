@@ -14,9 +14,8 @@ func init() {
 		WriteName:       func(w *Writer, src Source) { src.writeName(w) },
 		WriteRef:        writeRef,
 		WriteColumnName: (*Writer).writeColumnName,
+		ReserveArgs:     (*Writer).reserveArgs,
 		ColumnOfSource:  columnOfSource,
-		SchemaAndName:   schemaAndName,
-		AssignedValue:   Assignment.value,
 		AssignedArgs:    Assignment.args,
 	})
 }

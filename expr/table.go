@@ -410,10 +410,10 @@ func (d derived) writeName(w *Writer) {
 func (d derived) TableName() string      { return "" }
 func (d derived) sourceInfo() *tableInfo { return d.t }
 
-// schemaAndName returns a table's schema ("" when InSchema was not given) and name, apart,
+// SchemaAndName returns a table's schema ("" when InSchema was not given) and name, apart,
 // for APIs that take them as separate identifiers (pgx's CopyFrom). A derived table has
 // neither.
-func schemaAndName(src Source) (schema, name string) {
+func SchemaAndName(src Source) (schema, name string) {
 	if src == nil {
 		return "", ""
 	}

@@ -399,11 +399,11 @@ func (w *Writer) Arg(v any) {
 	}
 }
 
-// ReserveArgs is a hint that about n more arguments follow, each with its placeholder and a
+// reserveArgs is a hint that about n more arguments follow, each with its placeholder and a
 // separator (an INSERT's VALUES rows): the writer makes room for them at once rather than
 // growing its argument slice and text buffer step by step, which for 65,535 arguments copies
 // them about a dozen times. It writes nothing; more or fewer arguments than n may follow.
-func (w *Writer) ReserveArgs(n int) {
+func (w *Writer) reserveArgs(n int) {
 	if w.debug || w.collect || n <= 0 {
 		return
 	}

@@ -36,16 +36,11 @@ type Link[Writer, Source, Assignment, Column any] struct {
 	WriteRef func(w *Writer, src Source) bool
 	// WriteColumnName writes c's name alone, unqualified: "email".
 	WriteColumnName func(w *Writer, c Column)
+	// ReserveArgs is a hint that about n more arguments follow, each with its placeholder
+	// and a separator (an INSERT's VALUES rows): the writer makes room for them at once.
+	ReserveArgs func(w *Writer, n int)
 	// ColumnOfSource reports whether c is one of src's columns.
 	ColumnOfSource func(c Column, src Source) bool
-	// SchemaAndName returns a table's schema ("" when it has none) and name, apart, for
-	// APIs that take them as separate identifiers (pgx's CopyFrom); "", "" for a derived
-	// table.
-	SchemaAndName func(src Source) (schema, name string)
-	// AssignedValue returns the value an assignment binds, for sending rows without SQL
-	// text (PostgreSQL's COPY): v for Set(v), nil for SetNull; ok is false for an
-	// expression or DEFAULT, which only the SQL text can carry.
-	AssignedValue func(a Assignment) (v any, ok bool)
 	// AssignedArgs is how many arguments an assignment's value binds when written: 1 for a
 	// value, 0 for NULL and DEFAULT, -1 for an expression (only writing it tells).
 	AssignedArgs func(a Assignment) int
