@@ -3,8 +3,8 @@ package render
 // Frame is what a statement sets around its clauses: the clause being written, for error
 // messages, and the scope that qualifies column references. It lives in expr's Writer, which
 // reads it when writing a column or recording an error; a statement gets it with Link.Frame
-// once per function that writes clauses and then sets it with plain stores, because it does
-// so about ten times per statement, too often for a call through a function value each time.
+// once and hands it to its clause writers, which set it with plain stores, about ten times
+// per statement: too often for a call through a function value each time.
 type Frame struct {
 	Clause Clause
 	Scope  Scope
