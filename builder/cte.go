@@ -59,7 +59,7 @@ func (c *with) add(recursive bool, ctes []WithQuery) {
 }
 
 func (c *with) write(w *expr.Writer) {
-	f := link.Frame(w)
+	f := w.Frame()
 	if len(c.ctes) == 0 {
 		return
 	}
@@ -89,7 +89,7 @@ func (c *with) write(w *expr.Writer) {
 
 // write writes name (columns) AS (query).
 func (q *WithQuery) write(w *expr.Writer) {
-	link.WriteName(w, q.t)
+	q.t.WriteName(w)
 	if q.assigns != nil {
 		q.writeAssigned(w)
 		return
@@ -251,7 +251,7 @@ func cteName(t expr.Source) string {
 // writeDML writes the WITH clause of an INSERT, UPDATE or DELETE, where not every engine
 // accepts one; it reports whether rendering may go on.
 func (c *with) writeDML(w *expr.Writer, stmt string) bool {
-	f := link.Frame(w)
+	f := w.Frame()
 	if len(c.ctes) > 0 && !w.Caps().WithDML {
 		f.SetClause(render.ClauseWith)
 		w.Unsupported("WITH ... " + stmt)

@@ -89,7 +89,7 @@ func (s *DeleteStmt) Tables() []string { return expr.TablesOf(s) }
 
 // WriteSQL writes the statement.
 func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
-	f := link.Frame(w)
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *DeleteStmt")
 		return
@@ -113,18 +113,18 @@ func (s *DeleteStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	}
 	multi := len(s.using) > 0
 	if multi {
-		link.SetSoleSource(w, nil)
+		w.SetSoleSource(nil)
 	} else {
-		link.SetSoleSource(w, s.table)
+		w.SetSoleSource(s.table)
 	}
 	f.SetClause(render.ClauseDelete)
 	switch {
 	case !multi:
 		w.Text("DELETE FROM ")
-		link.WriteSource(w, s.table)
+		s.table.WriteSource(w)
 	case c.DeleteUsing:
 		w.Text("DELETE FROM ")
-		link.WriteSource(w, s.table)
+		s.table.WriteSource(w)
 		f.SetClause(render.ClauseUsing)
 		w.Text(" USING ")
 		writeSources(w, s.using)
@@ -135,7 +135,7 @@ func (s *DeleteStmt) writeBody(w *expr.Writer, f *render.Frame) {
 			return
 		}
 		w.Text(" FROM ")
-		link.WriteSource(w, s.table)
+		s.table.WriteSource(w)
 		w.Text(", ")
 		writeSources(w, s.using)
 	default:
@@ -146,7 +146,7 @@ func (s *DeleteStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	if len(s.conds) > 0 {
 		f.SetClause(render.ClauseWhere)
 		w.Text(" WHERE ")
-		writeConds(w, s.conds)
+		w.WriteConds(s.conds)
 	} else if !s.allRows && !s.limit.hasLimit {
 		failUnrestricted(w, "DELETE", "delete", s.table)
 		return

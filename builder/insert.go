@@ -278,7 +278,7 @@ func (s *InsertStmt) onlyTarget() string {
 
 // WriteSQL writes the statement.
 func (s *InsertStmt) WriteSQL(w *expr.Writer) {
-	f := link.Frame(w)
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *InsertStmt")
 		return
@@ -333,8 +333,8 @@ func (s *InsertStmt) writeBody(w *expr.Writer, f *render.Frame) {
 		}
 	}
 	w.Text("INTO ")
-	link.WriteName(w, s.into)
-	link.SetSoleSource(w, s.into)
+	s.into.WriteName(w)
+	w.SetSoleSource(s.into)
 	if s.defaults {
 		if c.DefaultValues {
 			w.Text(" DEFAULT VALUES")
@@ -451,7 +451,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, f *render.Frame, cf *conflict
 			w.Text(" DO UPDATE SET ")
 			// Both the existing row and EXCLUDED are in scope here, so PostgreSQL rejects an
 			// unqualified column as ambiguous: qualify every column of the values.
-			link.SetSoleSource(w, nil)
+			w.SetSoleSource(nil)
 			writeSet(w, cf.set, false)
 		} else {
 			w.Text(" DO NOTHING")

@@ -60,7 +60,7 @@ func (j *join) write(w *expr.Writer, f *render.Frame) {
 		w.Fail(expr.ErrInvalid, "nil source")
 		return
 	}
-	link.WriteSource(w, j.src)
+	j.src.WriteSource(w)
 	if j.kind != crossJoin {
 		w.Text(" ON ")
 		j.on[0].WriteSQL(w)

@@ -225,7 +225,7 @@ func (s *SelectStmt) WriteSQL(w *expr.Writer) { s.write(w, nil) }
 
 // write renders the statement; a non-nil assigns replaces the select list (INSERT ... SELECT).
 func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
-	f := link.Frame(w)
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *SelectStmt")
 		return
@@ -244,11 +244,11 @@ func (s *SelectStmt) writeBody(w *expr.Writer, f *render.Frame, assigns []expr.A
 	joins := s.joins.items(x.joins)
 	switch {
 	case s.from != nil && len(x.from) == 0 && len(joins) == 0:
-		link.SetSoleSource(w, s.from)
+		w.SetSoleSource(s.from)
 	case s.from == nil && len(x.from) == 0 && len(joins) == 0:
 		f.SetNoSource() // SELECT 1, SELECT NOW(): a column here has no table to come from
 	default:
-		link.SetSoleSource(w, nil)
+		w.SetSoleSource(nil)
 	}
 	f.SetClause(render.ClauseSelect)
 	if s.distinct {
@@ -273,7 +273,7 @@ func (s *SelectStmt) writeBody(w *expr.Writer, f *render.Frame, assigns []expr.A
 	if s.from != nil {
 		f.SetClause(render.ClauseFrom)
 		w.Text(" FROM ")
-		link.WriteSource(w, s.from)
+		s.from.WriteSource(w)
 		if len(x.from) > 0 {
 			w.Text(", ")
 			writeSources(w, x.from)
@@ -285,7 +285,7 @@ func (s *SelectStmt) writeBody(w *expr.Writer, f *render.Frame, assigns []expr.A
 	if where := s.where.items(x.where); len(where) > 0 {
 		f.SetClause(render.ClauseWhere)
 		w.Text(" WHERE ")
-		writeConds(w, where)
+		w.WriteConds(where)
 	}
 	if group := s.group.items(x.group); len(group) > 0 {
 		f.SetClause(render.ClauseGroupBy)
@@ -295,12 +295,12 @@ func (s *SelectStmt) writeBody(w *expr.Writer, f *render.Frame, assigns []expr.A
 	if having := s.having.items(x.having); len(having) > 0 {
 		f.SetClause(render.ClauseHaving)
 		w.Text(" HAVING ")
-		writeConds(w, having)
+		w.WriteConds(having)
 	}
 	if order := s.order.items(x.order); len(order) > 0 {
 		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		writeOrders(w, order)
+		w.WriteOrders(order)
 	}
 	if s.limit.hasLimit || s.limit.hasOffset {
 		writeLimit(w, f, &s.limit)
@@ -319,7 +319,7 @@ func writeSources(w *expr.Writer, srcs []expr.Source) {
 			w.Fail(expr.ErrInvalid, "nil source")
 			continue
 		}
-		link.WriteSource(w, src)
+		src.WriteSource(w)
 	}
 }
 

@@ -99,7 +99,7 @@ func (s *SetStmt) setOperand() bool { return true }
 
 // WriteSQL writes the statement.
 func (s *SetStmt) WriteSQL(w *expr.Writer) {
-	f := link.Frame(w)
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *SetStmt")
 		return
@@ -171,12 +171,12 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 			return
 		}
 	}
-	link.SetSoleSource(w, nil)
+	w.SetSoleSource(nil)
 	prevBare := f.SetBare(true)
 	if len(s.order) > 0 {
 		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		writeOrders(w, s.order)
+		w.WriteOrders(s.order)
 	}
 	f.SetBare(prevBare)
 	writeLimit(w, f, &s.limit)

@@ -166,7 +166,7 @@ func (s *UpdateStmt) Tables() []string { return expr.TablesOf(s) }
 
 // WriteSQL writes the statement.
 func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
-	f := link.Frame(w)
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *UpdateStmt")
 		return
@@ -199,13 +199,13 @@ func (s *UpdateStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	}
 	multi := len(x.from) > 0 || len(x.joins) > 0
 	if multi {
-		link.SetSoleSource(w, nil)
+		w.SetSoleSource(nil)
 	} else {
-		link.SetSoleSource(w, s.table)
+		w.SetSoleSource(s.table)
 	}
 	f.SetClause(render.ClauseUpdate)
 	w.Text("UPDATE ")
-	link.WriteSource(w, s.table)
+	s.table.WriteSource(w)
 	joined := false // MySQL: the other tables are part of the table list
 	if multi {
 		switch {
@@ -242,7 +242,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer, f *render.Frame) {
 				w.Fail(expr.ErrInvalid, "nil source")
 				return
 			}
-			link.WriteSource(w, x.joins[i].src)
+			x.joins[i].src.WriteSource(w)
 		}
 		if len(x.joins) > 0 && len(x.from) > 0 {
 			w.Text(", ")
@@ -259,7 +259,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	if conds := s.conds(); len(conds) > 0 {
 		f.SetClause(render.ClauseWhere)
 		w.Text(where)
-		writeConds(w, conds)
+		w.WriteConds(conds)
 	} else if !s.allRows && len(x.joins) == 0 && !x.limit.hasLimit {
 		failUnrestricted(w, "UPDATE", "change", s.table)
 		return
@@ -289,7 +289,7 @@ func writeOrderLimit(w *expr.Writer, f *render.Frame, order []expr.Order, l *lim
 	if len(order) > 0 {
 		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		writeOrders(w, order)
+		w.WriteOrders(order)
 	}
 	writeLimit(w, f, l)
 }

@@ -282,9 +282,9 @@ func (c *Cond) writeEqAny(w *Writer) {
 	w.Char(')')
 }
 
-// writeConds writes conds joined by AND, as WHERE and HAVING need them. Groups made with Or
+// WriteConds writes conds joined by AND, as WHERE and HAVING need them. Groups made with Or
 // carry their own parentheses.
-func (w *Writer) writeConds(conds []Cond) {
+func (w *Writer) WriteConds(conds []Cond) {
 	for i := range conds {
 		if i > 0 {
 			w.Text(" AND ")

@@ -103,8 +103,8 @@ func (o Order) WriteSQL(w *Writer) {
 	}
 }
 
-// writeOrders writes ORDER BY items separated by commas.
-func (w *Writer) writeOrders(os []Order) {
+// WriteOrders writes ORDER BY items separated by commas.
+func (w *Writer) WriteOrders(os []Order) {
 	for i := range os {
 		if i > 0 {
 			w.Text(", ")

@@ -6,12 +6,8 @@ import "github.com/typedsql/typedsql/internal/render"
 // applications only what they use, is handed to builder through render.Link (see there).
 func init() {
 	render.SetLink(&render.Link[Writer, Source, Assignment, AnyColumn]{
-		Frame:         (*Writer).frame,
-		SetSoleSource: (*Writer).setSoleSource,
-		DeclareCTE:    (*Writer).declareCTE,
+		DeclareCTE: (*Writer).declareCTE,
 
-		WriteSource:     func(w *Writer, src Source) { src.writeSource(w) },
-		WriteName:       func(w *Writer, src Source) { src.writeName(w) },
 		WriteRef:        writeRef,
 		WriteColumnName: (*Writer).writeColumnName,
 		ReserveArgs:     (*Writer).reserveArgs,

@@ -105,8 +105,8 @@ func (t Table) ColumnNames() []string {
 	return names
 }
 
-// writeSource writes the table as a FROM item: "schema"."name" AS "alias".
-func (t Table) writeSource(w *Writer) {
+// WriteSource writes the table as a FROM item: "schema"."name" AS "alias".
+func (t Table) WriteSource(w *Writer) {
 	info := t.writable(w)
 	if info == nil {
 		return
@@ -122,9 +122,9 @@ func (t Table) writeSource(w *Writer) {
 	}
 }
 
-// writeName writes the table's name without its alias ("schema"."name"): the target of INSERT
+// WriteName writes the table's name without its alias ("schema"."name"): the target of INSERT
 // INTO, and the reference to a CTE.
-func (t Table) writeName(w *Writer) {
+func (t Table) WriteName(w *Writer) {
 	info := t.writable(w)
 	if info == nil {
 		return
@@ -196,9 +196,10 @@ type Source interface {
 	// TableName is the schema-qualified name ("" for a derived table).
 	TableName() string
 
-	writeSource(w *Writer) // the FROM item: "schema"."name" AS "alias", or (subquery) AS "name"
-	// writeName writes the source's name without alias (INSERT INTO, CTE references).
-	writeName(w *Writer)
+	// WriteSource writes the FROM item: "schema"."name" AS "alias", or (subquery) AS "name".
+	WriteSource(w *Writer)
+	// WriteName writes the source's name without alias (INSERT INTO, CTE references).
+	WriteName(w *Writer)
 	sourceInfo() *tableInfo
 	shapeWord() uint32 // see Shape
 }
@@ -385,7 +386,7 @@ func FromQuery(t Source, q Query) Source {
 	return derived{t: t.sourceInfo(), q: q}
 }
 
-func (d derived) writeSource(w *Writer) {
+func (d derived) WriteSource(w *Writer) {
 	if d.t == nil {
 		w.Fail(ErrInvalid, "derived table without a bound descriptor")
 		return
@@ -403,7 +404,7 @@ func (d derived) writeSource(w *Writer) {
 	}
 }
 
-func (d derived) writeName(w *Writer) {
+func (d derived) WriteName(w *Writer) {
 	w.Fail(ErrInvalid, "a derived table (subquery) has no name to write to")
 }
 

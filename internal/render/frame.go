@@ -2,9 +2,8 @@ package render
 
 // Frame is what a statement sets around its clauses: the clause being written, for error
 // messages, and the scope that qualifies column references. It lives in expr's Writer, which
-// reads it when writing a column or recording an error; a statement gets it with Link.Frame
-// once and hands it to its clause writers, which set it with plain stores, about ten times
-// per statement: too often for a call through a function value each time.
+// reads it when writing a column or recording an error; a statement gets it with expr's
+// Writer.Frame once and then sets it with plain stores, about ten times per statement.
 type Frame struct {
 	Clause Clause
 	Scope  Scope
