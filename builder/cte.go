@@ -59,18 +59,19 @@ func (c *with) add(recursive bool, ctes []WithQuery) {
 }
 
 func (c *with) write(w *expr.Writer) {
+	f := w.Frame()
 	if len(c.ctes) == 0 {
 		return
 	}
-	prev := w.Clause(render.ClauseWith)
+	prev := f.SetClause(render.ClauseWith)
 	// Declare every name first: a recursive CTE refers to itself, and later CTEs to earlier ones.
 	for _, q := range c.ctes {
 		if q.t == nil {
 			w.Fail(expr.ErrInvalid, "CTE without a name descriptor")
-			w.Clause(prev)
+			f.Clause = prev
 			return
 		}
-		w.DeclareCTE(q.t)
+		link.DeclareCTE(w, q.t)
 	}
 	w.Text("WITH ")
 	if c.recursive {
@@ -83,7 +84,7 @@ func (c *with) write(w *expr.Writer) {
 		c.ctes[i].write(w)
 	}
 	w.Char(' ')
-	w.Clause(prev)
+	f.Clause = prev
 }
 
 // write writes name (columns) AS (query).
@@ -250,8 +251,9 @@ func cteName(t expr.Source) string {
 // writeDML writes the WITH clause of an INSERT, UPDATE or DELETE, where not every engine
 // accepts one; it reports whether rendering may go on.
 func (c *with) writeDML(w *expr.Writer, stmt string) bool {
+	f := w.Frame()
 	if len(c.ctes) > 0 && !w.Caps().WithDML {
-		w.Clause(render.ClauseWith)
+		f.SetClause(render.ClauseWith)
 		w.Unsupported("WITH ... " + stmt)
 		return false
 	}

@@ -89,19 +89,20 @@ func (s *DeleteStmt) Tables() []string { return expr.TablesOf(s) }
 
 // WriteSQL writes the statement.
 func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *DeleteStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(render.ClauseDelete)
-	s.writeBody(w)
-	w.RestoreScope(scope)
-	w.Clause(clause)
+	scope, clause := f.Scope, f.SetClause(render.ClauseDelete)
+	s.writeBody(w, f)
+	f.Scope = scope
+	f.Clause = clause
 }
 
 // writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
 // once for all the early returns here (without a deferred closure, which costs on every render).
-func (s *DeleteStmt) writeBody(w *expr.Writer) {
+func (s *DeleteStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	c := w.Caps()
 	if s.table == nil {
 		w.Fail(expr.ErrInvalid, "DELETE without a table")
@@ -116,7 +117,7 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 	} else {
 		w.SetSoleSource(s.table)
 	}
-	w.Clause(render.ClauseDelete)
+	f.SetClause(render.ClauseDelete)
 	switch {
 	case !multi:
 		w.Text("DELETE FROM ")
@@ -124,14 +125,12 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 	case c.DeleteUsing:
 		w.Text("DELETE FROM ")
 		s.table.WriteSource(w)
-		w.Clause(render.ClauseUsing)
+		f.SetClause(render.ClauseUsing)
 		w.Text(" USING ")
 		writeSources(w, s.using)
 	case c.DeleteJoin:
 		w.Text("DELETE ")
-		if t, ok := s.table.(interface{ WriteRef(*expr.Writer) }); ok {
-			t.WriteRef(w)
-		} else {
+		if !link.WriteRef(w, s.table) {
 			w.Fail(expr.ErrInvalid, "DELETE target is not a table")
 			return
 		}
@@ -140,18 +139,18 @@ func (s *DeleteStmt) writeBody(w *expr.Writer) {
 		w.Text(", ")
 		writeSources(w, s.using)
 	default:
-		w.Clause(render.ClauseUsing)
+		f.SetClause(render.ClauseUsing)
 		w.Unsupported("DELETE with other tables (USING)")
 		return
 	}
 	if len(s.conds) > 0 {
-		w.Clause(render.ClauseWhere)
+		f.SetClause(render.ClauseWhere)
 		w.Text(" WHERE ")
 		w.WriteConds(s.conds)
 	} else if !s.allRows && !s.limit.hasLimit {
 		failUnrestricted(w, "DELETE", "delete", s.table)
 		return
 	}
-	writeOrderLimit(w, s.order, &s.limit, c.DeleteLimit && !multi, "DELETE")
-	s.returning.write(w, c.DeleteReturning, "DELETE")
+	writeOrderLimit(w, f, s.order, &s.limit, c.DeleteLimit && !multi, "DELETE")
+	s.returning.write(w, f, c.DeleteReturning, "DELETE")
 }

@@ -269,7 +269,7 @@ func (s *InsertStmt) onlyTarget() string {
 		return ""
 	}
 	for _, a := range s.values() {
-		if a.Args() < 0 { // an expression: it may read tables
+		if link.AssignedArgs(a) < 0 { // an expression: it may read tables
 			return ""
 		}
 	}
@@ -278,19 +278,20 @@ func (s *InsertStmt) onlyTarget() string {
 
 // WriteSQL writes the statement.
 func (s *InsertStmt) WriteSQL(w *expr.Writer) {
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *InsertStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(render.ClauseInsert)
-	s.writeBody(w)
-	w.RestoreScope(scope)
-	w.Clause(clause)
+	scope, clause := f.Scope, f.SetClause(render.ClauseInsert)
+	s.writeBody(w, f)
+	f.Scope = scope
+	f.Clause = clause
 }
 
 // writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
 // once for all the early returns here (without a deferred closure, which costs on every render).
-func (s *InsertStmt) writeBody(w *expr.Writer) {
+func (s *InsertStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	c := w.Caps()
 	x := s.x
 	if x == nil {
@@ -319,7 +320,7 @@ func (s *InsertStmt) writeBody(w *expr.Writer) {
 	if !x.with.writeDML(w, "INSERT") {
 		return
 	}
-	w.Clause(render.ClauseInsert)
+	f.SetClause(render.ClauseInsert)
 	w.Text("INSERT ")
 	if s.ignore {
 		switch {
@@ -341,17 +342,17 @@ func (s *InsertStmt) writeBody(w *expr.Writer) {
 			w.Text(" () VALUES ()")
 		}
 	} else {
-		s.writeRows(w)
+		s.writeRows(w, f)
 	}
-	s.writeConflict(w, &x.conflict)
+	s.writeConflict(w, f, &x.conflict)
 	ret := s.returningList()
-	ret.write(w, c.InsertReturning, "INSERT")
+	ret.write(w, f, c.InsertReturning, "INSERT")
 }
 
 // emptyInsertExt stands in for a statement without extension; it is never modified.
 var emptyInsertExt insertExt
 
-func (s *InsertStmt) writeRows(w *expr.Writer) {
+func (s *InsertStmt) writeRows(w *expr.Writer, f *render.Frame) {
 	rows := s.values()
 	first := rows[:s.width]
 	checkAssignments(w, s.into, first)
@@ -364,7 +365,7 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 	}
 	w.Char(')')
 	if q := s.x; q != nil && q.query != nil {
-		w.Clause(render.ClauseSelect)
+		f.SetClause(render.ClauseSelect)
 		w.Char(' ')
 		if len(q.query.columns()) > 0 {
 			w.Fail(expr.ErrInvalid, "INSERT ... SELECT: the SELECT's list comes from the assignments; build it with builder.Select()")
@@ -373,11 +374,11 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 		q.query.write(w, first)
 		return
 	}
-	w.Clause(render.ClauseValues)
+	f.SetClause(render.ClauseValues)
 	w.Text(" VALUES ")
 	width := int(s.width)
 	if s.nrows > 1 {
-		w.ReserveArgs(int(s.nrows) * width) // a batch of 16,383 rows: room at once, not by doubling
+		link.ReserveArgs(w, int(s.nrows)*width) // a batch of 16,383 rows: room at once, not by doubling
 	}
 	for r := 0; r < int(s.nrows); r++ {
 		row := rows[r*width : (r+1)*width]
@@ -402,23 +403,23 @@ func (s *InsertStmt) writeRows(w *expr.Writer) {
 	}
 }
 
-func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
+func (s *InsertStmt) writeConflict(w *expr.Writer, f *render.Frame, cf *conflict) {
 	c := w.Caps()
 	pgIgnore := s.ignore && !c.InsertIgnore && !c.InsertOrIgnore && c.Upsert == dialect.UpsertOnConflict
 	if cf.action == noAction && !pgIgnore {
 		if cf.declared {
-			w.Clause(render.ClauseOnConflict)
+			f.SetClause(render.ClauseOnConflict)
 			w.Fail(expr.ErrInvalid, "OnConflict without DoNothing or DoUpdate")
 		}
 		return
 	}
-	w.Clause(render.ClauseOnConflict)
+	f.SetClause(render.ClauseOnConflict)
 	if cf.action != noAction && s.ignore {
 		w.Fail(expr.ErrInvalid, "both Ignore and OnConflict")
 		return
 	}
 	for _, t := range cf.target {
-		if !expr.ColumnOfSource(t, s.into) {
+		if !link.ColumnOfSource(t, s.into) {
 			w.Fail(expr.ErrInvalid, "conflict column "+quoteName(columnName(t))+" is not a column of "+targetName(s.into))
 			return
 		}
@@ -439,7 +440,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 				if i > 0 {
 					w.Text(", ")
 				}
-				w.WriteColumnName(t)
+				link.WriteColumnName(w, t)
 			}
 			w.Char(')')
 		} else if cf.action == doUpdate {
@@ -471,9 +472,9 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, cf *conflict) {
 			w.Fail(expr.ErrInvalid, "DoNothing on MySQL needs a conflict column: OnConflict(col)")
 			return
 		}
-		w.WriteColumnName(col)
+		link.WriteColumnName(w, col)
 		w.Text(" = ")
-		w.WriteColumnName(col)
+		link.WriteColumnName(w, col)
 	default:
 		w.Unsupported("upsert")
 	}

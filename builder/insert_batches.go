@@ -87,7 +87,7 @@ func (s *InsertStmt) batch(from, to int) *InsertStmt {
 func rowArgs(d dialect.Dialect, as []expr.Assignment) int {
 	n := 0
 	for i := range as {
-		k := as[i].Args()
+		k := link.AssignedArgs(as[i])
 		if k < 0 {
 			_, args, _ := expr.Render(d, assignedValue{&as[i]})
 			k = len(args)

@@ -11,10 +11,10 @@ import (
 )
 
 // TestInsertBuildManyRows: building an INSERT of many rows sizes the text and the arguments
-// once for all its rows (Writer.ReserveArgs) and hands the arguments over without copying
-// them: a handful of allocations whatever the row count, not one per doubling (37 to 40 for
-// these 10,000 rows before). The SQL and
-// arguments are those of a statement written row by row.
+// once for all its rows (the writer's reserveArgs, through render.Link) and hands the
+// arguments over without copying them: a handful of allocations whatever the row count, not
+// one per doubling (37 to 40 for these 10,000 rows before). The SQL and arguments are those
+// of a statement written row by row.
 func TestInsertBuildManyRows(t *testing.T) {
 	const n = 10000
 	ins := builder.InsertInto(Users).Grow(n)
@@ -54,7 +54,7 @@ type reserving struct {
 }
 
 func (r reserving) WriteSQL(w *expr.Writer) {
-	w.ReserveArgs(r.reserve)
+	builder.ReserveArgs(w, r.reserve)
 	for i, v := range r.vals {
 		if i > 0 {
 			w.Text(", ")

@@ -46,8 +46,8 @@ func addJoin(js []join, src expr.Source, on expr.Cond, k joinKind) []join {
 	return js
 }
 
-func (j *join) write(w *expr.Writer) {
-	w.Clause(joinClause[j.kind])
+func (j *join) write(w *expr.Writer, f *render.Frame) {
+	f.SetClause(joinClause[j.kind])
 	c := w.Caps()
 	switch {
 	case j.kind == rightJoin && !c.RightJoin:

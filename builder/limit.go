@@ -27,11 +27,11 @@ func (l *limitOffset) write(w *expr.Writer) {
 	}
 }
 
-func writeLimit(w *expr.Writer, l *limitOffset) {
+func writeLimit(w *expr.Writer, f *render.Frame, l *limitOffset) {
 	if !l.hasLimit && !l.hasOffset {
 		return
 	}
-	w.Clause(render.ClauseLimit)
+	f.SetClause(render.ClauseLimit)
 	if l.limit < 0 || l.offset < 0 {
 		w.Fail(expr.ErrInvalid, "negative LIMIT or OFFSET ("+strconv.FormatInt(min(l.limit, l.offset), 10)+")")
 		return

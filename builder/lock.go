@@ -26,15 +26,15 @@ type lockClause struct {
 	wait     lockWait
 }
 
-func (l lockClause) write(w *expr.Writer) {
+func (l lockClause) write(w *expr.Writer, f *render.Frame) {
 	if l.strength == lockNone {
 		if l.wait != waitDefault {
-			w.Clause(render.ClauseForUpdate)
+			f.SetClause(render.ClauseForUpdate)
 			w.Fail(expr.ErrInvalid, "SKIP LOCKED or NOWAIT without FOR UPDATE or FOR SHARE")
 		}
 		return
 	}
-	prev := w.Clause(render.ClauseForUpdate)
+	prev := f.SetClause(render.ClauseForUpdate)
 	c := w.Caps()
 	switch {
 	case !c.ForUpdate:
@@ -56,5 +56,5 @@ func (l lockClause) write(w *expr.Writer) {
 			w.Text(" NOWAIT")
 		}
 	}
-	w.Clause(prev)
+	f.Clause = prev
 }

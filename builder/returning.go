@@ -10,11 +10,11 @@ type returning struct {
 	cols []expr.Expression
 }
 
-func (r *returning) write(w *expr.Writer, supported bool, stmt string) {
+func (r *returning) write(w *expr.Writer, f *render.Frame, supported bool, stmt string) {
 	if len(r.cols) == 0 {
 		return
 	}
-	w.Clause(render.ClauseReturning)
+	f.SetClause(render.ClauseReturning)
 	if !supported {
 		w.Unsupported(stmt + " ... RETURNING")
 		return

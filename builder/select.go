@@ -225,17 +225,18 @@ func (s *SelectStmt) WriteSQL(w *expr.Writer) { s.write(w, nil) }
 
 // write renders the statement; a non-nil assigns replaces the select list (INSERT ... SELECT).
 func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *SelectStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(render.ClauseSelect)
-	s.writeBody(w, assigns)
-	w.RestoreScope(scope)
-	w.Clause(clause)
+	scope, clause := f.Scope, f.SetClause(render.ClauseSelect)
+	s.writeBody(w, f, assigns)
+	f.Scope = scope
+	f.Clause = clause
 }
 
-func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
+func (s *SelectStmt) writeBody(w *expr.Writer, f *render.Frame, assigns []expr.Assignment) {
 	x := s.extOrEmpty()
 	if x != &emptyExt {
 		x.with.write(w)
@@ -245,11 +246,11 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 	case s.from != nil && len(x.from) == 0 && len(joins) == 0:
 		w.SetSoleSource(s.from)
 	case s.from == nil && len(x.from) == 0 && len(joins) == 0:
-		w.SetNoSource() // SELECT 1, SELECT NOW(): a column here has no table to come from
+		f.SetNoSource() // SELECT 1, SELECT NOW(): a column here has no table to come from
 	default:
 		w.SetSoleSource(nil)
 	}
-	w.Clause(render.ClauseSelect)
+	f.SetClause(render.ClauseSelect)
 	if s.distinct {
 		w.Text("SELECT DISTINCT ")
 	} else {
@@ -270,7 +271,7 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 		w.WriteList(cols)
 	}
 	if s.from != nil {
-		w.Clause(render.ClauseFrom)
+		f.SetClause(render.ClauseFrom)
 		w.Text(" FROM ")
 		s.from.WriteSource(w)
 		if len(x.from) > 0 {
@@ -279,33 +280,33 @@ func (s *SelectStmt) writeBody(w *expr.Writer, assigns []expr.Assignment) {
 		}
 	}
 	for i := range joins {
-		joins[i].write(w)
+		joins[i].write(w, f)
 	}
 	if where := s.where.items(x.where); len(where) > 0 {
-		w.Clause(render.ClauseWhere)
+		f.SetClause(render.ClauseWhere)
 		w.Text(" WHERE ")
 		w.WriteConds(where)
 	}
 	if group := s.group.items(x.group); len(group) > 0 {
-		w.Clause(render.ClauseGroupBy)
+		f.SetClause(render.ClauseGroupBy)
 		w.Text(" GROUP BY ")
 		w.WriteList(group)
 	}
 	if having := s.having.items(x.having); len(having) > 0 {
-		w.Clause(render.ClauseHaving)
+		f.SetClause(render.ClauseHaving)
 		w.Text(" HAVING ")
 		w.WriteConds(having)
 	}
 	if order := s.order.items(x.order); len(order) > 0 {
-		w.Clause(render.ClauseOrderBy)
+		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 		w.WriteOrders(order)
 	}
 	if s.limit.hasLimit || s.limit.hasOffset {
-		writeLimit(w, &s.limit)
+		writeLimit(w, f, &s.limit)
 	}
 	if s.lock != (lockClause{}) {
-		s.lock.write(w)
+		s.lock.write(w, f)
 	}
 }
 

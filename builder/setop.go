@@ -99,12 +99,13 @@ func (s *SetStmt) setOperand() bool { return true }
 
 // WriteSQL writes the statement.
 func (s *SetStmt) WriteSQL(w *expr.Writer) {
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *SetStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(render.ClauseUnion)
-	defer func() { w.RestoreScope(scope); w.Clause(clause) }()
+	scope, clause := f.Scope, f.SetClause(render.ClauseUnion)
+	defer func() { f.Scope, f.Clause = scope, clause }()
 	s.with.write(w)
 	c := w.Caps()
 	// INTERSECT binds tighter than UNION and EXCEPT where operands may be parenthesized
@@ -133,11 +134,11 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 		}
 		switch name {
 		case "INTERSECT":
-			w.Clause(render.ClauseIntersect)
+			f.SetClause(render.ClauseIntersect)
 		case "EXCEPT":
-			w.Clause(render.ClauseExcept)
+			f.SetClause(render.ClauseExcept)
 		default:
-			w.Clause(render.ClauseUnion)
+			f.SetClause(render.ClauseUnion)
 		}
 		if (name == "INTERSECT" || name == "EXCEPT") && !c.Intersect {
 			w.Unsupported(name)
@@ -171,14 +172,14 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 		}
 	}
 	w.SetSoleSource(nil)
-	prevBare := w.SetBare(true)
+	prevBare := f.SetBare(true)
 	if len(s.order) > 0 {
-		w.Clause(render.ClauseOrderBy)
+		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 		w.WriteOrders(s.order)
 	}
-	w.SetBare(prevBare)
-	writeLimit(w, &s.limit)
+	f.SetBare(prevBare)
+	writeLimit(w, f, &s.limit)
 }
 
 func (s *SetStmt) hasOrderLimit() bool {

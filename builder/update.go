@@ -166,19 +166,20 @@ func (s *UpdateStmt) Tables() []string { return expr.TablesOf(s) }
 
 // WriteSQL writes the statement.
 func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
+	f := w.Frame()
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *UpdateStmt")
 		return
 	}
-	scope, clause := w.Scope(), w.Clause(render.ClauseUpdate)
-	s.writeBody(w)
-	w.RestoreScope(scope)
-	w.Clause(clause)
+	scope, clause := f.Scope, f.SetClause(render.ClauseUpdate)
+	s.writeBody(w, f)
+	f.Scope = scope
+	f.Clause = clause
 }
 
 // writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
 // once for all the early returns here (without a deferred closure, which costs on every render).
-func (s *UpdateStmt) writeBody(w *expr.Writer) {
+func (s *UpdateStmt) writeBody(w *expr.Writer, f *render.Frame) {
 	c := w.Caps()
 	x := s.x
 	if x == nil {
@@ -189,7 +190,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "UPDATE without a table")
 		return
 	case len(s.assignments()) == 0:
-		w.Clause(render.ClauseSet)
+		f.SetClause(render.ClauseSet)
 		w.Fail(expr.ErrInvalid, "UPDATE with no SET assignments")
 		return
 	}
@@ -202,7 +203,7 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 	} else {
 		w.SetSoleSource(s.table)
 	}
-	w.Clause(render.ClauseUpdate)
+	f.SetClause(render.ClauseUpdate)
 	w.Text("UPDATE ")
 	s.table.WriteSource(w)
 	joined := false // MySQL: the other tables are part of the table list
@@ -212,26 +213,26 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		case c.UpdateJoin:
 			joined = true
 			for i := range x.joins {
-				x.joins[i].write(w)
+				x.joins[i].write(w, f)
 			}
 			if len(x.from) > 0 {
-				w.Clause(render.ClauseUpdate)
+				f.SetClause(render.ClauseUpdate)
 				w.Text(", ")
 				writeSources(w, x.from)
 			}
 		default:
-			w.Clause(render.ClauseFrom)
+			f.SetClause(render.ClauseFrom)
 			w.Unsupported("UPDATE with other tables")
 			return
 		}
 	}
-	w.Clause(render.ClauseSet)
+	f.SetClause(render.ClauseSet)
 	checkAssignments(w, s.table, s.assignments())
 	w.Text(" SET ")
 	writeSet(w, s.assignments(), joined)
 	where := " WHERE "
 	if multi && !joined {
-		w.Clause(render.ClauseFrom)
+		f.SetClause(render.ClauseFrom)
 		w.Text(" FROM ")
 		for i := range x.joins {
 			if i > 0 {
@@ -249,22 +250,22 @@ func (s *UpdateStmt) writeBody(w *expr.Writer) {
 		writeSources(w, x.from)
 		// The join conditions lead the WHERE clause.
 		for i := range x.joins {
-			w.Clause(render.ClauseInnerJoin)
+			f.SetClause(render.ClauseInnerJoin)
 			w.Text(where)
 			x.joins[i].on[0].WriteSQL(w)
 			where = " AND "
 		}
 	}
 	if conds := s.conds(); len(conds) > 0 {
-		w.Clause(render.ClauseWhere)
+		f.SetClause(render.ClauseWhere)
 		w.Text(where)
 		w.WriteConds(conds)
 	} else if !s.allRows && len(x.joins) == 0 && !x.limit.hasLimit {
 		failUnrestricted(w, "UPDATE", "change", s.table)
 		return
 	}
-	writeOrderLimit(w, x.order, &x.limit, c.UpdateLimit && !multi, "UPDATE")
-	x.returning.write(w, c.UpdateReturning, "UPDATE")
+	writeOrderLimit(w, f, x.order, &x.limit, c.UpdateLimit && !multi, "UPDATE")
+	x.returning.write(w, f, c.UpdateReturning, "UPDATE")
 }
 
 // emptyUpdateExt stands in for a statement without extension; it is never modified.
@@ -272,23 +273,23 @@ var emptyUpdateExt updateExt
 
 // writeOrderLimit writes the ORDER BY and LIMIT of an UPDATE or DELETE, which only some
 // engines allow.
-func writeOrderLimit(w *expr.Writer, order []expr.Order, l *limitOffset, ok bool, stmt string) {
+func writeOrderLimit(w *expr.Writer, f *render.Frame, order []expr.Order, l *limitOffset, ok bool, stmt string) {
 	if len(order) == 0 && !l.hasLimit {
 		return
 	}
 	if !ok {
 		if len(order) > 0 {
-			w.Clause(render.ClauseOrderBy)
+			f.SetClause(render.ClauseOrderBy)
 		} else {
-			w.Clause(render.ClauseLimit)
+			f.SetClause(render.ClauseLimit)
 		}
 		w.Unsupported(stmt + " ... ORDER BY/LIMIT (or with several tables)")
 		return
 	}
 	if len(order) > 0 {
-		w.Clause(render.ClauseOrderBy)
+		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 		w.WriteOrders(order)
 	}
-	writeLimit(w, l)
+	writeLimit(w, f, l)
 }

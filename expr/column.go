@@ -110,6 +110,11 @@ func (a Assignment) QualifiedName() string {
 }
 
 // SameColumn reports whether a and b assign the same column of the same table descriptor.
+//
+// SameColumn, BelongsTo, WriteColumn and WriteValue are for the builder package's statements,
+// which call them once per assignment: as methods they are direct calls the compiler inlines
+// (through internal/render's Link, as the rest of the statements' plumbing, each would be an
+// indirect call: see render.Link). An application has no use for them.
 func (a Assignment) SameColumn(b Assignment) bool { return a.col != nil && a.col == b.col }
 
 // BelongsTo reports whether the assigned column is one of src's columns.
@@ -160,10 +165,10 @@ func (a Assignment) Value() (v any, ok bool) {
 	}
 }
 
-// Args is how many arguments the assigned value binds when written: 1 for a value (Set), 0
+// args is how many arguments the assigned value binds when written: 1 for a value (Set), 0
 // for NULL and DEFAULT, and -1 for an expression (SetExpr), whose count only writing it
 // tells. Splitting a long INSERT at the engine's limit counts with it.
-func (a Assignment) Args() int {
+func (a Assignment) args() int {
 	switch a.val.x.(type) {
 	case nullNode, defaultNode:
 		return 0

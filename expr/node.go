@@ -162,11 +162,11 @@ func newColumn(t *tableInfo, name string) *column {
 // common case, a valid column in a dialect with pre-quoted names, is kept short: it runs for
 // nearly every item of every statement.
 func (w *Writer) column(c *column) {
-	if c == nil || c.table.err != "" || w.qs < 0 || w.scope.NoSource {
+	if c == nil || c.table.err != "" || w.qs < 0 || w.f.Scope.NoSource {
 		w.columnSlow(c)
 		return
 	}
-	if w.scope.Bare || uintptr(unsafe.Pointer(c.table)) == w.scope.Sole {
+	if w.f.Scope.Bare || uintptr(unsafe.Pointer(c.table)) == w.f.Scope.Sole {
 		w.Text(c.bare[w.qs])
 	} else {
 		w.Text(c.qual[w.qs])
@@ -185,7 +185,7 @@ func (w *Writer) columnSlow(c *column) {
 		w.Fail(ErrInvalid, t.err)
 		return
 	}
-	if w.scope.NoSource {
+	if w.f.Scope.NoSource {
 		ref := t.qualifiedName()
 		if t.alias != "" {
 			ref = t.alias
@@ -193,7 +193,7 @@ func (w *Writer) columnSlow(c *column) {
 		w.Fail(ErrInvalid, "column "+strconv.Quote(ref+"."+c.name)+" in a SELECT without FROM: add From("+ref+")")
 		return
 	}
-	if !(w.scope.Bare || uintptr(unsafe.Pointer(t)) == w.scope.Sole) {
+	if !(w.f.Scope.Bare || uintptr(unsafe.Pointer(t)) == w.f.Scope.Sole) {
 		t.writeRef(w)
 		w.Char('.')
 	}
@@ -265,8 +265,8 @@ type AnyColumn interface {
 	tableColumn() *column
 }
 
-// WriteColumnName writes c's name alone, unqualified: "email".
-func (w *Writer) WriteColumnName(c AnyColumn) {
+// writeColumnName writes c's name alone, unqualified: "email".
+func (w *Writer) writeColumnName(c AnyColumn) {
 	if c == nil {
 		w.column(nil)
 		return
@@ -283,8 +283,8 @@ func (w *Writer) WriteColumnName(c AnyColumn) {
 	w.Ident(col.name)
 }
 
-// ColumnOfSource reports whether c is one of src's columns.
-func ColumnOfSource(c AnyColumn, src Source) bool {
+// columnOfSource reports whether c is one of src's columns.
+func columnOfSource(c AnyColumn, src Source) bool {
 	return c != nil && src != nil && c.tableColumn() != nil && c.tableColumn().table == src.sourceInfo()
 }
 

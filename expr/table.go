@@ -161,8 +161,8 @@ func (t *tableInfo) writeName(w *Writer) {
 	w.Ident(t.name)
 }
 
-// WriteRef writes how columns refer to the table: its alias if it has one, else its name.
-func (t Table) WriteRef(w *Writer) {
+// writeRef writes how columns refer to the table: its alias if it has one, else its name.
+func (t Table) writeRef(w *Writer) {
 	info := t.t
 	if info == nil {
 		w.Fail(ErrInvalid, "table descriptor not bound: create it with expr.NewTable")
@@ -193,11 +193,13 @@ func (t *Table) mustEmbedExprTable() *Table { return t }
 // Source is what FROM, JOIN, INSERT INTO, UPDATE and DELETE FROM accept: a table struct that
 // embeds Table (or a pointer to one), or a derived table made with FromQuery.
 type Source interface {
+	// TableName is the schema-qualified name ("" for a derived table).
+	TableName() string
+
+	// WriteSource writes the FROM item: "schema"."name" AS "alias", or (subquery) AS "name".
 	WriteSource(w *Writer)
 	// WriteName writes the source's name without alias (INSERT INTO, CTE references).
 	WriteName(w *Writer)
-	// TableName is the schema-qualified name ("" for a derived table).
-	TableName() string
 	sourceInfo() *tableInfo
 	shapeWord() uint32 // see Shape
 }

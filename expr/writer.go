@@ -36,11 +36,12 @@ type Query interface {
 // can write an expression of its own, as bob and sq allow: the Expression interface's WriteSQL
 // takes a Writer. For that, the methods to use are Text and Char (trusted SQL text), Ident (a
 // quoted identifier), Arg (a bound value), Int, WriteList (nested expressions), Dialect and
-// Caps (what the engine can do), and Fail, Unsupported and Err (errors). The rest (Clause,
-// Scope, RestoreScope, SetSoleSource, SetBare, DeclareCTE, WriteColumnName, WriteConds,
-// WriteOrders, ReserveArgs) is how the builder package's statements drive the writer: a statement's clause
-// for error messages, and the scope that qualifies column references. Their types live in
-// the internal render package; an expression of the application's never needs them.
+// Caps (what the engine can do), and Fail, Unsupported and Err (errors). Frame, SetSoleSource,
+// WriteConds and WriteOrders are how the builder package's statements drive the writer on
+// every render (the clause named in errors, the scope that qualifies column references);
+// they stay methods because through internal/render's Link each would be an indirect call,
+// and an expression of the application's never needs them. The rest of the statements'
+// plumbing is unexported, reached through that Link.
 //
 //	// payload ->> $1   (PostgreSQL's JSON field operator)
 //	type jsonField struct{ doc expr.Expression; key string }
@@ -59,9 +60,8 @@ type Writer struct {
 	direct bool
 	d      dialect.Dialect
 	caps   dialect.Capabilities // d's, copied when d changes
-	clause render.Clause
+	f      render.Frame         // the clause being written, and how column references are qualified
 	err    *BuildError
-	scope  render.Scope // how column references are qualified
 	qs     int          // index of the dialect's quote character in quoteStyles, or -1
 	ctes   []*tableInfo // CTE names in effect; not tables for Tables()
 	debug  bool         // write values as literals (Debug)
@@ -125,12 +125,12 @@ func release(w *Writer) {
 	if cap(w.args) != cap(w.pool) { // grown: keep the larger storage
 		w.pool = w.args
 	}
-	w.clause, w.debug = render.ClauseNone, false
+	w.f.Clause, w.debug = render.ClauseNone, false
 	if w.err != nil {
 		w.err = nil
 	}
-	if w.scope != (render.Scope{}) {
-		w.scope = render.Scope{}
+	if w.f.Scope != (render.Scope{}) {
+		w.f.Scope = render.Scope{}
 	}
 	if w.collect || len(w.ctes) > 0 {
 		clear(w.ctes)
@@ -402,11 +402,11 @@ func (w *Writer) Arg(v any) {
 	}
 }
 
-// ReserveArgs is a hint that about n more arguments follow, each with its placeholder and a
+// reserveArgs is a hint that about n more arguments follow, each with its placeholder and a
 // separator (an INSERT's VALUES rows): the writer makes room for them at once rather than
 // growing its argument slice and text buffer step by step, which for 65,535 arguments copies
 // them about a dozen times. It writes nothing; more or fewer arguments than n may follow.
-func (w *Writer) ReserveArgs(n int) {
+func (w *Writer) reserveArgs(n int) {
 	if w.debug || w.collect || n <= 0 {
 		return
 	}
@@ -456,18 +456,11 @@ func TooManyArgs(d dialect.Dialect, n int) *BuildError {
 		"%d bound arguments, more than the %d one statement can carry: split it (insert in batches, shorten IN lists)", n, d.Caps().MaxParams)}
 }
 
-// Clause sets the clause being written, for error messages, and returns the previous one so
-// that the caller can restore it.
-func (w *Writer) Clause(c render.Clause) (prev render.Clause) {
-	prev, w.clause = w.clause, c
-	return prev
-}
-
 // Fail records a build error of the given kind (ErrUnsupported, ErrInvalid) in the current
 // clause. Only the first error is kept.
 func (w *Writer) Fail(kind error, reason string) {
 	if w.err == nil {
-		w.err = &BuildError{Dialect: w.d.Name(), Clause: w.clause.String(), Reason: reason, Kind: kind}
+		w.err = &BuildError{Dialect: w.d.Name(), Clause: w.f.Clause.String(), Reason: reason, Kind: kind}
 	}
 }
 
@@ -483,35 +476,25 @@ func (w *Writer) Err() error {
 	return w.err
 }
 
-// Scope returns the current column-qualification scope, for restoring it later.
-func (w *Writer) Scope() render.Scope { return w.scope }
-
-// RestoreScope puts back a scope saved with Scope.
-func (w *Writer) RestoreScope(s render.Scope) { w.scope = s }
+// Frame is the clause being written and the scope that qualifies column references, which the
+// builder package's statements set around their clauses (see render.Frame). Its type is in an
+// internal package: an expression of the application's never needs it. (It is a method, not
+// reached through render.Link as the rest of the statements' plumbing, because a method is
+// inlined to a field address: through a function value it costs a statement an indirect call.)
+func (w *Writer) Frame() *render.Frame { return &w.f }
 
 // SetSoleSource declares src the statement's only source: its columns are written unqualified.
 // With a nil src (several sources, or none) every column is qualified.
 func (w *Writer) SetSoleSource(src Source) {
-	w.scope = render.Scope{}
+	w.f.Scope = render.Scope{}
 	if src != nil {
-		w.scope.Sole = uintptr(unsafe.Pointer(src.sourceInfo()))
+		w.f.Scope.Sole = uintptr(unsafe.Pointer(src.sourceInfo()))
 	}
 }
 
-// SetNoSource declares that the statement has no source (a SELECT without FROM): writing a
-// column of any table then fails the statement, naming the column.
-func (w *Writer) SetNoSource() { w.scope = render.Scope{NoSource: true} }
-
-// SetBare makes every column render unqualified (INSERT column lists, the ORDER BY of a set
-// operation) and returns the previous setting.
-func (w *Writer) SetBare(bare bool) (prev bool) {
-	prev, w.scope.Bare = w.scope.Bare, bare
-	return prev
-}
-
-// DeclareCTE records that t names a common table expression from here on, so TablesOf does not
+// declareCTE records that t names a common table expression from here on, so TablesOf does not
 // report it as a table.
-func (w *Writer) DeclareCTE(t Source) {
+func (w *Writer) declareCTE(t Source) {
 	if info := t.sourceInfo(); info != nil {
 		w.ctes = append(w.ctes, info)
 	}

@@ -3,7 +3,7 @@ package render
 import "strconv"
 
 // Clause identifies the part of a statement being written, for error messages: a statement
-// sets it with expr's Writer.Clause before writing the clause, and a build error names it
+// sets it (Frame.SetClause) before writing the clause, and a build error names it
 // ("WHERE: ...").
 type Clause uint8
 

@@ -1,10 +1,10 @@
 package render
 
 // Scope decides how column references are qualified. Statements set it around their clauses
-// (expr's Writer.SetSoleSource, SetBare) and save and restore it around nested statements
-// (Writer.Scope, RestoreScope): a column of the statement's only table is written bare
-// ("id"), any other column qualified ("u"."id"), so a correlated subquery never captures an
-// outer column by mistake.
+// (expr's Writer.SetSoleSource, Frame.SetBare) and save and restore it around nested statements (the
+// Frame's Scope field): a column of the statement's only table is written bare ("id"), any
+// other column qualified ("u"."id"), so a correlated subquery never captures an outer column
+// by mistake.
 type Scope struct {
 	// Sole is the sole source's table descriptor, kept only to compare with: as a uintptr,
 	// saving and restoring a scope stores no pointer into the (heap) writer, so it needs no
