@@ -1,84 +1,68 @@
 package schema
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
-	"errors"
-	"slices"
-	"strings"
 
 	"github.com/typedsql/typedsql/conn"
 )
 
-// Every query reads one information_schema table and names the schema and the table in its
-// own WHERE; the rows are joined here. MariaDB 10.11 fills an information_schema table from
-// the data dictionary of every database unless its WHERE names them, and a query joining
-// several of them (KEY_COLUMN_USAGE with TABLE_CONSTRAINTS and REFERENTIAL_CONSTRAINTS) has
-// crashed the server while another session ran DDL in the same database: a segfault in
-// create_tmp_table_for_schema's cleanup, four times in one day of parallel test runs, even
-// with every table's WHERE naming schema and table. A lone table's fill does not take that path.
-const myColumns = `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE = 'YES' AS nullable,
-	COLUMN_DEFAULT AS def, EXTRA LIKE '%auto_increment%' AS ident, COLUMN_COMMENT AS comment
-FROM information_schema.COLUMNS
-WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
-ORDER BY ORDINAL_POSITION`
+// In every query the first argument is the schema, the second the table, repeated for every
+// information_schema table the query reads: MariaDB fills an information_schema table from
+// the data dictionary of every database unless that table's own WHERE names the schema and
+// the table, and doing so for all databases while another session drops one has crashed
+// MariaDB 10.11 (a segfault in create_tmp_table_for_schema's cleanup, seen twice under the
+// test suite's parallel CREATE/DROP DATABASE).
+const myColumns = `SELECT c.COLUMN_NAME AS name, c.COLUMN_TYPE AS type, c.IS_NULLABLE = 'YES' AS nullable,
+	c.COLUMN_DEFAULT AS def, c.EXTRA LIKE '%auto_increment%' AS ident, c.COLUMN_COMMENT AS comment,
+	t.TABLE_COMMENT AS table_comment
+FROM information_schema.COLUMNS c
+JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?
+WHERE c.TABLE_SCHEMA = ? AND c.TABLE_NAME = ?
+ORDER BY c.ORDINAL_POSITION`
 
-const myTableComment = `SELECT TABLE_COMMENT FROM information_schema.TABLES
-WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`
+const myConstraints = `SELECT k.CONSTRAINT_NAME AS name,
+	CASE tc.CONSTRAINT_TYPE WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' ELSE 'f' END AS kind,
+	k.COLUMN_NAME AS col, '' AS expr,
+	CASE WHEN k.REFERENCED_TABLE_SCHEMA IS NULL OR k.REFERENCED_TABLE_SCHEMA = k.TABLE_SCHEMA THEN '' ELSE k.REFERENCED_TABLE_SCHEMA END AS ref_schema,
+	COALESCE(k.REFERENCED_TABLE_NAME, '') AS ref_table, COALESCE(k.REFERENCED_COLUMN_NAME, '') AS ref_col,
+	COALESCE(r.DELETE_RULE, '') AS on_delete, COALESCE(r.UPDATE_RULE, '') AS on_update, '' AS pred
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA
+	AND tc.TABLE_NAME = k.TABLE_NAME AND tc.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = ?
+	AND r.TABLE_NAME = ? AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+WHERE k.TABLE_SCHEMA = ? AND k.TABLE_NAME = ? AND tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ?
+	AND tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')
+ORDER BY k.CONSTRAINT_NAME, kind, k.ORDINAL_POSITION`
 
-// myConstraintTypes is every constraint of the table by name: PRIMARY KEY, UNIQUE, FOREIGN
-// KEY, CHECK.
-const myConstraintTypes = `SELECT CONSTRAINT_NAME AS name, CONSTRAINT_TYPE AS type
-FROM information_schema.TABLE_CONSTRAINTS
-WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`
+// myIndexes lists the indexes that back no constraint (MySQL names a constraint's index after
+// it, and the primary key's PRIMARY).
+const myIndexes = `SELECT s.INDEX_NAME AS name, CASE WHEN s.NON_UNIQUE = 0 THEN 'x' ELSE 'i' END AS kind,
+	COALESCE(s.COLUMN_NAME, '') AS col, '' AS expr, '' AS ref_schema, '' AS ref_table, '' AS ref_col,
+	'' AS on_delete, '' AS on_update, '' AS pred
+FROM information_schema.STATISTICS s
+WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ?
+	AND NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS tc
+		WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ?
+		AND tc.CONSTRAINT_NAME = s.INDEX_NAME AND tc.CONSTRAINT_TYPE <> 'CHECK')
+ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX`
 
-// myKeyColumns is the columns of the keys, in key order; a foreign key's row names the
-// column it references.
-const myKeyColumns = `SELECT CONSTRAINT_NAME AS name, COLUMN_NAME AS col,
-	CASE WHEN REFERENCED_TABLE_SCHEMA IS NULL OR REFERENCED_TABLE_SCHEMA = TABLE_SCHEMA THEN '' ELSE REFERENCED_TABLE_SCHEMA END AS ref_schema,
-	COALESCE(REFERENCED_TABLE_NAME, '') AS ref_table, COALESCE(REFERENCED_COLUMN_NAME, '') AS ref_col
-FROM information_schema.KEY_COLUMN_USAGE
-WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
-ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION`
-
-const myReferentialActions = `SELECT CONSTRAINT_NAME AS name, DELETE_RULE AS on_delete, UPDATE_RULE AS on_update
-FROM information_schema.REFERENTIAL_CONSTRAINTS
-WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?`
-
-// myIndexes lists the table's indexes; those backing a constraint (MySQL names a
-// constraint's index after it, and the primary key's PRIMARY) are dropped here.
-const myIndexes = `SELECT INDEX_NAME AS name, CASE WHEN NON_UNIQUE = 0 THEN 'x' ELSE 'i' END AS kind,
-	COALESCE(COLUMN_NAME, '') AS col
-FROM information_schema.STATISTICS
-WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
-ORDER BY INDEX_NAME, SEQ_IN_INDEX`
-
-// myChecks is every CHECK of the schema: MySQL 8's CHECK_CONSTRAINTS has no TABLE_NAME, so
-// the table's own are picked by the names TABLE_CONSTRAINTS gives.
-const myChecks = `SELECT CONSTRAINT_NAME AS name, CHECK_CLAUSE AS expr
-FROM information_schema.CHECK_CONSTRAINTS
-WHERE CONSTRAINT_SCHEMA = ?
-ORDER BY CONSTRAINT_NAME`
+const myChecks = `SELECT cc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS expr
+FROM information_schema.CHECK_CONSTRAINTS cc
+JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ?
+	AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'
+WHERE cc.CONSTRAINT_SCHEMA = ? -- MySQL 8's CHECK_CONSTRAINTS has no TABLE_NAME
+ORDER BY cc.CONSTRAINT_NAME`
 
 type myColumn struct {
-	Name     string         `db:"name"`
-	Type     string         `db:"type"`
-	Nullable bool           `db:"nullable"`
-	Default  sql.NullString `db:"def"`
-	Identity bool           `db:"ident"`
-	Comment  string         `db:"comment"`
-}
-
-type myConstraint struct {
-	Name string `db:"name"`
-	Type string `db:"type"`
-}
-
-type myAction struct {
-	Name     string `db:"name"`
-	OnDelete string `db:"on_delete"`
-	OnUpdate string `db:"on_update"`
+	Name         string         `db:"name"`
+	Type         string         `db:"type"`
+	Nullable     bool           `db:"nullable"`
+	Default      sql.NullString `db:"def"`
+	Identity     bool           `db:"ident"`
+	Comment      string         `db:"comment"`
+	TableComment string         `db:"table_comment"`
 }
 
 func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table, error) {
@@ -94,18 +78,14 @@ func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table,
 		}
 		schema = cur.String
 	}
-	cols, err := conn.All[myColumn](ctx, db, conn.SQL(myColumns), schema, name)
+	cols, err := conn.All[myColumn](ctx, db, conn.SQL(myColumns), schema, name, schema, name)
 	if err != nil {
 		return Table{}, err
 	}
 	if len(cols) == 0 {
 		return Table{}, noTable(schema, name)
 	}
-	comment, err := conn.Scalar[string](ctx, db, conn.SQL(myTableComment), schema, name)
-	if err != nil && !errors.Is(err, conn.ErrNoRows) {
-		return Table{}, err
-	}
-	t := Table{Name: name, Comment: comment}
+	t := Table{Name: name, Comment: cols[0].TableComment}
 	for _, c := range cols {
 		def := c.Default.String
 		if def == "NULL" && c.Nullable { // MariaDB lists "no default" as the expression NULL
@@ -114,11 +94,15 @@ func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table,
 		t.Columns = append(t.Columns, Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable,
 			Default: def, Identity: c.Identity, Comment: c.Comment, Length: typeLength(c.Type)})
 	}
-	parts, checkNames, err := myKeyParts(ctx, db, schema, name)
+	keys, err := conn.All[keyPart](ctx, db, conn.SQL(myConstraints), schema, name, schema, name, schema, name)
 	if err != nil {
 		return Table{}, err
 	}
-	addKeys(&t, parts)
+	ixs, err := conn.All[keyPart](ctx, db, conn.SQL(myIndexes), schema, name, schema, name)
+	if err != nil {
+		return Table{}, err
+	}
+	addKeys(&t, append(keys, ixs...))
 	for i := range t.ForeignKeys {
 		// RESTRICT and NO ACTION are one action on MySQL/MariaDB, and a key declared with
 		// neither reads back as either, depending on the server: keep one spelling.
@@ -128,83 +112,15 @@ func inspectMySQL(ctx context.Context, db *conn.DB, schema, name string) (Table,
 	if t.PrimaryKeyName == "PRIMARY" {
 		t.PrimaryKeyName = "" // MySQL names every primary key PRIMARY
 	}
-	if len(checkNames) > 0 {
-		checks, err := conn.All[catalogCheck](ctx, db, conn.SQL(myChecks), schema)
-		if err != nil {
-			return Table{}, err
-		}
-		for _, c := range checks {
-			if checkNames[c.Name] {
-				t.Checks = append(t.Checks, CheckConstraint{Name: c.Name, Expr: checkBody(c.Expr)})
-			}
-		}
+	checks, err := conn.All[catalogCheck](ctx, db, conn.SQL(myChecks), schema, name, schema)
+	if err != nil {
+		return Table{}, err
+	}
+	for _, c := range checks {
+		t.Checks = append(t.Checks, CheckConstraint{Name: c.Name, Expr: checkBody(c.Expr)})
 	}
 	sortByName(&t)
 	return t, nil
-}
-
-// myKeyParts reads the table's keys and indexes as addKeys takes them (ordered by name, kind
-// and position), and the names of its CHECK constraints.
-func myKeyParts(ctx context.Context, db *conn.DB, schema, name string) ([]keyPart, map[string]bool, error) {
-	constraints, err := conn.All[myConstraint](ctx, db, conn.SQL(myConstraintTypes), schema, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	types := map[string]map[string]bool{} // constraint name -> its types
-	checks := map[string]bool{}
-	for _, c := range constraints {
-		if c.Type == "CHECK" {
-			checks[c.Name] = true
-			continue
-		}
-		if types[c.Name] == nil {
-			types[c.Name] = map[string]bool{}
-		}
-		types[c.Name][c.Type] = true
-	}
-	keyCols, err := conn.All[keyPart](ctx, db, conn.SQL(myKeyColumns), schema, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	actions, err := conn.All[myAction](ctx, db, conn.SQL(myReferentialActions), schema, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	actionOfKey := make(map[string]myAction, len(actions))
-	for _, a := range actions {
-		actionOfKey[a.Name] = a
-	}
-	var parts []keyPart
-	for _, k := range keyCols {
-		ts := types[k.Name]
-		switch {
-		case k.RefTable != "" && ts["FOREIGN KEY"]:
-			k.Kind = "f"
-			a := actionOfKey[k.Name]
-			k.OnDelete, k.OnUpdate = a.OnDelete, a.OnUpdate
-		case ts["PRIMARY KEY"]:
-			k.Kind = "p"
-		case ts["UNIQUE"]:
-			k.Kind = "u"
-		default:
-			continue // a key of a constraint the table no longer lists
-		}
-		parts = append(parts, k)
-	}
-	indexes, err := conn.All[keyPart](ctx, db, conn.SQL(myIndexes), schema, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, ix := range indexes {
-		if len(types[ix.Name]) == 0 { // an index backing no constraint
-			parts = append(parts, ix)
-		}
-	}
-	// Grouped as addKeys wants them; stable, so each key keeps its column order.
-	slices.SortStableFunc(parts, func(a, b keyPart) int {
-		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Kind, b.Kind))
-	})
-	return parts, checks, nil
 }
 
 func noRestrict(a Action) Action {
