@@ -252,7 +252,7 @@ const (
 	// ReplicationNone: no streaming replicas (SQLite), or none typedsql knows how to follow
 	// (MySQL's GTID functions differ from MariaDB's; open a MariaDB server as mariadb://).
 	ReplicationNone ReplicationForm = iota
-	// ReplicationWAL: PostgreSQL's write-ahead log positions, pg_current_wal_lsn() on the
+	// ReplicationWAL: PostgreSQL's write-ahead log positions, pg_current_wal_insert_lsn() on the
 	// primary against pg_last_wal_replay_lsn() on a hot standby.
 	ReplicationWAL
 	// ReplicationMariaDBGTID: MariaDB's global transaction ids, @@gtid_binlog_pos on the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,7 +77,7 @@ func newSet(t *testing.T, e engineCase, n int, opts replica.Options) (*testconta
 		opts.HealthInterval = 50 * time.Millisecond
 	}
 	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
+		opts.Logger = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
 	set, err := replica.New(primary, reps, opts)
 	if err != nil {
@@ -88,6 +89,15 @@ func newSet(t *testing.T, e engineCase, n int, opts replica.Options) (*testconta
 		}
 	})
 	return rs, set
+}
+
+// testWriter sends a set's log (replicas out and back in, with why: info level) to t.Log,
+// shown when the test fails: why a replica took no reads is most of a routing failure.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 // waitFor polls cond until it holds or 30 s pass.

@@ -9,7 +9,7 @@ import (
 )
 
 // A Position is a point in the primary's write history: a PostgreSQL WAL location
-// ("0/3000148", from pg_current_wal_lsn()) or a MariaDB GTID set ("0-1-42,1-2-7", from
+// ("0/3000148", from pg_current_wal_insert_lsn()) or a MariaDB GTID set ("0-1-42,1-2-7", from
 // @@gtid_binlog_pos). A replica that has replayed a position has every write committed before
 // the primary reported it. The zero Position is before every write.
 type Position struct {
@@ -35,6 +35,38 @@ func parsePGPosition(s string) (Position, error) {
 		return Position{}, fmt.Errorf("replica: %q is not a PostgreSQL WAL location (X/Y in hexadecimal)", s)
 	}
 	return Position{text: s, lsn: h<<32 | l, pg: true}, nil
+}
+
+// WAL page headers: the long one starts a segment, the short one every other page (their
+// sizes MAXALIGNed, as on every 64-bit server).
+const (
+	pgShortPageHeader = 24
+	pgLongPageHeader  = 40
+)
+
+// beforePageHeader moves a PostgreSQL insert location that stands just past a WAL page header
+// (the last record ended at the end of a page) back to the page's start: that is where a
+// standby that has replayed the record reports itself (pg_last_wal_replay_lsn() is the end of
+// the last record), and no record lies between. Else such a standby would not cover the
+// position until the primary wrote again: tracked reads would wait and go to the primary,
+// and the lag of an idle primary's replicas would grow without end. block and segment are the
+// server's wal_block_size and wal_segment_size; with either unknown (0), p is left as it is.
+func (p Position) beforePageHeader(block, segment int64) Position {
+	if !p.pg || block <= 0 || segment <= 0 {
+		return p
+	}
+	inSegment := p.lsn % uint64(segment)
+	var back uint64
+	switch {
+	case inSegment == pgLongPageHeader:
+		back = pgLongPageHeader
+	case inSegment >= uint64(block) && p.lsn%uint64(block) == pgShortPageHeader:
+		back = pgShortPageHeader
+	default:
+		return p
+	}
+	lsn := p.lsn - back
+	return Position{text: fmt.Sprintf("%X/%X", lsn>>32, uint32(lsn)), lsn: lsn, pg: true}
 }
 
 // parseGTIDPosition reads MariaDB's GTID list "domain-server-seq[,...]"; "" is the start.

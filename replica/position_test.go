@@ -85,3 +85,33 @@ func TestTrackerNeedsPerTable(t *testing.T) {
 		t.Errorf("after a write of unknown tables a read of products needs %q, want %q", got, p1.Token())
 	}
 }
+
+// An insert location just past a WAL page header is where a standby that replayed the last
+// record stands only once moved back to the page's start; any other location stays.
+func TestBeforePageHeader(t *testing.T) {
+	const block, segment = 8192, 16 << 20
+	for _, c := range []struct{ in, want string }{
+		{"0/3002018", "0/3002000"}, // short header of a page inside a segment
+		{"0/4000028", "0/4000000"}, // long header of a segment's first page
+		{"1/28", "1/0"},            // a segment starting at 1/0
+		{"0/3002020", "0/3002020"}, // a record's end after a short header: stays
+		{"0/3000018", "0/3000018"}, // 24 bytes into a segment's first page: not a header's end
+		{"0/3000148", "0/3000148"}, // anywhere else
+		{"0/3002000", "0/3002000"}, // a page's start
+	} {
+		p, err := parsePGPosition(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := p.beforePageHeader(block, segment)
+		if got.String() != c.want {
+			t.Errorf("%s: %s; want %s", c.in, got, c.want)
+		}
+		if want, _ := parsePGPosition(c.want); got.lsn != want.lsn || !got.Covers(want) || !want.Covers(got) {
+			t.Errorf("%s: %+v is not the position %s", c.in, got, c.want)
+		}
+	}
+	if p, _ := parsePGPosition("0/3002018"); p.beforePageHeader(0, 0).String() != p.String() {
+		t.Error("with the page sizes unknown the position must stay")
+	}
+}

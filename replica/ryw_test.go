@@ -12,25 +12,40 @@ import (
 	"github.com/typedsql/typedsql/testcontainers"
 )
 
-// lagOnPurpose makes a replica serve stale reads while it stays a usable replica: PostgreSQL's
-// replay paused; MariaDB's replication delayed by MASTER_DELAY (a paused SQL thread would be
-// taken out: its Seconds_Behind_Master is NULL).
-func lagOnPurpose(t *testing.T, e engineCase, n *testcontainers.Node) {
+// lagOnPurpose makes replica i of set serve stale reads while it stays a usable replica:
+// PostgreSQL's replay paused; MariaDB's replication delayed by MASTER_DELAY (a paused SQL
+// thread would be taken out: its Seconds_Behind_Master is NULL). The delay is an hour, not
+// seconds: a test slowed down by a loaded machine must not outlive it, or the standby would
+// catch up on the test's first writes. It returns once the health checks count the standby
+// usable again: restarting MariaDB's replication shows a NULL Seconds_Behind_Master for a
+// moment, which takes the standby out, and a test that reads before it is back proves nothing
+// about it.
+func lagOnPurpose(t *testing.T, e engineCase, set *replica.Set, rs *testcontainers.ReplicaSet, i int) {
 	t.Helper()
 	ctx := t.Context()
+	n := rs.Replicas[i]
 	if e.name == "postgres" {
 		if err := n.PauseReplay(ctx); err != nil {
 			t.Fatal(err)
 		}
-		return
-	}
-	root := open(t, "mariadb://root@127.0.0.1:"+itoa(n.Port)+"/test")
-	defer root.Close()
-	for _, s := range []string{"STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 30", "START SLAVE"} {
-		if _, err := root.Exec(ctx, conn.SQL(s)); err != nil {
-			t.Fatal(err)
+	} else {
+		root := open(t, "mariadb://root@127.0.0.1:"+itoa(n.Port)+"/test")
+		defer root.Close()
+		for _, s := range []string{"STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 3600", "START SLAVE"} {
+			if _, err := root.Exec(ctx, conn.SQL(s)); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
+	waitUsable(t, set, i)
+}
+
+// waitUsable waits until the set counts replica i usable. On a loaded machine a health check
+// that does not answer within its timeout takes a replica out until it passes Rise checks in a
+// row: the set is right to send it no reads then, and a test about where reads go must wait.
+func waitUsable(t *testing.T, set *replica.Set, i int) {
+	t.Helper()
+	waitFor(t, "replica "+itoa(i+1)+" to be usable", func() bool { return set.Status()[i].Usable })
 }
 
 type readBack struct {
@@ -44,7 +59,7 @@ func TestReadYourWrites(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engineCase) {
 		rs, set := newSet(t, e, 2, replica.Options{})
 		ctx := t.Context()
-		lagOnPurpose(t, e, rs.Replicas[1])
+		lagOnPurpose(t, e, set, rs, 1)
 		readOf := func(id int64) *builder.SelectStmt {
 			return builder.Select(items.Name, expr.Raw[int64](e.port).As("port")).From(items).Where(items.ID.Eq(id))
 		}

@@ -32,7 +32,7 @@ type trackerKey struct{}
 // primary (a write, a block), a later read made with it goes to a replica that has replayed
 // the primary's position as of that read, waits up to Options.ReadYourWritesWait for one
 // (polling pg_last_wal_replay_lsn(), or MASTER_GTID_WAIT), or goes to the primary. The
-// position is read from the primary (pg_current_wal_lsn(), @@gtid_binlog_pos) once, at the
+// position is read from the primary (pg_current_wal_insert_lsn(), @@gtid_binlog_pos) once, at the
 // first read after a write. Reads stay at or after that position (monotonic reads).
 //
 //	ctx = replica.Track(ctx)
