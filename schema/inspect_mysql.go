@@ -10,9 +10,9 @@ import (
 // In every query the first argument is the schema, the second the table, repeated for every
 // information_schema table the query reads: MariaDB fills an information_schema table from
 // the data dictionary of every database unless that table's own WHERE names the schema and
-// the table, and doing so for all databases while another session drops one has crashed
-// MariaDB 10.11 (a segfault in create_tmp_table_for_schema's cleanup, seen twice under the
-// test suite's parallel CREATE/DROP DATABASE).
+// the table. (The segfaults in create_tmp_table_for_schema's cleanup once blamed on reading
+// every database came from test servers sharing the machine server's tmpdir: a starting
+// mariadbd deletes the others' temporary tables; see testcontainers/replicas_mariadb.go.)
 const myColumns = `SELECT c.COLUMN_NAME AS name, c.COLUMN_TYPE AS type, c.IS_NULLABLE = 'YES' AS nullable,
 	c.COLUMN_DEFAULT AS def, c.EXTRA LIKE '%auto_increment%' AS ident, c.COLUMN_COMMENT AS comment,
 	t.TABLE_COMMENT AS table_comment
