@@ -41,6 +41,6 @@ func (s *Set) rediscover(ctx context.Context) {
 		s.log.Warn("replica: cannot write to the promoted replica", "server", found.name, "error", err)
 		return
 	}
-	s.takeOut(found, "it was promoted: it is the primary now")
+	s.takeOut(found, "promoted", "it was promoted: it is the primary now")
 	s.log.Warn("replica: failover: writes go to the promoted replica now", "primary", found.name, "was", current.String())
 }

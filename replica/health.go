@@ -68,17 +68,18 @@ func (s *Set) check(ctx context.Context) {
 func (s *Set) checkNode(ctx context.Context, n *node) {
 	pos, ok, why, err := s.eng.probe(ctx, n.db)
 	if err != nil {
-		why = "health check failed: " + err.Error()
+		s.takeOut(n, "health check failed", "health check failed: "+err.Error())
+		return
 	}
 	if !ok {
-		s.takeOut(n, why)
+		s.takeOut(n, why, why)
 		return
 	}
 	n.sawReplay(pos)
 	lag := s.lagOf(*n.replay.Load())
 	n.lag.Store(int64(lag))
 	if s.opts.MaxLag > 0 && lag > s.opts.MaxLag {
-		s.takeOut(n, "lag "+lag.Round(time.Millisecond).String()+" is over MaxLag "+s.opts.MaxLag.String())
+		s.takeOut(n, "lag over MaxLag", "lag "+lag.Round(time.Millisecond).String()+" is over MaxLag "+s.opts.MaxLag.String())
 		return
 	}
 	if n.usable.Load() {
@@ -95,7 +96,7 @@ func (s *Set) checkNode(ctx context.Context, n *node) {
 	n.good++
 	back := n.good >= s.opts.Rise
 	if back {
-		n.why, n.good = "", 0
+		n.why, n.cause, n.good = "", "", 0
 		n.usable.Store(true)
 	}
 	s.mu.Unlock()
@@ -116,12 +117,15 @@ func (s *Set) lagOf(pos Position) time.Duration {
 	return 0
 }
 
-// takeOut stops reads going to n until it passes Rise health checks in a row.
-func (s *Set) takeOut(n *node, why string) {
+// takeOut stops reads going to n until it passes Rise health checks in a row. why is what
+// Status reports; cause is why without the figures that change from one check to the next
+// (a lag, an error's text), so that a replica staying out for one cause is logged once, not
+// at every check, and again when the cause changes.
+func (s *Set) takeOut(n *node, cause, why string) {
 	s.mu.Lock()
 	n.good = 0
-	changed := n.why != why
-	n.why = why
+	changed := n.cause != cause
+	n.why, n.cause = why, cause
 	s.mu.Unlock()
 	if n.usable.Swap(false) || changed {
 		s.log.Info("replica: out", "server", n.name, "why", why)

@@ -73,6 +73,8 @@ type node struct {
 
 	good int    // health checks passed in a row since it was out
 	why  string // why it is out, "" while usable
+	// cause is why without its changing figures (see takeOut)
+	cause string
 }
 
 // New makes a set of a primary and its replicas, opened by the caller (conn.Open) on the same
@@ -281,7 +283,7 @@ func (s *Set) reroute(ctx context.Context, stmt conn.Statement, failed *conn.DB,
 	}
 	for _, n := range s.nodes {
 		if n.db == failed {
-			s.takeOut(n, "a read failed on it: "+err.Error())
+			s.takeOut(n, "a read failed on it", "a read failed on it: "+err.Error())
 			s.kickHealth()
 			return s.read(ctx, stmt)
 		}
