@@ -1,6 +1,7 @@
 package builder_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,7 +48,7 @@ func TestBatches(t *testing.T) {
 	check := func(name string, s *builder.InsertStmt, wantRows, wantArgs []int) {
 		t.Helper()
 		rows, args := argsOf(s.Batches(d))
-		if !equal(rows, wantRows) || !equal(args, wantArgs) {
+		if !slices.Equal(rows, wantRows) || !slices.Equal(args, wantArgs) {
 			t.Errorf("%s: batches of %v rows binding %v; want %v binding %v", name, rows, args, wantRows, wantArgs)
 		}
 	}
@@ -73,24 +74,12 @@ func TestBatches(t *testing.T) {
 	whole := usersRows(9)
 	b := whole.Batches(d)
 	b[0].Values(Users.Name.Set("more"), Users.Email.SetNull(), Users.Visits.Set(1))
-	if _, args := argsOf(b[1:]); !equal(args, []int{10, 3}) {
+	if _, args := argsOf(b[1:]); !slices.Equal(args, []int{10, 3}) {
 		t.Errorf("adding to batch 1 changed the others: %v", args)
 	}
 	if whole.Rows() != 9 {
 		t.Errorf("adding to a batch changed the statement: %d rows", whole.Rows())
 	}
-}
-
-func equal(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestWithReturning: a copy with its own RETURNING; the statement is unchanged.

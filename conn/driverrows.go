@@ -2,6 +2,7 @@ package conn
 
 import (
 	"database/sql"
+	"slices"
 
 	"github.com/typedsql/typedsql/internal/engine"
 )
@@ -98,7 +99,7 @@ func (r *driverRows) columns() []string {
 // its Columns makes one.
 func (r *driverRows) sameColumns(cols []string) bool {
 	if r.nat == nil {
-		return equalStrings(r.columns(), cols)
+		return slices.Equal(r.columns(), cols)
 	}
 	return r.natr.SameColumns(r.nat, cols)
 }

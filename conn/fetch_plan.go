@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,7 +87,7 @@ func (rt *rowType) plan(cols []string) (*scanPlan, error) {
 	if rt.err != nil {
 		return nil, rt.err
 	}
-	if p := rt.last.Load(); p != nil && equalStrings(p.cols, cols) {
+	if p := rt.last.Load(); p != nil && slices.Equal(p.cols, cols) {
 		return p, nil
 	}
 	key := strings.Join(cols, "\x00")
@@ -101,18 +102,6 @@ func (rt *rowType) plan(cols []string) (*scanPlan, error) {
 	rt.plans.Store(key, p)
 	rt.last.Store(p)
 	return p, nil
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // field is one place a column can go.

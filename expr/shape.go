@@ -3,6 +3,7 @@ package expr
 import (
 	"math"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -499,24 +500,11 @@ func lookupShape(h, id uint64, key []uint64, k *Shape) *shapeEntry {
 	for i := range set {
 		e := set[i].Load()
 		if e != nil && e.hash == h && e.dialect == id && e.nargs == k.nargs && e.n == k.n &&
-			keysEqual(e.key, key) {
+			slices.Equal(e.key, key) {
 			return e
 		}
 	}
 	return nil
-}
-
-// keysEqual is slices.Equal(a, b).
-func keysEqual(a, b []uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // sameArgTypes checks the gathered arguments against the rendered ones, argument by argument

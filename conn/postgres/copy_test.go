@@ -74,25 +74,15 @@ func TestCopyFrom(t *testing.T) {
 	if n != 10000 {
 		t.Fatalf("CopyFrom loaded %d rows, want 10000", n)
 	}
-	type item struct {
-		ID      int64     `db:"id"`
-		Name    string    `db:"name"`
-		Note    *string   `db:"note"`
-		Price   float64   `db:"price"`
-		Created time.Time `db:"created"`
-		Data    []byte    `db:"data"`
-		Tags    []string  `db:"tags"`
-		Active  bool      `db:"active"`
-	}
 	C := copyItems
-	got, err := conn.All[item](ctx, db, builder.Select(C.ID, C.Name, C.Note, C.Price, C.Created, C.Data, C.Tags, C.Active).
+	got, err := conn.All[copyItem](ctx, db, builder.Select(C.ID, C.Name, C.Note, C.Price, C.Created, C.Data, C.Tags, C.Active).
 		From(C).Where(C.ID.EqAny([]int64{7, 8})).OrderBy(C.ID.Asc()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	note := "note 8"
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	want := []item{
+	want := []copyItem{
 		{7, "item 7", nil, 7.25, at.Add(7 * time.Second), []byte{0, 7}, []string{"a", "7"}, false},
 		{8, "item 8", &note, 8.25, at.Add(8 * time.Second), []byte{0, 8}, []string{"a", "8"}, false},
 	}
