@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/typedsql/typedsql/dialect"
+	"github.com/typedsql/typedsql/expr"
 	"github.com/typedsql/typedsql/schema"
 )
 
@@ -43,9 +45,16 @@ type genRef struct {
 }
 
 // reservedFields are the names a column's field cannot take in a descriptor: the embedded
-// expr.Table and its methods (a field would hide them), and the generated Columns method.
-var reservedFields = []string{"Table", "TableSchema", "TableErr", "TableName", "TableAlias",
-	"ColumnNames", "WriteSource", "WriteName", "WriteRef", "Columns"}
+// expr.Table and its exported methods (a field would hide them), and the generated Columns
+// method. The methods are read from expr.Table itself, so the list follows its API.
+var reservedFields = func() []string {
+	names := []string{"Table", "Columns"}
+	t := reflect.TypeFor[*expr.Table]() // the pointer's method set holds the value's too
+	for i := range t.NumMethod() {
+		names = append(names, t.Method(i).Name)
+	}
+	return names
+}()
 
 // warner collects the warnings of one run, each naming what it is about.
 type warner struct{ list []string }
