@@ -21,8 +21,9 @@ type target struct {
 
 // targetFor resolves the DB a statement goes to (DB.Route: the routers of ctx, Using among
 // them), then the connection: the one ctx pins for that DB, or the pool.
-// Once the router of a routed view has chosen, a Finisher among them must hear when the
-// statement is done: targetFor tells it of a statement that fails here, the caller of any other.
+//
+// Once a routed view's router has chosen, if it is a Finisher it must hear when the statement
+// is done: targetFor tells it of a statement that fails here, the caller of any other (finish).
 func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 	dst, view, err := db.route(ctx, stmt)
 	if err != nil {
