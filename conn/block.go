@@ -33,6 +33,8 @@ type txState struct {
 	owner *sessionUse
 	// log is what the transaction's statements may have written, for BeforeCommit hooks.
 	log writeLog
+	// fins: the routers to tell when the transaction's work settles (Finisher.Settled).
+	fins settling
 }
 
 // queue takes the SQLite file's write lock for a transaction that begins IMMEDIATE or
@@ -104,9 +106,10 @@ func (st *txState) end(b *Block, pinned *scope) {
 		}
 		st.unqueue()
 		pinned.txOpen.Store(false)
-		return
+	} else {
+		st.sess.release(discard) // and its hold on the write lock, after the connection
 	}
-	st.sess.release(discard) // and its hold on the write lock, after the connection
+	st.fins.settled(st.outer)
 }
 
 // Block is the handle of one atomic block, from DB.Block: the transaction (depth 1) or a
@@ -228,6 +231,7 @@ func (b *Block) restart(ctx context.Context, commit bool) error {
 	switch {
 	case b.depth == 1:
 		st.log.reset()
+		st.fins.settled(st.outer) // the work so far has committed or rolled back
 	case !commit || err != nil: // a savepoint that could not be released was rolled back
 		st.log.rollBackTo(b.mark)
 	}

@@ -32,6 +32,15 @@ func useDriverConn(ctx context.Context, dbv any, text string, tables []string,
 	if err != nil {
 		return 0, err
 	}
+	n, err := runDriverConn(ctx, t, stmt, fn)
+	t.finish(ctx, stmt, err)
+	return n, err
+}
+
+// runDriverConn is useDriverConn's operation on its target.
+func runDriverConn(ctx context.Context, t target, stmt driverStmt,
+	fn func(context.Context, any) (int64, error)) (int64, error) {
+	text, tables := stmt.text, stmt.tables
 	if t.sc == nil {
 		// Not pinned: pin a connection of the chosen DB for the operation.
 		var n int64

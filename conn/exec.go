@@ -14,32 +14,49 @@ type target struct {
 	h  *handle
 	q  querier
 	sc *scope
+	// fin is the routed view whose router chose db and is a Finisher, to be told when the
+	// statement is done (finish); nil for every other statement.
+	fin *DB
 }
 
 // targetFor resolves the DB a statement goes to (DB.Route: the routers of ctx, Using among
 // them), then the connection: the one ctx pins for that DB, or the pool.
+//
+// Once a routed view's router has chosen, if it is a Finisher it must hear when the statement
+// is done: targetFor tells it of a statement that fails here, the caller of any other (finish).
 func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
-	dst, err := db.Route(ctx, stmt)
+	dst, view, err := db.route(ctx, stmt)
 	if err != nil {
 		return target{}, err
 	}
 	if dst != db && dst.router != nil {
-		// A context's router (Using) chose a routed view: its own router picks the server.
-		if dst, err = dst.routeOwn(ctx, stmt); err != nil {
+		// A context's router (Using), or a view's router, chose a routed view: its own router
+		// picks the server. A first router that handed the statement on is done with it.
+		first := target{fin: finisherView(view)}
+		view = dst
+		dst, err = dst.routeOwn(ctx, stmt)
+		first.finish(ctx, stmt, err)
+		if err != nil {
 			return target{}, err
 		}
 	}
+	fin := finisherView(view)
 	if sc := dst.scopeOf(ctx); sc != nil {
 		if sc.ended.Load() {
+			(&target{fin: fin}).finish(ctx, stmt, ErrBlockEnded)
 			return target{}, ErrBlockEnded
 		}
-		return target{db: dst, h: sc.h, q: sc.sess, sc: sc}, nil
+		if fin != nil {
+			sc.settling().add(fin)
+		}
+		return target{db: dst, h: sc.h, q: sc.sess, sc: sc, fin: fin}, nil
 	}
 	h, err := dst.handle()
 	if err != nil {
+		(&target{fin: fin}).finish(ctx, stmt, err)
 		return target{}, err
 	}
-	return target{db: dst, h: h, q: h.be}, nil
+	return target{db: dst, h: h, q: h.be, fin: fin}, nil
 }
 
 // Exec runs a statement that returns no rows: a built INSERT, UPDATE or DELETE, or SQL text
@@ -55,13 +72,15 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 func (db *DB) Exec(ctx context.Context, stmt Statement, args ...any) (Result, error) {
 	res, t, err := db.exec(ctx, stmt, args)
 	for try := 1; try < retiredTries && errors.Is(err, errRetired); try++ {
+		t.finish(ctx, stmt, err)
 		res, t, err = db.exec(ctx, stmt, args) // Init replaced the database meanwhile: use the new one
 	}
 	if err != nil && t.db != nil && t.sc == nil && db.router != nil {
 		if t2, ok := db.reroute(ctx, stmt, t, err); ok {
-			return db.execOn(ctx, t2, stmt, args)
+			res, err = db.execOn(ctx, t2, stmt, args)
 		}
 	}
+	t.finish(ctx, stmt, err)
 	return res, err
 }
 
@@ -133,6 +152,7 @@ func (db *DB) query(ctx context.Context, stmt Statement, args []any, r *stmtRows
 	err = db.queryOn(ctx, t, stmt, args, r)
 	for try := 1; try < retiredTries && errors.Is(err, errRetired); try++ {
 		// Init replaced the database meanwhile: use the new one.
+		t.finish(ctx, stmt, err)
 		if t, err = db.targetFor(ctx, stmt); err != nil {
 			return err
 		}
@@ -140,8 +160,11 @@ func (db *DB) query(ctx context.Context, stmt Statement, args []any, r *stmtRows
 	}
 	if err != nil && t.sc == nil && db.router != nil {
 		if t2, ok := db.reroute(ctx, stmt, t, err); ok {
-			return db.queryOn(ctx, t2, stmt, args, r)
+			err = db.queryOn(ctx, t2, stmt, args, r) // on success r finishes it, with t2.fin
 		}
+	}
+	if err != nil {
+		t.finish(ctx, stmt, err) // r holds nothing: the statement is done
 	}
 	return err
 }
@@ -162,6 +185,9 @@ func (db *DB) queryOn(ctx context.Context, t target, stmt Statement, args []any,
 	*r = stmtRows{t: t, ctx: ctx, qctx: qctx, ob: ob, sql: text, args: bound}
 	if db.router != nil && t.sc == nil {
 		r.via, r.stmt = db, stmt // a routed view's second chance at the first row (Rerouter)
+	}
+	if t.fin != nil {
+		r.stmt = stmt // for Finisher.Finished, when r is done
 	}
 	err = t.q.query(qctx, text, bound, &r.rows)
 	if err != nil && t.sc == nil && t.h.safeToRetry(ctx, err) {
@@ -206,7 +232,8 @@ type stmtRows struct {
 	args []any
 
 	// via and stmt are set for a statement made on a routed view outside a block: a failure
-	// at the first row is offered to the view's Rerouter.
+	// at the first row is offered to the view's Rerouter. stmt is also set when t.fin is,
+	// for the Finisher to hear of at finish.
 	via  *DB
 	stmt Statement
 
@@ -350,5 +377,8 @@ func (r *stmtRows) finish() {
 	}
 	if r.ob.on {
 		r.t.h.obs.endStmt(r.qctx, r.ob, "conn: query", r.sql, r.args, r.n, r.Err(), r.retried)
+	}
+	if r.t.fin != nil {
+		r.t.finish(r.ctx, r.stmt, r.Err())
 	}
 }

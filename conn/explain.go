@@ -47,7 +47,7 @@ func (db *DB) Explain(ctx context.Context, stmt Statement, opts ExplainOptions, 
 		return "", errNilStatement
 	}
 	es := explainStmt{stmt: stmt, analyze: opts.Analyze}
-	t, err := db.targetFor(ctx, es)
+	t, err := db.lookupTarget(ctx, es)
 	if err != nil {
 		return "", err
 	}
@@ -76,7 +76,7 @@ var errUndoAnalyze = errors.New("conn: undo the statement EXPLAIN ANALYZE ran")
 
 // explain runs the EXPLAIN statement and formats its rows.
 func (db *DB) explain(ctx context.Context, es explainStmt, args []any) (string, error) {
-	t, err := db.targetFor(ctx, es)
+	t, err := db.lookupTarget(ctx, es)
 	if err != nil {
 		return "", err
 	}

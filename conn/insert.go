@@ -36,7 +36,7 @@ func (db *DB) InsertBatched(ctx context.Context, stmt *builder.InsertStmt) (Resu
 	if stmt == nil {
 		return Result{}, errNilStatement
 	}
-	t, err := db.targetFor(ctx, stmt)
+	t, err := db.lookupTarget(ctx, stmt)
 	if err != nil {
 		return Result{}, err
 	}
@@ -92,7 +92,7 @@ func InsertID[T Integer](ctx context.Context, db *DB, stmt *builder.InsertStmt, 
 	if n := stmt.Rows(); n != 1 {
 		return zero, fmt.Errorf("conn: InsertID inserts one row; the statement inserts %d: use Returning and conn.All for many", n)
 	}
-	t, err := db.targetFor(ctx, stmt)
+	t, err := db.lookupTarget(ctx, stmt)
 	if err != nil {
 		return zero, err
 	}

@@ -56,18 +56,30 @@ func WithRouter(ctx context.Context, r Router) context.Context {
 // itself when none chooses. Exec, Query and the fetch functions
 // route every statement this way; Route lets a router or a test see where one would go.
 func (db *DB) Route(ctx context.Context, stmt Statement) (*DB, error) {
+	dst, _, err := db.route(ctx, stmt)
+	return dst, err
+}
+
+// route is Route, also returning the routed view whose own router made the choice: db when
+// the context's routers left the statement to a view's router, nil when they chose or db is
+// no view. A view's router may have to hear when the statement is done (Finisher).
+func (db *DB) route(ctx context.Context, stmt Statement) (dst, view *DB, err error) {
 	link, _ := ctx.Value(routeKey{}).(*routeLink)
 	for ; link != nil; link = link.parent {
 		dst, err := link.r.Route(ctx, db, stmt)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if dst != nil {
-			return dst, nil
+			return dst, nil, nil
 		}
 	}
 	if db != nil && db.router != nil {
-		return db.routeOwn(ctx, stmt)
+		dst, err := db.routeOwn(ctx, stmt)
+		if err != nil {
+			return nil, nil, err
+		}
+		return dst, db, nil
 	}
-	return db, nil
+	return db, nil, nil
 }

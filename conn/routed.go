@@ -26,7 +26,9 @@ import (
 // with Pinned. Routed on a view makes a view of the same db with the new router.
 //
 // If r implements Rerouter, a statement that fails outside a block (a replica crashed, a
-// primary turned read-only) is offered to it once more (see Rerouter).
+// primary turned read-only) is offered to it once more (see Rerouter). If r implements
+// Finisher, it hears when each statement it routed is done, and when the work of a block it
+// routed statements into has been committed or rolled back (see Finisher).
 func (db *DB) Routed(r Router) *DB {
 	return &DB{base: db.root(), router: r}
 }
@@ -80,6 +82,57 @@ type Rerouter interface {
 	Reroute(ctx context.Context, db *DB, stmt Statement, failed *DB, err error) (*DB, error)
 }
 
+// Finisher is a Router that is told when what it routed is done: when each statement has
+// finished, and when the work of a block it routed statements into has settled. A router that
+// must tell a statement still running from one that has run implements it: read-your-writes
+// (package replica) counts a write as seen by the primary's position only once it has
+// finished; a router can count the writes running on the primary:
+//
+//	type counting struct{ primary *conn.DB; writing atomic.Int64 }
+//
+//	func (c *counting) Route(ctx context.Context, db *conn.DB, stmt conn.Statement) (*conn.DB, error) {
+//		if !conn.IsRead(stmt) {
+//			c.writing.Add(1)
+//		}
+//		return c.primary, nil
+//	}
+//	func (c *counting) Finished(ctx context.Context, db *conn.DB, stmt conn.Statement, err error) {
+//		if !conn.IsRead(stmt) {
+//			c.writing.Add(-1) // done, failed or not: Route's Add is matched
+//		}
+//	}
+//	func (c *counting) Settled(ctx context.Context, db *conn.DB) {}
+//
+// Finished is called once for each call of Route that conn made to run a statement and that
+// returned no error, when that statement is done: as Exec and the fetch functions return, as
+// a Query's Rows are closed or read to the end (Rows never closed never finish), after the
+// second chance a Rerouter gave it, and also when it failed before it reached the server. err
+// is the statement's error, nil when it succeeded; a statement that failed may still have
+// written (its reply was lost, its COMMIT's outcome is unknown). It is called on the goroutine
+// that ends the statement, with the context the statement was made with, which may be done by
+// then. conn also asks Route where a statement would run only to learn its dialect
+// (InsertID, InsertBatched, Explain): it finishes those asks at once. A router that hands a
+// statement to another routed view, whose router then chooses, is finished at once too.
+// DB.Route, called by hand, runs nothing and is never finished.
+//
+// A statement in a block (Route saw Pinned) finishes like any other, but what it wrote lands
+// when the block's transaction ends. Settled is called once per routed view whose router
+// routed statements onto a pinned connection, when the work on it has been committed or rolled
+// back, whatever the outcome: after the outermost Atomic block's COMMIT or ROLLBACK (before
+// its OnCommit and OnRollback hooks), the outermost Block's Commit and Rollback, a Session's
+// Commit and Rollback, and the end of WithConn or of a Session. ctx is the context the block,
+// WithConn or Session was begun with, and db the view.
+//
+// Both are called while the statement's or the block's caller waits: they must be quick and
+// safe for concurrent use. Only a routed view's own router (Routed) is told, not routers
+// installed in a context (WithRouter, Using). A router that does not implement Finisher costs
+// the statements nothing.
+type Finisher interface {
+	Router
+	Finished(ctx context.Context, db *DB, stmt Statement, err error)
+	Settled(ctx context.Context, db *DB)
+}
+
 // reroute resolves the target of a statement's second try after err on t, or ok false.
 func (db *DB) reroute(ctx context.Context, stmt Statement, t target, err error) (target, bool) {
 	rr, ok := db.router.(Rerouter)
@@ -98,7 +151,7 @@ func (db *DB) reroute(ctx context.Context, stmt Statement, t target, err error) 
 	if herr != nil {
 		return target{}, false
 	}
-	return target{db: dst, h: h, q: h.be}, true
+	return target{db: dst, h: h, q: h.be, fin: t.fin}, true
 }
 
 // ReadOnly marks SQL text (or any statement) as one that only reads, so that a router may

@@ -56,6 +56,10 @@ type scope struct {
 	// the pool with one open.
 	open *openRows
 	rows openRows
+
+	// fins: the routers to tell when the scope ends (Finisher.Settled); a block's statements
+	// are recorded in its transaction's instead (see settling).
+	fins settling
 }
 
 // scopeKey keys a DB's scope in a context. Keying by DB lets one context carry pinned
@@ -253,6 +257,7 @@ func (sc *scope) end(ctx context.Context, panicked bool) {
 		discard = !sc.sess.endBlindTx(ctx)
 	}
 	sc.sess.release(discard)
+	sc.fins.settled(ctx)
 }
 
 // effect is what a raw statement may leave on its connection beyond its own result.

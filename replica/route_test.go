@@ -3,6 +3,8 @@ package replica_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"sync/atomic"
 	"testing"
 
 	"github.com/typedsql/typedsql/builder"
@@ -13,19 +15,43 @@ import (
 
 // Reads spread over the replicas, round-robin by default; writes, locking reads, SQL text and
 // everything in a block run on the primary. The port each statement reports says where it ran.
+//
+// Round-robin is exact only while both replicas are usable: on a loaded machine a health
+// check that does not answer within its timeout (a second) takes a replica out, rightly, and
+// the reads meanwhile all go to the other. So a pass of reads counts only if both replicas
+// were usable throughout: Status says both were before and after it, and the set logged no
+// replica taken out during it (takeOut flags a replica out before it logs, so one taken out
+// at the pass's end shows in Status). A pass that does not count is read again, up to five
+// times, and the counts of the one that counts must be exact.
 func TestRoutingSpread(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engineCase) {
-		rs, set := newSet(t, e, 2, replica.Options{})
+		var outs atomic.Int64
+		rs, set := newSet(t, e, 2, replica.Options{Logger: slog.New(outCounter{slog.NewTextHandler(testWriter{t}, nil), &outs})})
 		ctx := t.Context()
 		primaryPort := int64(rs.Primary.Port)
-		counts := map[int64]int{}
 		const reads = 300
-		for i := range reads {
-			port, err := conn.Scalar[int64](ctx, set.DB, e.portQuery())
-			if err != nil {
-				t.Fatalf("read %d: %v", i, err)
+		var counts map[int64]int
+		for pass := 1; ; pass++ {
+			waitUsable(t, set, 0)
+			waitUsable(t, set, 1)
+			before := outs.Load()
+			status := set.Status()
+			counts = map[int64]int{}
+			for i := range reads {
+				port, err := conn.Scalar[int64](ctx, set.DB, e.portQuery())
+				if err != nil {
+					t.Fatalf("read %d: %v", i, err)
+				}
+				counts[port]++
 			}
-			counts[port]++
+			after := set.Status()
+			if outs.Load() == before && status[0].Usable && status[1].Usable && after[0].Usable && after[1].Usable {
+				break
+			}
+			t.Logf("pass %d: a replica was out during the reads (%v), which went %v; reading again", pass, after, counts)
+			if pass == 5 {
+				t.Fatal("a replica was taken out during each of 5 passes of reads: round-robin was never measured")
+			}
 		}
 		t.Logf("%d reads by server port: %v (primary %d, replicas %d, %d); %+v", reads, counts, primaryPort, rs.Replicas[0].Port, rs.Replicas[1].Port, set.Status())
 		for _, r := range rs.Replicas {
@@ -93,4 +119,26 @@ func TestRoutingSpread(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// outCounter counts the set's "replica: out" records (a replica taken out of reads) and
+// passes every record on.
+type outCounter struct {
+	slog.Handler
+	n *atomic.Int64
+}
+
+func (h outCounter) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == "replica: out" {
+		h.n.Add(1)
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h outCounter) WithAttrs(as []slog.Attr) slog.Handler {
+	return outCounter{h.Handler.WithAttrs(as), h.n}
+}
+
+func (h outCounter) WithGroup(name string) slog.Handler {
+	return outCounter{h.Handler.WithGroup(name), h.n}
 }

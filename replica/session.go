@@ -9,11 +9,27 @@ import (
 )
 
 // tracker is one read-your-writes session: the writes made since its position was last read
-// (dirty), and the positions read for them.
+// (marked, then dirty), and the positions read for them.
+//
+// A write is marked twice: when it is routed, and when it has finished (the router is a
+// conn.Finisher: Finished for a statement, Settled for a block, whose writes land at its
+// COMMIT). A read made with the same context on another goroutine while the write runs may
+// resolve the primary's position before the write lands and take its first mark; the second
+// mark makes the next read resolve again, so a read made after the write returned always
+// waits for it. Marking needs no count of the writes in flight, so a routing that is never
+// finished (DB.Route called by hand) costs one more resolution and no more.
 type tracker struct {
-	mu sync.Mutex
 	// perTable: reads wait only for the writes of the tables they read (TrackTables).
 	perTable bool
+
+	// marks: the writes marked since a resolution last took them (take). Their lock is never
+	// held across a round trip, so a write marks without waiting for a read's resolution.
+	marks        sync.Mutex
+	marked       bool // a write whose tables are not known
+	markedTables map[string]struct{}
+
+	// mu guards the rest, and is held across a resolution's round trip.
+	mu sync.Mutex
 	// dirty: a write whose tables are not known (a block, SQL text) is not yet resolved to a
 	// position; dirtyTables: the same for writes whose tables are known (perTable only).
 	dirty       bool
@@ -40,6 +56,14 @@ type trackerKey struct{}
 //	u, err := conn.One[User](ctx, set.DB, builder.Select(Users.ID, Users.Name).From(Users).
 //		Where(Users.Name.Eq("ann")))                                                   // sees ann
 //
+// A read sees every write made with the context that had returned before the read began,
+// also when goroutines share the context (an errgroup in a request handler): a write still
+// running while another goroutine's read reads the position counts again once it has
+// finished (as Exec returns, as a query's rows are closed or read to the end, failed or not),
+// so the first read after it reads the position anew. The writes of an Atomic block, WithConn
+// or a Session count when the block has committed or rolled back, as they land at its COMMIT.
+// Set.Token covers the writes that have finished.
+//
 // A context already tracking is returned as it is. Carry the session across requests with
 // Set.Token and Set.Resume.
 func Track(ctx context.Context) context.Context {
@@ -60,7 +84,8 @@ func Track(ctx context.Context) context.Context {
 //
 // What cannot name its tables counts as touching every table: a write in an Atomic block or
 // WithConn, SQL text (conn.SQL, also when marked conn.ReadOnly), a statement with no tables.
-// A context already tracking is returned as it is (with its own mode).
+// Writes count when they have finished, as with Track. A context already tracking is returned
+// as it is (with its own mode).
 func TrackTables(ctx context.Context) context.Context {
 	if _, ok := ctx.Value(trackerKey{}).(*tracker); ok {
 		return ctx
@@ -76,27 +101,56 @@ func tablesOf(stmt conn.Statement) []string {
 	return nil
 }
 
-// noteWrite records that stmt, made with ctx, went to the primary and may have written.
-// Inside a block or WithConn every statement counts as writing every table: the block may
-// have written through statements the router never saw.
+// noteWrite marks stmt, made with ctx, as a write of the session: it went to the primary, or
+// has finished there. Inside a block or WithConn every statement counts as writing every
+// table: the block may have written through statements the router never saw.
 func noteWrite(ctx context.Context, stmt conn.Statement, pinned bool) {
 	tr, ok := ctx.Value(trackerKey{}).(*tracker)
 	if !ok {
 		return
 	}
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
+	tr.marks.Lock()
+	defer tr.marks.Unlock()
 	tables := tablesOf(stmt)
 	if !tr.perTable || pinned || len(tables) == 0 {
-		tr.dirty = true
+		tr.marked = true
 		return
 	}
-	if tr.dirtyTables == nil {
-		tr.dirtyTables = map[string]struct{}{}
+	if tr.markedTables == nil {
+		tr.markedTables = map[string]struct{}{}
 	}
 	for _, t := range tables {
+		tr.markedTables[t] = struct{}{}
+	}
+}
+
+// noteSettled marks every table written by the session of ctx: a block or pinned connection
+// whose statements it routed has committed or rolled back (conn.Finisher's Settled).
+func noteSettled(ctx context.Context) {
+	tr, ok := ctx.Value(trackerKey{}).(*tracker)
+	if !ok {
+		return
+	}
+	tr.marks.Lock()
+	tr.marked = true
+	tr.marks.Unlock()
+}
+
+// take moves the marks into the writes not yet resolved; tr.mu is held. A mark made after
+// take, while a resolution's round trip runs, stays for the next one.
+func (tr *tracker) take() {
+	tr.marks.Lock()
+	defer tr.marks.Unlock()
+	if tr.marked {
+		tr.dirty, tr.marked = true, false
+	}
+	for t := range tr.markedTables {
+		if tr.dirtyTables == nil {
+			tr.dirtyTables = map[string]struct{}{}
+		}
 		tr.dirtyTables[t] = struct{}{}
 	}
+	tr.markedTables = nil
 }
 
 // needed is the position a read of stmt made with ctx must see (zero outside Track); ok is
@@ -108,6 +162,7 @@ func (s *Set) needed(ctx context.Context, stmt conn.Statement) (Position, bool) 
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
+	tr.take()
 	if !tr.perTable {
 		if err := s.resolve(ctx, tr); err != nil {
 			return Position{}, false
@@ -161,8 +216,8 @@ func (tr *tracker) later(a, b Position) Position {
 	return tr.pos
 }
 
-// resolve reads the primary's position for the writes not yet resolved: one round trip, done
-// when a read needs it, not after every write.
+// resolve reads the primary's position for the writes not yet resolved (take them first): one
+// round trip, done when a read needs it, not after every write.
 func (s *Set) resolve(ctx context.Context, tr *tracker) error {
 	if !tr.dirty && len(tr.dirtyTables) == 0 {
 		return nil
@@ -199,6 +254,7 @@ func (s *Set) Token(ctx context.Context) (string, error) {
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
+	tr.take()
 	if err := s.resolve(ctx, tr); err != nil {
 		return "", err
 	}

@@ -158,7 +158,7 @@ func OnPrimary(ctx context.Context) context.Context {
 	return context.WithValue(ctx, onPrimaryKey{}, true)
 }
 
-// router is the set as its DB's conn.Rerouter; the Set itself keeps the DB's own Route
+// router is the set as its DB's conn.Rerouter and conn.Finisher; the Set itself keeps the DB's own Route
 // (where a statement would go).
 type router struct{ s *Set }
 
@@ -169,6 +169,18 @@ func (r router) Route(ctx context.Context, db *conn.DB, stmt conn.Statement) (*c
 func (r router) Reroute(ctx context.Context, db *conn.DB, stmt conn.Statement, failed *conn.DB, err error) (*conn.DB, error) {
 	return r.s.reroute(ctx, stmt, failed, err)
 }
+
+// Finished marks a write that has finished, failed or not (it may have written), once more
+// for read-your-writes: a position resolved while it ran may not cover it (see tracker).
+func (r router) Finished(ctx context.Context, db *conn.DB, stmt conn.Statement, err error) {
+	if !conn.IsRead(stmt) {
+		noteWrite(ctx, stmt, false)
+	}
+}
+
+// Settled marks the writes of a block (Atomic, WithConn, a Session) once more for
+// read-your-writes when its work has been committed or rolled back: they land at its COMMIT.
+func (r router) Settled(ctx context.Context, db *conn.DB) { noteSettled(ctx) }
 
 // route chooses the server of a statement made on the set's DB (see Set).
 func (s *Set) route(ctx context.Context, db *conn.DB, stmt conn.Statement) (*conn.DB, error) {
