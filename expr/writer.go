@@ -189,11 +189,7 @@ func RenderTo(d dialect.Dialect, e Expression, args []any) (sql string, _ []any,
 // make the statement escape: a statement built and rendered in one expression can then live
 // on the stack, costing no allocation and no write barriers. The arguments are returned in a
 // new slice of their exact length.
-//
-// With keep, the text is about to be kept as a shape's (see RenderShaped): it is copied
-// rather than interned, since the shape cache will serve it from then on, and interning
-// would hash and store it a second time.
-func renderWith(d dialect.Dialect, write func(*Writer), keep bool) (sql string, args []any, err error) {
+func renderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any, err error) {
 	if d == nil {
 		return "", nil, &BuildError{Reason: "no dialect given", Kind: ErrInvalid}
 	}
@@ -205,24 +201,32 @@ func renderWith(d dialect.Dialect, write func(*Writer), keep bool) (sql string, 
 		release(w)
 		return "", nil, err
 	}
-	if keep {
-		sql = string(w.buf)
-	} else {
-		sql = internSQL(w.buf)
-	}
-	if n := len(w.args); n > maxPooledArgs {
+	sql = internSQL(w.buf)
+	args = w.takeArgs()
+	release(w)
+	return sql, args, nil
+}
+
+// takeArgs returns the arguments written, in a slice of their own of their exact length:
+// the slice they were written in if it was given to the writer (direct), else a copy, or
+// the writer's own storage if the pool will not keep it.
+func (w *Writer) takeArgs() (args []any) {
+	n := len(w.args)
+	switch {
+	case w.direct:
+		args, w.args, w.direct = w.args, w.pool[:0], false
+	case n > maxPooledArgs:
 		// The pool will not keep a writer this large (see release): hand its arguments over
 		// rather than copying 16 bytes each (1 MB for a 65,535-argument INSERT batch).
 		args = w.args[:n:n]
 		w.args, w.pool = nil, nil
-	} else if n > 0 {
+	case n > 0:
 		args = make([]any, n)
 		for i := 0; i < n; i++ {
 			args[i] = w.args[i]
 		}
 	}
-	release(w)
-	return sql, args, nil
+	return args
 }
 
 // appendArgs is append(dst, src...) element by element when dst has room: append and clear
