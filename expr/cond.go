@@ -50,6 +50,14 @@ var opText = [...]string{
 	opLike: " LIKE ", opNotLike: " NOT LIKE ", opILike: " ILIKE ", opNotILike: " NOT ILIKE ",
 }
 
+// opRuns are opText as the writer copies them (see textRun).
+var opRuns = func() (runs [len(opText)]textRun) {
+	for i, s := range opText {
+		runs[i] = newTextRun(s)
+	}
+	return runs
+}()
+
 // valueList is a typed IN list; list[T] boxes the caller's slice once instead of each value.
 type valueList interface {
 	writeList(w *Writer)
@@ -155,7 +163,9 @@ func (c *Cond) write(w *Writer) {
 	switch c.op {
 	case opEq, opNe, opLt, opLe, opGt, opGe, opLike, opNotLike:
 		c.l.write(w)
-		w.Text(opText[c.op])
+		if r := &opRuns[c.op]; !w.tryRun(r) {
+			w.Text(r.s)
+		}
 		if c.rval {
 			w.Arg(c.r.x)
 		} else {
