@@ -343,7 +343,29 @@ func (w *Writer) Char(c byte) {
 
 // Int appends n as a decimal literal (LIMIT and OFFSET counts).
 func (w *Writer) Int(n int64) {
+	if uint64(n) < 100 {
+		w.smallUint(uint(n))
+		return
+	}
 	w.setBuf(strconv.AppendInt(w.buf, n, 10))
+}
+
+// smallUint appends n, below 100, in decimal: the commonest LIMITs, OFFSETs and placeholder
+// numbers, written directly rather than through strconv.AppendInt, which cost about 85
+// instructions a number (callgrind, BenchmarkRender, instructions per build+render: Q2, with
+// LIMIT 20 OFFSET 40, first render 7979 -> 7859; Q5, placeholders $1 to $101, uncacheable
+// 36425 -> 33670).
+func (w *Writer) smallUint(n uint) {
+	m := len(w.buf)
+	if n < 10 {
+		w.grow(1)
+		w.buf = w.buf[:m+1]
+		w.buf[m] = byte('0' + n)
+		return
+	}
+	w.grow(2)
+	w.buf = w.buf[:m+2]
+	w.buf[m], w.buf[m+1] = byte('0'+n/10), byte('0'+n%10)
 }
 
 // setBuf adopts b, the result of appending to w.buf, without a write barrier when the append
@@ -400,6 +422,10 @@ func (w *Writer) Arg(v any) {
 			return
 		}
 		w.Char('$')
+		if n+1 < 100 {
+			w.smallUint(uint(n + 1))
+			return
+		}
 		w.setBuf(strconv.AppendInt(w.buf, int64(n+1), 10))
 	default:
 		w.setBuf(w.d.AppendPlaceholder(w.buf, n+1))
