@@ -162,12 +162,21 @@ func (c Cond) WriteSQL(w *Writer) { c.write(w) }
 func (c *Cond) write(w *Writer) {
 	switch c.op {
 	case opEq, opNe, opLt, opLe, opGt, opGe, opLike, opNotLike:
-		c.l.write(w)
+		// A column operand, the common case, is written without the call through node.write
+		// (callgrind, BenchmarkRender, instructions per build+render in Cond.write and
+		// node.write: Q1 95 -> 75, Q2 570 -> 477; uncacheable Q1 2379 -> 2346, Q2 6417 -> 6325).
+		if col, ok := c.l.x.(*column); ok {
+			w.column(col)
+		} else {
+			c.l.write(w)
+		}
 		if r := &opRuns[c.op]; !w.tryRun(r) {
 			w.Text(r.s)
 		}
 		if c.rval {
 			w.Arg(c.r.x)
+		} else if col, ok := c.r.x.(*column); ok {
+			w.column(col)
 		} else {
 			c.r.write(w)
 		}
