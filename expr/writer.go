@@ -125,12 +125,10 @@ func release(w *Writer) {
 	if cap(w.args) != cap(w.pool) { // grown: keep the larger storage
 		w.pool = w.args
 	}
-	w.f.Clause, w.debug = render.ClauseNone, false
+	// The frame holds no pointers: stored whole, without comparing first.
+	w.f, w.debug = render.Frame{}, false
 	if w.err != nil {
 		w.err = nil
-	}
-	if w.f.Scope != (render.Scope{}) {
-		w.f.Scope = render.Scope{}
 	}
 	if w.collect || len(w.ctes) > 0 {
 		clear(w.ctes)
@@ -474,7 +472,17 @@ func (w *Writer) reserveArgs(n int) {
 // anyway, in a different way on each engine (PostgreSQL's driver with an unclassified error,
 // MySQL with error 1390, SQLite with "too many SQL variables").
 func (w *Writer) checkArgCount() {
-	if limit := w.caps.MaxParams; limit > 0 && len(w.args) > limit && w.err == nil {
+	// Small enough to be inlined into every render; the error is made in a call of its own.
+	if limit := w.caps.MaxParams; len(w.args) > limit && limit > 0 {
+		w.failTooManyArgs()
+	}
+}
+
+// failTooManyArgs records checkArgCount's error. Not inlined, so that checkArgCount is.
+//
+//go:noinline
+func (w *Writer) failTooManyArgs() {
+	if w.err == nil {
 		w.err = TooManyArgs(w.d, len(w.args))
 	}
 }
