@@ -477,14 +477,14 @@ func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []a
 func renderShape(d dialect.Dialect, write func(*Writer), h uint64, k *Shape) (string, []any, error) {
 	w := acquire(d)
 	if k.nargs > 0 {
-		w.args, w.direct = make([]any, 0, k.nargs), true
+		w.args, w.direct, w.exact = make([]any, 0, k.nargs), true, true
 	}
 	w.writeFunc(write)
 	w.checkArgCount()
 	if w.err != nil {
 		err := w.err
 		if w.direct { // not the writer's: nothing to clear or keep
-			w.args, w.direct = w.pool[:0], false
+			w.args, w.direct, w.exact = w.pool[:0], false, false
 		}
 		release(w)
 		return "", nil, err

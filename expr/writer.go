@@ -58,6 +58,7 @@ type Writer struct {
 	// caller's storage while direct (see RenderTo).
 	pool   []any
 	direct bool
+	exact  bool // args, direct, were made for exactly the arguments of a shape (renderShape)
 	d      dialect.Dialect
 	caps   dialect.Capabilities // d's, copied when d changes
 	f      render.Frame         // the clause being written, and how column references are qualified
@@ -212,7 +213,7 @@ func (w *Writer) takeArgs() (args []any) {
 	n := len(w.args)
 	switch {
 	case w.direct:
-		args, w.args, w.direct = w.args, w.pool[:0], false
+		args, w.args, w.direct, w.exact = w.args, w.pool[:0], false, false
 	case n > maxPooledArgs:
 		// The pool will not keep a writer this large (see release): hand its arguments over
 		// rather than copying 16 bytes each (1 MB for a 65,535-argument INSERT batch).
@@ -401,7 +402,7 @@ func (w *Writer) Arg(v any) {
 	if n == cap(w.args) {
 		if w.direct {
 			// The caller's storage is full (see RenderTo): go on in the writer's own.
-			w.args, w.direct = append(w.pool[:0], w.args...), false
+			w.args, w.direct, w.exact = append(w.pool[:0], w.args...), false, false
 		} else {
 			w.args = slices.Grow(w.args, 1)
 		}
@@ -435,7 +436,7 @@ func (w *Writer) Arg(v any) {
 // growing its argument slice and text buffer step by step, which for 65,535 arguments copies
 // them about a dozen times. It writes nothing; more or fewer arguments than n may follow.
 func (w *Writer) reserveArgs(n int) {
-	if w.debug || w.collect || n <= 0 {
+	if w.debug || w.collect || n <= 0 || w.exact {
 		return
 	}
 	have := len(w.args)
