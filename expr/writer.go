@@ -55,7 +55,7 @@ type Writer struct {
 	buf  []byte
 	args []any
 	// pool is the writer's own args storage, kept across renders; args is pool[:n], or the
-	// caller's storage while direct (see RenderTo).
+	// caller's storage while direct (see RenderTo), or a first render's own (see renderShape).
 	pool   []any
 	direct bool
 	exact  bool // args, direct, were made for exactly the arguments of a shape (renderShape)
