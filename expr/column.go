@@ -135,9 +135,13 @@ func (a Assignment) WriteColumn(w *Writer, qualified bool) {
 	}
 	if w.qs >= 0 { // quoted when the table was declared
 		if qualified {
-			w.Text(a.col.qual[w.qs])
+			if r := &a.col.qual[w.qs]; !w.tryRun(r) {
+				w.Text(r.s)
+			}
 		} else {
-			w.Text(a.col.bare[w.qs])
+			if r := &a.col.bare[w.qs]; !w.tryRun(r) {
+				w.Text(r.s)
+			}
 		}
 		return
 	}

@@ -50,6 +50,14 @@ var opText = [...]string{
 	opLike: " LIKE ", opNotLike: " NOT LIKE ", opILike: " ILIKE ", opNotILike: " NOT ILIKE ",
 }
 
+// opRuns are opText as the writer copies them (see textRun).
+var opRuns = func() (runs [len(opText)]textRun) {
+	for i, s := range opText {
+		runs[i] = newTextRun(s)
+	}
+	return runs
+}()
+
 // valueList is a typed IN list; list[T] boxes the caller's slice once instead of each value.
 type valueList interface {
 	writeList(w *Writer)
@@ -154,10 +162,21 @@ func (c Cond) WriteSQL(w *Writer) { c.write(w) }
 func (c *Cond) write(w *Writer) {
 	switch c.op {
 	case opEq, opNe, opLt, opLe, opGt, opGe, opLike, opNotLike:
-		c.l.write(w)
-		w.Text(opText[c.op])
+		// A column operand, the common case, is written without the call through node.write
+		// (callgrind, BenchmarkRender, instructions per build+render in Cond.write and
+		// node.write: Q1 95 -> 75, Q2 570 -> 477; uncacheable Q1 2379 -> 2346, Q2 6417 -> 6325).
+		if col, ok := c.l.x.(*column); ok {
+			w.column(col)
+		} else {
+			c.l.write(w)
+		}
+		if r := &opRuns[c.op]; !w.tryRun(r) {
+			w.Text(r.s)
+		}
 		if c.rval {
 			w.Arg(c.r.x)
+		} else if col, ok := c.r.x.(*column); ok {
+			w.column(col)
 		} else {
 			c.r.write(w)
 		}

@@ -96,6 +96,14 @@ var fnNames = [...]string{
 	fnCount: "COUNT", fnCountDistinct: "COUNT", fnSum: "SUM", fnAvg: "AVG", fnMin: "MIN", fnMax: "MAX",
 }
 
+// fnRuns are fnNames as the writer copies them (see textRun).
+var fnRuns = func() (runs [len(fnNames)]textRun) {
+	for i, s := range fnNames {
+		runs[i] = newTextRun(s)
+	}
+	return runs
+}()
+
 // aggCol is an aggregate of one column. Each column holds one per aggregate function, so that
 // expr.Count(o.ID) needs no allocation.
 type aggCol struct {
@@ -107,7 +115,9 @@ type aggCol struct {
 var countStar = &aggCol{fn: fnCount, word: uint32(fnCount)<<partBits | partAgg}
 
 func (a *aggCol) writeNode(w *Writer) {
-	w.Text(fnNames[a.fn])
+	if r := &fnRuns[a.fn]; !w.tryRun(r) {
+		w.Text(r.s)
+	}
 	w.Char('(')
 	if a.fn == fnCountDistinct {
 		w.Text("DISTINCT ")
@@ -142,7 +152,7 @@ type column struct {
 	word uint32
 	// bare and qual are the column quoted with each quoting style ('"', '`'): "id" and
 	// "u"."id".
-	bare, qual [2]string
+	bare, qual [2]textRun
 	aggs       [numAggs]aggCol
 }
 
@@ -152,8 +162,8 @@ func newColumn(t *tableInfo, name string) *column {
 		c.aggs[i] = aggCol{c: c, fn: fnID(i)}
 	}
 	for i, q := range quoteStyles {
-		c.bare[i] = quoteIdent(name, q)
-		c.qual[i] = t.ref[i] + "." + c.bare[i]
+		bare := quoteIdent(name, q)
+		c.bare[i], c.qual[i] = newTextRun(bare), newTextRun(t.ref[i]+"."+bare)
 	}
 	return c
 }
@@ -166,10 +176,12 @@ func (w *Writer) column(c *column) {
 		w.columnSlow(c)
 		return
 	}
+	r := &c.qual[w.qs]
 	if w.f.Scope.Bare || uintptr(unsafe.Pointer(c.table)) == w.f.Scope.Sole {
-		w.Text(c.bare[w.qs])
-	} else {
-		w.Text(c.qual[w.qs])
+		r = &c.bare[w.qs]
+	}
+	if !w.tryRun(r) {
+		w.Text(r.s)
 	}
 }
 
@@ -277,7 +289,9 @@ func (w *Writer) writeColumnName(c AnyColumn) {
 		return
 	}
 	if w.qs >= 0 {
-		w.Text(col.bare[w.qs])
+		if r := &col.bare[w.qs]; !w.tryRun(r) {
+			w.Text(r.s)
+		}
 		return
 	}
 	w.Ident(col.name)

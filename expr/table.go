@@ -29,7 +29,8 @@ type tableInfo struct {
 	err                 string // why the descriptor is unusable; reported by Build
 	// The table quoted once per quoting style ('"', '`'), at declaration: how columns refer to
 	// it ("u" or "s"."users"), its FROM item ("s"."users" AS "u") and its bare name.
-	ref, src, qname [2]string
+	ref, qname [2]string
+	src        [2]textRun
 }
 
 // quoteStyles are the identifier quote characters of the built-in dialects; Writer.qs indexes
@@ -59,11 +60,13 @@ func (t *tableInfo) quote() {
 		if t.schema != "" {
 			t.qname[i] = quoteIdent(t.schema, q) + "." + t.qname[i]
 		}
-		t.ref[i], t.src[i] = t.qname[i], t.qname[i]
+		t.ref[i] = t.qname[i]
+		src := t.qname[i]
 		if t.alias != "" {
 			t.ref[i] = quoteIdent(t.alias, q)
-			t.src[i] = t.qname[i] + " AS " + t.ref[i]
+			src = t.qname[i] + " AS " + t.ref[i]
 		}
+		t.src[i] = newTextRun(src)
 	}
 }
 
@@ -112,7 +115,9 @@ func (t Table) WriteSource(w *Writer) {
 		return
 	}
 	if w.qs >= 0 {
-		w.Text(info.src[w.qs])
+		if r := &info.src[w.qs]; !w.tryRun(r) {
+			w.Text(r.s)
+		}
 		return
 	}
 	info.writeName(w)
