@@ -22,25 +22,26 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 	// Without an extension no list has spilled (spilling makes one), so each list is in its
 	// inline array, at most as long as the array, and the first word holds every list's
 	// length in the bits that array needs (selectShapeCounts checks them at compile time):
-	// an empty list then costs no word and no call.
+	// an empty list then costs no word and no call, and a list no word for its length.
+	var join *join // the one join, its kind in the first word
+	var kind uint64
+	if s.joins.n > 0 {
+		join = &s.joins.buf[0]
+		kind = uint64(join.kind)
+	}
 	k.Word(shapeSelect | flag(s.distinct, 8) | uint64(s.lock.strength)<<9 | uint64(s.lock.wait)<<11 |
 		flag(s.limit.hasLimit, 13) | flag(s.limit.hasOffset, 14) | flag(s.from != nil, 15) |
 		uint64(s.cols.n)<<16 | uint64(s.joins.n)<<19 | uint64(s.where.n)<<20 |
-		uint64(s.group.n)<<22 | uint64(s.having.n)<<24 | uint64(s.order.n)<<25)
+		uint64(s.group.n)<<22 | uint64(s.having.n)<<24 | uint64(s.order.n)<<25 |
+		kind<<26)
 	k.Exprs(s.cols.items(nil))
 	if s.from != nil {
 		k.Source(s.from)
 	}
-	if s.joins.n > 0 {
-		joins := s.joins.items(nil)
-		k.Word(uint64(len(joins)))
-		for i := range joins {
-			j := &joins[i]
-			k.Word(uint64(j.kind))
-			k.Source(j.src)
-			if j.kind != crossJoin {
-				k.Conds(j.on[:])
-			}
+	if join != nil {
+		k.Source(join.src)
+		if join.kind != crossJoin {
+			k.Conds(join.on[:])
 		}
 	}
 	if s.where.n > 0 {
@@ -64,11 +65,11 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 }
 
 // selectShapeCounts fails to compile if a SELECT's inline array grows past the bits its
-// length has in the first word of the statement's shape: cols 3 bits, joins 1, where 2,
-// group 2, having 1, order 1.
+// length has in the first word of the statement's shape (cols 3 bits, joins 1, where 2,
+// group 2, having 1, order 1), or a join kind past its 3 bits.
 const selectShapeCounts = uint(7-len(SelectStmt{}.cols.buf)) + uint(1-len(SelectStmt{}.joins.buf)) +
 	uint(3-len(SelectStmt{}.where.buf)) + uint(3-len(SelectStmt{}.group.buf)) +
-	uint(1-len(SelectStmt{}.having.buf)) + uint(1-len(SelectStmt{}.order.buf))
+	uint(1-len(SelectStmt{}.having.buf)) + uint(1-len(SelectStmt{}.order.buf)) + uint(7-crossJoin)
 
 // flag is b as bit n of a shape word.
 func flag(b bool, n uint) uint64 {
@@ -89,8 +90,11 @@ func (s *InsertStmt) shape(k *expr.Shape) {
 	k.Source(s.into)
 	k.Word(uint64(s.width))
 	k.Word(uint64(s.nrows))
-	k.Assignments(s.values())
-	k.Exprs(s.returningList().cols)
+	values, returning := s.values(), s.returningList().cols
+	k.Word(uint64(len(values)))
+	k.Assignments(values)
+	k.Word(uint64(len(returning)))
+	k.Exprs(returning)
 }
 
 // shape describes a single-table UPDATE for the shape cache, in writeBody's order. FROM,
@@ -102,8 +106,11 @@ func (s *UpdateStmt) shape(k *expr.Shape) {
 	}
 	k.Word(shapeUpdate | flag(s.allRows, 8))
 	k.Source(s.table)
-	k.Assignments(s.assignments())
-	k.Conds(s.conds())
+	as, conds := s.assignments(), s.conds()
+	k.Word(uint64(len(as)))
+	k.Assignments(as)
+	k.Word(uint64(len(conds)))
+	k.Conds(conds)
 }
 
 // shape describes a single-table DELETE for the shape cache, in writeBody's order. USING
@@ -115,10 +122,13 @@ func (s *DeleteStmt) shape(k *expr.Shape) {
 	}
 	k.Word(shapeDelete | flag(s.limit.hasLimit, 8) | flag(s.allRows, 9))
 	k.Source(s.table)
+	k.Word(uint64(len(s.conds)))
 	k.Conds(s.conds)
+	k.Word(uint64(len(s.order)))
 	k.Orders(s.order)
 	if s.limit.hasLimit {
 		k.Int(s.limit.limit)
 	}
+	k.Word(uint64(len(s.returning.cols)))
 	k.Exprs(s.returning.cols)
 }

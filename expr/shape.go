@@ -138,7 +138,9 @@ func (k *Shape) part(w uint32) {
 }
 
 // Exprs appends a list of select items or GROUP BY expressions: columns and aggregates of
-// columns.
+// columns. Like Conds, Orders and Assignments it appends the items only: the list's length
+// is the caller's to put, in a word of its own or packed in another (a SELECT's first word
+// holds the lengths of all its lists).
 //
 // An item's word: the columns of the commonest Go types are matched as concrete types, a
 // few comparisons of the type word, in the loop, cheaper than the assertion to shaped and
@@ -147,7 +149,6 @@ func (k *Shape) part(w uint32) {
 // and 4076 -> 3993 with it here). Any other type of column takes the assertion, with the
 // same result.
 func (k *Shape) Exprs(xs []Expression) {
-	k.count(len(xs))
 	for _, x := range xs {
 		var w uint32
 		switch x := x.(type) {
@@ -197,9 +198,8 @@ func (k *Shape) Source(s Source) {
 	k.part(s.shapeWord())
 }
 
-// Conds appends conditions, and gathers their bound values.
+// Conds appends conditions, and gathers their bound values; the caller puts their number.
 func (k *Shape) Conds(cs []Cond) {
-	k.count(len(cs))
 	for i := range cs {
 		c := &cs[i]
 		// A column compared with a value, the commonest condition, appended here as cond
@@ -216,18 +216,16 @@ func (k *Shape) Conds(cs []Cond) {
 }
 
 // Assignments appends SET items or an INSERT's values, column and value each, and gathers
-// the bound values.
+// the bound values; the caller puts their number.
 func (k *Shape) Assignments(as []Assignment) {
-	k.count(len(as))
 	for i := range as {
 		k.part(as[i].col.shapeWord())
 		k.operand(as[i].val)
 	}
 }
 
-// Orders appends ORDER BY items.
+// Orders appends ORDER BY items; the caller puts their number.
 func (k *Shape) Orders(os []Order) {
-	k.count(len(os))
 	for i := range os {
 		o := &os[i]
 		k.part(o.n.shapeWord())
@@ -292,7 +290,9 @@ func (k *Shape) cond(c *Cond) {
 	case opIsNull, opIsNotNull, opTruth:
 		k.operand(c.l)
 	case opAnd, opOr:
-		k.Conds(c.r.x.(condList))
+		cs := c.r.x.(condList)
+		k.count(len(cs))
+		k.Conds(cs)
 	case opNot:
 		k.cond(&c.r.x.(condList)[0])
 	default: // subqueries, Raw, the zero Cond
