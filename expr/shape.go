@@ -454,10 +454,12 @@ func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []a
 	if e := lookupShape(h, id, key, k); e != nil {
 		var args []any
 		if k.nargs > 0 {
-			args = make([]any, k.nargs)
-			for i := range args {
-				args[i] = k.args[i]
-			}
+			// make and copy together, which the compiler makes one call (makeslicecopy): one
+			// memmove instead of a store and a write-barrier check per argument (callgrind,
+			// BenchmarkRender warm, against the loop: Q1 1368 -> 1368, Q2 3662 -> 3636).
+			gathered := k.args[:k.nargs]
+			args = make([]any, len(gathered))
+			copy(args, gathered)
 		}
 		return e.sql, args, nil
 	}
