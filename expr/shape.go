@@ -187,7 +187,7 @@ func (k *Shape) Exprs(xs []Expression) {
 		case Nullable[time.Time]:
 			w = x.c.shapeWord()
 		case Expr[int64]:
-			w = x.n.shapeWord()
+			w = x.node().shapeWord()
 		case shaped:
 			w = x.shapeWord()
 		}
@@ -384,7 +384,7 @@ func (c *column) setWords() {
 
 func (c Column[T]) shapeWord() uint32   { return c.c.shapeWord() }
 func (c Nullable[T]) shapeWord() uint32 { return c.c.shapeWord() }
-func (e Expr[T]) shapeWord() uint32     { return e.n.shapeWord() }
+func (e Expr[T]) shapeWord() uint32     { return e.node().shapeWord() }
 
 func (t Table) shapeWord() uint32 {
 	if t.t == nil || t.t.err != "" || t.t.id >= 1<<(32-partBits) {
