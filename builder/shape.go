@@ -22,7 +22,10 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 	// Without an extension no list has spilled (spilling makes one), so each list is in its
 	// inline array, at most as long as the array, and the first word holds every list's
 	// length in the bits that array needs (selectShapeCounts checks them at compile time):
-	// an empty list then costs no word and no call, and a list no word for its length.
+	// an empty list then costs no word and no call, and a list no word for its length. The
+	// lists are sliced from their arrays here, where their type is concrete, rather than
+	// through items, which checks again for a spilled or empty list (callgrind,
+	// BenchmarkRender warm, instructions per build+render: Q1 1374 -> 1350, Q2 3333 -> 3283).
 	var join *join // the one join, its kind in the first word
 	var kind uint64
 	if s.joins.n > 0 {
@@ -34,7 +37,7 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 		uint64(s.cols.n)<<16 | uint64(s.joins.n)<<19 | uint64(s.where.n)<<20 |
 		uint64(s.group.n)<<22 | uint64(s.having.n)<<24 | uint64(s.order.n)<<25 |
 		kind<<26)
-	k.Exprs(s.cols.items(nil))
+	k.Exprs(s.cols.buf[:s.cols.n])
 	if s.from != nil {
 		k.Source(s.from)
 	}
@@ -45,16 +48,16 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 		}
 	}
 	if s.where.n > 0 {
-		k.Conds(s.where.items(nil))
+		k.Conds(s.where.buf[:s.where.n])
 	}
 	if s.group.n > 0 {
-		k.Exprs(s.group.items(nil))
+		k.Exprs(s.group.buf[:s.group.n])
 	}
 	if s.having.n > 0 {
-		k.Conds(s.having.items(nil))
+		k.Conds(s.having.buf[:s.having.n])
 	}
 	if s.order.n > 0 {
-		k.Orders(s.order.items(nil))
+		k.Orders(s.order.buf[:s.order.n])
 	}
 	if s.limit.hasLimit {
 		k.Int(s.limit.limit)
