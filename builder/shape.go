@@ -74,12 +74,15 @@ const selectShapeCounts = uint(7-len(SelectStmt{}.cols.buf)) + uint(1-len(Select
 	uint(3-len(SelectStmt{}.where.buf)) + uint(3-len(SelectStmt{}.group.buf)) +
 	uint(1-len(SelectStmt{}.having.buf)) + uint(1-len(SelectStmt{}.order.buf)) + uint(7-crossJoin)
 
-// flag is b as bit n of a shape word.
+// flag is b as bit n of a shape word. Written so that the compiler zero-extends b rather than
+// selecting between two constants (callgrind, BenchmarkRender warm, instructions per
+// build+render: Q1 1345 -> 1342, Q2 3279 -> 3272).
 func flag(b bool, n uint) uint64 {
+	var u uint64
 	if b {
-		return 1 << n
+		u = 1
 	}
-	return 0
+	return u << n
 }
 
 // shape describes a single-table INSERT ... VALUES for the shape cache, in writeBody's order.
