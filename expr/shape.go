@@ -77,9 +77,10 @@ func (k *Shape) Word(w uint64) {
 	k.put(uint32(w))
 }
 
-// put appends w.
+// put appends w. (>= rather than ==: the one comparison lets the compiler drop the bounds
+// check of the store.)
 func (k *Shape) put(w uint32) {
-	if k.n == shapeWords {
+	if uint(k.n) >= shapeWords {
 		k.bad = true
 		return
 	}
