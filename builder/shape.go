@@ -32,11 +32,12 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 		join = &s.joins.buf[0]
 		kind = uint64(join.kind)
 	}
-	k.Word(shapeSelect | flag(s.distinct, 8) | uint64(s.lock.strength)<<9 | uint64(s.lock.wait)<<11 |
-		flag(s.limit.hasLimit, 13) | flag(s.limit.hasOffset, 14) | flag(s.from != nil, 15) |
-		uint64(s.cols.n)<<16 | uint64(s.joins.n)<<19 | uint64(s.where.n)<<20 |
-		uint64(s.group.n)<<22 | uint64(s.having.n)<<24 | uint64(s.order.n)<<25 |
-		kind<<26)
+	w := shapeSelect | flag(s.distinct, 8) | uint64(s.lock.strength)<<9 | uint64(s.lock.wait)<<11 |
+		flag(s.limit.hasLimit, selectLimitBit) | flag(s.limit.hasOffset, selectOffsetBit) |
+		flag(s.from != nil, 15) | uint64(s.cols.n)<<16 | uint64(s.joins.n)<<19 |
+		uint64(s.where.n)<<20 | uint64(s.group.n)<<selectGroupBits | uint64(s.having.n)<<selectHavingBit |
+		uint64(s.order.n)<<selectOrderBit | kind<<26
+	k.Word(w)
 	k.Exprs(s.cols.buf[:s.cols.n])
 	if s.from != nil {
 		k.Source(s.from)
@@ -49,6 +50,12 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 	}
 	if s.where.n > 0 {
 		k.Conds(s.where.buf[:s.where.n])
+	}
+	// The parts after WHERE, absent from most SELECTs, are skipped with one test of the
+	// first word rather than one each (callgrind, BenchmarkRender warm, instructions per
+	// build+render in the project's own code: Q1 864 -> 852, Q2 2082 -> 2086).
+	if w&selectTail == 0 {
+		return
 	}
 	if s.group.n > 0 {
 		k.Exprs(s.group.buf[:s.group.n])
@@ -66,6 +73,17 @@ func (s *SelectStmt) shape(k *expr.Shape) {
 		k.Int(s.limit.offset)
 	}
 }
+
+// The bits of a SELECT's first word that say it has parts after WHERE.
+const (
+	selectLimitBit  = 13
+	selectOffsetBit = 14
+	selectGroupBits = 22 // two
+	selectHavingBit = 24
+	selectOrderBit  = 25
+	selectTail      = 1<<selectLimitBit | 1<<selectOffsetBit | 3<<selectGroupBits | 1<<selectHavingBit |
+		1<<selectOrderBit
+)
 
 // selectShapeCounts fails to compile if a SELECT's inline array grows past the bits its
 // length has in the first word of the statement's shape (cols 3 bits, joins 1, where 2,
