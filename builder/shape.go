@@ -94,7 +94,7 @@ const selectShapeCounts = uint(7-len(SelectStmt{}.cols.buf)) + uint(1-len(Select
 
 // flag is b as bit n of a shape word. Written so that the compiler zero-extends b rather than
 // selecting between two constants (callgrind, BenchmarkRender warm, instructions per
-// build+render: Q1 1345 -> 1342, Q2 3279 -> 3272).
+// build+render in the project's own code: Q1 882 -> 877, Q2 2140 -> 2135).
 func flag(b bool, n uint) uint64 {
 	var u uint64
 	if b {

@@ -78,7 +78,8 @@ func (k *Shape) Word(w uint64) {
 }
 
 // put appends w. (>= rather than ==: the one comparison lets the compiler drop the bounds
-// check of the store.)
+// check of the store; callgrind, BenchmarkRender warm, instructions per build+render in the
+// project's own code: Q1 877 -> 868, Q2 2135 -> 2102.)
 func (k *Shape) put(w uint32) {
 	if uint(k.n) >= shapeWords {
 		k.bad = true
@@ -422,8 +423,8 @@ type shapeEntry struct {
 // shapeTag is what a lookup compares besides the hash and the key, in one word: the dialect,
 // the number of words (a key read eight bytes at a time ends in a zero word for an odd
 // count, which an even count's last word may also be) and of arguments. One comparison
-// instead of three (callgrind, BenchmarkRender warm, instructions per build+render: Q1
-// 1350 -> 1345, Q2 3283 -> 3279).
+// instead of three, and one field instead of three; it saves about one instruction per
+// render (callgrind, BenchmarkRender warm, in the project's own code: Q1 883 -> 882).
 func shapeTag(dialect uint64, k *Shape) uint64 {
 	return dialect | uint64(k.n)<<8 | uint64(k.nargs)<<16
 }
