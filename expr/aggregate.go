@@ -10,42 +10,42 @@ type Number interface {
 
 // agg uses the column's pre-built aggregate for a plain column (no allocation):
 // COUNT("o"."id").
-func agg(f fnID, x node) node {
+func agg[T any](f fnID, x node) Expr[T] {
 	if c, ok := x.x.(*column); ok && c != nil {
-		return node{&c.aggs[f]}
+		return Expr[T]{&c.aggs[f].node}
 	}
-	return node{&call{name: fnNames[f], args: []node{x}, distinct: f == fnCountDistinct, window: true}}
+	return newExpr[T](call{name: fnNames[f], args: []node{x}, distinct: f == fnCountDistinct, window: true})
 }
 
 // Count is COUNT(x): the number of rows where x is not NULL.
-func Count[T any](x Of[T]) Expr[int64] { return Expr[int64]{agg(fnCount, x.exprNode())} }
+func Count[T any](x Of[T]) Expr[int64] { return agg[int64](fnCount, x.exprNode()) }
 
 // CountAll is COUNT(*).
-func CountAll() Expr[int64] { return Expr[int64]{node{countStar}} }
+func CountAll() Expr[int64] { return Expr[int64]{&countStar.node} }
 
 // CountDistinct is COUNT(DISTINCT x).
 func CountDistinct[T any](x Of[T]) Expr[int64] {
-	return Expr[int64]{agg(fnCountDistinct, x.exprNode())}
+	return agg[int64](fnCountDistinct, x.exprNode())
 }
 
 // Sum is SUM(x), for numbers only. Over no rows it is NULL: wrap it in Coalesce when that
 // can happen.
-func Sum[T Number](x Of[T]) Expr[T] { return Expr[T]{agg(fnSum, x.exprNode())} }
+func Sum[T Number](x Of[T]) Expr[T] { return agg[T](fnSum, x.exprNode()) }
 
 // Avg is AVG(x), for numbers only, as a float64.
-func Avg[T Number](x Of[T]) Expr[float64] { return Expr[float64]{agg(fnAvg, x.exprNode())} }
+func Avg[T Number](x Of[T]) Expr[float64] { return agg[float64](fnAvg, x.exprNode()) }
 
 // Min is MIN(x).
-func Min[T any](x Of[T]) Expr[T] { return Expr[T]{agg(fnMin, x.exprNode())} }
+func Min[T any](x Of[T]) Expr[T] { return agg[T](fnMin, x.exprNode()) }
 
 // Max is MAX(x).
-func Max[T any](x Of[T]) Expr[T] { return Expr[T]{agg(fnMax, x.exprNode())} }
+func Max[T any](x Of[T]) Expr[T] { return agg[T](fnMax, x.exprNode()) }
 
 // RowNumber is the window function ROW_NUMBER(); follow it with Over.
-func RowNumber() Expr[int64] { return Expr[int64]{fn("ROW_NUMBER", true)} }
+func RowNumber() Expr[int64] { return fn[int64]("ROW_NUMBER", true) }
 
 // Rank is the window function RANK().
-func Rank() Expr[int64] { return Expr[int64]{fn("RANK", true)} }
+func Rank() Expr[int64] { return fn[int64]("RANK", true) }
 
 // DenseRank is the window function DENSE_RANK().
-func DenseRank() Expr[int64] { return Expr[int64]{fn("DENSE_RANK", true)} }
+func DenseRank() Expr[int64] { return fn[int64]("DENSE_RANK", true) }

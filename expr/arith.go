@@ -24,7 +24,7 @@ func (b *binary) writeNode(w *Writer) {
 }
 
 func arith[T any](op string, a, b Of[T]) Expr[T] {
-	return Expr[T]{node{&binary{l: a.exprNode(), r: b.exprNode(), op: op}}}
+	return newExpr[T](binary{l: a.exprNode(), r: b.exprNode(), op: op})
 }
 
 // Add is (a + b), for numbers only.
@@ -44,7 +44,7 @@ func Div[T Number](a, b Of[T]) Expr[T] {
 	switch reflect.TypeFor[T]().Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		e.n.x.(*binary).intDiv = true
+		e.p.x.(*binary).intDiv = true // e is new: p is set
 	}
 	return e
 }
@@ -54,4 +54,4 @@ type neg struct{ x node }
 func (n *neg) writeNode(w *Writer) { w.Text("(-"); n.x.write(w); w.Char(')') }
 
 // Neg is (-x).
-func Neg[T Number](x Of[T]) Expr[T] { return Expr[T]{node{&neg{x.exprNode()}}} }
+func Neg[T Number](x Of[T]) Expr[T] { return newExpr[T](neg{x.exprNode()}) }

@@ -48,8 +48,8 @@ func validFuncName(s string) bool {
 	return true
 }
 
-func fn(name string, window bool, args ...node) node {
-	return node{&call{name: name, args: args, window: window}}
+func fn[T any](name string, window bool, args ...node) Expr[T] {
+	return newExpr[T](call{name: name, args: args, window: window})
 }
 
 // CoalesceExpr is COALESCE(x, more...): the first non-NULL of expressions of one type. For a
@@ -62,7 +62,7 @@ func CoalesceExpr[T any](x Of[T], more ...Of[T]) Expr[T] {
 	for i, m := range more {
 		args[i+1] = ofNode(m)
 	}
-	return Expr[T]{fn("COALESCE", false, args...)}
+	return fn[T]("COALESCE", false, args...)
 }
 
 // Func calls a named SQL function whose result type the caller states:
@@ -73,13 +73,13 @@ func Func[T any](name string, args ...Expression) Expr[T] {
 	for i, a := range args {
 		ns[i] = exprNode(a)
 	}
-	return Expr[T]{fn(name, false, ns...)}
+	return fn[T](name, false, ns...)
 }
 
 // Aggregate is Func for a user-defined or engine-specific aggregate, which may take Over:
 // expr.Aggregate[string]("string_agg", u.Name, expr.Val(",")).
 func Aggregate[T any](name string, args ...Expression) Expr[T] {
 	e := Func[T](name, args...)
-	e.n.x.(*call).window = true
+	e.p.x.(*call).window = true // e is new: p is set
 	return e
 }

@@ -48,10 +48,10 @@ func (b CaseBuilder[T]) When(cond Cond, then Of[T]) CaseBuilder[T] {
 
 // Else ends the CASE with ELSE x.
 func (b CaseBuilder[T]) Else(x Of[T]) Expr[T] {
-	return Expr[T]{node{&caseExpr{b.whens, x.exprNode()}}}
+	return newExpr[T](caseExpr{b.whens, x.exprNode()})
 }
 
 // End ends the CASE without ELSE (NULL when no branch matches).
 func (b CaseBuilder[T]) End() Expr[T] {
-	return Expr[T]{node{&caseExpr{whens: b.whens}}}
+	return newExpr[T](caseExpr{whens: b.whens})
 }

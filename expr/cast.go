@@ -103,12 +103,12 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 // Cast converts x to the SQL type of Go type To, named per dialect (dialect.Capabilities.Cast):
 // expr.Cast[string](u.ID) is CAST("id" AS TEXT) on PostgreSQL, CAST(`id` AS CHAR) on MySQL.
 func Cast[To any](x Expression) Expr[To] {
-	return Expr[To]{node{&cast{x: exprNode(x), typ: reflect.TypeFor[To]()}}}
+	return newExpr[To](cast{x: exprNode(x), typ: reflect.TypeFor[To]()})
 }
 
 // CastAs converts x to an explicitly named SQL type: expr.CastAs[float64](p.Price, "NUMERIC(10, 2)").
 // The type name is words, at most one parenthesized list of numbers and array brackets
 // ("TIMESTAMP(3) WITH TIME ZONE", "INTEGER[]"); any other name fails to build.
 func CastAs[To any](x Expression, sqlType string) Expr[To] {
-	return Expr[To]{node{&cast{x: exprNode(x), sqlType: sqlType}}}
+	return newExpr[To](cast{x: exprNode(x), sqlType: sqlType})
 }

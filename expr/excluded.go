@@ -25,5 +25,11 @@ func (e excluded) writeNode(w *Writer) {
 // Excluded is the value the conflicting INSERT proposed for column c, for an upsert's
 // DO UPDATE SET: EXCLUDED."name" on PostgreSQL and SQLite, VALUES(`name`) on MySQL.
 func Excluded[T any](c ColumnOf[T]) Expr[T] {
-	return Expr[T]{node{excluded{c.tableColumn()}}}
+	if col := c.tableColumn(); col != nil {
+		return Expr[T]{&col.excluded} // no allocation
+	}
+	return Expr[T]{&excludedNone}
 }
+
+// excludedNone is the EXCLUDED node of no column: an error to render.
+var excludedNone = node{excluded{}}

@@ -9,7 +9,7 @@ package expr
 // EqExpr split a value from an expression: Go cannot take "an Of[T] or a T" in one
 // parameter (a union may not hold an interface with methods).
 func Coalesce[T any](x Of[T], fallback T) Expr[T] {
-	return Expr[T]{fn("COALESCE", false, ofNode(x), valNode(fallback))}
+	return fn[T]("COALESCE", false, ofNode(x), valNode(fallback))
 }
 
 // NullIf is NULL where x equals the plain value v, else x: NULLIF(x, $1). It turns a
@@ -17,12 +17,12 @@ func Coalesce[T any](x Of[T], fallback T) Expr[T] {
 //
 //	expr.NullIf(u.Nick, "")            // NULLIF("nick", $1)
 func NullIf[T any](x Of[T], v T) Expr[T] {
-	return Expr[T]{fn("NULLIF", false, ofNode(x), valNode(v))}
+	return fn[T]("NULLIF", false, ofNode(x), valNode(v))
 }
 
 // NullIfExpr is NULLIF(x, y) with y an expression of the same type.
 func NullIfExpr[T any](x, y Of[T]) Expr[T] {
-	return Expr[T]{fn("NULLIF", false, ofNode(x), ofNode(y))}
+	return fn[T]("NULLIF", false, ofNode(x), ofNode(y))
 }
 
 // extreme is GREATEST/LEAST, named per engine (dialect.FuncForms).
@@ -57,7 +57,7 @@ func extremeOf[T any](least bool, a, b Of[T], more []Of[T]) Expr[T] {
 	for _, x := range more {
 		args = append(args, ofNode(x))
 	}
-	return Expr[T]{node{&extreme{least: least, args: args}}}
+	return newExpr[T](extreme{least: least, args: args})
 }
 
 // Greatest is the largest of its arguments, at least two: GREATEST(a, b) on PostgreSQL and

@@ -18,7 +18,7 @@ func (c *charLength) writeNode(w *Writer) {
 // CHAR_LENGTH(x) on MySQL, whose LENGTH counts bytes.
 //
 //	expr.Length(u.Name).Gt(3)   // LENGTH("name") > $1
-func Length[T Text](x Of[T]) Expr[int64] { return Expr[int64]{node{&charLength{ofNode(x)}}} }
+func Length[T Text](x Of[T]) Expr[int64] { return newExpr[int64](charLength{ofNode(x)}) }
 
 // substr is SUBSTR(x, start, length) with the numbers written into the SQL text: they are
 // part of the expression's meaning (GROUP BY SUBSTR(name, 1, 1) must repeat the select
@@ -49,22 +49,22 @@ func (s *substr) writeNode(w *Writer) {
 //
 // A start below 1 or a negative length fails to build.
 func Substring[T Text](x Of[T], start, length int64) Expr[T] {
-	return Expr[T]{node{&substr{x: ofNode(x), start: start, length: length}}}
+	return newExpr[T](substr{x: ofNode(x), start: start, length: length})
 }
 
 // Trim is x without leading and trailing spaces: TRIM(x).
-func Trim[T Text](x Of[T]) Expr[T] { return Expr[T]{fn("TRIM", false, ofNode(x))} }
+func Trim[T Text](x Of[T]) Expr[T] { return fn[T]("TRIM", false, ofNode(x)) }
 
 // LTrim is x without leading spaces: LTRIM(x).
-func LTrim[T Text](x Of[T]) Expr[T] { return Expr[T]{fn("LTRIM", false, ofNode(x))} }
+func LTrim[T Text](x Of[T]) Expr[T] { return fn[T]("LTRIM", false, ofNode(x)) }
 
 // RTrim is x without trailing spaces: RTRIM(x).
-func RTrim[T Text](x Of[T]) Expr[T] { return Expr[T]{fn("RTRIM", false, ofNode(x))} }
+func RTrim[T Text](x Of[T]) Expr[T] { return fn[T]("RTRIM", false, ofNode(x)) }
 
 // Replace is x with every occurrence of from replaced by to, both plain values:
 // REPLACE(x, $1, $2). The match is case-sensitive on every engine.
 //
 //	expr.Replace(p.Sku, "-", "")   // REPLACE("sku", $1, $2)
 func Replace[T Text](x Of[T], from, to T) Expr[T] {
-	return Expr[T]{fn("REPLACE", false, ofNode(x), valNode(from), valNode(to))}
+	return fn[T]("REPLACE", false, ofNode(x), valNode(from), valNode(to))
 }

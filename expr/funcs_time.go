@@ -112,7 +112,7 @@ func (d *dateTrunc) writeNode(w *Writer) {
 // and groups with stored times; conn's fetch functions read it into a time.Time (SQLite
 // keeps no type for a computed column, and database/sql's own Scan would refuse the text).
 func DateTrunc(unit TimeUnit, x Of[time.Time]) Expr[time.Time] {
-	return Expr[time.Time]{node{&dateTrunc{unit: unit, x: ofNode(x)}}}
+	return newExpr[time.Time](dateTrunc{unit: unit, x: ofNode(x)})
 }
 
 type datePart struct {
@@ -160,7 +160,7 @@ var litePart = [...]string{Year: "%Y", Month: "%m", Day: "%d", Hour: "%H", Minut
 //	// MySQL:      EXTRACT(YEAR FROM `created_at`)
 //	// SQLite:     CAST(STRFTIME('%Y', "created_at") AS INTEGER)
 func DatePart(unit TimeUnit, x Of[time.Time]) Expr[int64] {
-	return Expr[int64]{node{&datePart{unit: unit, x: ofNode(x)}}}
+	return newExpr[int64](datePart{unit: unit, x: ofNode(x)})
 }
 
 // addTime shifts a time by n units, n bound as an argument.
@@ -227,7 +227,7 @@ func (a *addTime) writeNode(w *Writer) {
 //	// MySQL:      DATE_ADD(UTC_TIMESTAMP(6), INTERVAL ? DAY)
 //	// SQLite:     the shifted time as text in the connection's form, to the millisecond
 func AddTime(x Of[time.Time], n int64, unit TimeUnit) Expr[time.Time] {
-	return Expr[time.Time]{node{&addTime{x: ofNode(x), n: n, unit: unit}}}
+	return newExpr[time.Time](addTime{x: ofNode(x), n: n, unit: unit})
 }
 
 type now struct{}
@@ -249,7 +249,7 @@ func (now) writeNode(w *Writer) {
 // UTC_TIMESTAMP(6) on MySQL, the current UTC time as text on SQLite.
 //
 //	builder.Select(o.ID).From(o).Where(o.CreatedAt.GtExpr(expr.AddTime(expr.Now(), -7, expr.Day)))
-func Now() Expr[time.Time] { return Expr[time.Time]{node{now{}}} }
+func Now() Expr[time.Time] { return Expr[time.Time]{&nowExprNode} }
 
 // formatTime is a time written as text through a layout made of Go's reference fields.
 type formatTime struct {
@@ -361,5 +361,5 @@ func (f *formatTime) writeNode(w *Writer) {
 //	// SQLite:     STRFTIME('%Y-%m', "created_at")
 func FormatTime(x Of[time.Time], layout string) Expr[string] {
 	parts, err := parseLayout(layout)
-	return Expr[string]{node{&formatTime{x: ofNode(x), layout: parts, err: err}}}
+	return newExpr[string](formatTime{x: ofNode(x), layout: parts, err: err})
 }

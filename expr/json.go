@@ -71,19 +71,19 @@ func (c JSON[T]) As(alias string) Aliased { return Aliased{n: colNode(c.c), alia
 // booleans: an object or array at the path is its JSON text on PostgreSQL, MySQL and SQLite,
 // and NULL on MariaDB.
 func (c JSON[T]) Text(keys ...string) Expr[string] {
-	return Expr[string]{node{&jsonPath{doc: c.c, keys: keys}}}
+	return newExpr[string](jsonPath{doc: c.c, keys: keys})
 }
 
 // Int is the number at the path of object keys as an integer: Text cast to the engine's
 // integer type (BIGINT, SIGNED, INTEGER).
 func (c JSON[T]) Int(keys ...string) Expr[int64] {
-	return Expr[int64]{node{&jsonPath{doc: c.c, keys: keys, to: jsonInt}}}
+	return newExpr[int64](jsonPath{doc: c.c, keys: keys, to: jsonInt})
 }
 
 // Float is the number at the path of object keys as a float: Text cast to the engine's float
 // type (DOUBLE PRECISION, DOUBLE, REAL).
 func (c JSON[T]) Float(keys ...string) Expr[float64] {
-	return Expr[float64]{node{&jsonPath{doc: c.c, keys: keys, to: jsonFloat}}}
+	return newExpr[float64](jsonPath{doc: c.c, keys: keys, to: jsonFloat})
 }
 
 // jsonValue is a Go value bound as its JSON text.

@@ -110,9 +110,15 @@ type aggCol struct {
 	c    *column
 	fn   fnID
 	word uint32 // its word in a Shape, 0 if its column is invalid (see setWords)
+	node node   // node{the aggCol}, which its Expr points at (see Expr)
 }
 
-var countStar = &aggCol{fn: fnCount, word: uint32(fnCount)<<partBits | partAgg}
+// countStar is COUNT(*).
+var countStar = func() *aggCol {
+	a := &aggCol{fn: fnCount, word: uint32(fnCount)<<partBits | partAgg}
+	a.node = node{a}
+	return a
+}()
 
 func (a *aggCol) writeNode(w *Writer) {
 	if r := &fnRuns[a.fn]; !w.tryRun(r) {
@@ -154,13 +160,17 @@ type column struct {
 	// "u"."id".
 	bare, qual [2]textRun
 	aggs       [numAggs]aggCol
+	// excluded is node{excluded{the column}}, which Excluded's Expr points at (see Expr).
+	excluded node
 }
 
 func newColumn(t *tableInfo, name string) *column {
 	c := &column{table: t, name: name, id: newShapeID()}
 	for i := range c.aggs {
-		c.aggs[i] = aggCol{c: c, fn: fnID(i)}
+		a := &c.aggs[i]
+		a.c, a.fn, a.node = c, fnID(i), node{a}
 	}
+	c.excluded = node{excluded{c}}
 	for i, q := range quoteStyles {
 		bare := quoteIdent(name, q)
 		c.bare[i], c.qual[i] = newTextRun(bare), newTextRun(t.ref[i]+"."+bare)

@@ -187,93 +187,93 @@ func (Nullable[T]) exprHasGoType(*T)       {}
 func (Nullable[T]) exprFromValOrSubquery() {}
 
 // Eq is (expr) = $1 with v bound as an argument.
-func (e Expr[T]) Eq(v T) Cond { return cmpVal(opEq, e.n, v) }
+func (e Expr[T]) Eq(v T) Cond { return cmpVal(opEq, e.node(), v) }
 
 // Ne is (expr) <> $1.
-func (e Expr[T]) Ne(v T) Cond { return cmpVal(opNe, e.n, v) }
+func (e Expr[T]) Ne(v T) Cond { return cmpVal(opNe, e.node(), v) }
 
 // Lt is (expr) < $1.
-func (e Expr[T]) Lt(v T) Cond { return cmpVal(opLt, e.n, v) }
+func (e Expr[T]) Lt(v T) Cond { return cmpVal(opLt, e.node(), v) }
 
 // Le is (expr) <= $1.
-func (e Expr[T]) Le(v T) Cond { return cmpVal(opLe, e.n, v) }
+func (e Expr[T]) Le(v T) Cond { return cmpVal(opLe, e.node(), v) }
 
 // Gt is (expr) > $1.
-func (e Expr[T]) Gt(v T) Cond { return cmpVal(opGt, e.n, v) }
+func (e Expr[T]) Gt(v T) Cond { return cmpVal(opGt, e.node(), v) }
 
 // Ge is (expr) >= $1.
-func (e Expr[T]) Ge(v T) Cond { return cmpVal(opGe, e.n, v) }
+func (e Expr[T]) Ge(v T) Cond { return cmpVal(opGe, e.node(), v) }
 
 // EqExpr compares with another expression of the same Go type: (expr) = "o"."user_id".
-func (e Expr[T]) EqExpr(x Of[T]) Cond { return cmp(opEq, e.n, x.exprNode()) }
+func (e Expr[T]) EqExpr(x Of[T]) Cond { return cmp(opEq, e.node(), x.exprNode()) }
 
 // NeExpr is (expr) <> x.
-func (e Expr[T]) NeExpr(x Of[T]) Cond { return cmp(opNe, e.n, x.exprNode()) }
+func (e Expr[T]) NeExpr(x Of[T]) Cond { return cmp(opNe, e.node(), x.exprNode()) }
 
 // LtExpr is (expr) < x.
-func (e Expr[T]) LtExpr(x Of[T]) Cond { return cmp(opLt, e.n, x.exprNode()) }
+func (e Expr[T]) LtExpr(x Of[T]) Cond { return cmp(opLt, e.node(), x.exprNode()) }
 
 // LeExpr is (expr) <= x.
-func (e Expr[T]) LeExpr(x Of[T]) Cond { return cmp(opLe, e.n, x.exprNode()) }
+func (e Expr[T]) LeExpr(x Of[T]) Cond { return cmp(opLe, e.node(), x.exprNode()) }
 
 // GtExpr is (expr) > x.
-func (e Expr[T]) GtExpr(x Of[T]) Cond { return cmp(opGt, e.n, x.exprNode()) }
+func (e Expr[T]) GtExpr(x Of[T]) Cond { return cmp(opGt, e.node(), x.exprNode()) }
 
 // GeExpr is (expr) >= x.
-func (e Expr[T]) GeExpr(x Of[T]) Cond { return cmp(opGe, e.n, x.exprNode()) }
+func (e Expr[T]) GeExpr(x Of[T]) Cond { return cmp(opGe, e.node(), x.exprNode()) }
 
 // In is (expr) IN ($1, $2, ...), one bound argument per value. An empty list fails to build
 // (decide explicitly what it means). In(ids...) keeps the caller's slice until Build: do not
 // modify it in between.
-func (e Expr[T]) In(vs ...T) Cond { return inList(opIn, e.n, vs) }
+func (e Expr[T]) In(vs ...T) Cond { return inList(opIn, e.node(), vs) }
 
 // NotIn is (expr) NOT IN ($1, $2, ...).
-func (e Expr[T]) NotIn(vs ...T) Cond { return inList(opNotIn, e.n, vs) }
+func (e Expr[T]) NotIn(vs ...T) Cond { return inList(opNotIn, e.node(), vs) }
 
 // EqAny is (expr) = ANY($1) on PostgreSQL, the whole slice bound as one array argument,
 // so that a list of any length is one parameter (and one plan). Engines without array
 // parameters (dialect.Capabilities.ArrayParams) get (expr) IN ($1, $2, ...), one argument
 // per value, which counts against the engine's limit (MaxParams). An empty slice matches no
 // row: = ANY('{}') is false, and FALSE is written elsewhere.
-func (e Expr[T]) EqAny(vs []T) Cond { return inList(opEqAny, e.n, vs) }
+func (e Expr[T]) EqAny(vs []T) Cond { return inList(opEqAny, e.node(), vs) }
 
 // InQuery is (expr) IN (SELECT ...), the subquery yielding the same Go type.
 func (e Expr[T]) InQuery(q QueryOf[T]) Cond {
-	return Cond{op: opInQuery, l: e.n, r: node{x: subquery{q}}}
+	return Cond{op: opInQuery, l: e.node(), r: node{x: subquery{q}}}
 }
 
 // NotInQuery is (expr) NOT IN (SELECT ...).
 func (e Expr[T]) NotInQuery(q QueryOf[T]) Cond {
-	return Cond{op: opNotInQuery, l: e.n, r: node{x: subquery{q}}}
+	return Cond{op: opNotInQuery, l: e.node(), r: node{x: subquery{q}}}
 }
 
 // Between is (expr) BETWEEN $1 AND $2 (both ends included).
 func (e Expr[T]) Between(lo, hi T) Cond {
-	return between(opBetween, e.n, valNode(lo), valNode(hi))
+	return between(opBetween, e.node(), valNode(lo), valNode(hi))
 }
 
 // NotBetween is (expr) NOT BETWEEN $1 AND $2.
 func (e Expr[T]) NotBetween(lo, hi T) Cond {
-	return between(opNotBetween, e.n, valNode(lo), valNode(hi))
+	return between(opNotBetween, e.node(), valNode(lo), valNode(hi))
 }
 
 // IsNull is (expr) IS NULL. It exists on non-nullable columns too: an outer join makes them
 // NULL.
-func (e Expr[T]) IsNull() Cond { return Cond{op: opIsNull, l: e.n} }
+func (e Expr[T]) IsNull() Cond { return Cond{op: opIsNull, l: e.node()} }
 
 // IsNotNull is (expr) IS NOT NULL.
-func (e Expr[T]) IsNotNull() Cond { return Cond{op: opIsNotNull, l: e.n} }
+func (e Expr[T]) IsNotNull() Cond { return Cond{op: opIsNotNull, l: e.node()} }
 
 // Asc orders by (expr) ASC.
-func (e Expr[T]) Asc() Order { return Order{n: e.n} }
+func (e Expr[T]) Asc() Order { return Order{n: e.node()} }
 
 // Desc orders by (expr) DESC.
-func (e Expr[T]) Desc() Order { return Order{n: e.n, desc: true} }
+func (e Expr[T]) Desc() Order { return Order{n: e.node(), desc: true} }
 
 // As names the select item: (expr) AS "alias". conn scans result columns into struct fields
 // by their db tag, so the alias is written exactly as given.
-func (e Expr[T]) As(alias string) Aliased { return Aliased{n: e.n, alias: alias} }
+func (e Expr[T]) As(alias string) Aliased { return Aliased{n: e.node(), alias: alias} }
 
-func (e Expr[T]) exprNode() node       { return e.n }
+func (e Expr[T]) exprNode() node       { return e.node() }
 func (Expr[T]) exprHasGoType(*T)       {}
 func (Expr[T]) exprFromValOrSubquery() {}

@@ -20,7 +20,7 @@ type raw struct {
 //	expr.Raw[int64]("EXTRACT(YEAR FROM ?)", o.CreatedAt)   // EXTRACT(YEAR FROM "o"."created_at")
 //	expr.Raw[bool]("? @> ?::jsonb", o.Meta, `{"a":1}`)      // "o"."meta" @> $1::jsonb
 func Raw[T any](sql string, args ...any) Expr[T] {
-	return Expr[T]{node{&raw{sql, args}}}
+	return newExpr[T](raw{sql, args})
 }
 
 // RawCond is Raw for a condition: expr.RawCond("age(?) > interval '1 year'", t).

@@ -73,7 +73,7 @@ func TestShapeCacheKeepsAnApplicationsStatements(t *testing.T) {
 	for i := range shapes {
 		k := shape(i)
 		id := dialectID(dialect.SQLite)
-		if lookupShape(shapeHash(id, k.key()), id, k.key(), k) != nil {
+		if lookupShape(shapeHash(id, k.key()), shapeTag(id, k), k.key()) != nil {
 			kept++
 		}
 	}

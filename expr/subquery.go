@@ -17,5 +17,5 @@ func (s subquery) writeNode(w *Writer) {
 
 // Subquery is a scalar subquery, (SELECT ...), typed by the one column q yields.
 func Subquery[T any](q QueryOf[T]) Expr[T] {
-	return Expr[T]{node{subquery{q}}}
+	return newExpr[T](subquery{q})
 }

@@ -25,8 +25,11 @@ type Table struct{ t *tableInfo }
 type tableInfo struct {
 	name, schema, alias string
 	id                  uint64 // for Shape
-	cols                []*column
-	err                 string // why the descriptor is unusable; reported by Build
+	// word is the table's word in a Shape, 0 while it has none: made by bind once the
+	// descriptor is known to be valid, so that a shape does not check it each time.
+	word uint32
+	cols []*column
+	err  string // why the descriptor is unusable; reported by Build
 	// The table quoted once per quoting style ('"', '`'), at declaration: how columns refer to
 	// it ("u" or "s"."users"), its FROM item ("s"."users" AS "u") and its bare name.
 	ref, qname [2]string
@@ -342,7 +345,8 @@ func bind(s any, tbl *Table, info *tableInfo) {
 		v.Field(i).Addr().Interface().(columnBinder).bindColumn(c)
 		info.cols = append(info.cols, c)
 	}
-	if info.err == "" { // else the columns keep word 0: not a part of a shape
+	if info.err == "" { // else the table and columns keep word 0: not a part of a shape
+		info.setWord()
 		for _, c := range info.cols {
 			c.setWords()
 		}

@@ -49,10 +49,10 @@ func EscapeLike(s string) string {
 func LikeExpr[T Text](x, pattern Of[T]) Cond { return cmp(opLike, x.exprNode(), pattern.exprNode()) }
 
 // Lower is LOWER(x).
-func Lower[T Text](x Of[T]) Expr[T] { return Expr[T]{fn("LOWER", false, x.exprNode())} }
+func Lower[T Text](x Of[T]) Expr[T] { return fn[T]("LOWER", false, x.exprNode()) }
 
 // Upper is UPPER(x).
-func Upper[T Text](x Of[T]) Expr[T] { return Expr[T]{fn("UPPER", false, x.exprNode())} }
+func Upper[T Text](x Of[T]) Expr[T] { return fn[T]("UPPER", false, x.exprNode()) }
 
 type concat []node
 
@@ -88,5 +88,5 @@ func Concat[T Text](xs ...Of[T]) Expr[T] {
 	for i, x := range xs {
 		c[i] = x.exprNode()
 	}
-	return Expr[T]{node{c}}
+	return newExpr[T](c)
 }

@@ -37,7 +37,7 @@ type over struct {
 //
 // Over on any other expression fails to build.
 func (e Expr[T]) Over(win Window) Expr[T] {
-	return Expr[T]{node{&over{e.n, win}}}
+	return newExpr[T](over{e.node(), win})
 }
 
 func (o *over) writeNode(w *Writer) {
