@@ -345,6 +345,12 @@ func (w *Writer) Text(s string) {
 	copy(w.buf[n:], s)
 }
 
+// textCall is Text in a call of its own, for the rare paths of functions kept small (see
+// Cond.write): Text inlined brings its growing and copying into the caller's frame.
+//
+//go:noinline
+func (w *Writer) textCall(s string) { w.Text(s) }
+
 // Char appends one byte of trusted SQL text.
 func (w *Writer) Char(c byte) {
 	n := len(w.buf)
