@@ -325,10 +325,11 @@ func (w *Writer) Dialect() dialect.Dialect { return w.d }
 // Caps is the dialect's capabilities: the writer's copy, for reading.
 func (w *Writer) Caps() *dialect.Capabilities { return &w.caps }
 
-// The appends below re-slice w.buf in place (w.buf = w.buf[:n]) instead of assigning the
-// result of append: the compiler then updates only the length, with no GC write barrier, which
-// matters because a statement is written in dozens of small pieces while the collector is often
-// running.
+// The appends below update w.buf in place: w.buf = append(w.buf, ...), or re-sliced
+// (w.buf = w.buf[:n]). For both the compiler stores only the length while the buffer has
+// room, with no GC write barrier, which matters because a statement is written in dozens of
+// small pieces while the collector is often running. (An append of the form x = append(x,
+// ...) is compiled in place; the result of append assigned elsewhere is not.)
 
 // grow makes room for n more bytes.
 func (w *Writer) grow(n int) {
@@ -338,11 +339,12 @@ func (w *Writer) grow(n int) {
 }
 
 // Text appends trusted SQL text: keywords and punctuation written by typedsql, never user data.
+// One append, not grow, re-slice and copy: the compiler knows the room it checked, so no
+// bounds are checked again, and a constant text is stored as immediates (callgrind,
+// BenchmarkRender, instructions per build+render: uncacheable Q1 2268 -> 2227, Q2 6089 ->
+// 5919; first Q1 2957 -> 2876, Q2 7576 -> 7415).
 func (w *Writer) Text(s string) {
-	n := len(w.buf)
-	w.grow(len(s))
-	w.buf = w.buf[:n+len(s)]
-	copy(w.buf[n:], s)
+	w.buf = append(w.buf, s...)
 }
 
 // textCall is Text in a call of its own, for the rare paths of functions kept small (see
