@@ -174,6 +174,8 @@ func (c *Cond) write(w *Writer) {
 	// node.write: Q1 95 -> 75, Q2 570 -> 477; uncacheable Q1 2379 -> 2346, Q2 6417 -> 6325).
 	if col, ok := c.l.x.(*column); ok {
 		w.column(col)
+	} else if a, ok := c.l.x.(*aggCol); ok { // HAVING COUNT("o"."id") > $1: Q2 5779 -> 5750
+		a.writeNode(w)
 	} else {
 		c.l.write(w)
 	}
