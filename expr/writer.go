@@ -431,8 +431,8 @@ func (w *Writer) Arg(v any) {
 	w.argSlow(v)
 }
 
-// argSlow is Arg for a value written as a literal (Debug), an argument slice or a buffer that
-// must grow first, and placeholders of more than two bytes.
+// argSlow is Arg for a value written as a literal (Debug), an argument slice that must grow
+// or move first (see RenderTo), and placeholders of more than two bytes.
 func (w *Writer) argSlow(v any) {
 	if w.debug {
 		w.literal(v)
