@@ -13,6 +13,9 @@ import (
 // than it has values (DEFAULT is written, not bound), so the writer's hint to reserve room
 // for every value must not move the arguments out of the slice made for them.
 func TestFirstRenderAllocatesOnlyTheShape(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop writers at random: allocation counts vary")
+	}
 	name := "a name long enough to be boxed"
 	cases := []struct {
 		name  string
