@@ -33,6 +33,17 @@ func TestReadYourWritesInFlight(t *testing.T) {
 		// primary at once.
 		rs, set := newSet(t, e, 1, replica.Options{ReadYourWritesWait: -1})
 		g := newRowGate(t, e, rs)
+		// A block's write lands at its COMMIT, after the statement has returned.
+		atomicWrite := func(ctx context.Context, id int64, inFlight, release chan struct{}) error {
+			return set.Atomic(ctx, func(ctx context.Context) error {
+				if _, err := set.Exec(ctx, builder.InsertInto(items).Values(items.ID.Set(id), items.Name.Set("w"))); err != nil {
+					return err
+				}
+				close(inFlight)
+				<-release
+				return nil
+			})
+		}
 		cases := []struct {
 			name  string
 			track func(context.Context) context.Context
@@ -56,27 +67,8 @@ func TestReadYourWritesInFlight(t *testing.T) {
 					return err
 				})
 			}},
-			{"Atomic", replica.Track, func(ctx context.Context, id int64, inFlight, release chan struct{}) error {
-				// A block's write lands at its COMMIT, after the statement has returned.
-				return set.Atomic(ctx, func(ctx context.Context) error {
-					if _, err := set.Exec(ctx, builder.InsertInto(items).Values(items.ID.Set(id), items.Name.Set("w"))); err != nil {
-						return err
-					}
-					close(inFlight)
-					<-release
-					return nil
-				})
-			}},
-			{"Atomic, TrackTables", replica.TrackTables, func(ctx context.Context, id int64, inFlight, release chan struct{}) error {
-				return set.Atomic(ctx, func(ctx context.Context) error {
-					if _, err := set.Exec(ctx, builder.InsertInto(items).Values(items.ID.Set(id), items.Name.Set("w"))); err != nil {
-						return err
-					}
-					close(inFlight)
-					<-release
-					return nil
-				})
-			}},
+			{"Atomic", replica.Track, atomicWrite},
+			{"Atomic, TrackTables", replica.TrackTables, atomicWrite},
 		}
 		ctx := t.Context()
 		replicaPort := int64(rs.Replicas[0].Port)
