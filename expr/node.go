@@ -190,14 +190,13 @@ func (w *Writer) column(c *column) {
 	if w.f.Scope.Bare || uintptr(unsafe.Pointer(c.table)) == w.f.Scope.Sole {
 		runs = &c.bare
 	}
-	// tryRun written out, and the style's index masked (it is 0 or 1 here), so that the
-	// compiler neither checks the index nor makes tryRun's result a value to test, about 8
-	// instructions a column (callgrind, BenchmarkRender, instructions per build+render:
+	// tryRun's test written out, and the style's index masked (it is 0 or 1 here), so that
+	// the compiler neither checks the index nor makes tryRun's result a value to test, about
+	// 8 instructions a column (callgrind, BenchmarkRender, instructions per build+render:
 	// uncacheable Q1, of 4 columns, 2309 -> 2276, Q2, of 12, 6209 -> 6138).
 	r := &runs[w.qs&1]
 	if n := len(w.buf); cap(w.buf)-n >= textRunLen && r.n != 0 {
-		*(*[textRunLen]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(w.buf)), n)) = r.b
-		w.buf = w.buf[:n+int(r.n)]
+		w.putRun(n, r)
 		return
 	}
 	w.Text(r.s)

@@ -434,15 +434,15 @@ type shapeEntry struct {
 	hash uint64
 	tag  uint64 // see shapeTag
 	// the text's offset from the entry, and its length; its offset is kept rather than
-	// computed from n so that a hit reads it as it would a string's pointer.
+	// computed from the key's length so that a hit reads it as it would a string's pointer.
 	toff, ntext uint32
 }
 
 const shapeHeader = unsafe.Sizeof(shapeEntry{})
 
-// sameKey reports whether the entry's key is key, which has as many words as the entry's
-// (a lookup compares the tags, which hold the word counts, first). Word by word from the entry's address, not
-// through unsafe.Slice, whose length checks cost a hit 8 instructions more.
+// sameKey reports whether the entry's key is key, which has as many words as the entry's (a
+// lookup compares the tags, which hold the word counts, first). Word by word from the entry's
+// address, not through unsafe.Slice, whose length checks cost a hit 8 instructions more.
 func (e *shapeEntry) sameKey(key []uint64) bool {
 	p := unsafe.Add(unsafe.Pointer(e), shapeHeader)
 	for i, x := range key {
@@ -539,11 +539,7 @@ func renderShape(d dialect.Dialect, write func(*Writer), h, tag uint64, k *Shape
 	}
 	w.writeFunc(write)
 	w.checkArgCount()
-	if w.err != nil {
-		err := w.err
-		if w.direct { // not the writer's: nothing to clear or keep
-			w.args, w.direct, w.exact = w.pool[:0], false, false
-		}
+	if err := w.err; err != nil {
 		release(w)
 		return "", nil, err
 	}

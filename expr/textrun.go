@@ -27,8 +27,8 @@ func newTextRun(s string) textRun {
 	return r
 }
 
-// tryRun appends r's text from its array and reports whether it did: not for a text too
-// long for the array, or when the buffer lacks the spare room for all of the array, where
+// tryRun appends r's text from its array (putRun) and reports whether it did: not for a text
+// too long for the array, or when the buffer lacks the spare room for all of the array, where
 // the caller writes r.s with Text:
 //
 //	if !w.tryRun(r) {
@@ -36,16 +36,24 @@ func newTextRun(s string) textRun {
 //	}
 //
 // (a method making that call too would cost more than the inliner allows, even with the
-// call in a function of its own). The array is stored at the buffer's address plus its
-// length, not into a slice of its spare room, whose bounds arithmetic cost 4 instructions a
-// copy (callgrind, BenchmarkRender, instructions per build+render: uncacheable Q2 6291 ->
-// 6233, Q1 2319 -> 2319; first Q2 7801 -> 7670).
+// call in a function of its own).
 func (w *Writer) tryRun(r *textRun) bool {
 	n := len(w.buf)
 	if cap(w.buf)-n < textRunLen || r.n == 0 {
 		return false
 	}
+	w.putRun(n, r)
+	return true
+}
+
+// putRun stores r's array at the end of the buffer, whose length is n and which has room for
+// all of the array (the caller checked), and counts only r's length.
+//
+// unsafe: the array is stored at the buffer's address plus its length, not into a slice of
+// its spare room, whose bounds arithmetic cost 4 instructions a copy (callgrind,
+// BenchmarkRender, instructions per build+render: uncacheable Q2 6291 -> 6233, Q1 2319 ->
+// 2319; first Q2 7801 -> 7670).
+func (w *Writer) putRun(n int, r *textRun) {
 	*(*[textRunLen]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(w.buf)), n)) = r.b
 	w.buf = w.buf[:n+int(r.n)] // re-sliced in place: no write barrier (see Text)
-	return true
 }

@@ -113,6 +113,9 @@ func sameDialect(a, b dialect.Dialect) bool {
 }
 
 func release(w *Writer) {
+	if w.direct { // the arguments are in storage that is not the writer's: drop it, not clear it
+		w.args, w.direct, w.exact = w.pool[:0], false, false
+	}
 	if cap(w.buf) > maxPooledBuf || cap(w.args) > maxPooledArgs {
 		return
 	}
@@ -449,25 +452,24 @@ func (w *Writer) argSlow(v any) {
 	}
 	w.args = w.args[:n+1]
 	w.args[n] = v
+	w.placeholder(n + 1)
+}
+
+// placeholder appends the placeholder of the n-th argument, counted from 1: ? or $n, or
+// the dialect's own.
+func (w *Writer) placeholder(n int) {
 	switch w.caps.Placeholder {
 	case '?':
 		w.Char('?')
 	case '$':
-		if n < 9 { // $1 to $9: two bytes
-			m := len(w.buf)
-			w.grow(2)
-			w.buf = w.buf[:m+2]
-			w.buf[m], w.buf[m+1] = '$', byte('1'+n)
-			return
-		}
 		w.Char('$')
-		if n+1 < 100 {
-			w.smallUint(uint(n + 1))
+		if n < 100 {
+			w.smallUint(uint(n))
 			return
 		}
-		w.setBuf(strconv.AppendInt(w.buf, int64(n+1), 10))
+		w.setBuf(strconv.AppendInt(w.buf, int64(n), 10))
 	default:
-		w.setBuf(w.d.AppendPlaceholder(w.buf, n+1))
+		w.setBuf(w.d.AppendPlaceholder(w.buf, n))
 	}
 }
 
