@@ -32,10 +32,10 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 	if dst != db && dst.router != nil {
 		// A context's router (Using), or a view's router, chose a routed view: its own router
 		// picks the server. A first router that handed the statement on is done with it.
-		first := target{fin: finisherView(view)}
+		first := finisherView(view)
 		view = dst
 		dst, err = dst.routeOwn(ctx, stmt)
-		first.finish(ctx, stmt, err)
+		finished(ctx, first, stmt, err)
 		if err != nil {
 			return target{}, err
 		}
@@ -43,7 +43,7 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 	fin := finisherView(view)
 	if sc := dst.scopeOf(ctx); sc != nil {
 		if sc.ended.Load() {
-			(&target{fin: fin}).finish(ctx, stmt, ErrBlockEnded)
+			finished(ctx, fin, stmt, ErrBlockEnded)
 			return target{}, ErrBlockEnded
 		}
 		if fin != nil {
@@ -53,7 +53,7 @@ func (db *DB) targetFor(ctx context.Context, stmt Statement) (target, error) {
 	}
 	h, err := dst.handle()
 	if err != nil {
-		(&target{fin: fin}).finish(ctx, stmt, err)
+		finished(ctx, fin, stmt, err)
 		return target{}, err
 	}
 	return target{db: dst, h: h, q: h.be, fin: fin}, nil

@@ -20,8 +20,14 @@ func finisherView(view *DB) *DB {
 
 // finish tells the Finisher that routed t's statement, if any, that the statement is done.
 func (t *target) finish(ctx context.Context, stmt Statement, err error) {
-	if t.fin != nil {
-		t.fin.router.(Finisher).Finished(ctx, t.fin, stmt, err)
+	finished(ctx, t.fin, stmt, err)
+}
+
+// finished tells fin's router, a Finisher, that stmt is done; nothing when fin is nil (see
+// finisherView).
+func finished(ctx context.Context, fin *DB, stmt Statement, err error) {
+	if fin != nil {
+		fin.router.(Finisher).Finished(ctx, fin, stmt, err)
 	}
 }
 
