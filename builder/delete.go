@@ -99,4 +99,3 @@ func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
 	f.Scope = scope
 	f.Clause = clause
 }
-

@@ -375,4 +375,3 @@ func columnName(c expr.AnyColumn) string {
 	}
 	return c.ColumnName()
 }
-

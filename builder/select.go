@@ -82,7 +82,9 @@ func (s *SelectStmt) Columns(cols ...expr.Expression) *SelectStmt {
 }
 
 // columns is the select list.
-func (s *SelectStmt) columns() []expr.Expression { return s.cols.items(s.cols.buf[:], &s.extOrEmpty().cols) }
+func (s *SelectStmt) columns() []expr.Expression {
+	return s.cols.items(s.cols.buf[:], &s.extOrEmpty().cols)
+}
 
 // conds is the WHERE conditions.
 func (s *SelectStmt) conds() []expr.Cond { return s.where.items(s.where.buf[:], &s.extOrEmpty().where) }

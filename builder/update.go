@@ -179,4 +179,3 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 
 // emptyUpdateExt stands in for a statement without extension; it is never modified.
 var emptyUpdateExt updateExt
-

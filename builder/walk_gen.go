@@ -4,6 +4,7 @@ package builder
 
 import (
 	"strconv"
+
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"
 	"github.com/typedsql/typedsql/internal/render"

@@ -141,8 +141,14 @@ func generate(name string, src []byte) ([]byte, error) {
 func dropInnerBlankLines(src []byte) []byte {
 	lines := bytes.Split(src, []byte("\n"))
 	out := lines[:0]
-	for i, l := range lines {
-		if len(l) == 0 && i+1 < len(lines) && (bytes.HasPrefix(lines[i+1], []byte("\t")) || string(lines[i+1]) == "}") {
+	inFunc := false
+	for _, l := range lines {
+		switch {
+		case bytes.HasPrefix(l, []byte("func ")):
+			inFunc = true
+		case string(l) == "}":
+			inFunc = false
+		case inFunc && len(l) == 0:
 			continue
 		}
 		out = append(out, l)
