@@ -256,9 +256,9 @@ func (wk *walker) call(c *ast.CallExpr) {
 	c.Args = append(args, c.Args[drop+1:]...)
 	switch f := c.Fun.(type) {
 	case *ast.Ident:
-		c.Fun = ast.NewIdent(f.Name + wk.suffix)
+		c.Fun = &ast.Ident{NamePos: f.NamePos, Name: f.Name + wk.suffix}
 	case *ast.SelectorExpr:
-		c.Fun = &ast.SelectorExpr{X: f.X, Sel: ast.NewIdent(f.Sel.Name + wk.suffix)}
+		c.Fun = &ast.SelectorExpr{X: f.X, Sel: &ast.Ident{NamePos: f.Sel.NamePos, Name: f.Sel.Name + wk.suffix}}
 	}
 }
 
@@ -326,11 +326,11 @@ func (wk *walker) stmt(s ast.Stmt) ([]ast.Stmt, error) {
 		if wk.mode == keyMode && failure(s) {
 			return []ast.Stmt{unknown()}, nil
 		}
-		if uses(wk.keep, s) {
-			return nil, wk.errorf(s, "a statement of the walk that %s uses %s", other(wk.mode).what, wk.keep)
-		}
 		if wk.callsWalk(header...) {
 			return nil, wk.errorf(s, "a walk is passed a variable of the walk that %s", other(wk.mode).what)
+		}
+		if uses(wk.keep, s) {
+			return nil, wk.errorf(s, "a statement of the walk that %s uses %s", other(wk.mode).what, wk.keep)
 		}
 		for _, name := range declared(s) {
 			wk.dropped[name] = true
