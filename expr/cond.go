@@ -171,7 +171,7 @@ func (c *Cond) write(w *Writer) { walkCondSQL(w, c) }
 // build+render: uncacheable Q1 2276 -> 2268, Q2, of five comparisons, 6138 -> 6089).
 //
 // A column operand, the common case, is written without the call through node.write
-// (callgrind, BenchmarkRender, instructions per build+render in Cond.write and
+// (callgrind, BenchmarkRender, instructions per build+render in the comparison's writing and
 // node.write: Q1 95 -> 75, Q2 570 -> 477; uncacheable Q1 2379 -> 2346, Q2 6417 -> 6325).
 func (w *Writer) comparison(c *Cond) {
 	if c.op >= opILike {

@@ -24,8 +24,10 @@ import (
 // outside the package) makes the shape unknown, and the statement is rendered as before. So
 // does a statement with more parts or arguments than a Shape holds.
 //
-// A Shape is filled by the builders (the builder package) on the stack, in the order their
-// WriteSQL writes the parts: the arguments are gathered in placeholder order.
+// A Shape is filled on the stack by a statement's shape walk, which visits the parts in the
+// order its writing walk writes them, so that the arguments are gathered in placeholder
+// order. Both walks are generated from one source (expr/walk.go, the builder package's
+// walk.go; see internal/walkgen): a part's words and its text come from the same lines.
 type Shape struct {
 	// words are 32 bits: every word a statement writes fits (a part's word with a larger
 	// id, a count or LIMIT of 2^32 or more makes the shape unknown), and the key is half
@@ -52,7 +54,7 @@ const (
 	partNull               // NULL
 	partDefault            // DEFAULT
 	partTable              // a table: its id
-	partOp                 // a condition's operator (see Shape.Conds)
+	partOp                 // a condition's operator (see WalkConds in walk.go)
 	partBits    = 4
 )
 
@@ -324,9 +326,9 @@ func dialectID(d dialect.Dialect) uint64 {
 //
 //	var k expr.Shape
 //	if k.For(d) {
-//		s.shape(&k)
+//		s.walkKey(&k) // the statement's shape walk (see walk.go)
 //	}
-//	return expr.RenderShaped(d, &k, s.WriteSQL)
+//	return expr.RenderShaped(d, &k, s.WriteSQL) // WriteSQL: its writing walk
 func (k *Shape) For(d dialect.Dialect) bool {
 	k.dialect = dialectID(d)
 	return k.dialect != 0
