@@ -350,8 +350,10 @@ func (s *UpdateStmt) walk(k *expr.Shape, w *expr.Writer) {
 	}
 	k.Word(uint64(len(conds)))
 	expr.WalkConds(k, w, conds)
-	walkOrderLimit(k, w, x.order, &x.limit, "UPDATE", multi)
-	x.returning.walk(k, w, "UPDATE")
+	if x != &emptyUpdateExt { // (never in the shape's walk: a statement with them has no shape)
+		walkOrderLimit(k, w, x.order, &x.limit, "UPDATE", multi)
+		x.returning.walk(k, w, "UPDATE")
+	}
 }
 
 // walkOrderLimit walks the ORDER BY and LIMIT of an UPDATE or DELETE (stmt), which only some
@@ -447,60 +449,54 @@ func (s *InsertStmt) walk(k *expr.Shape, w *expr.Writer) {
 	w.Text("INTO ")
 	expr.WalkName(k, w, s.into)
 	w.SetSoleSource(s.into)
-	if !s.defaults {
-		s.walkRows(k, w)
-	} else if c.DefaultValues {
+	switch {
+	case s.defaults && c.DefaultValues:
 		w.Text(" DEFAULT VALUES")
-	} else {
+	case s.defaults:
 		w.Text(" () VALUES ()")
+	default: // the column list, then the VALUES rows or a SELECT (which has no shape)
+		rows := s.values()
+		first := rows[:s.width]
+		k.Word(uint64(s.width))
+		k.Word(uint64(s.nrows))
+		checkAssignments(w, s.into, first)
+		w.Text(" (")
+		expr.WalkColumns(k, w, first)
+		w.Char(')')
+		if w != nil && s.x != nil && s.x.query != nil {
+			f.SetClause(render.ClauseSelect)
+			w.Char(' ')
+			if len(s.x.query.columns()) > 0 {
+				w.Fail(expr.ErrInvalid, "INSERT ... SELECT: the SELECT's list comes from the assignments; build it with builder.Select()")
+				return
+			}
+			s.x.query.write(w, first)
+			break
+		}
+		f.SetClause(render.ClauseValues)
+		w.Text(" VALUES ")
+		width := int(s.width)
+		if s.nrows > 1 {
+			link.ReserveArgs(w, int(s.nrows)*width) // a batch of 16,383 rows: room at once, not by doubling
+		}
+		for r := 0; r < int(s.nrows); r++ {
+			row := rows[r*width : (r+1)*width]
+			if r > 0 {
+				w.Text(", ")
+				for i := range row {
+					if !row[i].SameColumn(first[i]) {
+						w.Fail(expr.ErrInvalid, "VALUES row "+strconv.Itoa(r+1)+" assigns column "+
+							quoteName(row[i].ColumnName())+" where row 1 assigns "+quoteName(first[i].ColumnName()))
+						return
+					}
+				}
+			}
+			w.Char('(')
+			expr.WalkValues(k, w, row)
+			w.Char(')')
+		}
 	}
 	s.writeConflict(w, f, &x.conflict)
 	ret := s.returningList()
 	ret.walk(k, w, "INSERT")
-}
-
-// walkRows walks an INSERT's column list and its VALUES rows, or its SELECT (which has no
-// shape: see walk).
-func (s *InsertStmt) walkRows(k *expr.Shape, w *expr.Writer) {
-	rows := s.values()
-	first := rows[:s.width]
-	k.Word(uint64(s.width))
-	k.Word(uint64(s.nrows))
-	checkAssignments(w, s.into, first)
-	w.Text(" (")
-	expr.WalkColumns(k, w, first)
-	w.Char(')')
-	f := w.Frame()
-	if w != nil && s.x != nil && s.x.query != nil {
-		f.SetClause(render.ClauseSelect)
-		w.Char(' ')
-		if len(s.x.query.columns()) > 0 {
-			w.Fail(expr.ErrInvalid, "INSERT ... SELECT: the SELECT's list comes from the assignments; build it with builder.Select()")
-			return
-		}
-		s.x.query.write(w, first)
-		return
-	}
-	f.SetClause(render.ClauseValues)
-	w.Text(" VALUES ")
-	width := int(s.width)
-	if s.nrows > 1 {
-		link.ReserveArgs(w, int(s.nrows)*width) // a batch of 16,383 rows: room at once, not by doubling
-	}
-	for r := 0; r < int(s.nrows); r++ {
-		row := rows[r*width : (r+1)*width]
-		if r > 0 {
-			w.Text(", ")
-			for i := range row {
-				if !row[i].SameColumn(first[i]) {
-					w.Fail(expr.ErrInvalid, "VALUES row "+strconv.Itoa(r+1)+" assigns column "+
-						quoteName(row[i].ColumnName())+" where row 1 assigns "+quoteName(first[i].ColumnName()))
-					return
-				}
-			}
-		}
-		w.Char('(')
-		expr.WalkValues(k, w, row)
-		w.Char(')')
-	}
 }
