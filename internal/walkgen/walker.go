@@ -13,7 +13,7 @@ import (
 type walker struct {
 	mode
 	fset    *token.FileSet
-	dropped map[string]bool // the other walk's parameter, and the variables its statements declare
+	dropped map[string]bool        // the other walk's parameter, and the variables its statements declare
 	walks   map[*ast.CallExpr]bool // the calls of walks, renamed (see call)
 }
 
