@@ -249,8 +249,8 @@ func (s *DeleteStmt) walk(k *expr.Shape, w *expr.Writer) {
 	}
 	k.Word(uint64(len(s.conds)))
 	expr.WalkConds(k, w, s.conds)
-	walkOrderLimit(k, w, s.order, &s.limit, "DELETE", multi)
-	s.returning.walk(k, w, "DELETE")
+	walkOrderLimit(k, w, s.order, &s.limit, dmlDelete, multi)
+	s.returning.walk(k, w, dmlDelete)
 }
 
 // walk walks the statement. UPDATE with FROM, JOIN, ORDER BY, LIMIT, RETURNING or WITH (its
@@ -351,26 +351,26 @@ func (s *UpdateStmt) walk(k *expr.Shape, w *expr.Writer) {
 	k.Word(uint64(len(conds)))
 	expr.WalkConds(k, w, conds)
 	if x != &emptyUpdateExt { // (never in the shape's walk: a statement with them has no shape)
-		walkOrderLimit(k, w, x.order, &x.limit, "UPDATE", multi)
-		x.returning.walk(k, w, "UPDATE")
+		walkOrderLimit(k, w, x.order, &x.limit, dmlUpdate, multi)
+		x.returning.walk(k, w, dmlUpdate)
 	}
 }
 
 // walkOrderLimit walks the ORDER BY and LIMIT of an UPDATE or DELETE (stmt), which only some
 // engines allow, and none with several tables (multi).
-func walkOrderLimit(k *expr.Shape, w *expr.Writer, order []expr.Order, l *limitOffset, stmt string, multi bool) {
+func walkOrderLimit(k *expr.Shape, w *expr.Writer, order []expr.Order, l *limitOffset, stmt dml, multi bool) {
 	k.Word(uint64(len(order)))
 	if len(order) == 0 && !l.hasLimit {
 		return
 	}
 	f := w.Frame()
-	if c := w.Caps(); multi || !(stmt == "UPDATE" && c.UpdateLimit || stmt == "DELETE" && c.DeleteLimit) {
+	if multi || !stmt.limit(w.Caps()) {
 		if len(order) > 0 {
 			f.SetClause(render.ClauseOrderBy)
 		} else {
 			f.SetClause(render.ClauseLimit)
 		}
-		w.Unsupported(stmt + " ... ORDER BY/LIMIT (or with several tables)")
+		w.Unsupported(stmt.String() + " ... ORDER BY/LIMIT (or with several tables)")
 		return
 	}
 	if len(order) > 0 {
@@ -383,15 +383,14 @@ func walkOrderLimit(k *expr.Shape, w *expr.Writer, order []expr.Order, l *limitO
 
 // walk walks a RETURNING clause of stmt (INSERT, UPDATE, DELETE), which only some engines
 // take.
-func (r *returning) walk(k *expr.Shape, w *expr.Writer, stmt string) {
+func (r *returning) walk(k *expr.Shape, w *expr.Writer, stmt dml) {
 	k.Word(uint64(len(r.cols)))
 	if len(r.cols) == 0 {
 		return
 	}
 	w.Frame().SetClause(render.ClauseReturning)
-	if c := w.Caps(); !(stmt == "INSERT" && c.InsertReturning || stmt == "UPDATE" && c.UpdateReturning ||
-		stmt == "DELETE" && c.DeleteReturning) {
-		w.Unsupported(stmt + " ... RETURNING")
+	if !stmt.returning(w.Caps()) {
+		w.Unsupported(stmt.String() + " ... RETURNING")
 		return
 	}
 	w.Text(" RETURNING ")
@@ -480,8 +479,9 @@ func (s *InsertStmt) walk(k *expr.Shape, w *expr.Writer) {
 			link.ReserveArgs(w, int(s.nrows)*width) // a batch of 16,383 rows: room at once, not by doubling
 		}
 		for r := 0; r < int(s.nrows); r++ {
-			row := rows[r*width : (r+1)*width]
+			row := first // (the first row sliced once, for both its columns and its values)
 			if r > 0 {
+				row = rows[r*width : (r+1)*width]
 				w.Text(", ")
 				for i := range row {
 					if !row[i].SameColumn(first[i]) {
@@ -498,5 +498,5 @@ func (s *InsertStmt) walk(k *expr.Shape, w *expr.Writer) {
 	}
 	s.writeConflict(w, f, &x.conflict)
 	ret := s.returningList()
-	ret.walk(k, w, "INSERT")
+	ret.walk(k, w, dmlInsert)
 }
