@@ -60,8 +60,9 @@ func (l *inline[T, A]) spill(over *[]T, vs []T) {
 // by the caller (l.cols.items(l.cols.buf[:], &x.cols)): a type-parameter array cannot be
 // sliced, and its caller's concrete array costs one bounds check where a view made here with
 // unsafe.Slice checked its length against overflow, a multiplication and two tests
-// (callgrind, BenchmarkRender warm, instructions per build+render: TODO). The view is for
-// reading during one render; it is not kept.
+// (callgrind, BenchmarkRender warm, instructions per build+render, when the shape's walk read
+// its lists through items: Q1 1367 -> 1331, Q2 3365 -> 3303). The view is for reading during
+// one render; it is not kept.
 func (l *inline[T, A]) items(buf []T, over *[]T) []T {
 	if l.n == spilled {
 		return *over
