@@ -76,7 +76,7 @@ func (s *DeleteStmt) Build(d dialect.Dialect) (string, []any, error) {
 	}
 	var k expr.Shape
 	if k.For(d) { // else no cache serves d: skip the shape
-		s.shape(&k)
+		s.walkKey(&k)
 	}
 	return expr.RenderShaped(d, &k, s.WriteSQL)
 }
@@ -95,62 +95,7 @@ func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
 		return
 	}
 	scope, clause := f.Scope, f.SetClause(render.ClauseDelete)
-	s.writeBody(w, f)
+	s.walkSQL(w)
 	f.Scope = scope
 	f.Clause = clause
-}
-
-// writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
-// once for all the early returns here (without a deferred closure, which costs on every render).
-func (s *DeleteStmt) writeBody(w *expr.Writer, f *render.Frame) {
-	c := w.Caps()
-	if s.table == nil {
-		w.Fail(expr.ErrInvalid, "DELETE without a table")
-		return
-	}
-	if !s.with.writeDML(w, "DELETE") {
-		return
-	}
-	multi := len(s.using) > 0
-	if multi {
-		w.SetSoleSource(nil)
-	} else {
-		w.SetSoleSource(s.table)
-	}
-	f.SetClause(render.ClauseDelete)
-	switch {
-	case !multi:
-		w.Text("DELETE FROM ")
-		s.table.WriteSource(w)
-	case c.DeleteUsing:
-		w.Text("DELETE FROM ")
-		s.table.WriteSource(w)
-		f.SetClause(render.ClauseUsing)
-		w.Text(" USING ")
-		writeSources(w, s.using)
-	case c.DeleteJoin:
-		w.Text("DELETE ")
-		if !link.WriteRef(w, s.table) {
-			w.Fail(expr.ErrInvalid, "DELETE target is not a table")
-			return
-		}
-		w.Text(" FROM ")
-		s.table.WriteSource(w)
-		w.Text(", ")
-		writeSources(w, s.using)
-	default:
-		f.SetClause(render.ClauseUsing)
-		w.Unsupported("DELETE with other tables (USING)")
-		return
-	}
-	if len(s.conds) > 0 {
-		f.SetClause(render.ClauseWhere)
-		w.Text(" WHERE ")
-		w.WriteConds(s.conds)
-	} else if !s.allRows && !s.limit.hasLimit {
-		failUnrestricted(w, "DELETE", "delete", s.table)
-		return
-	}
-	writeOrderLimit(w, f, s.order, &s.limit, c.DeleteLimit && !multi, "DELETE")
-	s.returning.write(w, f, c.DeleteReturning, "DELETE")
 }

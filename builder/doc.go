@@ -17,6 +17,8 @@
 // A statement may be built concurrently from several goroutines once it is no longer modified.
 package builder
 
+//go:generate go run ../internal/walkgen walk.go walk_gen.go
+
 import (
 	"github.com/typedsql/typedsql/dialect"
 	"github.com/typedsql/typedsql/expr"

@@ -38,6 +38,11 @@ func insertCases() []goldenCase {
 		{"with cte", builder.InsertInto(Archive).FromSelect(builder.Select().From(Totals),
 			Archive.ID.SetExpr(Totals.UserID), Archive.Name.SetExpr(expr.Cast[string](Totals.Sum))).
 			With(builder.CTE(Totals, builder.Select(Orders.UserID, expr.Sum(Orders.Total)).From(Orders).GroupBy(Orders.UserID)))},
+		// INSERT ... SELECT goes on, after the SELECT, to what follows the rows.
+		{"select returning", builder.InsertInto(Archive).FromSelect(builder.Select().From(Users).Where(Users.Active.Eq(true)),
+			Archive.ID.SetExpr(Users.ID)).Returning(Archive.ID)},
+		{"select on conflict", builder.InsertInto(Archive).FromSelect(builder.Select().From(Users),
+			Archive.ID.SetExpr(Users.ID)).OnConflict(Archive.ID).DoNothing()},
 	}
 	return cases
 }

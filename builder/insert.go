@@ -240,7 +240,7 @@ func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) {
 	}
 	var k expr.Shape
 	if k.For(d) { // else no cache serves d: skip the shape
-		s.shape(&k)
+		s.walkKey(&k)
 	}
 	return expr.RenderShaped(d, &k, s.WriteSQL)
 }
@@ -284,124 +284,13 @@ func (s *InsertStmt) WriteSQL(w *expr.Writer) {
 		return
 	}
 	scope, clause := f.Scope, f.SetClause(render.ClauseInsert)
-	s.writeBody(w, f)
+	s.walkSQL(w)
 	f.Scope = scope
 	f.Clause = clause
 }
 
-// writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
-// once for all the early returns here (without a deferred closure, which costs on every render).
-func (s *InsertStmt) writeBody(w *expr.Writer, f *render.Frame) {
-	c := w.Caps()
-	x := s.x
-	if x == nil {
-		x = &emptyInsertExt
-	}
-	switch {
-	case x.err != "":
-		w.Fail(expr.ErrInvalid, x.err)
-		return
-	case s.into == nil:
-		w.Fail(expr.ErrInvalid, "INSERT without a table")
-		return
-	case s.nrows == 0 && !s.defaults:
-		w.Fail(expr.ErrInvalid, "INSERT without VALUES, SELECT or DEFAULT VALUES")
-		return
-	case s.nrows > 0 && s.defaults:
-		w.Fail(expr.ErrInvalid, "INSERT with both VALUES and DEFAULT VALUES")
-		return
-	case s.nrows > 0 && s.width == 0:
-		w.Fail(expr.ErrInvalid, "INSERT row with no values")
-		return
-	case x.query != nil && s.nrows > 1:
-		w.Fail(expr.ErrInvalid, "INSERT with both a SELECT and VALUES rows")
-		return
-	}
-	if !x.with.writeDML(w, "INSERT") {
-		return
-	}
-	f.SetClause(render.ClauseInsert)
-	w.Text("INSERT ")
-	if s.ignore {
-		switch {
-		case c.InsertIgnore:
-			w.Text("IGNORE ")
-		case c.InsertOrIgnore:
-			w.Text("OR IGNORE ")
-		case c.Upsert != dialect.UpsertOnConflict:
-			w.Unsupported("INSERT IGNORE")
-		}
-	}
-	w.Text("INTO ")
-	s.into.WriteName(w)
-	w.SetSoleSource(s.into)
-	if s.defaults {
-		if c.DefaultValues {
-			w.Text(" DEFAULT VALUES")
-		} else {
-			w.Text(" () VALUES ()")
-		}
-	} else {
-		s.writeRows(w, f)
-	}
-	s.writeConflict(w, f, &x.conflict)
-	ret := s.returningList()
-	ret.write(w, f, c.InsertReturning, "INSERT")
-}
-
 // emptyInsertExt stands in for a statement without extension; it is never modified.
 var emptyInsertExt insertExt
-
-func (s *InsertStmt) writeRows(w *expr.Writer, f *render.Frame) {
-	rows := s.values()
-	first := rows[:s.width]
-	checkAssignments(w, s.into, first)
-	w.Text(" (")
-	for i := range first {
-		if i > 0 {
-			w.Text(", ")
-		}
-		first[i].WriteColumn(w, false)
-	}
-	w.Char(')')
-	if q := s.x; q != nil && q.query != nil {
-		f.SetClause(render.ClauseSelect)
-		w.Char(' ')
-		if len(q.query.columns()) > 0 {
-			w.Fail(expr.ErrInvalid, "INSERT ... SELECT: the SELECT's list comes from the assignments; build it with builder.Select()")
-			return
-		}
-		q.query.write(w, first)
-		return
-	}
-	f.SetClause(render.ClauseValues)
-	w.Text(" VALUES ")
-	width := int(s.width)
-	if s.nrows > 1 {
-		link.ReserveArgs(w, int(s.nrows)*width) // a batch of 16,383 rows: room at once, not by doubling
-	}
-	for r := 0; r < int(s.nrows); r++ {
-		row := rows[r*width : (r+1)*width]
-		if r > 0 {
-			w.Text(", ")
-			for i := range row {
-				if !row[i].SameColumn(first[i]) {
-					w.Fail(expr.ErrInvalid, "VALUES row "+strconv.Itoa(r+1)+" assigns column "+
-						quoteName(row[i].ColumnName())+" where row 1 assigns "+quoteName(first[i].ColumnName()))
-					return
-				}
-			}
-		}
-		w.Char('(')
-		for i := range row {
-			if i > 0 {
-				w.Text(", ")
-			}
-			row[i].WriteValue(w)
-		}
-		w.Char(')')
-	}
-}
 
 func (s *InsertStmt) writeConflict(w *expr.Writer, f *render.Frame, cf *conflict) {
 	c := w.Caps()
@@ -452,14 +341,14 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, f *render.Frame, cf *conflict
 			// Both the existing row and EXCLUDED are in scope here, so PostgreSQL rejects an
 			// unqualified column as ambiguous: qualify every column of the values.
 			w.SetSoleSource(nil)
-			writeSet(w, cf.set, false)
+			expr.WalkSetSQL(w, cf.set, false)
 		} else {
 			w.Text(" DO NOTHING")
 		}
 	case dialect.UpsertOnDuplicateKey:
 		w.Text(" ON DUPLICATE KEY UPDATE ")
 		if cf.action == doUpdate {
-			writeSet(w, cf.set, false)
+			expr.WalkSetSQL(w, cf.set, false)
 			return
 		}
 		// DO NOTHING: a no-op assignment keeps the existing row and, unlike INSERT IGNORE,
@@ -485,16 +374,4 @@ func columnName(c expr.AnyColumn) string {
 		return ""
 	}
 	return c.ColumnName()
-}
-
-// writeSet writes a = x, b = y.
-func writeSet(w *expr.Writer, set []expr.Assignment, qualified bool) {
-	for i := range set {
-		if i > 0 {
-			w.Text(", ")
-		}
-		set[i].WriteColumn(w, qualified)
-		w.Text(" = ")
-		set[i].WriteValue(w)
-	}
 }

@@ -58,24 +58,3 @@ func addJoin(js []join, src expr.Source, on expr.Cond, k joinKind) []join {
 	expr.AppendConds(j.on[:0], on)
 	return js
 }
-
-func (j *join) write(w *expr.Writer, f *render.Frame) {
-	f.SetClause(joinClause[j.kind])
-	c := w.Caps()
-	switch {
-	case j.kind == rightJoin && !c.RightJoin:
-		w.Unsupported("RIGHT JOIN")
-	case j.kind == fullJoin && !c.FullJoin:
-		w.Unsupported("FULL JOIN")
-	}
-	writeJoinKeyword(w, j.kind)
-	if j.src == nil {
-		w.Fail(expr.ErrInvalid, "nil source")
-		return
-	}
-	j.src.WriteSource(w)
-	if j.kind != crossJoin {
-		w.Text(" ON ")
-		j.on[0].WriteSQL(w)
-	}
-}

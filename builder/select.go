@@ -82,10 +82,12 @@ func (s *SelectStmt) Columns(cols ...expr.Expression) *SelectStmt {
 }
 
 // columns is the select list.
-func (s *SelectStmt) columns() []expr.Expression { return s.cols.items(s.extOrEmpty().cols) }
+func (s *SelectStmt) columns() []expr.Expression {
+	return s.cols.items(s.cols.buf[:], &s.extOrEmpty().cols)
+}
 
 // conds is the WHERE conditions.
-func (s *SelectStmt) conds() []expr.Cond { return s.where.items(s.extOrEmpty().where) }
+func (s *SelectStmt) conds() []expr.Cond { return s.where.items(s.where.buf[:], &s.extOrEmpty().where) }
 
 // From adds FROM sources: tables, or derived tables (expr.FromQuery). Several sources are a
 // comma (cross) join.
@@ -209,7 +211,7 @@ func (s *SelectStmt) Build(d dialect.Dialect) (string, []any, error) {
 	}
 	var k expr.Shape
 	if k.For(d) { // else no cache serves d: skip the shape
-		s.shape(&k)
+		s.walkKey(&k, nil)
 	}
 	return expr.RenderShaped(d, &k, s.WriteSQL)
 }
@@ -231,83 +233,9 @@ func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
 		return
 	}
 	scope, clause := f.Scope, f.SetClause(render.ClauseSelect)
-	s.writeBody(w, f, assigns)
+	s.walkSQL(w, assigns)
 	f.Scope = scope
 	f.Clause = clause
-}
-
-func (s *SelectStmt) writeBody(w *expr.Writer, f *render.Frame, assigns []expr.Assignment) {
-	x := s.extOrEmpty()
-	if x != &emptyExt {
-		x.with.write(w)
-	}
-	joins := s.joins.items(x.joins)
-	switch {
-	case s.from != nil && len(x.from) == 0 && len(joins) == 0:
-		w.SetSoleSource(s.from)
-	case s.from == nil && len(x.from) == 0 && len(joins) == 0:
-		f.SetNoSource() // SELECT 1, SELECT NOW(): a column here has no table to come from
-	default:
-		w.SetSoleSource(nil)
-	}
-	f.SetClause(render.ClauseSelect)
-	if s.distinct {
-		w.Text("SELECT DISTINCT ")
-	} else {
-		w.Text("SELECT ")
-	}
-	switch cols := s.cols.items(x.cols); {
-	case assigns != nil:
-		for i := range assigns {
-			if i > 0 {
-				w.Text(", ")
-			}
-			assigns[i].WriteValue(w)
-		}
-	case len(cols) == 0:
-		w.Fail(expr.ErrInvalid, "SELECT with no columns")
-		return
-	default:
-		w.WriteList(cols)
-	}
-	if s.from != nil {
-		f.SetClause(render.ClauseFrom)
-		w.Text(" FROM ")
-		s.from.WriteSource(w)
-		if len(x.from) > 0 {
-			w.Text(", ")
-			writeSources(w, x.from)
-		}
-	}
-	for i := range joins {
-		joins[i].write(w, f)
-	}
-	if where := s.where.items(x.where); len(where) > 0 {
-		f.SetClause(render.ClauseWhere)
-		w.Text(" WHERE ")
-		w.WriteConds(where)
-	}
-	if group := s.group.items(x.group); len(group) > 0 {
-		f.SetClause(render.ClauseGroupBy)
-		w.Text(" GROUP BY ")
-		w.WriteList(group)
-	}
-	if having := s.having.items(x.having); len(having) > 0 {
-		f.SetClause(render.ClauseHaving)
-		w.Text(" HAVING ")
-		w.WriteConds(having)
-	}
-	if order := s.order.items(x.order); len(order) > 0 {
-		f.SetClause(render.ClauseOrderBy)
-		w.Text(" ORDER BY ")
-		w.WriteOrders(order)
-	}
-	if s.limit.hasLimit || s.limit.hasOffset {
-		writeLimit(w, f, &s.limit)
-	}
-	if s.lock != (lockClause{}) {
-		s.lock.write(w, f)
-	}
 }
 
 func writeSources(w *expr.Writer, srcs []expr.Source) {

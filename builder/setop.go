@@ -176,10 +176,10 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 	if len(s.order) > 0 {
 		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		w.WriteOrders(s.order)
+		expr.WalkOrdersSQL(w, s.order)
 	}
 	f.SetBare(prevBare)
-	writeLimit(w, f, &s.limit)
+	s.limit.walkSQL(w)
 }
 
 func (s *SetStmt) hasOrderLimit() bool {

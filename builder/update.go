@@ -153,7 +153,7 @@ func (s *UpdateStmt) Build(d dialect.Dialect) (string, []any, error) {
 	}
 	var k expr.Shape
 	if k.For(d) { // else no cache serves d: skip the shape
-		s.shape(&k)
+		s.walkKey(&k)
 	}
 	return expr.RenderShaped(d, &k, s.WriteSQL)
 }
@@ -172,124 +172,10 @@ func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
 		return
 	}
 	scope, clause := f.Scope, f.SetClause(render.ClauseUpdate)
-	s.writeBody(w, f)
+	s.walkSQL(w)
 	f.Scope = scope
 	f.Clause = clause
 }
 
-// writeBody is WriteSQL without restoring the writer's scope and clause, which WriteSQL does
-// once for all the early returns here (without a deferred closure, which costs on every render).
-func (s *UpdateStmt) writeBody(w *expr.Writer, f *render.Frame) {
-	c := w.Caps()
-	x := s.x
-	if x == nil {
-		x = &emptyUpdateExt
-	}
-	switch {
-	case s.table == nil:
-		w.Fail(expr.ErrInvalid, "UPDATE without a table")
-		return
-	case len(s.assignments()) == 0:
-		f.SetClause(render.ClauseSet)
-		w.Fail(expr.ErrInvalid, "UPDATE with no SET assignments")
-		return
-	}
-	if !x.with.writeDML(w, "UPDATE") {
-		return
-	}
-	multi := len(x.from) > 0 || len(x.joins) > 0
-	if multi {
-		w.SetSoleSource(nil)
-	} else {
-		w.SetSoleSource(s.table)
-	}
-	f.SetClause(render.ClauseUpdate)
-	w.Text("UPDATE ")
-	s.table.WriteSource(w)
-	joined := false // MySQL: the other tables are part of the table list
-	if multi {
-		switch {
-		case c.UpdateFrom:
-		case c.UpdateJoin:
-			joined = true
-			for i := range x.joins {
-				x.joins[i].write(w, f)
-			}
-			if len(x.from) > 0 {
-				f.SetClause(render.ClauseUpdate)
-				w.Text(", ")
-				writeSources(w, x.from)
-			}
-		default:
-			f.SetClause(render.ClauseFrom)
-			w.Unsupported("UPDATE with other tables")
-			return
-		}
-	}
-	f.SetClause(render.ClauseSet)
-	checkAssignments(w, s.table, s.assignments())
-	w.Text(" SET ")
-	writeSet(w, s.assignments(), joined)
-	where := " WHERE "
-	if multi && !joined {
-		f.SetClause(render.ClauseFrom)
-		w.Text(" FROM ")
-		for i := range x.joins {
-			if i > 0 {
-				w.Text(", ")
-			}
-			if x.joins[i].src == nil {
-				w.Fail(expr.ErrInvalid, "nil source")
-				return
-			}
-			x.joins[i].src.WriteSource(w)
-		}
-		if len(x.joins) > 0 && len(x.from) > 0 {
-			w.Text(", ")
-		}
-		writeSources(w, x.from)
-		// The join conditions lead the WHERE clause.
-		for i := range x.joins {
-			f.SetClause(render.ClauseInnerJoin)
-			w.Text(where)
-			x.joins[i].on[0].WriteSQL(w)
-			where = " AND "
-		}
-	}
-	if conds := s.conds(); len(conds) > 0 {
-		f.SetClause(render.ClauseWhere)
-		w.Text(where)
-		w.WriteConds(conds)
-	} else if !s.allRows && len(x.joins) == 0 && !x.limit.hasLimit {
-		failUnrestricted(w, "UPDATE", "change", s.table)
-		return
-	}
-	writeOrderLimit(w, f, x.order, &x.limit, c.UpdateLimit && !multi, "UPDATE")
-	x.returning.write(w, f, c.UpdateReturning, "UPDATE")
-}
-
 // emptyUpdateExt stands in for a statement without extension; it is never modified.
 var emptyUpdateExt updateExt
-
-// writeOrderLimit writes the ORDER BY and LIMIT of an UPDATE or DELETE, which only some
-// engines allow.
-func writeOrderLimit(w *expr.Writer, f *render.Frame, order []expr.Order, l *limitOffset, ok bool, stmt string) {
-	if len(order) == 0 && !l.hasLimit {
-		return
-	}
-	if !ok {
-		if len(order) > 0 {
-			f.SetClause(render.ClauseOrderBy)
-		} else {
-			f.SetClause(render.ClauseLimit)
-		}
-		w.Unsupported(stmt + " ... ORDER BY/LIMIT (or with several tables)")
-		return
-	}
-	if len(order) > 0 {
-		f.SetClause(render.ClauseOrderBy)
-		w.Text(" ORDER BY ")
-		w.WriteOrders(order)
-	}
-	writeLimit(w, f, l)
-}

@@ -3,6 +3,7 @@ package expr
 import "database/sql"
 
 //go:generate go run gen_ops.go
+//go:generate go run ../internal/walkgen walk.go walk_gen.go
 
 // Column is a NOT NULL column holding Go values of type T. Declare it as a field of a table
 // struct (see Table); NewTable binds it. It is one pointer wide, so passing it to Select or

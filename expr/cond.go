@@ -159,19 +159,25 @@ func (c Cond) Or(others ...Cond) Cond { return Or(append([]Cond{c}, others...)..
 // WriteSQL writes the condition.
 func (c Cond) WriteSQL(w *Writer) { c.write(w) }
 
-func (c *Cond) write(w *Writer) {
-	if cmpOps&(1<<(c.op&31)) == 0 { // (masked: no check for a shift past the word)
-		c.writeOther(w)
+// write writes c where it stands alone (a CASE branch, a FILTER, a group's member).
+func (c *Cond) write(w *Writer) { walkCondSQL(w, c) }
+
+// comparison writes a comparison: a column or expression, an operator, and a value, column
+// or expression. (Its walks call it, and put its words from the same operands.)
+//
+// A comparison, the common case, is written by a function of its own, whose rare paths are
+// calls: with every operator's text inlined in one function, each condition paid a 1 KB
+// frame and spilled its registers (callgrind, BenchmarkRender, instructions per
+// build+render: uncacheable Q1 2276 -> 2268, Q2, of five comparisons, 6138 -> 6089).
+//
+// A column operand, the common case, is written without the call through node.write
+// (callgrind, BenchmarkRender, instructions per build+render in the comparison's writing and
+// node.write: Q1 95 -> 75, Q2 570 -> 477; uncacheable Q1 2379 -> 2346, Q2 6417 -> 6325).
+func (w *Writer) comparison(c *Cond) {
+	if c.op >= opILike {
+		c.writeILike(w)
 		return
 	}
-	// A comparison, the common case, is written by a function of its own, whose rare paths are
-	// calls: with every operator's text inlined in one function, each condition paid a 1 KB
-	// frame and spilled its registers (callgrind, BenchmarkRender, instructions per
-	// build+render: uncacheable Q1 2276 -> 2268, Q2, of five comparisons, 6138 -> 6089).
-	//
-	// A column operand, the common case, is written without the call through node.write
-	// (callgrind, BenchmarkRender, instructions per build+render in Cond.write and
-	// node.write: Q1 95 -> 75, Q2 570 -> 477; uncacheable Q1 2379 -> 2346, Q2 6417 -> 6325).
 	if col, ok := c.l.x.(*column); ok {
 		w.column(col)
 	} else if a, ok := c.l.x.(*aggCol); ok { // HAVING COUNT("o"."id") > $1: Q2 5779 -> 5750
@@ -194,95 +200,59 @@ func (c *Cond) write(w *Writer) {
 	}
 }
 
-// cmpOps are the comparisons Cond.write writes itself: a column or expression, an operator,
-// and a value, column or expression.
-const cmpOps uint32 = 1<<opEq | 1<<opNe | 1<<opLt | 1<<opLe | 1<<opGt | 1<<opGe | 1<<opLike | 1<<opNotLike
-
-// writeOther writes the conditions that are not comparisons (see write).
-func (c *Cond) writeOther(w *Writer) {
-	switch c.op {
-	case opILike, opNotILike:
-		if w.caps.ILike {
-			c.l.write(w)
-			w.Text(opText[c.op])
-			c.r.write(w)
-			w.Text(w.caps.LikeEscape)
-			return
-		}
-		w.Text("LOWER(")
-		c.l.write(w)
-		if c.op == opILike {
-			w.Text(") LIKE LOWER(")
-		} else {
-			w.Text(") NOT LIKE LOWER(")
-		}
-		c.r.write(w)
-		w.Char(')')
-		w.Text(w.caps.LikeEscape)
-	case opIn, opNotIn:
-		l, _ := c.r.x.(valueList)
-		if l == nil || l.size() == 0 {
-			what := "IN"
-			if c.op == opNotIn {
-				what = "NOT IN"
-			}
-			w.Fail(ErrInvalid, what+" with an empty value list (decide explicitly what an empty list means, e.g. skip the condition)")
-			return
-		}
+// writeILike writes ILIKE and NOT ILIKE: as such where the engine has them, else as LIKE of
+// both sides in lower case.
+func (c *Cond) writeILike(w *Writer) {
+	if w.caps.ILike {
 		c.l.write(w)
 		w.Text(opText[c.op])
-		l.writeList(w)
-		w.Char(')')
+		c.r.write(w)
+		w.Text(w.caps.LikeEscape)
+		return
+	}
+	w.Text("LOWER(")
+	c.l.write(w)
+	if c.op == opILike {
+		w.Text(") LIKE LOWER(")
+	} else {
+		w.Text(") NOT LIKE LOWER(")
+	}
+	c.r.write(w)
+	w.Char(')')
+	w.Text(w.caps.LikeEscape)
+}
+
+// writeIn writes IN and NOT IN with a value list l.
+func (c *Cond) writeIn(w *Writer, l valueList) {
+	if l == nil || l.size() == 0 {
+		what := "IN"
+		if c.op == opNotIn {
+			what = "NOT IN"
+		}
+		w.Fail(ErrInvalid, what+" with an empty value list (decide explicitly what an empty list means, e.g. skip the condition)")
+		return
+	}
+	c.l.write(w)
+	w.Text(opText[c.op])
+	l.writeList(w)
+	w.Char(')')
+}
+
+// writeOther writes the conditions that have no shape (see walkCond).
+func (c *Cond) writeOther(w *Writer) {
+	switch c.op {
 	case opEqAny:
 		c.writeEqAny(w)
 	case opInQuery, opNotInQuery:
 		c.l.write(w)
 		w.Text(opText[c.op])
 		c.r.x.(subquery).writeNode(w)
-	case opBetween, opNotBetween:
-		b := c.r.x.(*bounds)
-		c.l.write(w)
-		w.Text(opText[c.op])
-		b.lo.write(w)
-		w.Text(" AND ")
-		b.hi.write(w)
-	case opIsNull, opIsNotNull:
-		c.l.write(w)
-		w.Text(opText[c.op])
-	case opAnd, opOr:
-		cs := c.r.x.(condList)
-		if len(cs) == 0 {
-			if c.op == opAnd {
-				w.Text("TRUE")
-			} else {
-				w.Text("FALSE")
-			}
-			return
-		}
-		sep := " AND "
-		if c.op == opOr {
-			sep = " OR "
-		}
-		w.Char('(')
-		for i := range cs {
-			if i > 0 {
-				w.Text(sep)
-			}
-			cs[i].write(w)
-		}
-		w.Char(')')
-	case opNot:
-		w.Text("NOT (")
-		c.r.x.(condList)[0].write(w)
-		w.Char(')')
 	case opExists, opNotExists:
 		if c.op == opNotExists {
 			w.Text("NOT ")
 		}
 		w.Text("EXISTS ")
 		c.r.write(w)
-	case opTruth:
-		c.l.write(w)
 	case opRaw:
 		c.r.x.(*raw).writeNode(w)
 	default:
@@ -317,15 +287,4 @@ func (c *Cond) writeEqAny(w *Writer) {
 	w.Text(" IN (")
 	l.writeList(w)
 	w.Char(')')
-}
-
-// WriteConds writes conds joined by AND, as WHERE and HAVING need them. Groups made with Or
-// carry their own parentheses.
-func (w *Writer) WriteConds(conds []Cond) {
-	for i := range conds {
-		if i > 0 {
-			w.Text(" AND ")
-		}
-		conds[i].write(w)
-	}
 }

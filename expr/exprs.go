@@ -113,50 +113,7 @@ func (o Order) NullsFirst() Order { o.nulls = 1; return o }
 func (o Order) NullsLast() Order { o.nulls = 2; return o }
 
 // WriteSQL writes the ordering item.
-func (o Order) WriteSQL(w *Writer) {
-	if o.nulls != 0 && !w.caps.NullsOrder {
-		o.n.write(w)
-		if o.nulls == 1 {
-			w.Text(" IS NULL DESC, ")
-		} else {
-			w.Text(" IS NULL ASC, ")
-		}
-	}
-	o.n.write(w)
-	if o.desc {
-		w.Text(" DESC")
-	} else {
-		w.Text(" ASC")
-	}
-	if o.nulls != 0 && w.caps.NullsOrder {
-		if o.nulls == 1 {
-			w.Text(" NULLS FIRST")
-		} else {
-			w.Text(" NULLS LAST")
-		}
-	}
-}
-
-// WriteOrders writes ORDER BY items separated by commas.
-func (w *Writer) WriteOrders(os []Order) {
-	for i := range os {
-		if i > 0 {
-			w.Text(", ")
-		}
-		os[i].WriteSQL(w)
-	}
-}
+func (o Order) WriteSQL(w *Writer) { walkOrderSQL(w, &o) }
 
 // WriteList writes expressions separated by commas (select lists, GROUP BY, RETURNING).
-func (w *Writer) WriteList(xs []Expression) {
-	for i, x := range xs {
-		if i > 0 {
-			w.Text(", ")
-		}
-		if x == nil {
-			w.Fail(ErrInvalid, "nil expression in list")
-			continue
-		}
-		x.WriteSQL(w)
-	}
-}
+func (w *Writer) WriteList(xs []Expression) { WalkExprsSQL(w, xs) }

@@ -3,7 +3,6 @@ package expr
 import (
 	"math"
 	"sync/atomic"
-	"time"
 	"unsafe"
 
 	"github.com/typedsql/typedsql/dialect"
@@ -25,8 +24,10 @@ import (
 // outside the package) makes the shape unknown, and the statement is rendered as before. So
 // does a statement with more parts or arguments than a Shape holds.
 //
-// A Shape is filled by the builders (the builder package) on the stack, in the order their
-// WriteSQL writes the parts: the arguments are gathered in placeholder order.
+// A Shape is filled on the stack by a statement's shape walk, which visits the parts in the
+// order its writing walk writes them, so that the arguments are gathered in placeholder
+// order. Both walks are generated from one source (expr/walk.go, the builder package's
+// walk.go; see internal/walkgen): a part's words and its text come from the same lines.
 type Shape struct {
 	// words are 32 bits: every word a statement writes fits (a part's word with a larger
 	// id, a count or LIMIT of 2^32 or more makes the shape unknown), and the key is half
@@ -53,7 +54,7 @@ const (
 	partNull               // NULL
 	partDefault            // DEFAULT
 	partTable              // a table: its id
-	partOp                 // a condition's operator (see Shape.Conds)
+	partOp                 // a condition's operator (see WalkConds in walk.go)
 	partBits    = 4
 )
 
@@ -157,180 +158,11 @@ func (k *Shape) part(w uint32) {
 	k.put(w)
 }
 
-// Exprs appends a list of select items or GROUP BY expressions: columns and aggregates of
-// columns. Like Conds, Orders and Assignments it appends the items only: the list's length
-// is the caller's to put, in a word of its own or packed in another (a SELECT's first word
-// holds the lengths of all its lists).
-//
-// An item's word: the columns of the commonest Go types are matched as concrete types, a
-// few comparisons of the type word, in the loop, cheaper than the assertion to shaped and
-// the call through it (callgrind, BenchmarkRender warm, instructions per build+render: Q1
-// 1692 -> 1653, Q2 4048 -> 3984 with the match in a function of its own, then 1548 -> 1490
-// and 4076 -> 3993 with it here). Any other type of column takes the assertion, with the
-// same result.
-func (k *Shape) Exprs(xs []Expression) {
-	for _, x := range xs {
-		var w uint32
-		switch x := x.(type) {
-		case Column[int64]:
-			w = x.c.shapeWord()
-		case Column[int32]:
-			w = x.c.shapeWord()
-		case Column[int]:
-			w = x.c.shapeWord()
-		case Column[string]:
-			w = x.c.shapeWord()
-		case Column[bool]:
-			w = x.c.shapeWord()
-		case Column[float64]:
-			w = x.c.shapeWord()
-		case Column[time.Time]:
-			w = x.c.shapeWord()
-		case Column[[]byte]:
-			w = x.c.shapeWord()
-		case Nullable[int64]:
-			w = x.c.shapeWord()
-		case Nullable[int32]:
-			w = x.c.shapeWord()
-		case Nullable[string]:
-			w = x.c.shapeWord()
-		case Nullable[bool]:
-			w = x.c.shapeWord()
-		case Nullable[float64]:
-			w = x.c.shapeWord()
-		case Nullable[time.Time]:
-			w = x.c.shapeWord()
-		case Expr[int64]:
-			w = x.node().shapeWord()
-		case shaped:
-			w = x.shapeWord()
-		}
-		k.part(w)
-	}
-}
-
-// Source appends a FROM or JOIN source: a table.
-func (k *Shape) Source(s Source) {
-	if s == nil {
-		k.bad = true
-		return
-	}
-	k.part(s.shapeWord())
-}
-
-// Conds appends conditions, and gathers their bound values; the caller puts their number.
-//
-// A condition comparing a column or an aggregate with a value, a column or an aggregate, the
-// commonest kind, is appended here, without the call to cond: the left operand's word, then
-// the operator's with the kind of the right operand (partArg: a value, gathered; partOp: the
-// right operand's word follows). That is a word fewer for a value than cond's form (callgrind,
-// BenchmarkRender warm, instructions per build+render: Q1 1362 -> 1368, Q2 3802 -> 3662;
-// 1389 and 3761 with this in a function of its own; the column matched before the general
-// shapeWord, Q2 3721 -> 3662). A condition's first word tells the two forms apart: here a
-// column's or aggregate's, in cond an operator's.
-func (k *Shape) Conds(cs []Cond) {
-	for i := range cs {
-		c := &cs[i]
-		if c.op-opEq <= opGe-opEq || c.op-opLike <= opNotILike-opLike {
-			var l uint32
-			if col, ok := c.l.x.(*column); ok {
-				l = col.shapeWord()
-			} else {
-				l = c.l.shapeWord()
-			}
-			if l != 0 {
-				if c.rval {
-					k.put2(l, uint32(c.op)<<partBits|partArg)
-					k.gather(c.r.x)
-					continue
-				}
-				if r := c.r.shapeWord(); r != 0 {
-					k.put2(l, uint32(c.op)<<partBits|partOp)
-					k.put(r)
-					continue
-				}
-			}
-		}
-		k.cond(c)
-	}
-}
-
-// Assignments appends SET items or an INSERT's values, column and value each, and gathers
-// the bound values; the caller puts their number.
-func (k *Shape) Assignments(as []Assignment) {
-	for i := range as {
-		k.part(as[i].col.shapeWord())
-		k.operand(as[i].val)
-	}
-}
-
-// Orders appends ORDER BY items; the caller puts their number.
-func (k *Shape) Orders(os []Order) {
-	for i := range os {
-		o := &os[i]
-		k.part(o.n.shapeWord())
-		k.put(uint32(o.nulls)<<1 | uint32(b2u(o.desc)))
-	}
-}
-
 func b2u(b bool) uint8 {
 	if b {
 		return 1
 	}
 	return 0
-}
-
-// cond appends c in the order Cond.write writes it, starting with its operator's word, when
-// Conds did not take it in its shorter form.
-func (k *Shape) cond(c *Cond) {
-	if k.bad {
-		return
-	}
-	k.put(uint32(c.op)<<partBits | partOp)
-	switch c.op {
-	case opEq, opNe, opLt, opLe, opGt, opGe, opLike, opNotLike, opILike, opNotILike:
-		k.operand(c.l)
-		if c.rval {
-			k.arg(c.r.x)
-		} else {
-			k.operand(c.r)
-		}
-	case opIn, opNotIn:
-		n := 0
-		l, _ := c.r.x.(valueList)
-		if l != nil {
-			n = l.size()
-		}
-		if n == 0 || n > shapeArgs-k.nargs {
-			// Empty: an error to render, which the writer reports. Too long to keep: leave
-			// it to the writer before boxing values only to drop them.
-			k.bad = true
-			return
-		}
-		k.operand(c.l)
-		if k.bad {
-			return
-		}
-		k.Word(uint64(n))
-		for i := range n {
-			k.arg(l.at(i))
-		}
-	case opBetween, opNotBetween:
-		b := c.r.x.(*bounds)
-		k.operand(c.l)
-		k.operand(b.lo)
-		k.operand(b.hi)
-	case opIsNull, opIsNotNull, opTruth:
-		k.operand(c.l)
-	case opAnd, opOr:
-		cs := c.r.x.(condList)
-		k.count(len(cs))
-		k.Conds(cs)
-	case opNot:
-		k.Conds(c.r.x.(condList)[:1])
-	default: // subqueries, Raw, the zero Cond
-		k.bad = true
-	}
 }
 
 // operand appends a node that is a comparison's operand or an assigned value: a column, an
@@ -494,9 +326,9 @@ func dialectID(d dialect.Dialect) uint64 {
 //
 //	var k expr.Shape
 //	if k.For(d) {
-//		s.shape(&k)
+//		s.walkKey(&k) // the statement's shape walk (see walk.go)
 //	}
-//	return expr.RenderShaped(d, &k, s.WriteSQL)
+//	return expr.RenderShaped(d, &k, s.WriteSQL) // WriteSQL: its writing walk
 func (k *Shape) For(d dialect.Dialect) bool {
 	k.dialect = dialectID(d)
 	return k.dialect != 0

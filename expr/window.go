@@ -60,7 +60,7 @@ func (o *over) writeNode(w *Writer) {
 			w.Char(' ')
 		}
 		w.Text("ORDER BY ")
-		w.WriteOrders(o.win.order)
+		WalkOrdersSQL(w, o.win.order)
 	}
 	w.Char(')')
 }

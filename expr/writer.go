@@ -36,12 +36,13 @@ type Query interface {
 // can write an expression of its own, as bob and sq allow: the Expression interface's WriteSQL
 // takes a Writer. For that, the methods to use are Text and Char (trusted SQL text), Ident (a
 // quoted identifier), Arg (a bound value), Int, WriteList (nested expressions), Dialect and
-// Caps (what the engine can do), and Fail, Unsupported and Err (errors). Frame, SetSoleSource,
-// WriteConds and WriteOrders are how the builder package's statements drive the writer on
-// every render (the clause named in errors, the scope that qualifies column references);
-// they stay methods because through internal/render's Link each would be an indirect call,
-// and an expression of the application's never needs them. The rest of the statements'
-// plumbing is unexported, reached through that Link.
+// Caps (what the engine can do), and Fail, Unsupported and Err (errors). Frame and
+// SetSoleSource are how the builder package's statements drive the writer on every render
+// (the clause named in errors, the scope that qualifies column references), with the writing
+// walks of their parts (WalkCondsSQL and the others, generated from walk.go); they stay
+// exported because through internal/render's Link each would be an indirect call, and an
+// expression of the application's never needs them. The rest of the statements' plumbing is
+// unexported, reached through that Link.
 //
 //	// payload ->> $1   (PostgreSQL's JSON field operator)
 //	type jsonField struct{ doc expr.Expression; key string }
@@ -351,7 +352,7 @@ func (w *Writer) Text(s string) {
 }
 
 // textCall is Text in a call of its own, for the rare paths of functions kept small (see
-// Cond.write): Text inlined brings its growing and copying into the caller's frame.
+// Writer.comparison): Text inlined brings its growing and copying into the caller's frame.
 //
 //go:noinline
 func (w *Writer) textCall(s string) { w.Text(s) }

@@ -12,9 +12,9 @@ import "fmt"
 //
 // A call through a Link is an indirect call that cannot be inlined, and whatever a pointer
 // argument points to escapes to the heap (the compiler cannot see the callee). So what every
-// render calls stays exported in expr, as direct calls: Writer.Frame, SetSoleSource,
-// WriteConds and WriteOrders, Source's WriteSource and WriteName, Assignment's methods, and
-// Shape, RenderShaped and AppendConds (through a Link, the first ones cost an uncacheable
+// render calls stays exported in expr, as direct calls: Writer.Frame, SetSoleSource, the
+// walks of a statement's parts (WalkConds... Key and SQL), Source's WriteSource and WriteName,
+// Assignment's methods, and Shape, RenderShaped and AppendConds (through a Link, the first ones cost an uncacheable
 // render 1.5% to 3% more instructions, and the last ones three allocations per Build).
 type Link[Writer, Source, Assignment, Column any] struct {
 	// DeclareCTE records that t names a common table expression from here on, so TablesOf
