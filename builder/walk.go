@@ -137,7 +137,9 @@ func (s *SelectStmt) walk(k *expr.Shape, w *expr.Writer, assigns []expr.Assignme
 			expr.WalkOrders(k, w, s.order.items(s.order.buf[:], &x.order))
 		}
 	}
-	s.limit.walk(k, w)
+	if s.limit.hasLimit || s.limit.hasOffset { // (tested here: a call for nothing cost a first render 13)
+		s.limit.walk(k, w)
+	}
 	if s.lock != (lockClause{}) {
 		s.lock.write(w, f)
 	}

@@ -62,7 +62,9 @@ func (s *SelectStmt) walkKey(k *expr.Shape, assigns []expr.Assignment) {
 	if s.order.n > 0 {
 		expr.WalkOrdersKey(k, s.order.buf[:s.order.n])
 	}
-	s.limit.walkKey(k)
+	if s.limit.hasLimit || s.limit.hasOffset {
+		s.limit.walkKey(k)
+	}
 }
 
 // walkSQL walks the statement; a non-nil assigns replaces the select list (INSERT ... SELECT).
@@ -144,7 +146,9 @@ func (s *SelectStmt) walkSQL(w *expr.Writer, assigns []expr.Assignment) {
 		w.Text(" ORDER BY ")
 		expr.WalkOrdersSQL(w, s.order.items(s.order.buf[:], &x.order))
 	}
-	s.limit.walkSQL(w)
+	if s.limit.hasLimit || s.limit.hasOffset {
+		s.limit.walkSQL(w)
+	}
 	if s.lock != (lockClause{}) {
 		s.lock.write(w, f)
 	}
