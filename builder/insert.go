@@ -45,6 +45,14 @@ func (s *InsertStmt) ext() *insertExt {
 	return s.x
 }
 
+// extOrEmpty is the extension for reading.
+func (s *InsertStmt) extOrEmpty() *insertExt {
+	if s.x == nil {
+		return &emptyInsertExt
+	}
+	return s.x
+}
+
 // conflictAction is what an upsert does on a conflict: nothing declared yet (a plain INSERT,
 // or an ON CONFLICT target still waiting for its action), DO NOTHING, or DO UPDATE SET.
 type conflictAction uint8

@@ -37,6 +37,14 @@ func (s *UpdateStmt) ext() *updateExt {
 	return s.x
 }
 
+// extOrEmpty is the extension for reading.
+func (s *UpdateStmt) extOrEmpty() *updateExt {
+	if s.x == nil {
+		return &emptyUpdateExt
+	}
+	return s.x
+}
+
 // Update starts UPDATE table.
 //
 //	builder.Update(Users).Set(Users.Name.Set("ann")).Where(Users.ID.Eq(7))
