@@ -69,10 +69,11 @@
 // # Rendering once per shape
 //
 // An application builds the same statements over and over with different values, so the
-// builders do not walk a statement whose SQL they have written before. A statement's Shape is
+// builders do not write a statement whose SQL they have written before. A statement's Shape is
 // what its SQL depends on: its structure and the identity of its tables and columns, never its
-// values. Build computes it while gathering the bound values, and a shape rendered before for
-// a built-in dialect gets the kept SQL text:
+// values. Build computes it while gathering the bound values, with a walk generated from the
+// same source as the walk that writes the SQL (see Shape), and a shape rendered before for a
+// built-in dialect gets the kept SQL text:
 //
 //	builder.Select(Users.ID).From(Users).Where(Users.ID.Eq(7))   // rendered: SELECT "id" FROM "users" WHERE "id" = $1
 //	builder.Select(Users.ID).From(Users).Where(Users.ID.Eq(8))   // same shape: the same text, args [8]
