@@ -179,7 +179,9 @@ func (w *Writer) comparison(c *Cond) {
 		return
 	}
 	if col, ok := c.l.x.(*column); ok {
-		w.column(col)
+		if r := w.columnRun(col); r == nil || !w.tryRun(r) {
+			w.column(col)
+		}
 	} else if a, ok := c.l.x.(*aggCol); ok { // HAVING COUNT("o"."id") > $1: Q2 5779 -> 5750
 		a.writeNode(w)
 	} else {

@@ -182,24 +182,34 @@ func newColumn(t *tableInfo, name string) *column {
 // common case, a valid column in a dialect with pre-quoted names, is kept short: it runs for
 // nearly every item of every statement.
 func (w *Writer) column(c *column) {
-	if c == nil || c.table.err != "" || w.qs < 0 || w.f.Scope.NoSource {
+	r := w.columnRun(c)
+	if r == nil {
 		w.columnSlow(c)
 		return
 	}
-	runs := &c.qual
-	if w.f.Scope.Bare || uintptr(unsafe.Pointer(c.table)) == w.f.Scope.Sole {
-		runs = &c.bare
-	}
-	// tryRun's test written out, and the style's index masked (it is 0 or 1 here), so that
-	// the compiler neither checks the index nor makes tryRun's result a value to test, about
-	// 8 instructions a column (callgrind, BenchmarkRender, instructions per build+render:
-	// uncacheable Q1, of 4 columns, 2309 -> 2276, Q2, of 12, 6209 -> 6138).
-	r := &runs[w.qs&1]
+	// tryRun's test written out, so that the compiler does not make its result a value to
+	// test, about 8 instructions a column (callgrind, BenchmarkRender, instructions per
+	// build+render: uncacheable Q1, of 4 columns, 2309 -> 2276, Q2, of 12, 6209 -> 6138).
 	if n := len(w.buf); cap(w.buf)-n >= textRunLen && r.n != 0 {
 		w.putRun(n, r)
 		return
 	}
 	w.Text(r.s)
+}
+
+// columnRun is the text of a reference to c where the scope writes it, or nil where column
+// takes its slow path (columnSlow). Small enough to be inlined, so that a walk writes the
+// commonest columns with no call: if r := w.columnRun(c); r == nil || !w.tryRun(r) { w.column(c) }.
+// (The style's index is masked, 0 or 1 here, so that the compiler does not check it.)
+func (w *Writer) columnRun(c *column) *textRun {
+	if c == nil || c.table.err != "" || w.qs < 0 || w.f.Scope.NoSource {
+		return nil
+	}
+	runs := &c.qual
+	if w.f.Scope.Bare || uintptr(unsafe.Pointer(c.table)) == w.f.Scope.Sole {
+		runs = &c.bare
+	}
+	return &runs[w.qs&1]
 }
 
 // columnSlow is column for an unbound or invalid descriptor, a statement without FROM, or a

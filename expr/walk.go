@@ -65,7 +65,9 @@ func WalkExprs(k *Shape, w *Writer, xs []Expression) {
 			continue
 		}
 		k.part(c.shapeWord())
-		w.column(c)
+		if r := w.columnRun(c); r == nil || !w.tryRun(r) {
+			w.column(c)
+		}
 	}
 }
 

@@ -113,7 +113,9 @@ func WalkExprsSQL(w *Writer, xs []Expression) {
 			walkItemSQL(w, x)
 			continue
 		}
-		w.column(c)
+		if r := w.columnRun(c); r == nil || !w.tryRun(r) {
+			w.column(c)
+		}
 	}
 }
 
