@@ -38,7 +38,9 @@
 //     range variable left unused becomes _.
 //
 // Any statement that uses k and w otherwise is an error, and so is a declaration one walk
-// drops that the other needs: the compiler reports it in the generated file.
+// drops that the other needs: the compiler reports it in the generated file. Names are
+// matched as written, without scopes: in a walk source, k and w are the parameters
+// everywhere, and a name a walk's statement declares is not declared again for the other.
 //
 // Usage: go run walkgen SOURCE OUTPUT
 package main
