@@ -1,6 +1,6 @@
 package expr
 
-import "unsafe"
+import "unsafe" // for putRun only: see there for the number that justifies it
 
 // A textRun is a piece of SQL text fixed before any rendering: a column or table reference
 // quoted when its descriptor was declared, an operator. Besides the string, a text of up to
@@ -49,10 +49,11 @@ func (w *Writer) tryRun(r *textRun) bool {
 // putRun stores r's array at the end of the buffer, whose length is n and which has room for
 // all of the array (the caller checked), and counts only r's length.
 //
-// unsafe: the array is stored at the buffer's address plus its length, not into a slice of
-// its spare room, whose bounds arithmetic cost 4 instructions a copy (callgrind,
-// BenchmarkRender, instructions per build+render: uncacheable Q2 6291 -> 6233, Q1 2319 ->
-// 2319; first Q2 7801 -> 7670).
+// unsafe: the array is stored at the buffer's address plus its length, not through a slice
+// of its spare room (*(*[textRunLen]byte)(w.buf[n:n+textRunLen]) = r.b), whose bounds
+// arithmetic costs about 4 instructions a copy. Measured again on main at d676f4a
+// (callgrind, BenchmarkRender, instructions per build+render, two runs each, the slice
+// against this): uncacheable Q1 2119, 2125 -> 2095, 2097; Q2 5474, 5470 -> 5372, 5365.
 func (w *Writer) putRun(n int, r *textRun) {
 	*(*[textRunLen]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(w.buf)), n)) = r.b
 	w.buf = w.buf[:n+int(r.n)] // re-sliced in place: no write barrier (see Text)
