@@ -250,7 +250,14 @@ func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if k.For(d) { // else no cache serves d: skip the shape
 		s.walkKey(&k)
 	}
-	return expr.RenderShaped(d, &k, s.WriteSQL)
+	return expr.RenderShaped(d, &k, s.writeWhole)
+}
+
+// writeWhole is WriteSQL for Build, where the statement is all the writer writes: the
+// frame, which the writer's next user starts afresh, is not restored (see SelectStmt.writeWhole).
+func (s *InsertStmt) writeWhole(w *expr.Writer) {
+	w.Frame().Clause = render.ClauseInsert
+	s.walkSQL(w)
 }
 
 // DebugSQL renders the statement with its values inlined, for logs only.

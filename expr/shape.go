@@ -328,7 +328,7 @@ func dialectID(d dialect.Dialect) uint64 {
 //	if k.For(d) {
 //		s.walkKey(&k) // the statement's shape walk (see walk.go)
 //	}
-//	return expr.RenderShaped(d, &k, s.WriteSQL) // WriteSQL: its writing walk
+//	return expr.RenderShaped(d, &k, s.writeWhole) // its writing walk
 func (k *Shape) For(d dialect.Dialect) bool {
 	k.dialect = dialectID(d)
 	return k.dialect != 0
