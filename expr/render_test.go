@@ -38,6 +38,33 @@ func TestRenderRecoversPanics(t *testing.T) {
 	}
 }
 
+// TestRenderShapedRecoversPanics: a statement's walk that panics (a typedsql bug) yields an
+// ErrInternal error and nothing else, on a shape's first render (kept) and on an uncacheable
+// render, and the writer it used goes back to the pool clean: the next render is whole.
+func TestRenderShapedRecoversPanics(t *testing.T) {
+	boom := func(w *expr.Writer) {
+		w.Text("SELECT ")
+		w.Arg(int64(1))
+		panic("boom")
+	}
+	for _, cacheable := range []bool{true, false} {
+		var k expr.Shape
+		k.For(dialect.Postgres)
+		k.Word(7_000_001)
+		if !cacheable {
+			k.Unknown()
+		}
+		sql, args, err := expr.RenderShaped(dialect.Postgres, &k, boom)
+		if !errors.Is(err, expr.ErrInternal) || !strings.Contains(err.Error(), "boom") || sql != "" || args != nil {
+			t.Errorf("cacheable %v: %q %v %v", cacheable, sql, args, err)
+		}
+		sql, args, err = expr.Render(dialect.Postgres, People.ID.Eq(2))
+		if err != nil || sql != `"app"."people"."id" = $1` || !reflect.DeepEqual(args, []any{int64(2)}) {
+			t.Errorf("cacheable %v: the render after the panic: %q %v %v", cacheable, sql, args, err)
+		}
+	}
+}
+
 func TestRenderTo(t *testing.T) {
 	dst := make([]any, 1, 8)
 	dst[0] = "keep"

@@ -364,19 +364,22 @@ func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []a
 // for the shape, whose hash is h. The arguments are written straight into a slice of the
 // length the shape gathered, which is returned: no copy, and nothing to clear in the writer
 // (callgrind, BenchmarkRender first render: Q1 3208 -> 3151, Q2 8347 -> 8313).
-func renderShape(d dialect.Dialect, write func(*Writer), h, tag uint64, k *Shape) (string, []any, error) {
+func renderShape(d dialect.Dialect, write func(*Writer), h, tag uint64, k *Shape) (sql string, args []any, err error) {
 	w := acquire(d)
 	if k.nargs > 0 {
 		w.args, w.direct, w.exact = make([]any, 0, k.nargs), true, true
 	}
-	w.writeFunc(write)
+	walked := false
+	defer w.recoverRender(&walked, &err) // see recoverRender
+	write(w)
+	walked = true
 	w.checkArgCount()
-	if err := w.err; err != nil {
+	if w.err != nil {
+		err = w.err
 		release(w)
 		return "", nil, err
 	}
-	args := w.takeArgs()
-	var sql string
+	args = w.takeArgs()
 	// A text too long for the entry's 32-bit length (no real statement) is not kept.
 	if len(w.buf) <= math.MaxUint32/2 && sameArgTypes(args, k.args[:k.nargs]) {
 		e := newShapeEntry(h, tag, k, w.buf)

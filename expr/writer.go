@@ -199,7 +199,10 @@ func renderWith(d dialect.Dialect, write func(*Writer)) (sql string, args []any,
 		return "", nil, &BuildError{Reason: "no dialect given", Kind: ErrInvalid}
 	}
 	w := acquire(d)
-	w.writeFunc(write)
+	walked := false
+	defer w.recoverRender(&walked, &err)
+	write(w)
+	walked = true
 	w.checkArgCount()
 	if w.err != nil {
 		err = w.err
@@ -300,19 +303,11 @@ func (w *Writer) write(e Expression) {
 	w.writing = false
 }
 
-// writeFunc is write for renderWith.
-func (w *Writer) writeFunc(write func(*Writer)) {
-	w.writing = true
-	defer w.recoverPanic()
-	write(w)
-	w.writing = false
-}
-
-// recoverPanic, deferred by write and writeFunc, records a panic of the walk as an
-// ErrInternal build error. It calls recover only if the walk did not return (writing is still
-// set): a deferred method rather than a closure, and no call to the runtime's recover on the
-// way out of every render (callgrind, BenchmarkRender, instructions per build+render:
-// uncacheable Q1 2335 -> 2319, Q2 6302 -> 6291).
+// recoverPanic, deferred by write, records a panic of the walk as an ErrInternal build
+// error. It calls recover only if the walk did not return (writing is still set): a deferred
+// method rather than a closure, and no call to the runtime's recover on the way out of every
+// render (callgrind, BenchmarkRender, instructions per build+render: uncacheable Q1 2335 ->
+// 2319, Q2 6302 -> 6291).
 func (w *Writer) recoverPanic() {
 	if !w.writing {
 		return
@@ -321,6 +316,36 @@ func (w *Writer) recoverPanic() {
 	if r := recover(); r != nil {
 		w.Fail(ErrInternal, fmt.Sprint("panic while rendering: ", r))
 	}
+}
+
+// recoverRender is recoverPanic for a render function that runs the walk itself (renderWith,
+// renderShape), deferred as
+//
+//	walked := false
+//	defer w.recoverRender(&walked, &err)
+//	write(w)
+//	walked = true
+//
+// After a panic the render function returns at once, with its other results zero: this sets
+// its error and releases w. It tests the render function's own flag, not the writer's
+// (writing), because on a normal return it runs after the writer was released, when another
+// goroutine may hold it. The walk run in the render function rather than in a function of
+// its own with the deferral saves that call (callgrind, BenchmarkRender, instructions per
+// build+render: first render Q1 2637 -> 2632, Q3 3917 -> 3906, Q4 3539 -> 3520; uncacheable
+// Q1 2062 -> 2057).
+func (w *Writer) recoverRender(walked *bool, err *error) {
+	if *walked {
+		return
+	}
+	// recover works only when called by the deferred function itself, not through
+	// recoverPanic.
+	r := recover()
+	if r == nil { // runtime.Goexit: the goroutine ends, there is no one to tell
+		return
+	}
+	w.Fail(ErrInternal, fmt.Sprint("panic while rendering: ", r))
+	*err = w.err
+	release(w)
 }
 
 // Dialect is the dialect being rendered for.
