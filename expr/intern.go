@@ -44,7 +44,11 @@ func internSQL(b []byte) string {
 	h := maphash.Bytes(internSeed, b)
 	set := internTexts.set(h)
 	for i := range set {
-		if t := set[i].Load(); t != nil && t.hash == h && t.n == len(b) {
+		t := set[i].Load()
+		if t == nil { // none after an empty slot (see setCache)
+			break
+		}
+		if t.hash == h && t.n == len(b) {
 			if s := t.string(); s == string(b) { // compared in place: string(b) is not made
 				return s
 			}

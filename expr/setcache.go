@@ -8,8 +8,12 @@ import (
 
 // setCache is the storage of the two render caches, the interned texts (intern.go) and the
 // texts of known shapes (shape.go): sets of four slots, a set chosen by a hash, each slot an
-// atomic pointer to an immutable entry. Reading takes no lock. A new entry takes an empty slot
-// of its set, or replaces the entries there in turn.
+// atomic pointer to an immutable entry. Reading takes no lock. A new entry takes the first
+// empty slot of its set, or replaces the entries there in turn. A slot is never emptied (but
+// by reset), and is filled only once every slot before it is: a lookup stops at the first
+// empty slot, which for a shape not seen before, in a set not yet full, saves reading the
+// rest (callgrind, BenchmarkRender, instructions per build+render: first render Q1 2630 ->
+// 2600, Q2 6356 -> 6331, Q3 3880 -> 3865).
 //
 // Four slots a set rather than one, because with one slot per hash, two statements that an
 // application runs all the time share a slot too often (a quarter of 300 statements do in a

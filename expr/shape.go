@@ -419,7 +419,10 @@ func lookupShape(h, tag uint64, key []uint64) *shapeEntry {
 	set := shapeTexts.set(h)
 	for i := range set {
 		e := set[i].Load()
-		if e != nil && e.hash == h && e.tag == tag && e.sameKey(key) {
+		if e == nil { // none after an empty slot (see setCache)
+			return nil
+		}
+		if e.hash == h && e.tag == tag && e.sameKey(key) {
 			return e
 		}
 	}
