@@ -15,7 +15,7 @@ func failUnrestricted(w *expr.Writer, stmt, verb string, table expr.Source) {
 	if name != "" {
 		name = strconv.Quote(name) + " "
 	}
-	w.Frame().SetClause(render.ClauseWhere)
+	plumb.Frame(w).SetClause(render.ClauseWhere)
 	w.Fail(expr.ErrInvalid, stmt+" "+name+"without WHERE would "+verb+
 		" every row: add Where(...), or call AllRows() if every row is meant")
 }

@@ -9,12 +9,12 @@ import "github.com/typedsql/typedsql/expr"
 // assigned twice.
 func checkAssignments(w *expr.Writer, target expr.Source, as []expr.Assignment) {
 	for i, a := range as {
-		if target != nil && !a.BelongsTo(target) {
+		if target != nil && !plumb.BelongsTo(a, target) {
 			w.Fail(expr.ErrInvalid, "column "+quoteName(a.QualifiedName())+" is not a column of the target "+targetName(target))
 			return
 		}
 		for _, b := range as[:i] {
-			if a.SameColumn(b) {
+			if plumb.SameColumn(a, b) {
 				w.Fail(expr.ErrInvalid, "column "+quoteName(a.ColumnName())+" assigned twice")
 				return
 			}

@@ -59,7 +59,7 @@ func (c *with) add(recursive bool, ctes []WithQuery) {
 }
 
 func (c *with) write(w *expr.Writer) {
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if len(c.ctes) == 0 {
 		return
 	}
@@ -71,7 +71,7 @@ func (c *with) write(w *expr.Writer) {
 			f.Clause = prev
 			return
 		}
-		link.DeclareCTE(w, q.t)
+		plumb.DeclareCTE(w, q.t)
 	}
 	w.Text("WITH ")
 	if c.recursive {
@@ -89,7 +89,7 @@ func (c *with) write(w *expr.Writer) {
 
 // write writes name (columns) AS (query).
 func (q *WithQuery) write(w *expr.Writer) {
-	q.t.WriteName(w)
+	plumb.WriteName(w, q.t)
 	if q.assigns != nil {
 		q.writeAssigned(w)
 		return
@@ -133,7 +133,7 @@ func (q *WithQuery) writeAssigned(w *expr.Writer) {
 		if j > 0 {
 			w.Text(", ")
 		}
-		q.assigns[j].WriteColumn(w, false)
+		plumb.WriteColumn(w, q.assigns[j], false)
 	}
 	w.Text(") AS (")
 	if q.sel == nil {
@@ -251,7 +251,7 @@ func cteName(t expr.Source) string {
 // writeDML writes the WITH clause of an INSERT, UPDATE or DELETE, where not every engine
 // accepts one; it reports whether rendering may go on.
 func (c *with) writeDML(w *expr.Writer, stmt string) bool {
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if len(c.ctes) > 0 && !w.Caps().WithDML {
 		f.SetClause(render.ClauseWith)
 		w.Unsupported("WITH ... " + stmt)

@@ -38,7 +38,7 @@ func (s *DeleteStmt) Using(srcs ...expr.Source) *DeleteStmt {
 
 // Where adds conditions, ANDed together.
 func (s *DeleteStmt) Where(conds ...expr.Cond) *DeleteStmt {
-	s.conds = expr.AppendConds(s.conds, conds...)
+	s.conds = plumb.AppendConds(s.conds, conds...)
 	return s
 }
 
@@ -78,13 +78,13 @@ func (s *DeleteStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if k.For(d) { // else no cache serves d: skip the shape
 		s.walkKey(&k)
 	}
-	return expr.RenderShaped(d, &k, s.writeWhole)
+	return plumb.RenderShaped(d, &k, s.writeWhole)
 }
 
 // writeWhole is WriteSQL for Build, where the statement is all the writer writes: the
 // frame, which the writer's next user starts afresh, is not restored (see SelectStmt.writeWhole).
 func (s *DeleteStmt) writeWhole(w *expr.Writer) {
-	w.Frame().Clause = render.ClauseDelete
+	plumb.Frame(w).Clause = render.ClauseDelete
 	s.walkSQL(w)
 }
 
@@ -96,7 +96,7 @@ func (s *DeleteStmt) Tables() []string { return expr.TablesOf(s) }
 
 // WriteSQL writes the statement.
 func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *DeleteStmt")
 		return

@@ -250,13 +250,13 @@ func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if k.For(d) { // else no cache serves d: skip the shape
 		s.walkKey(&k)
 	}
-	return expr.RenderShaped(d, &k, s.writeWhole)
+	return plumb.RenderShaped(d, &k, s.writeWhole)
 }
 
 // writeWhole is WriteSQL for Build, where the statement is all the writer writes: the
 // frame, which the writer's next user starts afresh, is not restored (see SelectStmt.writeWhole).
 func (s *InsertStmt) writeWhole(w *expr.Writer) {
-	w.Frame().Clause = render.ClauseInsert
+	plumb.Frame(w).Clause = render.ClauseInsert
 	s.walkSQL(w)
 }
 
@@ -284,7 +284,7 @@ func (s *InsertStmt) onlyTarget() string {
 		return ""
 	}
 	for _, a := range s.values() {
-		if link.AssignedArgs(a) < 0 { // an expression: it may read tables
+		if plumb.AssignedArgs(a) < 0 { // an expression: it may read tables
 			return ""
 		}
 	}
@@ -293,7 +293,7 @@ func (s *InsertStmt) onlyTarget() string {
 
 // WriteSQL writes the statement.
 func (s *InsertStmt) WriteSQL(w *expr.Writer) {
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *InsertStmt")
 		return
@@ -323,7 +323,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, f *render.Frame, cf *conflict
 		return
 	}
 	for _, t := range cf.target {
-		if !link.ColumnOfSource(t, s.into) {
+		if !plumb.ColumnOfSource(t, s.into) {
 			w.Fail(expr.ErrInvalid, "conflict column "+quoteName(columnName(t))+" is not a column of "+targetName(s.into))
 			return
 		}
@@ -344,7 +344,7 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, f *render.Frame, cf *conflict
 				if i > 0 {
 					w.Text(", ")
 				}
-				link.WriteColumnName(w, t)
+				plumb.WriteColumnName(w, t)
 			}
 			w.Char(')')
 		} else if cf.action == doUpdate {
@@ -355,15 +355,15 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, f *render.Frame, cf *conflict
 			w.Text(" DO UPDATE SET ")
 			// Both the existing row and EXCLUDED are in scope here, so PostgreSQL rejects an
 			// unqualified column as ambiguous: qualify every column of the values.
-			w.SetSoleSource(nil)
-			expr.WalkSetSQL(w, cf.set, false)
+			plumb.SetSoleSource(w, nil)
+			plumb.WalkSetSQL(w, cf.set, false)
 		} else {
 			w.Text(" DO NOTHING")
 		}
 	case dialect.UpsertOnDuplicateKey:
 		w.Text(" ON DUPLICATE KEY UPDATE ")
 		if cf.action == doUpdate {
-			expr.WalkSetSQL(w, cf.set, false)
+			plumb.WalkSetSQL(w, cf.set, false)
 			return
 		}
 		// DO NOTHING: a no-op assignment keeps the existing row and, unlike INSERT IGNORE,
@@ -376,9 +376,9 @@ func (s *InsertStmt) writeConflict(w *expr.Writer, f *render.Frame, cf *conflict
 			w.Fail(expr.ErrInvalid, "DoNothing on MySQL needs a conflict column: OnConflict(col)")
 			return
 		}
-		link.WriteColumnName(w, col)
+		plumb.WriteColumnName(w, col)
 		w.Text(" = ")
-		link.WriteColumnName(w, col)
+		plumb.WriteColumnName(w, col)
 	default:
 		w.Unsupported("upsert")
 	}

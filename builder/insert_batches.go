@@ -87,7 +87,7 @@ func (s *InsertStmt) batch(from, to int) *InsertStmt {
 func rowArgs(d dialect.Dialect, as []expr.Assignment) int {
 	n := 0
 	for i := range as {
-		k := link.AssignedArgs(as[i])
+		k := plumb.AssignedArgs(as[i])
 		if k < 0 {
 			_, args, _ := expr.Render(d, assignedValue{&as[i]})
 			k = len(args)
@@ -100,7 +100,7 @@ func rowArgs(d dialect.Dialect, as []expr.Assignment) int {
 // assignedValue renders an assignment's value alone, to count the arguments it binds.
 type assignedValue struct{ a *expr.Assignment }
 
-func (v assignedValue) WriteSQL(w *expr.Writer) { v.a.WriteValue(w) }
+func (v assignedValue) WriteSQL(w *expr.Writer) { plumb.WriteValue(w, *v.a) }
 
 // WithReturning returns a copy of the statement whose RETURNING clause is cols, replacing any
 // it had; s is left as it was. conn.InsertID uses it to ask for the new row's id.

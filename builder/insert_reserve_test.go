@@ -11,7 +11,7 @@ import (
 )
 
 // TestInsertBuildManyRows: building an INSERT of many rows sizes the text and the arguments
-// once for all its rows (the writer's reserveArgs, through render.Link) and hands the
+// once for all its rows (the writer's reserveArgs, through expr.Plumbing) and hands the
 // arguments over without copying them: a handful of allocations whatever the row count, not
 // one per doubling (37 to 40 for these 10,000 rows before). The SQL and arguments are those
 // of a statement written row by row.

@@ -61,11 +61,11 @@ func (s *InsertStmt) ValueRows() (*ValueRows, error) {
 	first := rows[:width]
 	cols := make([]string, width)
 	for i, a := range first {
-		if !a.BelongsTo(s.into) {
+		if !plumb.BelongsTo(a, s.into) {
 			return fail("column " + quoteName(a.QualifiedName()) + " is not a column of the target " + targetName(s.into))
 		}
 		for _, b := range first[:i] {
-			if a.SameColumn(b) {
+			if plumb.SameColumn(a, b) {
 				return fail("column " + quoteName(a.ColumnName()) + " assigned twice")
 			}
 		}
@@ -73,7 +73,7 @@ func (s *InsertStmt) ValueRows() (*ValueRows, error) {
 	}
 	for r := 1; r < int(s.nrows); r++ {
 		for i, a := range rows[r*width : (r+1)*width] {
-			if !a.SameColumn(first[i]) {
+			if !plumb.SameColumn(a, first[i]) {
 				return fail("VALUES row " + strconv.Itoa(r+1) + " assigns column " + quoteName(a.ColumnName()) +
 					" where row 1 assigns " + quoteName(first[i].ColumnName()))
 			}

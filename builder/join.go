@@ -55,6 +55,6 @@ func addJoin(js []join, src expr.Source, on expr.Cond, k joinKind) []join {
 	}
 	j := &js[n]
 	j.src, j.kind = src, k
-	expr.AppendConds(j.on[:0], on)
+	plumb.AppendConds(j.on[:0], on)
 	return js
 }

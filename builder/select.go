@@ -213,7 +213,7 @@ func (s *SelectStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if k.For(d) { // else no cache serves d: skip the shape
 		s.walkKey(&k, nil)
 	}
-	return expr.RenderShaped(d, &k, s.writeWhole)
+	return plumb.RenderShaped(d, &k, s.writeWhole)
 }
 
 // writeWhole is WriteSQL for Build, where the statement is all the writer writes: a nested
@@ -222,7 +222,7 @@ func (s *SelectStmt) Build(d dialect.Dialect) (string, []any, error) {
 // (callgrind, BenchmarkRender, instructions per build+render: first render Q1 2663 -> 2637,
 // Q2 6384 -> 6358, Q4 3584 -> 3539; uncacheable Q1 2089 -> 2062, Q2 5367 -> 5339.)
 func (s *SelectStmt) writeWhole(w *expr.Writer) {
-	w.Frame().Clause = render.ClauseSelect
+	plumb.Frame(w).Clause = render.ClauseSelect
 	s.walkSQL(w, nil)
 }
 
@@ -237,7 +237,7 @@ func (s *SelectStmt) WriteSQL(w *expr.Writer) { s.write(w, nil) }
 
 // write renders the statement; a non-nil assigns replaces the select list (INSERT ... SELECT).
 func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *SelectStmt")
 		return
@@ -257,7 +257,7 @@ func writeSources(w *expr.Writer, srcs []expr.Source) {
 			w.Fail(expr.ErrInvalid, "nil source")
 			continue
 		}
-		src.WriteSource(w)
+		plumb.WriteSource(w, src)
 	}
 }
 

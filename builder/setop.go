@@ -99,7 +99,7 @@ func (s *SetStmt) setOperand() bool { return true }
 
 // WriteSQL writes the statement.
 func (s *SetStmt) WriteSQL(w *expr.Writer) {
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *SetStmt")
 		return
@@ -171,12 +171,12 @@ func (s *SetStmt) WriteSQL(w *expr.Writer) {
 			return
 		}
 	}
-	w.SetSoleSource(nil)
+	plumb.SetSoleSource(w, nil)
 	prevBare := f.SetBare(true)
 	if len(s.order) > 0 {
 		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
-		expr.WalkOrdersSQL(w, s.order)
+		plumb.WalkOrdersSQL(w, s.order)
 	}
 	f.SetBare(prevBare)
 	s.limit.walkSQL(w)

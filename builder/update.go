@@ -113,13 +113,13 @@ func (s *UpdateStmt) Where(conds ...expr.Cond) *UpdateStmt {
 	if s.x == nil || s.x.conds == nil {
 		if n := int(s.ncond); n+len(conds) <= len(s.condBuf) {
 			s.ncond = uint8(n + len(conds))
-			expr.AppendConds(s.condBuf[n:n], conds...)
+			plumb.AppendConds(s.condBuf[n:n], conds...)
 			return s
 		}
 		x := s.ext()
-		x.conds = expr.AppendConds(make([]expr.Cond, 0, int(s.ncond)+len(conds)), s.condBuf[:s.ncond]...)
+		x.conds = plumb.AppendConds(make([]expr.Cond, 0, int(s.ncond)+len(conds)), s.condBuf[:s.ncond]...)
 	}
-	s.x.conds = expr.AppendConds(s.x.conds, conds...)
+	s.x.conds = plumb.AppendConds(s.x.conds, conds...)
 	return s
 }
 
@@ -163,13 +163,13 @@ func (s *UpdateStmt) Build(d dialect.Dialect) (string, []any, error) {
 	if k.For(d) { // else no cache serves d: skip the shape
 		s.walkKey(&k)
 	}
-	return expr.RenderShaped(d, &k, s.writeWhole)
+	return plumb.RenderShaped(d, &k, s.writeWhole)
 }
 
 // writeWhole is WriteSQL for Build, where the statement is all the writer writes: the
 // frame, which the writer's next user starts afresh, is not restored (see SelectStmt.writeWhole).
 func (s *UpdateStmt) writeWhole(w *expr.Writer) {
-	w.Frame().Clause = render.ClauseUpdate
+	plumb.Frame(w).Clause = render.ClauseUpdate
 	s.walkSQL(w)
 }
 
@@ -181,7 +181,7 @@ func (s *UpdateStmt) Tables() []string { return expr.TablesOf(s) }
 
 // WriteSQL writes the statement.
 func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *UpdateStmt")
 		return

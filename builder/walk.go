@@ -44,17 +44,17 @@ func (s *SelectStmt) walk(k *expr.Shape, w *expr.Writer, assigns []expr.Assignme
 	// where reading every list through items cost a build+render more (callgrind,
 	// BenchmarkRender warm, instructions per build+render: Q1 1330 -> 1304).
 	x := s.extOrEmpty()
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if x != &emptyExt {
 		x.with.write(w)
 	}
 	switch {
 	case s.from != nil && len(x.from) == 0 && s.joins.n == 0:
-		w.SetSoleSource(s.from)
+		plumb.SetSoleSource(w, s.from)
 	case s.from == nil && len(x.from) == 0 && s.joins.n == 0:
 		f.SetNoSource() // SELECT 1, SELECT NOW(): a column here has no table to come from
 	default:
-		w.SetSoleSource(nil)
+		plumb.SetSoleSource(w, nil)
 	}
 	f.SetClause(render.ClauseSelect)
 	if s.distinct {
@@ -68,20 +68,20 @@ func (s *SelectStmt) walk(k *expr.Shape, w *expr.Writer, assigns []expr.Assignme
 			if i > 0 {
 				w.Text(", ")
 			}
-			assigns[i].WriteValue(w)
+			plumb.WriteValue(w, assigns[i])
 		}
 	case s.cols.n == 0:
 		w.Fail(expr.ErrInvalid, "SELECT with no columns")
 		return
 	case w == nil:
-		expr.WalkExprs(k, w, s.cols.buf[:s.cols.n])
+		plumb.WalkExprs(k, w, s.cols.buf[:s.cols.n])
 	default:
-		expr.WalkExprs(k, w, s.cols.items(s.cols.buf[:], &x.cols))
+		plumb.WalkExprs(k, w, s.cols.items(s.cols.buf[:], &x.cols))
 	}
 	if s.from != nil {
 		f.SetClause(render.ClauseFrom)
 		w.Text(" FROM ")
-		expr.WalkSource(k, w, s.from)
+		plumb.WalkSource(k, w, s.from)
 		if len(x.from) > 0 {
 			w.Text(", ")
 			writeSources(w, x.from)
@@ -102,9 +102,9 @@ func (s *SelectStmt) walk(k *expr.Shape, w *expr.Writer, assigns []expr.Assignme
 		f.SetClause(render.ClauseWhere)
 		w.Text(" WHERE ")
 		if w == nil {
-			expr.WalkConds(k, w, s.where.buf[:s.where.n])
+			plumb.WalkConds(k, w, s.where.buf[:s.where.n])
 		} else {
-			expr.WalkConds(k, w, s.where.items(s.where.buf[:], &x.where))
+			plumb.WalkConds(k, w, s.where.items(s.where.buf[:], &x.where))
 		}
 	}
 	if w == nil && first&selectTail == 0 {
@@ -114,27 +114,27 @@ func (s *SelectStmt) walk(k *expr.Shape, w *expr.Writer, assigns []expr.Assignme
 		f.SetClause(render.ClauseGroupBy)
 		w.Text(" GROUP BY ")
 		if w == nil {
-			expr.WalkExprs(k, w, s.group.buf[:s.group.n])
+			plumb.WalkExprs(k, w, s.group.buf[:s.group.n])
 		} else {
-			expr.WalkExprs(k, w, s.group.items(s.group.buf[:], &x.group))
+			plumb.WalkExprs(k, w, s.group.items(s.group.buf[:], &x.group))
 		}
 	}
 	if s.having.n > 0 {
 		f.SetClause(render.ClauseHaving)
 		w.Text(" HAVING ")
 		if w == nil {
-			expr.WalkConds(k, w, s.having.buf[:s.having.n])
+			plumb.WalkConds(k, w, s.having.buf[:s.having.n])
 		} else {
-			expr.WalkConds(k, w, s.having.items(s.having.buf[:], &x.having))
+			plumb.WalkConds(k, w, s.having.items(s.having.buf[:], &x.having))
 		}
 	}
 	if s.order.n > 0 {
 		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 		if w == nil {
-			expr.WalkOrders(k, w, s.order.buf[:s.order.n])
+			plumb.WalkOrders(k, w, s.order.buf[:s.order.n])
 		} else {
-			expr.WalkOrders(k, w, s.order.items(s.order.buf[:], &x.order))
+			plumb.WalkOrders(k, w, s.order.items(s.order.buf[:], &x.order))
 		}
 	}
 	if s.limit.hasLimit || s.limit.hasOffset { // (tested here: a call for nothing cost a first render 13)
@@ -147,7 +147,7 @@ func (s *SelectStmt) walk(k *expr.Shape, w *expr.Writer, assigns []expr.Assignme
 
 // walk walks a join; its kind is in its statement's first word.
 func (j *join) walk(k *expr.Shape, w *expr.Writer) {
-	w.Frame().SetClause(joinClause[j.kind])
+	plumb.Frame(w).SetClause(joinClause[j.kind])
 	c := w.Caps()
 	switch {
 	case j.kind == rightJoin && !c.RightJoin:
@@ -160,10 +160,10 @@ func (j *join) walk(k *expr.Shape, w *expr.Writer) {
 		w.Fail(expr.ErrInvalid, "nil source")
 		return
 	}
-	expr.WalkSource(k, w, j.src)
+	plumb.WalkSource(k, w, j.src)
 	if j.kind != crossJoin {
 		w.Text(" ON ")
-		expr.WalkConds(k, w, j.on[:])
+		plumb.WalkConds(k, w, j.on[:])
 	}
 }
 
@@ -173,7 +173,7 @@ func (l *limitOffset) walk(k *expr.Shape, w *expr.Writer) {
 	if !l.hasLimit && !l.hasOffset {
 		return
 	}
-	w.Frame().SetClause(render.ClauseLimit)
+	plumb.Frame(w).SetClause(render.ClauseLimit)
 	if l.limit < 0 || l.offset < 0 {
 		w.Fail(expr.ErrInvalid, "negative LIMIT or OFFSET ("+strconv.FormatInt(min(l.limit, l.offset), 10)+")")
 		return
@@ -206,35 +206,35 @@ func (s *DeleteStmt) walk(k *expr.Shape, w *expr.Writer) {
 	}
 	k.Word(shapeDelete | flag(s.limit.hasLimit, 8) | flag(s.allRows, 9))
 	c := w.Caps()
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if !s.with.writeDML(w, "DELETE") {
 		return
 	}
 	multi := len(s.using) > 0
 	if multi {
-		w.SetSoleSource(nil)
+		plumb.SetSoleSource(w, nil)
 	} else {
-		w.SetSoleSource(s.table)
+		plumb.SetSoleSource(w, s.table)
 	}
 	f.SetClause(render.ClauseDelete)
 	switch {
 	case !multi:
 		w.Text("DELETE FROM ")
-		expr.WalkSource(k, w, s.table)
+		plumb.WalkSource(k, w, s.table)
 	case c.DeleteUsing:
 		w.Text("DELETE FROM ")
-		s.table.WriteSource(w)
+		plumb.WriteSource(w, s.table)
 		f.SetClause(render.ClauseUsing)
 		w.Text(" USING ")
 		writeSources(w, s.using)
 	case c.DeleteJoin:
 		w.Text("DELETE ")
-		if !link.WriteRef(w, s.table) {
+		if !plumb.WriteRef(w, s.table) {
 			w.Fail(expr.ErrInvalid, "DELETE target is not a table")
 			return
 		}
 		w.Text(" FROM ")
-		s.table.WriteSource(w)
+		plumb.WriteSource(w, s.table)
 		w.Text(", ")
 		writeSources(w, s.using)
 	default:
@@ -250,7 +250,7 @@ func (s *DeleteStmt) walk(k *expr.Shape, w *expr.Writer) {
 		return
 	}
 	k.Word(uint64(len(s.conds)))
-	expr.WalkConds(k, w, s.conds)
+	plumb.WalkConds(k, w, s.conds)
 	walkOrderLimit(k, w, s.order, &s.limit, dmlDelete, multi)
 	s.returning.walk(k, w, dmlDelete)
 }
@@ -266,7 +266,7 @@ func (s *UpdateStmt) walk(k *expr.Shape, w *expr.Writer) {
 	as := s.assignments()
 	k.Word(shapeUpdate | flag(s.allRows, 8))
 	c := w.Caps()
-	f := w.Frame()
+	f := plumb.Frame(w)
 	switch {
 	case s.table == nil:
 		w.Fail(expr.ErrInvalid, "UPDATE without a table")
@@ -281,13 +281,13 @@ func (s *UpdateStmt) walk(k *expr.Shape, w *expr.Writer) {
 	}
 	multi := len(x.from) > 0 || len(x.joins) > 0
 	if multi {
-		w.SetSoleSource(nil)
+		plumb.SetSoleSource(w, nil)
 	} else {
-		w.SetSoleSource(s.table)
+		plumb.SetSoleSource(w, s.table)
 	}
 	f.SetClause(render.ClauseUpdate)
 	w.Text("UPDATE ")
-	expr.WalkSource(k, w, s.table)
+	plumb.WalkSource(k, w, s.table)
 	joined := false // MySQL: the other tables are part of the table list
 	if w != nil && multi {
 		switch {
@@ -312,7 +312,7 @@ func (s *UpdateStmt) walk(k *expr.Shape, w *expr.Writer) {
 	checkAssignments(w, s.table, as)
 	w.Text(" SET ")
 	k.Word(uint64(len(as)))
-	expr.WalkSet(k, w, as, joined)
+	plumb.WalkSet(k, w, as, joined)
 	where := " WHERE "
 	if w != nil && multi && !joined {
 		f.SetClause(render.ClauseFrom)
@@ -325,7 +325,7 @@ func (s *UpdateStmt) walk(k *expr.Shape, w *expr.Writer) {
 				w.Fail(expr.ErrInvalid, "nil source")
 				return
 			}
-			x.joins[i].src.WriteSource(w)
+			plumb.WriteSource(w, x.joins[i].src)
 		}
 		if len(x.joins) > 0 && len(x.from) > 0 {
 			w.Text(", ")
@@ -348,7 +348,7 @@ func (s *UpdateStmt) walk(k *expr.Shape, w *expr.Writer) {
 		return
 	}
 	k.Word(uint64(len(conds)))
-	expr.WalkConds(k, w, conds)
+	plumb.WalkConds(k, w, conds)
 	if x != &emptyUpdateExt { // (never in the shape's walk: a statement with them has no shape)
 		walkOrderLimit(k, w, x.order, &x.limit, dmlUpdate, multi)
 		x.returning.walk(k, w, dmlUpdate)
@@ -362,7 +362,7 @@ func walkOrderLimit(k *expr.Shape, w *expr.Writer, order []expr.Order, l *limitO
 	if len(order) == 0 && !l.hasLimit {
 		return
 	}
-	f := w.Frame()
+	f := plumb.Frame(w)
 	if multi || !stmt.limit(w.Caps()) {
 		if len(order) > 0 {
 			f.SetClause(render.ClauseOrderBy)
@@ -376,7 +376,7 @@ func walkOrderLimit(k *expr.Shape, w *expr.Writer, order []expr.Order, l *limitO
 		f.SetClause(render.ClauseOrderBy)
 		w.Text(" ORDER BY ")
 	}
-	expr.WalkOrders(k, w, order)
+	plumb.WalkOrders(k, w, order)
 	l.walk(k, w)
 }
 
@@ -387,13 +387,13 @@ func (r *returning) walk(k *expr.Shape, w *expr.Writer, stmt dml) {
 	if len(r.cols) == 0 {
 		return
 	}
-	w.Frame().SetClause(render.ClauseReturning)
+	plumb.Frame(w).SetClause(render.ClauseReturning)
 	if !stmt.returning(w.Caps()) {
 		w.Unsupported(stmt.String() + " ... RETURNING")
 		return
 	}
 	w.Text(" RETURNING ")
-	expr.WalkExprs(k, w, r.cols)
+	plumb.WalkExprs(k, w, r.cols)
 }
 
 // walk walks the statement. INSERT ... SELECT, upserts and WITH (its extension) have no shape.
@@ -405,7 +405,7 @@ func (s *InsertStmt) walk(k *expr.Shape, w *expr.Writer) {
 	x := s.extOrEmpty()
 	k.Word(shapeInsert | flag(s.ignore, 8) | flag(s.defaults, 9))
 	c := w.Caps()
-	f := w.Frame()
+	f := plumb.Frame(w)
 	// The checks of what the shape's walk returned for above are the writing walk's only.
 	switch {
 	case w != nil && x.err != "":
@@ -443,8 +443,8 @@ func (s *InsertStmt) walk(k *expr.Shape, w *expr.Writer) {
 		}
 	}
 	w.Text("INTO ")
-	expr.WalkName(k, w, s.into)
-	w.SetSoleSource(s.into)
+	plumb.WalkName(k, w, s.into)
+	plumb.SetSoleSource(w, s.into)
 	switch {
 	case s.defaults && c.DefaultValues:
 		w.Text(" DEFAULT VALUES")
@@ -457,7 +457,7 @@ func (s *InsertStmt) walk(k *expr.Shape, w *expr.Writer) {
 		k.Word(uint64(s.nrows))
 		checkAssignments(w, s.into, first)
 		w.Text(" (")
-		expr.WalkColumns(k, w, first)
+		plumb.WalkColumns(k, w, first)
 		w.Char(')')
 		if w != nil && s.x != nil && s.x.query != nil {
 			f.SetClause(render.ClauseSelect)
@@ -473,14 +473,14 @@ func (s *InsertStmt) walk(k *expr.Shape, w *expr.Writer) {
 		// the same words (callgrind, BenchmarkRender warm, instructions per build+render: Q3
 		// 1937 -> 1909).
 		if w == nil && s.nrows == 1 {
-			expr.WalkValues(k, w, first)
+			plumb.WalkValues(k, w, first)
 			break
 		}
 		f.SetClause(render.ClauseValues)
 		w.Text(" VALUES ")
 		width := int(s.width)
 		if s.nrows > 1 {
-			link.ReserveArgs(w, int(s.nrows)*width) // a batch of 16,383 rows: room at once, not by doubling
+			plumb.ReserveArgs(w, int(s.nrows)*width) // a batch of 16,383 rows: room at once, not by doubling
 		}
 		for r := 0; r < int(s.nrows); r++ {
 			row := first // (the first row sliced once, for both its columns and its values)
@@ -488,7 +488,7 @@ func (s *InsertStmt) walk(k *expr.Shape, w *expr.Writer) {
 				row = rows[r*width : (r+1)*width]
 				w.Text(", ")
 				for i := range row {
-					if !row[i].SameColumn(first[i]) {
+					if !plumb.SameColumn(row[i], first[i]) {
 						w.Fail(expr.ErrInvalid, "VALUES row "+strconv.Itoa(r+1)+" assigns column "+
 							quoteName(row[i].ColumnName())+" where row 1 assigns "+quoteName(first[i].ColumnName()))
 						return
@@ -496,7 +496,7 @@ func (s *InsertStmt) walk(k *expr.Shape, w *expr.Writer) {
 				}
 			}
 			w.Char('(')
-			expr.WalkValues(k, w, row)
+			plumb.WalkValues(k, w, row)
 			w.Char(')')
 		}
 	}

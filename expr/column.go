@@ -111,21 +111,16 @@ func (a Assignment) QualifiedName() string {
 }
 
 // SameColumn reports whether a and b assign the same column of the same table descriptor.
-//
-// SameColumn, BelongsTo, WriteColumn and WriteValue are for the builder package's statements,
-// which call them once per assignment: as methods they are direct calls the compiler inlines
-// (through internal/render's Link, as the rest of the statements' plumbing, each would be an
-// indirect call: see render.Link). An application has no use for them.
-func (a Assignment) SameColumn(b Assignment) bool { return a.col != nil && a.col == b.col }
+func (plumbing) SameColumn(a, b Assignment) bool { return a.col != nil && a.col == b.col }
 
 // BelongsTo reports whether the assigned column is one of src's columns.
-func (a Assignment) BelongsTo(src Source) bool {
+func (plumbing) BelongsTo(a Assignment, src Source) bool {
 	return a.col != nil && src != nil && a.col.table == src.sourceInfo()
 }
 
 // WriteColumn writes the target column, unqualified ("name") unless qualified is set
 // ("u"."name", for MySQL multi-table UPDATE).
-func (a Assignment) WriteColumn(w *Writer, qualified bool) {
+func (plumbing) WriteColumn(w *Writer, a Assignment, qualified bool) {
 	if a.col == nil {
 		w.Fail(ErrInvalid, "assignment to an unbound column (a zero expr.Assignment, or a table not made with expr.NewTable)")
 		return
@@ -154,7 +149,7 @@ func (a Assignment) WriteColumn(w *Writer, qualified bool) {
 }
 
 // WriteValue writes the assigned value.
-func (a Assignment) WriteValue(w *Writer) { a.val.write(w) }
+func (plumbing) WriteValue(w *Writer, a Assignment) { a.val.write(w) }
 
 // Value returns the value the assignment binds, for code that sends rows without SQL text
 // (PostgreSQL's COPY, conn/postgres.CopyFrom): v for Set(v), nil for SetNull. ok is false

@@ -102,9 +102,8 @@ func between(op condOp, l, lo, hi node) Cond {
 // AppendConds is append(dst, conds...) for statement builders that keep conditions in inline
 // buffers. It copies field by field: a Cond is too large for the compiler to copy in registers,
 // so append copies it with a bulk write barrier while the collector is marking, which costs
-// several times the copy itself. It is the builder package's, exported because it takes a
-// statement's own storage, which a call through internal/render's Link would move to the heap.
-func AppendConds(dst []Cond, conds ...Cond) []Cond {
+// several times the copy itself.
+func (plumbing) AppendConds(dst []Cond, conds ...Cond) []Cond {
 	n := len(dst)
 	if n+len(conds) > cap(dst) {
 		return append(dst, conds...)

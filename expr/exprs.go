@@ -116,4 +116,4 @@ func (o Order) NullsLast() Order { o.nulls = 2; return o }
 func (o Order) WriteSQL(w *Writer) { walkOrderSQL(w, &o) }
 
 // WriteList writes expressions separated by commas (select lists, GROUP BY, RETURNING).
-func (w *Writer) WriteList(xs []Expression) { WalkExprsSQL(w, xs) }
+func (w *Writer) WriteList(xs []Expression) { Plumbing.WalkExprsSQL(w, xs) }

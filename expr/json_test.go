@@ -82,4 +82,4 @@ func TestJSONSetMarshals(t *testing.T) {
 // assignValue is an assignment's value as an expression, to render it alone.
 type assignValue expr.Assignment
 
-func (a assignValue) WriteSQL(w *expr.Writer) { expr.Assignment(a).WriteValue(w) }
+func (a assignValue) WriteSQL(w *expr.Writer) { expr.Plumbing.WriteValue(w, expr.Assignment(a)) }

@@ -54,7 +54,7 @@ func TestRenderShapedRecoversPanics(t *testing.T) {
 		if !cacheable {
 			k.Unknown()
 		}
-		sql, args, err := expr.RenderShaped(dialect.Postgres, &k, boom)
+		sql, args, err := expr.Plumbing.RenderShaped(dialect.Postgres, &k, boom)
 		if !errors.Is(err, expr.ErrInternal) || !strings.Contains(err.Error(), "boom") || sql != "" || args != nil {
 			t.Errorf("cacheable %v: %q %v %v", cacheable, sql, args, err)
 		}

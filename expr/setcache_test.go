@@ -64,7 +64,7 @@ func TestShapeCacheKeepsAnApplicationsStatements(t *testing.T) {
 		return k
 	}
 	for i := range shapes {
-		_, _, err := RenderShaped(dialect.SQLite, shape(i), func(w *Writer) { w.Text("SELECT 1") })
+		_, _, err := Plumbing.RenderShaped(dialect.SQLite, shape(i), func(w *Writer) { w.Text("SELECT 1") })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -328,7 +328,7 @@ func dialectID(d dialect.Dialect) uint64 {
 //	if k.For(d) {
 //		s.walkKey(&k) // the statement's shape walk (see walk.go)
 //	}
-//	return expr.RenderShaped(d, &k, s.writeWhole) // its writing walk
+//	return expr.Plumbing.RenderShaped(d, &k, s.writeWhole) // its writing walk
 func (k *Shape) For(d dialect.Dialect) bool {
 	k.dialect = dialectID(d)
 	return k.dialect != 0
@@ -338,7 +338,7 @@ func (k *Shape) For(d dialect.Dialect) bool {
 // rendered before for d gets that SQL text and the arguments gathered in k, without writing
 // anything. Otherwise it renders with write, and keeps the text for the shape. k must have
 // been readied with For(d).
-func RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []any, error) {
+func (plumbing) RenderShaped(d dialect.Dialect, k *Shape, write func(*Writer)) (string, []any, error) {
 	id := k.dialect
 	if k.bad || id == 0 {
 		return renderWith(d, write)

@@ -20,7 +20,7 @@ func TestShapeKeysOfOneWordMoreDiffer(t *testing.T) {
 		return k
 	}
 	render := func(k *Shape, text string) string {
-		sql, _, err := RenderShaped(dialect.SQLite, k, func(w *Writer) { w.Text(text) })
+		sql, _, err := Plumbing.RenderShaped(dialect.SQLite, k, func(w *Writer) { w.Text(text) })
 		if err != nil {
 			t.Fatal(err)
 		}

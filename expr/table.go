@@ -111,8 +111,8 @@ func (t Table) ColumnNames() []string {
 	return names
 }
 
-// WriteSource writes the table as a FROM item: "schema"."name" AS "alias".
-func (t Table) WriteSource(w *Writer) {
+// writeSource writes the table as a FROM item: "schema"."name" AS "alias".
+func (t Table) writeSource(w *Writer) {
 	// The common case, a valid table written for a dialect with pre-quoted names and not
 	// recorded (TablesOf), without the call to writable and with the quoting style's index
 	// masked, as in Writer.column (callgrind, BenchmarkRender, instructions per build+render:
@@ -123,12 +123,12 @@ func (t Table) WriteSource(w *Writer) {
 		}
 		return
 	}
-	t.writeSource(w)
+	t.writeSourceSlow(w)
 }
 
-// writeSource is WriteSource for a table to record or to report, or a dialect that quotes as
-// it writes.
-func (t Table) writeSource(w *Writer) {
+// writeSourceSlow is writeSource for a table to record or to report, or a dialect that quotes
+// as it writes.
+func (t Table) writeSourceSlow(w *Writer) {
 	info := t.writable(w)
 	if info == nil {
 		return
@@ -146,9 +146,9 @@ func (t Table) writeSource(w *Writer) {
 	}
 }
 
-// WriteName writes the table's name without its alias ("schema"."name"): the target of INSERT
+// writeName writes the table's name without its alias ("schema"."name"): the target of INSERT
 // INTO, and the reference to a CTE.
-func (t Table) WriteName(w *Writer) {
+func (t Table) writeName(w *Writer) {
 	info := t.writable(w)
 	if info == nil {
 		return
@@ -220,10 +220,10 @@ type Source interface {
 	// TableName is the schema-qualified name ("" for a derived table).
 	TableName() string
 
-	// WriteSource writes the FROM item: "schema"."name" AS "alias", or (subquery) AS "name".
-	WriteSource(w *Writer)
-	// WriteName writes the source's name without alias (INSERT INTO, CTE references).
-	WriteName(w *Writer)
+	// writeSource writes the FROM item: "schema"."name" AS "alias", or (subquery) AS "name".
+	writeSource(w *Writer)
+	// writeName writes the source's name without alias (INSERT INTO, CTE references).
+	writeName(w *Writer)
 	sourceInfo() *tableInfo
 	shapeWord() uint32 // see Shape
 }
@@ -411,7 +411,7 @@ func FromQuery(t Source, q Query) Source {
 	return derived{t: t.sourceInfo(), q: q}
 }
 
-func (d derived) WriteSource(w *Writer) {
+func (d derived) writeSource(w *Writer) {
 	if d.t == nil {
 		w.Fail(ErrInvalid, "derived table without a bound descriptor")
 		return
@@ -429,7 +429,7 @@ func (d derived) WriteSource(w *Writer) {
 	}
 }
 
-func (d derived) WriteName(w *Writer) {
+func (d derived) writeName(w *Writer) {
 	w.Fail(ErrInvalid, "a derived table (subquery) has no name to write to")
 }
 

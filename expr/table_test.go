@@ -95,4 +95,4 @@ func TestNewTableErrors(t *testing.T) {
 // sourceExpr renders a table as a FROM item.
 type sourceExpr struct{ s expr.Source }
 
-func (e sourceExpr) WriteSQL(w *expr.Writer) { expr.WriteSourceOf(w, e.s) }
+func (e sourceExpr) WriteSQL(w *expr.Writer) { expr.Plumbing.WriteSource(w, e.s) }

@@ -21,7 +21,7 @@ import "time"
 // -> 3984 with the match in a function of its own, then 1548 -> 1490 and 4076 -> 3993 with
 // it here), and for the text than a call of the column's WriteSQL through the interface.
 // Any other item takes walkItem.
-func WalkExprs(k *Shape, w *Writer, xs []Expression) {
+func (plumbing) WalkExprs(k *Shape, w *Writer, xs []Expression) {
 	for i, x := range xs {
 		if w != nil && i > 0 {
 			w.Text(", ")
@@ -90,13 +90,13 @@ func walkItem(k *Shape, w *Writer, x Expression) {
 }
 
 // WalkSource walks a FROM or JOIN source: a table, whose identity is its word.
-func WalkSource(k *Shape, w *Writer, s Source) {
+func (plumbing) WalkSource(k *Shape, w *Writer, s Source) {
 	if s == nil {
 		w.Fail(ErrInvalid, "nil source")
 		return
 	}
 	k.part(s.shapeWord())
-	s.WriteSource(w)
+	s.writeSource(w)
 }
 
 // WalkConds walks conditions joined by AND, as WHERE, HAVING and ON take them; the caller
@@ -110,7 +110,7 @@ func WalkSource(k *Shape, w *Writer, s Source) {
 // -> 1368, Q2 3802 -> 3662; 1389 and 3761 with this in a function of its own; the column
 // matched before the general shapeWord, Q2 3721 -> 3662). A condition's first word tells
 // the two forms apart: here a column's or aggregate's, in walkCond an operator's.
-func WalkConds(k *Shape, w *Writer, cs []Cond) {
+func (plumbing) WalkConds(k *Shape, w *Writer, cs []Cond) {
 	for i := range cs {
 		c := &cs[i]
 		if w != nil && i > 0 {
@@ -201,7 +201,7 @@ func walkCond(k *Shape, w *Writer, c *Cond) {
 		cs := c.r.x.(condList)
 		k.count(len(cs))
 		if w == nil {
-			WalkConds(k, w, cs)
+			Plumbing.WalkConds(k, w, cs)
 			return
 		}
 		if len(cs) == 0 {
@@ -226,7 +226,7 @@ func walkCond(k *Shape, w *Writer, c *Cond) {
 		w.Char(')')
 	case opNot:
 		if w == nil {
-			WalkConds(k, w, c.r.x.(condList)[:1])
+			Plumbing.WalkConds(k, w, c.r.x.(condList)[:1])
 			return
 		}
 		w.Text("NOT (")
@@ -239,7 +239,7 @@ func walkCond(k *Shape, w *Writer, c *Cond) {
 }
 
 // WalkOrders walks ORDER BY items, written separated by commas; the caller puts their number.
-func WalkOrders(k *Shape, w *Writer, os []Order) {
+func (plumbing) WalkOrders(k *Shape, w *Writer, os []Order) {
 	for i := range os {
 		if w != nil && i > 0 {
 			w.Text(", ")
@@ -281,26 +281,26 @@ func walkOrder(k *Shape, w *Writer, o *Order) {
 }
 
 // WalkName walks the table an INSERT writes: its word, and its name without alias.
-func WalkName(k *Shape, w *Writer, s Source) {
+func (plumbing) WalkName(k *Shape, w *Writer, s Source) {
 	if s == nil {
 		w.Fail(ErrInvalid, "nil source")
 		return
 	}
 	k.part(s.shapeWord())
-	s.WriteName(w)
+	s.writeName(w)
 }
 
 // WalkSet walks SET assignments, "a" = $1, "b" = $2, the caller putting their number. With
 // qualified the columns are written with their table ("u"."a": MySQL's UPDATE of several
 // tables).
-func WalkSet(k *Shape, w *Writer, as []Assignment, qualified bool) {
+func (plumbing) WalkSet(k *Shape, w *Writer, as []Assignment, qualified bool) {
 	for i := range as {
 		a := &as[i]
 		if i > 0 {
 			w.Text(", ")
 		}
 		k.part(a.col.shapeWord())
-		a.WriteColumn(w, qualified)
+		Plumbing.WriteColumn(w, *a, qualified)
 		w.Text(" = ")
 		k.operand(a.val)
 		a.val.write(w)
@@ -309,18 +309,18 @@ func WalkSet(k *Shape, w *Writer, as []Assignment, qualified bool) {
 
 // WalkColumns walks the columns of assignments, "a", "b": an INSERT's column list, the caller
 // putting their number.
-func WalkColumns(k *Shape, w *Writer, as []Assignment) {
+func (plumbing) WalkColumns(k *Shape, w *Writer, as []Assignment) {
 	for i := range as {
 		if i > 0 {
 			w.Text(", ")
 		}
 		k.part(as[i].col.shapeWord())
-		as[i].WriteColumn(w, false)
+		Plumbing.WriteColumn(w, as[i], false)
 	}
 }
 
 // WalkValues walks the values of assignments, $1, $2: an INSERT's row.
-func WalkValues(k *Shape, w *Writer, as []Assignment) {
+func (plumbing) WalkValues(k *Shape, w *Writer, as []Assignment) {
 	for i := range as {
 		if i > 0 {
 			w.Text(", ")

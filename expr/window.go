@@ -60,7 +60,7 @@ func (o *over) writeNode(w *Writer) {
 			w.Char(' ')
 		}
 		w.Text("ORDER BY ")
-		WalkOrdersSQL(w, o.win.order)
+		Plumbing.WalkOrdersSQL(w, o.win.order)
 	}
 	w.Char(')')
 }

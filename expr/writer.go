@@ -36,13 +36,8 @@ type Query interface {
 // can write an expression of its own, as bob and sq allow: the Expression interface's WriteSQL
 // takes a Writer. For that, the methods to use are Text and Char (trusted SQL text), Ident (a
 // quoted identifier), Arg (a bound value), Int, WriteList (nested expressions), Dialect and
-// Caps (what the engine can do), and Fail, Unsupported and Err (errors). Frame and
-// SetSoleSource are how the builder package's statements drive the writer on every render
-// (the clause named in errors, the scope that qualifies column references), with the writing
-// walks of their parts (WalkCondsSQL and the others, generated from walk.go); they stay
-// exported because through internal/render's Link each would be an indirect call, and an
-// expression of the application's never needs them. The rest of the statements' plumbing is
-// unexported, reached through that Link.
+// Caps (what the engine can do), and Fail, Unsupported and Err (errors). The builder package's
+// statements drive it further through Plumbing.
 //
 //	// payload ->> $1   (PostgreSQL's JSON field operator)
 //	type jsonField struct{ doc expr.Expression; key string }
@@ -584,15 +579,12 @@ func (w *Writer) Err() error {
 }
 
 // Frame is the clause being written and the scope that qualifies column references, which the
-// builder package's statements set around their clauses (see render.Frame). Its type is in an
-// internal package: an expression of the application's never needs it. (It is a method, not
-// reached through render.Link as the rest of the statements' plumbing, because a method is
-// inlined to a field address: through a function value it costs a statement an indirect call.)
-func (w *Writer) Frame() *render.Frame { return &w.f }
+// builder package's statements set around their clauses (see render.Frame).
+func (plumbing) Frame(w *Writer) *render.Frame { return &w.f }
 
 // SetSoleSource declares src the statement's only source: its columns are written unqualified.
 // With a nil src (several sources, or none) every column is qualified.
-func (w *Writer) SetSoleSource(src Source) {
+func (plumbing) SetSoleSource(w *Writer, src Source) {
 	w.f.Scope = render.Scope{}
 	if src != nil {
 		w.f.Scope.Sole = uintptr(unsafe.Pointer(src.sourceInfo()))

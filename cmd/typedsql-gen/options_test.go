@@ -61,7 +61,7 @@ func mustContain(t *testing.T, what, s string, wants ...string) {
 // renamed as documented, with a warning each.
 func TestNameCollisions(t *testing.T) {
 	testcontainers.ForEach(t, func(t *testing.T, tdb *testcontainers.Database) {
-		setup(t, tdb, `CREATE TABLE "things" ("user_id" INTEGER NOT NULL, "userId" INTEGER, "table" TEXT, "columns" TEXT, "write_source" TEXT, "write_ref" TEXT)`)
+		setup(t, tdb, `CREATE TABLE "things" ("user_id" INTEGER NOT NULL, "userId" INTEGER, "table" TEXT, "columns" TEXT, "table_name" TEXT, "write_ref" TEXT)`)
 		out := t.TempDir()
 		code, stderr := gen(t, "-url", tdb.URL, "-out", out, "-pkg", "db")
 		if code != exitOK {
@@ -71,7 +71,7 @@ func TestNameCollisions(t *testing.T) {
 		mustContain(t, "generated code", src, "UserID ", `db:"user_id"`, "UserID2 ", `db:"userId"`,
 			"TableCol ", `db:"table"`, "ColumnsCol ", `db:"columns"`,
 			// an exported method of expr.Table is reserved; an unexported one (writeRef) is not
-			"WriteSourceCol ", `db:"write_source"`, "WriteRef ", `db:"write_ref"`)
+			"TableNameCol ", `db:"table_name"`, "WriteRef ", `db:"write_ref"`)
 		mustContain(t, "stderr", stderr, `column userId: Go name UserID is taken by column user_id: the field is UserID2`,
 			"column table: Go name Table is reserved", "the field is TableCol")
 	})

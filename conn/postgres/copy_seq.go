@@ -129,11 +129,11 @@ func (s *seqSource[R]) columns() ([]string, error) {
 	}
 	cols := make([]string, len(s.first))
 	for i, a := range s.first {
-		if !a.BelongsTo(s.table) {
+		if !expr.Plumbing.BelongsTo(a, s.table) {
 			return nil, fmt.Errorf("postgres: CopyFromSeq: row 1 assigns %q, not a column of the target %q", a.QualifiedName(), s.table.TableName())
 		}
 		for _, b := range s.first[:i] {
-			if a.SameColumn(b) {
+			if expr.Plumbing.SameColumn(a, b) {
 				return nil, fmt.Errorf("postgres: CopyFromSeq: row 1 assigns column %q twice", a.ColumnName())
 			}
 		}
@@ -150,7 +150,7 @@ func (s *seqSource[R]) values(as []expr.Assignment) error {
 			" columns, row 1 assigns " + strconv.Itoa(len(s.first)))
 	}
 	for i, a := range as {
-		if !a.SameColumn(s.first[i]) {
+		if !expr.Plumbing.SameColumn(a, s.first[i]) {
 			return fmt.Errorf("postgres: CopyFromSeq: row %d assigns column %q where row 1 assigns %q", rowNum, a.ColumnName(), s.first[i].ColumnName())
 		}
 		v, ok := a.Value()

@@ -12,7 +12,7 @@
 //			return
 //		}
 //		k.part(s.shapeWord())
-//		s.WriteSource(w)
+//		s.writeSource(w)
 //	}
 //
 // That source is kept out of the build (//go:build ignore). walkgen writes from it, for each
