@@ -171,8 +171,8 @@ func newColumn(t *tableInfo, name string) *column {
 		a.c, a.fn, a.node = c, fnID(i), node{a}
 	}
 	c.excluded = node{excluded{c}}
-	for i, q := range quoteStyles {
-		bare := quoteIdent(name, q)
+	for i := range quoters {
+		bare := quoteIdent(name, i)
 		c.bare[i], c.qual[i] = newTextRun(bare), newTextRun(t.ref[i]+"."+bare)
 	}
 	return c

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/typedsql/typedsql/dialect"
 )
 
 // Table is the descriptor part of a table struct: embed it (by value) in a struct of typed
@@ -36,37 +38,31 @@ type tableInfo struct {
 	src        [2]textRun
 }
 
-// quoteStyles are the identifier quote characters of the built-in dialects; Writer.qs indexes
-// them. A dialect with another quote character falls back to quoting at render time.
-var quoteStyles = [2]byte{'"', '`'}
+// quoters are the built-in dialects whose identifier quoting a descriptor's names are written
+// with when it is declared, one per quote character (" and `), and quoteStyles those
+// characters (Capabilities.IdentQuote); Writer.qs indexes them. The quoting itself is the
+// dialect's AppendIdent: no second copy here. A dialect with another quote character falls
+// back to quoting at render time.
+var (
+	quoters     = [2]dialect.Dialect{dialect.Postgres, dialect.MySQL}
+	quoteStyles = [2]byte{quoters[0].Caps().IdentQuote, quoters[1].Caps().IdentQuote}
+)
 
-func quoteIdent(name string, q byte) string {
-	return string(appendQuoted(make([]byte, 0, len(name)+2), name, q))
-}
-
-// appendQuoted is dialect's quoting, repeated here so that descriptors can be quoted before any
-// dialect is chosen.
-func appendQuoted(b []byte, name string, q byte) []byte {
-	b = append(b, q)
-	for i := 0; i < len(name); i++ {
-		if name[i] == q {
-			b = append(b, q)
-		}
-		b = append(b, name[i])
-	}
-	return append(b, q)
+// quoteIdent is name quoted in style, an index of quoters.
+func quoteIdent(name string, style int) string {
+	return string(quoters[style].AppendIdent(make([]byte, 0, len(name)+2), name))
 }
 
 func (t *tableInfo) quote() {
-	for i, q := range quoteStyles {
-		t.qname[i] = quoteIdent(t.name, q)
+	for i := range quoters {
+		t.qname[i] = quoteIdent(t.name, i)
 		if t.schema != "" {
-			t.qname[i] = quoteIdent(t.schema, q) + "." + t.qname[i]
+			t.qname[i] = quoteIdent(t.schema, i) + "." + t.qname[i]
 		}
 		t.ref[i] = t.qname[i]
 		src := t.qname[i]
 		if t.alias != "" {
-			t.ref[i] = quoteIdent(t.alias, q)
+			t.ref[i] = quoteIdent(t.alias, i)
 			src = t.qname[i] + " AS " + t.ref[i]
 		}
 		t.src[i] = newTextRun(src)

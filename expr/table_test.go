@@ -96,3 +96,31 @@ func TestNewTableErrors(t *testing.T) {
 type sourceExpr struct{ s expr.Source }
 
 func (e sourceExpr) WriteSQL(w *expr.Writer) { expr.Plumbing.WriteSource(w, e.s) }
+
+// TestNamesQuotedByTheDialect: a descriptor's names, quoted when it is declared, are quoted as
+// the dialect's own AppendIdent quotes them (a quote character inside a name doubled), for
+// both quote characters, in column references, FROM items and aliases.
+func TestNamesQuotedByTheDialect(t *testing.T) {
+	type oddTable struct {
+		expr.Table
+		Odd expr.Column[int64] "db:\"a\\\"b`c\""
+	}
+	odd := expr.NewTable[oddTable]("t\"1`", expr.InSchema("s`\""))
+	aliased := expr.As(odd, "x\"`")
+	for _, d := range []dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.SQLite} {
+		q := func(name string) string { return string(d.AppendIdent(nil, name)) }
+		for _, tt := range []struct {
+			e    expr.Expression
+			want string
+		}{
+			{odd.Odd, q("s`\"") + "." + q("t\"1`") + "." + q("a\"b`c")},
+			{aliased.Odd, q("x\"`") + "." + q("a\"b`c")},
+			{sourceExpr{aliased}, q("s`\"") + "." + q("t\"1`") + " AS " + q("x\"`")},
+		} {
+			sql, _, err := expr.Render(d, tt.e)
+			if err != nil || sql != tt.want {
+				t.Errorf("%s: %s %v, want %s", d.Name(), sql, err, tt.want)
+			}
+		}
+	}
+}
