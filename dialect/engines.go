@@ -14,17 +14,17 @@ var (
 	SQLite  Dialect = sqlite{}
 )
 
-// ByName returns the dialect whose Name is name, and whether there is one.
+// Builtin lists the dialects above. Each renders the same SQL every time: no state, and
+// capabilities that never change. expr's shape cache relies on that to reuse the text rendered
+// for one of them, and numbers them by their place here.
+var Builtin = [...]Dialect{Postgres, MySQL, MariaDB, SQLite}
+
+// ByName returns the built-in dialect whose Name is name, and whether there is one.
 func ByName(name string) (Dialect, bool) {
-	switch name {
-	case "postgres":
-		return Postgres, true
-	case "mysql":
-		return MySQL, true
-	case "mariadb":
-		return MariaDB, true
-	case "sqlite":
-		return SQLite, true
+	for _, d := range Builtin {
+		if d.Name() == name {
+			return d, true
+		}
 	}
 	return nil, false
 }
