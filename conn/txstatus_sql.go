@@ -8,15 +8,18 @@ import (
 	"github.com/typedsql/typedsql/txn"
 )
 
-// stillInTx asks the server: MySQL for @@in_transaction; SQLite is sent a BEGIN, which fails
-// inside a transaction and, outside one, is rolled back at once.
+// stillInTx asks the server in the dialect's way (Capabilities.TxStatus): by its status query
+// (MySQL's SELECT @@in_transaction), or by a BEGIN, which fails inside a transaction and,
+// outside one, is rolled back at once (SQLite). A dialect whose protocol reports the status
+// is not asked: the answer is true, and the caller rolls back.
 func (s *sqlSession) stillInTx(ctx context.Context, d dialect.Dialect) (bool, error) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), txn.CleanupTimeout)
 	defer cancel()
-	switch d.Caps().TxBegin {
-	case dialect.BeginSetTransaction:
+	caps := d.Caps()
+	switch caps.TxStatus {
+	case dialect.TxStatusByQuery:
 		var rows driverRows
-		if err := s.query(cctx, "SELECT @@in_transaction", nil, &rows); err != nil {
+		if err := s.query(cctx, caps.TxStatusQuery, nil, &rows); err != nil {
 			return false, err
 		}
 		defer rows.close()
@@ -25,13 +28,13 @@ func (s *sqlSession) stillInTx(ctx context.Context, d dialect.Dialect) (bool, er
 			if err := rows.err(); err != nil {
 				return false, err
 			}
-			return false, errors.New("conn: SELECT @@in_transaction returned no row")
+			return false, errors.New("conn: " + caps.TxStatusQuery + " returned no row")
 		}
 		if err := rows.scan([]any{&in}); err != nil {
 			return false, err
 		}
 		return in != 0, rows.close()
-	case dialect.BeginLocking:
+	case dialect.TxStatusByBegin:
 		if _, err := s.exec(cctx, "BEGIN", nil); err != nil {
 			return true, nil // "cannot start a transaction within a transaction"
 		}
