@@ -28,6 +28,12 @@ var (
 // internedText heads an interned text: one pointer-free allocation of words, this header and
 // then the text's bytes, so that one atomic pointer publishes the text with its hash and
 // length, and the string shares the allocation.
+//
+// unsafe: the text is read at the header's end (string) and written there (internSQL),
+// which a struct of a hash and a string cannot do. Against that struct, a text not seen
+// before costs one allocation instead of two and 713 instructions instead of 946 (96 bytes
+// instead of 104); a text seen before costs the same, 224 against 222 (callgrind,
+// BenchmarkIntern, instructions per call).
 type internedText struct {
 	hash uint64
 	n    int

@@ -116,3 +116,27 @@ type loginsTable struct {
 }
 
 var logins = NewTable[loginsTable]("logins")
+
+// BenchmarkIntern interns a statement's text not seen before (new: what an uncacheable
+// statement's first render pays, an allocation holding the text) and one interned before
+// (seen: every later render of it). The numbers beside internedText come from here.
+func BenchmarkIntern(b *testing.B) {
+	base := []byte(`SELECT "id", "name", "email" FROM "users" WHERE "id" = $1 LIMIT `)
+	b.Run("new", func(b *testing.B) {
+		buf := append(make([]byte, 0, len(base)+20), base...)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			i++
+			internSQL(strconv.AppendInt(buf[:len(base)], int64(i), 10))
+		}
+	})
+	b.Run("seen", func(b *testing.B) {
+		text := strconv.AppendInt(base[:len(base):len(base)], 42, 10)
+		internSQL(text)
+		b.ReportAllocs()
+		for b.Loop() {
+			internSQL(text)
+		}
+	})
+}
