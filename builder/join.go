@@ -41,11 +41,11 @@ func writeJoinKeyword(w *expr.Writer, k joinKind) {
 type join struct {
 	src  expr.Source
 	kind joinKind
-	on   [1]expr.Cond // an array, so that expr.AppendConds can fill it (see addJoin)
+	on   [1]expr.Cond // an array, so that plumb.AppendConds can fill it (see addJoin)
 }
 
 // addJoin appends a join, filling it in place: appending a join value would copy its Cond
-// with a bulk write barrier (see expr.AppendConds).
+// with a bulk write barrier (see expr.Plumbing.AppendConds).
 func addJoin(js []join, src expr.Source, on expr.Cond, k joinKind) []join {
 	n := len(js)
 	if n < cap(js) {

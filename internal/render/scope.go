@@ -1,7 +1,7 @@
 package render
 
 // Scope decides how column references are qualified. Statements set it around their clauses
-// (expr's Writer.SetSoleSource, Frame.SetBare) and save and restore it around nested statements (the
+// (expr.Plumbing.SetSoleSource, Frame.SetBare) and save and restore it around nested statements (the
 // Frame's Scope field): a column of the statement's only table is written bare ("id"), any
 // other column qualified ("u"."id"), so a correlated subquery never captures an outer column
 // by mistake.
