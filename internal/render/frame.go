@@ -2,7 +2,7 @@ package render
 
 // Frame is what a statement sets around its clauses: the clause being written, for error
 // messages, and the scope that qualifies column references. It lives in expr's Writer, which
-// reads it when writing a column or recording an error; a statement gets it with expr's
+// reads it when writing a column or recording an error; a statement gets it with
 // expr.Plumbing.Frame once and then sets it with plain stores, about ten times per statement.
 type Frame struct {
 	Clause Clause
