@@ -1,10 +1,11 @@
 package expr
 
-// Plumbing is what the builder package's statements use of this package beyond the API an
-// application uses: the walks of a statement's parts (WalkConds... Key and SQL, generated
-// from walk.go), the shape cache (RenderShaped), the writer's frame (Frame, SetSoleSource),
-// and helpers for assignments, sources and CTEs. Its methods are not documented in this
-// package's API and may change with the builder package; an application has no use for them.
+// Plumbing is what the builder package's statements (and package conn's COPY) use of this
+// package beyond the API an application uses: the walks of a statement's parts (WalkConds...
+// Key and SQL, generated from walk.go), the shape cache (RenderShaped), the writer's frame
+// (Frame, SetSoleSource), and helpers for assignments, sources and CTEs. Its methods are not
+// documented in this package's API and may change with the builder package; an application
+// has no use for them.
 //
 // They are methods of a value rather than functions so that this package's documentation
 // lists this one variable instead of some thirty names, and they remain direct calls the
