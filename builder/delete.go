@@ -81,8 +81,7 @@ func (s *DeleteStmt) Build(d dialect.Dialect) (string, []any, error) {
 	return plumb.RenderShaped(d, &k, s.writeWhole)
 }
 
-// writeWhole is WriteSQL for Build, where the statement is all the writer writes: the
-// frame, which the writer's next user starts afresh, is not restored (see SelectStmt.writeWhole).
+// writeWhole writes the statement as the whole render (Build); WriteSQL runs it nested.
 func (s *DeleteStmt) writeWhole(w *expr.Writer) {
 	plumb.Frame(w).Clause = render.ClauseDelete
 	s.walkSQL(w)
@@ -96,13 +95,9 @@ func (s *DeleteStmt) Tables() []string { return expr.TablesOf(s) }
 
 // WriteSQL writes the statement.
 func (s *DeleteStmt) WriteSQL(w *expr.Writer) {
-	f := plumb.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *DeleteStmt")
 		return
 	}
-	scope, clause := f.Scope, f.SetClause(render.ClauseDelete)
-	s.walkSQL(w)
-	f.Scope = scope
-	f.Clause = clause
+	nested(w, s.writeWhole)
 }

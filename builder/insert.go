@@ -253,8 +253,7 @@ func (s *InsertStmt) Build(d dialect.Dialect) (string, []any, error) {
 	return plumb.RenderShaped(d, &k, s.writeWhole)
 }
 
-// writeWhole is WriteSQL for Build, where the statement is all the writer writes: the
-// frame, which the writer's next user starts afresh, is not restored (see SelectStmt.writeWhole).
+// writeWhole writes the statement as the whole render (Build); WriteSQL runs it nested.
 func (s *InsertStmt) writeWhole(w *expr.Writer) {
 	plumb.Frame(w).Clause = render.ClauseInsert
 	s.walkSQL(w)
@@ -293,15 +292,11 @@ func (s *InsertStmt) onlyTarget() string {
 
 // WriteSQL writes the statement.
 func (s *InsertStmt) WriteSQL(w *expr.Writer) {
-	f := plumb.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *InsertStmt")
 		return
 	}
-	scope, clause := f.Scope, f.SetClause(render.ClauseInsert)
-	s.walkSQL(w)
-	f.Scope = scope
-	f.Clause = clause
+	nested(w, s.writeWhole)
 }
 
 // emptyInsertExt stands in for a statement without extension; it is never modified.

@@ -86,9 +86,6 @@ func (s *SelectStmt) columns() []expr.Expression {
 	return s.cols.items(s.cols.buf[:], &s.extOrEmpty().cols)
 }
 
-// conds is the WHERE conditions.
-func (s *SelectStmt) conds() []expr.Cond { return s.where.items(s.where.buf[:], &s.extOrEmpty().where) }
-
 // From adds FROM sources: tables, or derived tables (expr.FromQuery). Several sources are a
 // comma (cross) join.
 func (s *SelectStmt) From(srcs ...expr.Source) *SelectStmt {
@@ -216,11 +213,12 @@ func (s *SelectStmt) Build(d dialect.Dialect) (string, []any, error) {
 	return plumb.RenderShaped(d, &k, s.writeWhole)
 }
 
-// writeWhole is WriteSQL for Build, where the statement is all the writer writes: a nested
-// statement (a subquery, INSERT ... SELECT) sets its clause and scope and restores them after;
-// a whole statement only sets its clause, since the writer is reset when the render ends.
-// (callgrind, BenchmarkRender, instructions per build+render: first render Q1 2663 -> 2637,
-// Q2 6384 -> 6358, Q4 3584 -> 3539; uncacheable Q1 2089 -> 2062, Q2 5367 -> 5339.)
+// writeWhole writes the statement as the whole render (Build): it sets its clause and walks,
+// and leaves the frame as it is, which the writer resets when the render ends; a statement
+// inside another is written through nested, which gives the frame back (callgrind,
+// BenchmarkRender, instructions per build+render, against saving and restoring it here too:
+// first render Q1 2663 -> 2637, Q2 6384 -> 6358, Q4 3584 -> 3539; uncacheable Q1 2089 ->
+// 2062, Q2 5367 -> 5339).
 func (s *SelectStmt) writeWhole(w *expr.Writer) {
 	plumb.Frame(w).Clause = render.ClauseSelect
 	s.walkSQL(w, nil)
@@ -237,15 +235,14 @@ func (s *SelectStmt) WriteSQL(w *expr.Writer) { s.write(w, nil) }
 
 // write renders the statement; a non-nil assigns replaces the select list (INSERT ... SELECT).
 func (s *SelectStmt) write(w *expr.Writer, assigns []expr.Assignment) {
-	f := plumb.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *SelectStmt")
 		return
 	}
-	scope, clause := f.Scope, f.SetClause(render.ClauseSelect)
-	s.walkSQL(w, assigns)
-	f.Scope = scope
-	f.Clause = clause
+	nested(w, func(w *expr.Writer) {
+		plumb.Frame(w).Clause = render.ClauseSelect
+		s.walkSQL(w, assigns)
+	})
 }
 
 func writeSources(w *expr.Writer, srcs []expr.Source) {

@@ -166,8 +166,7 @@ func (s *UpdateStmt) Build(d dialect.Dialect) (string, []any, error) {
 	return plumb.RenderShaped(d, &k, s.writeWhole)
 }
 
-// writeWhole is WriteSQL for Build, where the statement is all the writer writes: the
-// frame, which the writer's next user starts afresh, is not restored (see SelectStmt.writeWhole).
+// writeWhole writes the statement as the whole render (Build); WriteSQL runs it nested.
 func (s *UpdateStmt) writeWhole(w *expr.Writer) {
 	plumb.Frame(w).Clause = render.ClauseUpdate
 	s.walkSQL(w)
@@ -181,15 +180,11 @@ func (s *UpdateStmt) Tables() []string { return expr.TablesOf(s) }
 
 // WriteSQL writes the statement.
 func (s *UpdateStmt) WriteSQL(w *expr.Writer) {
-	f := plumb.Frame(w)
 	if s == nil {
 		w.Fail(expr.ErrInvalid, "nil *UpdateStmt")
 		return
 	}
-	scope, clause := f.Scope, f.SetClause(render.ClauseUpdate)
-	s.walkSQL(w)
-	f.Scope = scope
-	f.Clause = clause
+	nested(w, s.writeWhole)
 }
 
 // emptyUpdateExt stands in for a statement without extension; it is never modified.
