@@ -2,7 +2,7 @@ package expr
 
 import (
 	"strconv"
-	"unsafe"
+	"unsafe" // a descriptor's identity as a number: see render.Scope.Sole for why and its cost
 )
 
 // node is the representation of any expression operand: one interface word pair whose dynamic
