@@ -35,7 +35,7 @@ if [[ -n ${REUSE:-} ]]; then
 else
 	go test -c -o "$out/bench.test" .
 	{
-		echo "# bench/run.sh: COUNT=$COUNT RENDER_TIME=$RENDER_TIME E2E_TIME=$E2E_TIME, $(date -u +%Y-%m-%dT%H:%MZ)"
+		echo "# bench/run.sh: COUNT=$COUNT RENDER_TIME=$RENDER_TIME E2E_TIME=$E2E_TIME, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- .. || echo ' with uncommitted changes')"
 		echo "# $(go version); $(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 	} >"$raw"
 	for ((i = 1; i <= COUNT; i++)); do
