@@ -116,30 +116,23 @@ func pruneUnused(b *ast.BlockStmt, fn *ast.BlockStmt) bool {
 	return pruned
 }
 
-// usedElsewhere reports whether any of names is used in fn outside its declaration decl.
+// usedElsewhere reports whether any of names is used in fn outside its declaration decl: the
+// statements are walked down to their expressions, which uses judges.
 func usedElsewhere(names []string, decl ast.Stmt, fn *ast.BlockStmt) bool {
-	for _, name := range names {
-		n := 0
-		ast.Inspect(fn, func(x ast.Node) bool {
-			if x == decl {
-				return false
-			}
-			if sel, ok := x.(*ast.SelectorExpr); ok {
-				if uses(name, sel.X) {
-					n++
-				}
-				return false
-			}
-			if id, ok := x.(*ast.Ident); ok && id.Name == name {
-				n++
-			}
-			return true
-		})
-		if n > 0 {
-			return true
+	found := false
+	ast.Inspect(fn, func(x ast.Node) bool {
+		if found || x == decl {
+			return false
 		}
-	}
-	return false
+		if e, ok := x.(ast.Expr); ok {
+			for _, name := range names {
+				found = found || uses(name, e)
+			}
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // unusedBlank is a range variable x, or _ if body does not use it.
